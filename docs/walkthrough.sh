@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The "Done means" stories of issues 2-4 through the documented API. Usage: walk.sh BASE PASSWORD
+set -euo pipefail
+B=$1; PW=$2
+j() { python3 -c "import sys,json; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, {'d': d}))" "$1"; }
+tok() { curl -sf $B/api/v1/auth/token -H 'content-type: application/json' -d "{\"grant_type\":\"password\",\"nip\":\"$1\",\"password\":\"$PW\"}" | j 'd["access_token"]'; }
+ADMIN=$(tok 197801152003121001); KADIS=$(tok 197005202000031002); KABID=$(tok 198203112006042003)
+STAF1=$(tok 199002142015031004); STAF2=$(tok 199207302019022005); STAF3=$(tok 199405052020121006)
+H() { echo "authorization: Bearer $1"; }
+ORG=$(curl -s $B/api/v1/me -H "$(H $ADMIN)" | j 'd["organization"]["id"]')
+echo "== issue 2: a unit and an employee, seen in the audit trail"
+UNIT=$(curl -s $B/api/v1/organizations/$ORG/units -H "$(H $ADMIN)" -H 'content-type: application/json' -d '{"code":"diskominfo","name":"Dinas Komunikasi dan Informatika","kind":"dinas"}' | j 'd["id"]')
+EMP=$(curl -s $B/api/v1/employees -H "$(H $ADMIN)" -H 'content-type: application/json' -d "{\"nip\":\"199001012015031001\",\"name\":\"Budi Santoso\",\"position\":\"Pranata Komputer\",\"job_level\":\"fungsional\",\"unit_id\":\"$UNIT\"}" | j 'd["id"]')
+curl -s "$B/api/v1/audit-events?resource_id=$EMP" -H "$(H $ADMIN)" | j '[(e["action"], e["actor_kind"], e["after"]["name"]) for e in d["items"]]'
+curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '(d["intact"], d["events_checked"])'
+echo "== issue 3: a supervisor and two staff plan a year"
+PERIOD=$(curl -s $B/api/v1/periods -H "$(H $ADMIN)" | j 'd["items"][0]["id"]')
+T() { echo "{\"description\":\"$1\",\"kind\":\"utama\",\"weight\":$2,$3\"indicators\":[{\"description\":\"Indikator $1\",\"aspects\":[{\"aspect\":\"kuantitas\",\"target\":12,\"unit\":\"laporan\"},{\"aspect\":\"waktu\",\"target\":12,\"unit\":\"bulan\"}]}]}"; }
+plan() { # token, targets-json -> skp id (submitted)
+  local id; id=$(curl -s $B/api/v1/skps -H "$(H $1)" -H 'content-type: application/json' -d "{\"period_id\":\"$PERIOD\"}" | j 'd["id"]')
+  curl -s -X PUT $B/api/v1/skps/$id -H "$(H $1)" -H 'if-match: "1"' -H 'content-type: application/json' -d "{\"targets\":[$2]}" > /dev/null
+  curl -s -X POST $B/api/v1/skps/$id/submit -H "$(H $1)" -H 'if-match: "2"' | j 'd["id"]'
+}
+KADIS_SKP=$(plan $KADIS "$(T 'Layanan adminduk prima' 100 '"perspective":"penerima_layanan",')")
+curl -s -X POST $B/api/v1/skps/$KADIS_SKP/approve -H "$(H $ADMIN)" -H 'if-match: "3"' | j '("kadis", d["status"])'
+KT=$(curl -s $B/api/v1/skps/$KADIS_SKP -H "$(H $ADMIN)" | j 'd["targets"][0]["lineage_id"]')
+KABID_SKP=$(plan $KABID "$(T 'KTP-el tepat waktu' 100 "\"supports_target_id\":\"$KT\",")")
+curl -s -X POST $B/api/v1/skps/$KABID_SKP/approve -H "$(H $KADIS)" -H 'if-match: "3"' | j '("kabid", d["status"])'
+BT=$(curl -s $B/api/v1/skps/$KABID_SKP -H "$(H $KABID)" | j 'd["targets"][0]["lineage_id"]')
+S1=$(plan $STAF1 "$(T 'Perekaman KTP-el' 100 "\"supports_target_id\":\"$BT\",")")
+S2=$(plan $STAF2 "$(T 'Verifikasi data' 100 "\"supports_target_id\":\"$BT\",")")
+curl -s $B/api/v1/skps/inbox -H "$(H $KABID)" | j '[s["employee_name"] for s in d]'
+curl -s -X POST $B/api/v1/skps/$S1/return -H "$(H $KABID)" -H 'if-match: "3"' -H 'content-type: application/json' -d '{"comment":"Target terlalu rendah, naikkan"}' | j '("staf1", d["status"], d["return_comment"])'
+curl -s -X PUT $B/api/v1/skps/$S1 -H "$(H $STAF1)" -H 'if-match: "4"' -H 'content-type: application/json' -d "{\"targets\":[$(T 'Perekaman KTP-el 600 dokumen' 100 "\"supports_target_id\":\"$BT\",")]}" | j '("staf1 fixed", d["version"])'
+curl -s -X POST $B/api/v1/skps/$S1/submit -H "$(H $STAF1)" -H 'if-match: "5"' > /dev/null
+curl -s -X POST $B/api/v1/skps/$S1/approve -H "$(H $KABID)" -H 'if-match: "6"' | j '("staf1", d["status"])'
+curl -s -X POST $B/api/v1/skps/$S2/approve -H "$(H $KABID)" -H 'if-match: "3"' | j '("staf2", d["status"])'
+curl -s -X POST $B/api/v1/skps/$S2/approve -H "$(H $STAF2)" -H 'if-match: "4"' | j '("staf2 approving own, refused:", d["status"], d["code"])'
+curl -s $B/api/v1/periods/$PERIOD/cascade -H "$(H $ADMIN)" | j '[(r["employee_name"], [(t["description"], [(n["employee_name"], [(t2["description"], [m["employee_name"] for m in t2["supported_by"]]) for t2 in n["targets"]]) for n in t["supported_by"]]) for t in r["targets"]]) for r in d["roots"]]'
+REV=$(curl -s -X POST $B/api/v1/skps/$S1/revisions -H "$(H $STAF1)" | j 'd["id"]')
+curl -s $B/api/v1/skps/$REV/revisions -H "$(H $STAF1)" | j '[(s["revision"], s["status"]) for s in d]'
+echo "== issue 4: four peers assigned, three answer"
+curl -s "$B/api/v1/peer-assignments/proposals?period_id=$PERIOD&ratee_id=$(curl -s $B/api/v1/me -H "$(H $STAF1)" | j 'd["employee"]["id"]')" -H "$(H $KABID)" | j '[(p["name"], p["group"]) for p in d]'
+STAF1_ID=$(curl -s $B/api/v1/me -H "$(H $STAF1)" | j 'd["employee"]["id"]')
+KABID_ID=$(curl -s $B/api/v1/me -H "$(H $KABID)" | j 'd["employee"]["id"]')
+BIDANG=$(curl -s "$B/api/v1/organizations/$ORG/units?limit=200" -H "$(H $ADMIN)" | j '[u["id"] for u in d["items"] if u["code"]=="bid-pelayanan"][0]')
+PEERS=$(curl -s "$B/api/v1/employees?limit=200" -H "$(H $ADMIN)" | j '[e["id"] for e in d["items"] if e["nip"]=="199405052020121006"][0]')
+for n in 1 2 3; do
+  id=$(curl -s $B/api/v1/employees -H "$(H $ADMIN)" -H 'content-type: application/json' -d "{\"nip\":\"19950${n}012021011${n}00\",\"name\":\"Rekan $n\",\"position\":\"Pengadministrasi\",\"job_level\":\"pelaksana\",\"unit_id\":\"$BIDANG\",\"supervisor_id\":\"$KABID_ID\",\"password\":\"$PW\"}" | j 'd["id"]')
+  PEERS="$PEERS $id"
+done
+RATERS=$(for p in $PEERS; do printf '{"rater_id":"%s","group":"peer"},' $p; done); RATERS="[${RATERS%,}]"
+curl -s $B/api/v1/periods/$PERIOD/peer-assignments -H "$(H $KABID)" -H 'content-type: application/json' -d "{\"ratee_id\":\"$STAF1_ID\",\"raters\":$RATERS}" | j 'd'
+i=0
+for nip in 199405052020121006 199501012021011100 199502012021011200; do
+  i=$((i+1)); T_=$(tok $nip)
+  A=$(curl -s "$B/api/v1/me/peer-assignments?period_id=$PERIOD" -H "$(H $T_)" | j 'd[0]["id"]')
+  curl -s -X PUT $B/api/v1/peer-assignments/$A/rating -H "$(H $T_)" -H 'content-type: application/json' -d "{\"scores\":{\"berorientasi_pelayanan\":$((i+2)),\"akuntabel\":4,\"kompeten\":4,\"harmonis\":3,\"loyal\":5,\"adaptif\":3,\"kolaboratif\":4},\"comment\":\"catatan pribadi $i\"}" > /dev/null
+done
+curl -s "$B/api/v1/employees/$STAF1_ID/peer-feedback?period_id=$PERIOD" -H "$(H $STAF1)" | j '[(g["group"], g["respondents"], g["means"]) for g in d["groups"]]'
+FOURTH=$(tok 199503012021011300)
+curl -s "$B/api/v1/me/peer-assignments?period_id=$PERIOD" -H "$(H $FOURTH)" | j '[(a["ratee_name"], a["scores"]) for a in d]'
+curl -s "$B/api/v1/employees/$STAF1_ID/peer-feedback?period_id=$PERIOD" -H "$(H $FOURTH)" | j '(d["status"], d["code"])'
+echo "== issue 4: a portal issues tickets, citizens rate"
+CLIENT=$(curl -s $B/api/v1/service-clients -H "$(H $ADMIN)" -H 'content-type: application/json' -d '{"name":"Portal Layanan","scopes":["rating_tickets:issue"]}')
+CID=$(echo "$CLIENT" | j 'd["client"]["client_id"]'); CSEC=$(echo "$CLIENT" | j 'd["client_secret"]')
+PORTAL=$(curl -s $B/api/v1/auth/token -H 'content-type: application/json' -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$CID\",\"client_secret\":\"$CSEC\"}" | j 'd["access_token"]')
+# Ten citizens: persyaratan 4,4,4,4,4,4,4,3,3,3; every other element 3 (by hand: IKM 3.0778, index 76.94, B).
+for i in 0 1 2 3 4 5 6 7 8 9; do
+  TK=$(curl -s $B/api/v1/rating-tickets -H "$(H $PORTAL)" -H 'content-type: application/json' -d "{\"unit_id\":\"$BIDANG\",\"reference\":\"LOKET-$i\"}" | j 'd["token"]')
+  P=$([ $i -lt 7 ] && echo 4 || echo 3)
+  curl -s $B/api/v1/public/citizen-ratings -H 'content-type: application/json' -d "{\"ticket\":\"$TK\",\"scores\":{\"persyaratan\":$P,\"prosedur\":3,\"waktu_penyelesaian\":3,\"biaya_tarif\":3,\"produk_layanan\":3,\"kompetensi_pelaksana\":3,\"perilaku_pelaksana\":3,\"penanganan_pengaduan\":3,\"sarana_prasarana\":3}}" > /dev/null
+done
+curl -s $B/api/v1/public/citizen-ratings -H 'content-type: application/json' -d "{\"ticket\":\"$TK\",\"scores\":{\"persyaratan\":1,\"prosedur\":1,\"waktu_penyelesaian\":1,\"biaya_tarif\":1,\"produk_layanan\":1,\"kompetensi_pelaksana\":1,\"perilaku_pelaksana\":1,\"penanganan_pengaduan\":1,\"sarana_prasarana\":1}}" | j '("reused ticket:", d["status"], d["code"])'
+curl -s "$B/api/v1/units/$BIDANG/citizen-index?period_id=$PERIOD" -H "$(H $ADMIN)" | j '(d["result"]["respondents"], round(d["result"]["ikm"],4), round(d["result"]["converted"],2), d["result"]["mutu"], d["result"]["element_means"][0])'
+curl -s $B/api/v1/public/organizations/demo/citizen-index | j '[(u["unit_name"], u["result"]["status"], u["result"].get("converted"), u["result"].get("mutu"), u["result"]["respondents"]) for u in d["units"]]'
+curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '("audit chain intact:", d["intact"], d["events_checked"])'

@@ -1,0 +1,4 @@
+DROP TABLE skp_aspects;
+DROP TABLE skp_indicators;
+DROP TABLE skp_targets;
+DROP TABLE skps;

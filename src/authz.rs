@@ -1,0 +1,187 @@
+//! The one authorization guard. Every handler states what it wants as a [`Permission`] and
+//! asks [`authorize`]. The rules:
+//! - another organisation's data does not exist for the caller (`404`);
+//! - a record the caller may not see is `404` too, so ids reveal nothing;
+//! - an action on something the caller may see but not change is `403`.
+
+use crate::auth::caller::{Caller, Role, Scope};
+use crate::auth::tokens::SubjectKind;
+use crate::error::{ApiError, ApiResult};
+
+/// The reporting line of one employee, as much as authorization needs.
+#[derive(Debug, Clone)]
+pub struct EmployeeRef {
+    pub id: String,
+    pub organization_id: String,
+    pub supervisor_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Permission<'a> {
+    /// Change the organisation, its units, employees and service clients (admins).
+    Administer { organization_id: &'a str },
+    /// See the organisation and its unit tree (any member, auditors, portals with `organization:read`).
+    ReadOrganization { organization_id: &'a str },
+    /// Read one employee: themselves, their direct supervisor, admins, auditors, `employees:read` portals.
+    ReadEmployee { employee: &'a EmployeeRef },
+    /// Read and verify the audit trail (admins and auditors).
+    ReadAudit { organization_id: &'a str },
+    /// Read an employee's SKP: whoever may read the employee.
+    ReadSkp { owner: &'a EmployeeRef },
+    /// Edit and submit an SKP: its owner only.
+    EditSkp { owner: &'a EmployeeRef },
+    /// Approve or return an SKP: the owner's direct supervisor. For an employee with no supervisor
+    /// in the system (the head of the agency), an admin records the regional head's decision.
+    DecideSkp { owner: &'a EmployeeRef },
+    /// Assign peer and subordinate raters for an employee: their direct supervisor or an admin.
+    AssignRaters { ratee: &'a EmployeeRef },
+    /// Read the aggregate of an employee's peer ratings: whoever may read the employee.
+    ReadPeerFeedback { ratee: &'a EmployeeRef },
+    /// Issue citizen rating tickets: portals with `rating_tickets:issue`, and admins.
+    IssueRatingTickets { organization_id: &'a str },
+}
+
+pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
+    let same_org = |org: &str| caller.organization_id == org;
+    let staff = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
+    match permission {
+        Permission::Administer { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(caller.has_role(Role::Admin), "Only the organisation's admins may change this")
+        }
+        Permission::ReadOrganization { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            let allowed = match caller.kind {
+                SubjectKind::Employee => true,
+                SubjectKind::ServiceClient => caller.has_scope(Scope::OrganizationRead),
+            };
+            require(allowed, "This client lacks the organization:read scope")
+        }
+        Permission::ReadEmployee { employee } => {
+            let visible = same_org(&employee.organization_id)
+                && (staff
+                    || caller.has_scope(Scope::EmployeesRead)
+                    || caller.employee_id() == Some(employee.id.as_str())
+                    || (caller.employee_id().is_some() && caller.employee_id() == employee.supervisor_id.as_deref()));
+            if visible {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound("employee"))
+            }
+        }
+        Permission::ReadSkp { owner } => {
+            authorize(caller, Permission::ReadEmployee { employee: owner }).map_err(|_| ApiError::NotFound("skp"))
+        }
+        Permission::EditSkp { owner } => {
+            authorize(caller, Permission::ReadSkp { owner })?;
+            require(
+                caller.employee_id() == Some(owner.id.as_str()),
+                "Only the employee edits and submits their own SKP",
+            )
+        }
+        Permission::DecideSkp { owner } => {
+            authorize(caller, Permission::ReadSkp { owner })?;
+            let is_supervisor =
+                caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_deref();
+            let is_admin_for_the_top = owner.supervisor_id.is_none() && caller.has_role(Role::Admin);
+            require(
+                is_supervisor || is_admin_for_the_top,
+                "Only the employee's direct supervisor approves or returns their SKP",
+            )
+        }
+        Permission::AssignRaters { ratee } => {
+            authorize(caller, Permission::ReadEmployee { employee: ratee })?;
+            let is_supervisor =
+                caller.employee_id().is_some() && caller.employee_id() == ratee.supervisor_id.as_deref();
+            require(
+                is_supervisor || caller.has_role(Role::Admin),
+                "Only the employee's supervisor or an admin assigns raters",
+            )
+        }
+        Permission::ReadPeerFeedback { ratee } => {
+            authorize(caller, Permission::ReadEmployee { employee: ratee }).map_err(|_| ApiError::NotFound("employee"))
+        }
+        Permission::IssueRatingTickets { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(
+                caller.has_scope(Scope::RatingTicketsIssue) || caller.has_role(Role::Admin),
+                "Only portals with rating_tickets:issue and admins issue rating tickets",
+            )
+        }
+        Permission::ReadAudit { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(staff, "Only admins and auditors may read the audit trail")
+        }
+    }
+}
+
+fn require(allowed: bool, why: &str) -> ApiResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(why))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(id: &str, org: &str, roles: &[Role]) -> Caller {
+        Caller {
+            kind: SubjectKind::Employee,
+            subject_id: id.into(),
+            organization_id: org.into(),
+            roles: roles.to_vec(),
+            scopes: vec![],
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn employees_see_themselves_and_their_direct_reports_only() {
+        let staff = EmployeeRef { id: "e2".into(), organization_id: "o1".into(), supervisor_id: Some("e1".into()) };
+        assert!(authorize(&caller("e2", "o1", &[Role::Pegawai]), Permission::ReadEmployee { employee: &staff }).is_ok());
+        assert!(authorize(&caller("e1", "o1", &[Role::Pegawai]), Permission::ReadEmployee { employee: &staff }).is_ok());
+        let peer = authorize(&caller("e3", "o1", &[Role::Pegawai]), Permission::ReadEmployee { employee: &staff });
+        assert!(matches!(peer, Err(ApiError::NotFound(_))));
+        let other_org_admin =
+            authorize(&caller("x", "o2", &[Role::Admin]), Permission::ReadEmployee { employee: &staff });
+        assert!(matches!(other_org_admin, Err(ApiError::NotFound(_))));
+    }
+
+    #[test]
+    fn only_admins_administer_and_other_organisations_are_invisible() {
+        let org = Permission::Administer { organization_id: "o1" };
+        assert!(authorize(&caller("a", "o1", &[Role::Admin]), org).is_ok());
+        assert!(matches!(authorize(&caller("p", "o1", &[Role::Pegawai]), org), Err(ApiError::Forbidden(_))));
+        assert!(matches!(authorize(&caller("u", "o1", &[Role::Auditor]), org), Err(ApiError::Forbidden(_))));
+        assert!(matches!(authorize(&caller("a", "o2", &[Role::Admin]), org), Err(ApiError::NotFound(_))));
+    }
+}
+
+/// Which employees a caller may list: the whole organisation, or themselves and their direct reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmployeeVisibility {
+    Organization { organization_id: String },
+    SelfAndReports { organization_id: String, employee_id: String },
+}
+
+pub fn employee_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> {
+    let organization_id = caller.organization_id.clone();
+    if caller.has_role(Role::Admin) || caller.has_role(Role::Auditor) || caller.has_scope(Scope::EmployeesRead) {
+        return Ok(EmployeeVisibility::Organization { organization_id });
+    }
+    match caller.employee_id() {
+        Some(id) => Ok(EmployeeVisibility::SelfAndReports { organization_id, employee_id: id.to_string() }),
+        None => Err(ApiError::forbidden("This client lacks the employees:read scope")),
+    }
+}

@@ -1,0 +1,241 @@
+//! The command line: serve (the default), migrate, print the OpenAPI document, create the first
+//! admin, load the demo data set, verify the audit trail.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::audit::{self, Actor};
+use crate::config::Settings;
+use crate::db::Database;
+use crate::employees::{self, JobLevel, NewEmployee};
+use crate::error::ApiError;
+use crate::units::{self, UnitInput, UnitKind};
+use crate::{organizations, seed};
+
+#[derive(Debug, Parser)]
+#[command(name = "kinerja", version, about = "Performance management for Indonesian civil servants (ASN)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (regenerate the committed copy: `kinerja openapi > openapi/openapi.json`).
+    Openapi,
+    /// Manage administrators.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load data sets.
+    Seed {
+        /// Load the small demo organisation (code `demo`); never use it in production.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Audit trail tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an admin, and the organisation if the code is new. The password is read from
+    /// KINERJA_ADMIN_PASSWORD or else from the first line of standard input.
+    Create {
+        /// Organisation code, e.g. `kota-serang`.
+        #[arg(long)]
+        org_code: String,
+        /// Organisation name; required when the organisation is new.
+        #[arg(long)]
+        org_name: Option<String>,
+        /// The admin's 18-digit NIP.
+        #[arg(long)]
+        nip: String,
+        /// The admin's full name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "Administrator Kinerja")]
+        position: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute every organisation's hash chain (or one's); exits 1 if any is broken.
+    Verify {
+        #[arg(long)]
+        org_code: Option<String>,
+    },
+}
+
+pub fn run() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", crate::openapi::document_json());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => return fail(format!("configuration error: {e}")),
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let result = actix_web::rt::System::new().block_on(crate::startup::serve(settings));
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e.to_string()),
+            }
+        }
+        command => {
+            let db = match Database::connect(&settings.database, 2) {
+                Ok(db) => db,
+                Err(e) => return fail(e.to_string()),
+            };
+            let result = match command {
+                Command::Migrate => {
+                    println!("migrations applied to {}", settings.database.redacted());
+                    Ok(())
+                }
+                Command::Admin { command: AdminCommand::Create { org_code, org_name, nip, name, position } } => {
+                    create_admin(&db, &org_code, org_name.as_deref(), &nip, &name, &position)
+                }
+                Command::Seed { demo: true } => seed::demo(&db).map(|report| println!("{report}")),
+                Command::Seed { demo: false } => Err("say which data set: kinerja seed --demo".into()),
+                Command::Audit { command: AuditCommand::Verify { org_code } } => verify_audit(&db, org_code.as_deref()),
+                Command::Serve | Command::Openapi => unreachable!("handled above"),
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => fail(message),
+            }
+        }
+    }
+}
+
+fn fail(message: String) -> ExitCode {
+    eprintln!("kinerja: {message}");
+    ExitCode::FAILURE
+}
+
+/// Renders an error for the terminal, with field errors spelled out.
+pub fn describe(error: ApiError) -> String {
+    let problem = error.to_problem();
+    let mut text = problem.detail;
+    for field in problem.errors {
+        text.push_str(&format!("\n  {}: {}", field.field, field.message));
+    }
+    text
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("KINERJA_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        eprintln!("Password (at least 12 characters; it is shown as you type, or pipe it in):");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn create_admin(
+    db: &Database,
+    org_code: &str,
+    org_name: Option<&str>,
+    nip: &str,
+    name: &str,
+    position: &str,
+) -> Result<(), String> {
+    let password = read_password()?;
+    crate::auth::password::check_strength(&password).map_err(|e| format!("password {e}"))?;
+    let hash = crate::auth::password::hash(&password);
+    let actor = Actor::cli("admin create");
+    let (org_code, org_name, nip, name, position) =
+        (org_code.to_string(), org_name.map(str::to_string), nip.to_string(), name.to_string(), position.to_string());
+    let employee = db
+        .write_blocking(move |conn| {
+            let org = match organizations::find_by_code(conn, &org_code)? {
+                Some(org) => org,
+                None => {
+                    let org_name = org_name.ok_or_else(|| {
+                        ApiError::field("org_name", "required", "the organisation is new: give --org-name")
+                    })?;
+                    units::check_code(&org_code)
+                        .map_err(|_| ApiError::field("org_code", "code", "use letters, digits, '-', '_' or '.'"))?;
+                    let org = organizations::create(conn, &actor, &org_code, &org_name)?;
+                    let root = UnitInput {
+                        parent_id: None,
+                        code: org_code.clone(),
+                        name: org_name,
+                        kind: UnitKind::Pemda,
+                        is_service_unit: false,
+                    };
+                    units::insert(conn, &actor, &org.id, root)?;
+                    org
+                }
+            };
+            let root = units::find_by_code(conn, &org.id, &org_code)?
+                .ok_or_else(|| ApiError::conflict("no_root_unit", "the organisation has no unit with its own code"))?;
+            let input = NewEmployee {
+                nip,
+                name,
+                position,
+                job_level: JobLevel::Administrator,
+                unit_id: root.id,
+                supervisor_id: None,
+                roles: vec![crate::auth::caller::Role::Admin],
+                password: None,
+            };
+            validator::Validate::validate(&input)?;
+            employees::insert(conn, &actor, &org.id, input, Some(hash))
+        })
+        .map_err(describe)?;
+    println!("admin {} ({}) created in organisation {}", employee.name, employee.nip, employee.organization_id);
+    Ok(())
+}
+
+fn verify_audit(db: &Database, org_code: Option<&str>) -> Result<(), String> {
+    use diesel::prelude::*;
+    let org_code = org_code.map(str::to_string);
+    let results = db
+        .read_blocking(move |conn| {
+            let orgs: Vec<(String, String)> = match org_code {
+                Some(code) => vec![organizations::find_by_code(conn, &code)?
+                    .map(|o| (o.id, o.code))
+                    .ok_or(ApiError::NotFound("organization"))?],
+                None => crate::db::schema::organizations::table
+                    .select((crate::db::schema::organizations::id, crate::db::schema::organizations::code))
+                    .load(conn)?,
+            };
+            orgs.into_iter()
+                .map(|(id, code)| audit::verify_chain(conn, &id).map(|r| (code, r)))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(describe)?;
+    let mut broken = 0;
+    for (code, result) in results {
+        if result.intact {
+            println!("{code}: intact, {} events", result.events_checked);
+        } else {
+            broken += 1;
+            println!("{code}: BROKEN at event {:?}: {}", result.first_broken_seq, result.problem.unwrap_or_default());
+        }
+    }
+    if broken > 0 {
+        Err(format!("{broken} audit chain(s) are broken"))
+    } else {
+        Ok(())
+    }
+}

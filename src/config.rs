@@ -1,0 +1,246 @@
+//! All configuration, read once from the environment. Every variable is documented in the README.
+
+use std::time::Duration;
+
+/// Which database the service runs on, decided by the URL scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A SQLite file path (from `sqlite://path` or `sqlite:path`).
+    Sqlite(String),
+    /// A PostgreSQL connection URL (`postgres://` or `postgresql://`).
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    pub fn parse(url: &str) -> Result<Self, ConfigError> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self::Postgres(url.to_string()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            if path.is_empty() || path == ":memory:" {
+                // Every pooled connection would get its own empty in-memory database.
+                return Err(ConfigError::new(
+                    "DATABASE_URL",
+                    "a SQLite database needs a file path, e.g. sqlite://kinerja.db",
+                ));
+            }
+            return Ok(Self::Sqlite(path.to_string()));
+        }
+        Err(ConfigError::new("DATABASE_URL", "must start with sqlite:// (a file) or postgres:// (a server)"))
+    }
+
+    /// The URL with any password replaced, safe to print.
+    pub fn redacted(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{path}"),
+            Self::Postgres(url) => redact_password(url),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres(_))
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_string() };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+/// Where the JWT signing secret came from; a generated one cannot be shared between instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    Configured,
+    Generated,
+}
+
+#[derive(Clone)]
+pub struct Settings {
+    pub database: DatabaseTarget,
+    pub bind: String,
+    pub db_pool_size: u32,
+    pub jwt_secret: Vec<u8>,
+    pub jwt_secret_source: SecretSource,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub max_body_bytes: usize,
+    pub max_import_bytes: usize,
+    pub max_json_depth: usize,
+    pub shutdown_timeout: Duration,
+    pub workers: Option<usize>,
+    /// Requests per minute per client address on the public (unauthenticated) endpoints.
+    pub public_rate_limit_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database", &self.database.redacted())
+            .field("bind", &self.bind)
+            .field("jwt_secret", &"***")
+            .field("jwt_secret_source", &self.jwt_secret_source)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &'static str, message: impl Into<String>) -> Self {
+        Self { variable, message: message.into() }
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kinerja.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const MIN_SECRET_BYTES: usize = 32;
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so that tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let database = DatabaseTarget::parse(&get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()))?;
+
+        let (jwt_secret, jwt_secret_source) = match get("KINERJA_JWT_SECRET") {
+            Some(secret) if secret.len() < MIN_SECRET_BYTES => {
+                return Err(ConfigError::new(
+                    "KINERJA_JWT_SECRET",
+                    format!("must be at least {MIN_SECRET_BYTES} bytes"),
+                ));
+            }
+            Some(secret) => (secret.into_bytes(), SecretSource::Configured),
+            None if database.is_postgres() => {
+                return Err(ConfigError::new(
+                    "KINERJA_JWT_SECRET",
+                    "is required with PostgreSQL: every instance behind the load balancer must sign with the same secret",
+                ));
+            }
+            None => (crate::auth::tokens::random_bytes(48), SecretSource::Generated),
+        };
+
+        Ok(Self {
+            database,
+            bind: get("KINERJA_BIND").unwrap_or_else(|| DEFAULT_BIND.into()),
+            db_pool_size: parse_number(&get, "KINERJA_DB_POOL_SIZE", 10, 1, 200)?,
+            jwt_secret,
+            jwt_secret_source,
+            jwt_issuer: get("KINERJA_JWT_ISSUER").unwrap_or_else(|| "kinerja".into()),
+            jwt_audience: get("KINERJA_JWT_AUDIENCE").unwrap_or_else(|| "kinerja-api".into()),
+            access_token_ttl: Duration::from_secs(parse_number(
+                &get,
+                "KINERJA_ACCESS_TOKEN_TTL_SECS",
+                900,
+                60,
+                86_400,
+            )?),
+            refresh_token_ttl: Duration::from_secs(parse_number(
+                &get,
+                "KINERJA_REFRESH_TOKEN_TTL_SECS",
+                30 * 86_400,
+                300,
+                365 * 86_400,
+            )?),
+            max_body_bytes: parse_number(&get, "KINERJA_MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024)?,
+            max_import_bytes: parse_number(&get, "KINERJA_MAX_IMPORT_BYTES", 5 * 1024 * 1024, 1024, 256 * 1024 * 1024)?,
+            max_json_depth: parse_number(&get, "KINERJA_MAX_JSON_DEPTH", 32, 2, 128)?,
+            shutdown_timeout: Duration::from_secs(parse_number(&get, "KINERJA_SHUTDOWN_TIMEOUT_SECS", 30, 0, 600)?),
+            workers: match get("KINERJA_WORKERS") {
+                Some(_) => Some(parse_number(&get, "KINERJA_WORKERS", 2, 1, 256)?),
+                None => None,
+            },
+            public_rate_limit_per_minute: parse_number(&get, "KINERJA_PUBLIC_RATE_LIMIT", 30, 1, 100_000)?,
+            trust_forwarded_for: match get("KINERJA_TRUST_FORWARDED_FOR").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(other) => {
+                    return Err(ConfigError::new(
+                        "KINERJA_TRUST_FORWARDED_FOR",
+                        format!("must be true or false, got {other:?}"),
+                    ))
+                }
+            },
+        })
+    }
+}
+
+fn parse_number<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let Some(raw) = get(name) else { return Ok(default) };
+    let value: T =
+        raw.trim().parse().map_err(|_| ConfigError::new(name, format!("must be a whole number, got {raw:?}")))?;
+    if value < min || value > max {
+        return Err(ConfigError::new(name, format!("must be between {min} and {max}, got {value}")));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_to_a_sqlite_file_with_a_generated_secret() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database, DatabaseTarget::Sqlite("kinerja.db".into()));
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.jwt_secret_source, SecretSource::Generated);
+        assert!(s.jwt_secret.len() >= 32);
+    }
+
+    #[test]
+    fn postgres_requires_a_configured_secret() {
+        let err = settings(&[("DATABASE_URL", "postgres://localhost/kinerja")]).unwrap_err();
+        assert_eq!(err.variable, "KINERJA_JWT_SECRET");
+        let ok = settings(&[
+            ("DATABASE_URL", "postgresql://u:pw@localhost/kinerja"),
+            ("KINERJA_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ])
+        .unwrap();
+        assert_eq!(ok.database.redacted(), "postgresql://u:***@localhost/kinerja");
+    }
+
+    #[test]
+    fn rejects_unknown_schemes_short_secrets_and_bad_numbers() {
+        assert_eq!(settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err().variable, "DATABASE_URL");
+        assert_eq!(settings(&[("DATABASE_URL", "sqlite::memory:")]).unwrap_err().variable, "DATABASE_URL");
+        assert_eq!(settings(&[("KINERJA_JWT_SECRET", "short")]).unwrap_err().variable, "KINERJA_JWT_SECRET");
+        assert_eq!(
+            settings(&[("KINERJA_ACCESS_TOKEN_TTL_SECS", "abc")]).unwrap_err().variable,
+            "KINERJA_ACCESS_TOKEN_TTL_SECS"
+        );
+        assert_eq!(settings(&[("KINERJA_DB_POOL_SIZE", "0")]).unwrap_err().variable, "KINERJA_DB_POOL_SIZE");
+    }
+}

@@ -1,0 +1,310 @@
+//! Hand-written so that both backends share one set of types (see docs in `migrations/`).
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    units (id) {
+        id -> Text,
+        organization_id -> Text,
+        parent_id -> Nullable<Text>,
+        code -> Text,
+        name -> Text,
+        kind -> Text,
+        is_service_unit -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employees (id) {
+        id -> Text,
+        organization_id -> Text,
+        unit_id -> Text,
+        supervisor_id -> Nullable<Text>,
+        nip -> Text,
+        name -> Text,
+        position -> Text,
+        job_level -> Text,
+        roles -> Text,
+        password_hash -> Nullable<Text>,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_clients (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        scopes -> Text,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        family_id -> Text,
+        employee_id -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        organization_id -> Text,
+        seq -> BigInt,
+        occurred_at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Text,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Text,
+        before_state -> Nullable<Text>,
+        after_state -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_heads (organization_id) {
+        organization_id -> Text,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (principal, idempotency_key) {
+        principal -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    periods (id) {
+        id -> Text,
+        organization_id -> Text,
+        year -> Integer,
+        frequency -> Text,
+        status -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sub_periods (id) {
+        id -> Text,
+        period_id -> Text,
+        seq -> Integer,
+        label -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+    }
+}
+
+diesel::table! {
+    scoring_policies (id) {
+        id -> Text,
+        organization_id -> Text,
+        version -> Integer,
+        policy -> Text,
+        note -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    skps (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        employee_id -> Text,
+        revision -> Integer,
+        status -> Text,
+        resources -> Text,
+        accountability -> Text,
+        consequences -> Text,
+        approver_id -> Nullable<Text>,
+        return_comment -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    skp_targets (id) {
+        id -> Text,
+        skp_id -> Text,
+        lineage_id -> Text,
+        position -> Integer,
+        description -> Text,
+        kind -> Text,
+        perspective -> Nullable<Text>,
+        weight -> Double,
+        supports_lineage_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    skp_indicators (id) {
+        id -> Text,
+        target_id -> Text,
+        position -> Integer,
+        description -> Text,
+    }
+}
+
+diesel::table! {
+    skp_aspects (id) {
+        id -> Text,
+        indicator_id -> Text,
+        aspect -> Text,
+        target_value -> Double,
+        unit -> Text,
+    }
+}
+
+diesel::table! {
+    peer_assignments (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        ratee_id -> Text,
+        rater_id -> Text,
+        rater_group -> Text,
+        assigned_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    peer_ratings (assignment_id) {
+        assignment_id -> Text,
+        berorientasi_pelayanan -> Integer,
+        akuntabel -> Integer,
+        kompeten -> Integer,
+        harmonis -> Integer,
+        loyal -> Integer,
+        adaptif -> Integer,
+        kolaboratif -> Integer,
+        comment -> Nullable<Text>,
+        submitted_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rating_tickets (id) {
+        id -> Text,
+        organization_id -> Text,
+        unit_id -> Text,
+        officer_id -> Nullable<Text>,
+        issued_by -> Text,
+        reference -> Nullable<Text>,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    citizen_ratings (id) {
+        id -> Text,
+        organization_id -> Text,
+        unit_id -> Text,
+        officer_id -> Nullable<Text>,
+        ticket_id -> Text,
+        persyaratan -> Integer,
+        prosedur -> Integer,
+        waktu_penyelesaian -> Integer,
+        biaya_tarif -> Integer,
+        produk_layanan -> Integer,
+        kompetensi_pelaksana -> Integer,
+        perilaku_pelaksana -> Integer,
+        penanganan_pengaduan -> Integer,
+        sarana_prasarana -> Integer,
+        comment -> Nullable<Text>,
+        submitted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rate_limits (bucket, window_start) {
+        bucket -> Text,
+        window_start -> BigInt,
+        hits -> Integer,
+    }
+}
+
+diesel::joinable!(units -> organizations (organization_id));
+diesel::joinable!(peer_ratings -> peer_assignments (assignment_id));
+diesel::joinable!(skps -> employees (employee_id));
+diesel::joinable!(skp_targets -> skps (skp_id));
+diesel::joinable!(skp_indicators -> skp_targets (target_id));
+diesel::joinable!(skp_aspects -> skp_indicators (indicator_id));
+diesel::joinable!(sub_periods -> periods (period_id));
+diesel::joinable!(employees -> units (unit_id));
+diesel::joinable!(service_clients -> organizations (organization_id));
+diesel::joinable!(refresh_tokens -> employees (employee_id));
+diesel::joinable!(audit_events -> organizations (organization_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    units,
+    employees,
+    service_clients,
+    refresh_tokens,
+    audit_events,
+    audit_heads,
+    idempotency_keys,
+    periods,
+    sub_periods,
+    scoring_policies,
+    skps,
+    skp_targets,
+    skp_indicators,
+    skp_aspects,
+    peer_assignments,
+    peer_ratings,
+    rating_tickets,
+    citizen_ratings,
+    rate_limits,
+);

@@ -1,0 +1,16 @@
+//! The regulation's rules as pure functions: no actix, no diesel, no clock. Each module cites
+//! its source and is tested with worked examples and property tests.
+
+pub mod behaviour;
+pub mod capaian;
+pub mod distribution;
+pub mod nip;
+pub mod policy;
+pub mod predikat;
+pub mod score;
+pub mod skm;
+
+/// Rounds to two decimals, for presentation only (the rules keep full precision).
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}

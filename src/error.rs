@@ -1,0 +1,425 @@
+//! The one error type. Every failure leaves the service as an RFC 9457 `application/problem+json`
+//! body with a stable `code`; internals are logged, never sent.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// What is wrong with one input field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldError {
+    /// Dotted path of the field, e.g. `indicators[0].target`.
+    #[schema(example = "nip")]
+    pub field: String,
+    /// Machine-readable reason, e.g. `length`, `invalid_nip`, `required`.
+    #[schema(example = "invalid_nip")]
+    pub code: String,
+    /// What to fix, for people.
+    #[schema(example = "NIP must be 18 digits")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
+    }
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:kinerja:problem:validation_failed",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "detail": "1 field is invalid",
+    "code": "validation_failed",
+    "errors": [{"field": "nip", "code": "invalid_nip", "message": "NIP must be 18 digits"}]
+}))]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:kinerja:problem:{code}`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code; clients switch on this.
+    pub code: String,
+    /// Field-level errors, for validation problems.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid fields")]
+    Validation(Vec<FieldError>),
+    #[error("{detail}")]
+    BadRequest { code: &'static str, detail: String },
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("the resource changed since it was read")]
+    PreconditionFailed,
+    #[error("If-Match is required")]
+    PreconditionRequired,
+    #[error("body too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("{detail}")]
+    Gone { code: &'static str, detail: String },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::BadRequest { code, detail: detail.into() }
+    }
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict { code, detail: detail.into() }
+    }
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden(detail.into())
+    }
+    pub fn field(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
+    }
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "validation_failed",
+            Self::BadRequest { code, .. }
+            | Self::Unauthorized { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Gone { code, .. } => code,
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::PreconditionFailed => "version_mismatch",
+            Self::PreconditionRequired => "if_match_required",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType(_) => "unsupported_media_type",
+            Self::TooManyRequests { .. } => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::Validation(_) => "The request has invalid fields",
+            Self::BadRequest { .. } => "The request is malformed",
+            Self::Unauthorized { .. } => "Authentication is required",
+            Self::Forbidden(_) => "Not allowed",
+            Self::NotFound(_) => "Not found",
+            Self::MethodNotAllowed { .. } => "Method not allowed",
+            Self::Conflict { .. } => "Conflict with the current state",
+            Self::PreconditionFailed => "The resource was changed by someone else",
+            Self::PreconditionRequired => "A version is required for this update",
+            Self::PayloadTooLarge { .. } => "The request body is too large",
+            Self::UnsupportedMediaType(_) => "Unsupported content type",
+            Self::TooManyRequests { .. } => "Too many requests",
+            Self::Gone { .. } => "No longer available",
+            Self::Unavailable(_) => "Service unavailable",
+            Self::Internal(_) => "Internal error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::Validation(errors) => match errors.len() {
+                1 => format!("{}: {}", errors[0].field, errors[0].message),
+                n => format!("{n} fields are invalid"),
+            },
+            Self::NotFound("route") => "No such endpoint; the API is described at /docs/".into(),
+            Self::NotFound(what) => format!("No {what} with that identifier is visible to you"),
+            Self::MethodNotAllowed { allow } => format!("Allowed methods: {}", allow.join(", ")),
+            Self::PreconditionFailed => {
+                "The If-Match version is not the current one: read the resource again and reapply your change".into()
+            }
+            Self::PreconditionRequired => "Send the ETag you read in an If-Match header".into(),
+            Self::PayloadTooLarge { limit } => format!("The body may be at most {limit} bytes"),
+            Self::TooManyRequests { retry_after_secs } => format!("Try again in {retry_after_secs} seconds"),
+            // Never leak the cause: it is logged with the request id instead.
+            Self::Internal(_) => {
+                "Something went wrong on our side; the request id is in the X-Request-Id header".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let code = self.code();
+        Problem {
+            problem_type: format!("urn:kinerja:problem:{code}"),
+            title: self.title().into(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            code: code.into(),
+            errors: match self {
+                Self::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Gone { .. } => StatusCode::GONE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            log::error!("internal error: {cause}");
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        match self {
+            Self::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.body(serde_json::to_string(&self.to_problem()).unwrap_or_default())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::NotFound("record"),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::conflict("already_exists", "A record with the same unique value already exists")
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => Self::conflict(
+                "still_referenced",
+                "The record is referenced by other records or refers to a missing one",
+            ),
+            other => Self::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        log::error!("database pool: {error}");
+        Self::Unavailable("The database is not reachable right now".into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        flatten_validation_errors(&errors, String::new(), &mut fields);
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        Self::Validation(fields)
+    }
+}
+
+fn flatten_validation_errors(errors: &validator::ValidationErrors, prefix: String, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+        match kind {
+            ValidationErrorsKind::Field(list) => {
+                for error in list {
+                    let message = error.message.as_ref().map(|m| m.to_string()).unwrap_or_else(|| describe(error));
+                    out.push(FieldError::new(path.clone(), error.code.to_string(), message));
+                }
+            }
+            ValidationErrorsKind::Struct(inner) => flatten_validation_errors(inner, path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    flatten_validation_errors(inner, format!("{path}[{index}]"), out);
+                }
+            }
+        }
+    }
+}
+
+/// A readable message for validator's built-in checks when the field gave none.
+fn describe(error: &validator::ValidationError) -> String {
+    let param = |name: &str| error.params.get(name).map(|v| v.to_string());
+    match error.code.as_ref() {
+        "length" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("length must be between {min} and {max}"),
+            (Some(min), None) => format!("length must be at least {min}"),
+            (None, Some(max)) => format!("length must be at most {max}"),
+            _ => "invalid length".into(),
+        },
+        "range" => match (param("min"), param("max")) {
+            (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+            (Some(min), None) => format!("must be at least {min}"),
+            (None, Some(max)) => format!("must be at most {max}"),
+            _ => "out of range".into(),
+        },
+        "email" => "must be an email address".into(),
+        "url" => "must be a URL".into(),
+        code => format!("invalid ({code})"),
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Reusable OpenAPI problem responses, referenced by every path as `response = responses::X`.
+#[allow(dead_code)] // These types exist only to describe responses in the OpenAPI document.
+pub mod responses {
+    use super::Problem;
+    use utoipa::ToResponse;
+
+    #[derive(ToResponse)]
+    #[response(
+        description = "Malformed request: bad JSON, query parameter or header",
+        content_type = "application/problem+json"
+    )]
+    pub struct BadRequest(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "Missing, expired or invalid access token", content_type = "application/problem+json")]
+    pub struct Unauthorized(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "The caller may see this but not do this", content_type = "application/problem+json")]
+    pub struct Forbidden(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "No such resource visible to the caller", content_type = "application/problem+json")]
+    pub struct NotFound(Problem);
+
+    #[derive(ToResponse)]
+    #[response(
+        description = "Conflicts with the current state (duplicate, still referenced, wrong status)",
+        content_type = "application/problem+json"
+    )]
+    pub struct Conflict(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "If-Match does not name the current version", content_type = "application/problem+json")]
+    pub struct PreconditionFailed(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "If-Match is required for this update", content_type = "application/problem+json")]
+    pub struct PreconditionRequired(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "Invalid fields, listed in `errors`", content_type = "application/problem+json")]
+    pub struct ValidationFailed(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "The body is larger than allowed", content_type = "application/problem+json")]
+    pub struct PayloadTooLarge(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "The body is not JSON", content_type = "application/problem+json")]
+    pub struct UnsupportedMediaType(Problem);
+
+    #[derive(ToResponse)]
+    #[response(
+        description = "Too many requests from this address; see Retry-After",
+        content_type = "application/problem+json"
+    )]
+    pub struct TooManyRequests(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "No longer available (e.g. an expired ticket)", content_type = "application/problem+json")]
+    pub struct Gone(Problem);
+
+    #[derive(ToResponse)]
+    #[response(description = "The database is unreachable", content_type = "application/problem+json")]
+    pub struct Unavailable(Problem);
+}
+
+/// The problem responses of each kind of operation, so that a path names its set in one word:
+/// `responses((status = 200, ...), problems::Read)`.
+pub mod problems {
+    use std::collections::BTreeMap;
+    use utoipa::openapi::{Ref, RefOr, Response};
+
+    fn refs(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+        list.iter().map(|(code, name)| (code.to_string(), RefOr::Ref(Ref::from_response_name(*name)))).collect()
+    }
+
+    macro_rules! problem_set {
+        ($(#[$doc:meta])* $name:ident => [$(($code:literal, $response:literal)),* $(,)?]) => {
+            $(#[$doc])*
+            pub struct $name;
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<Response>> {
+                    refs(&[$(($code, $response)),*])
+                }
+            }
+        };
+    }
+
+    problem_set!(
+        /// Reads: a bad query parameter, no token, not allowed, not visible.
+        Read => [("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound")]
+    );
+    problem_set!(
+        /// Creates and actions without a version.
+        Create => [
+            ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict"),
+            ("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType"), ("422", "ValidationFailed"),
+        ]
+    );
+    problem_set!(
+        /// Updates and actions guarded by `If-Match`.
+        Update => [
+            ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict"),
+            ("412", "PreconditionFailed"), ("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType"),
+            ("422", "ValidationFailed"), ("428", "PreconditionRequired"),
+        ]
+    );
+    problem_set!(
+        /// Deletes.
+        Delete => [("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict")]
+    );
+}

@@ -1,0 +1,262 @@
+//! Request extractors that turn every kind of bad input into a problem+json answer:
+//! JSON bodies (size, content type, nesting depth, syntax, types, then `validator` rules),
+//! query strings, version preconditions and idempotency keys.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use serde::de::DeserializeOwned;
+use validator::Validate;
+
+use crate::error::{ApiError, FieldError};
+
+/// The request limits the extractors enforce, from [`crate::config::Settings`].
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLimits {
+    pub max_body_bytes: usize,
+    pub max_import_bytes: usize,
+    pub max_json_depth: usize,
+}
+
+/// A JSON body that parsed and passed its `validator` rules.
+#[derive(Debug)]
+pub struct ValidatedJson<T>(pub T);
+
+impl<T> ValidatedJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidatedJson<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limits = request_limits(req);
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let body = read_body(req, payload, limits.max_body_bytes);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType("Send the body as application/json".into()));
+            }
+            let bytes = body.await?;
+            let value: T = parse_json(&bytes, limits.max_json_depth)?;
+            value.validate()?;
+            Ok(ValidatedJson(value))
+        })
+    }
+}
+
+/// Reads the whole body, answering 413 past `limit` bytes.
+pub fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> impl Future<Output = Result<web::Bytes, ApiError>> + 'static {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let body = web::Bytes::from_request(req, payload);
+    async move {
+        if declared.is_some_and(|n| n > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let bytes = body.await.map_err(|e| {
+            if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge { limit }
+            } else {
+                ApiError::bad_request("unreadable_body", "The request body could not be read")
+            }
+        })?;
+        if bytes.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        Ok(bytes)
+    }
+}
+
+pub fn request_limits(req: &HttpRequest) -> RequestLimits {
+    let configured: Option<&web::Data<RequestLimits>> = req.app_data();
+    configured.map(|l| *l.get_ref()).unwrap_or(RequestLimits {
+        max_body_bytes: 256 * 1024,
+        max_import_bytes: 5 * 1024 * 1024,
+        max_json_depth: 32,
+    })
+}
+
+/// Parses JSON: syntax errors are 400, wrong shapes are 422 naming the field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], max_depth: usize) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("malformed_json", "The request body is empty; send a JSON document"));
+    }
+    if json_depth(bytes) > max_depth {
+        return Err(ApiError::bad_request("json_too_deep", format!("JSON may nest at most {max_depth} levels")));
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if path == "." { "body".to_string() } else { path };
+                ApiError::Validation(vec![FieldError::new(field, "invalid_type", strip_position(&inner.to_string()))])
+            }
+            _ => ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {inner}")),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {e}")))?;
+    Ok(value)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The deepest nesting of arrays and objects, ignoring brackets inside strings.
+pub fn json_depth(bytes: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// A query string that parsed and passed its `validator` rules.
+#[derive(Debug)]
+pub struct ValidatedQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Validate> FromRequest for ValidatedQuery<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            web::Query::<T>::from_query(req.query_string())
+                .map_err(|e| ApiError::bad_request("invalid_query", format!("Bad query parameter: {e}")))
+                .and_then(|q| {
+                    q.validate()?;
+                    Ok(ValidatedQuery(q.into_inner()))
+                }),
+        )
+    }
+}
+
+/// The version a client read, from `If-Match: "N"`; required on updates of shared documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfMatch(pub i32);
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = match req.headers().get(header::IF_MATCH) {
+            None => Err(ApiError::PreconditionRequired),
+            Some(value) => value
+                .to_str()
+                .ok()
+                .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+                .and_then(|v| v.parse::<i32>().ok())
+                .map(IfMatch)
+                .ok_or_else(|| {
+                    ApiError::bad_request("invalid_if_match", "If-Match must be an ETag returned by this service")
+                }),
+        };
+        std::future::ready(parsed)
+    }
+}
+
+/// The `ETag` of a document at `version`.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// `Idempotency-Key`: a client's name for one logical write, so a retried request is not applied twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let parsed = match req.headers().get("Idempotency-Key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(value) => value
+                .to_str()
+                .ok()
+                .filter(|v| (1..=255).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()))
+                .map(|v| IdempotencyKey(Some(v.to_string())))
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        "invalid_idempotency_key",
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    )
+                }),
+        };
+        std::future::ready(parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert_eq!(json_depth(br#"{"a":[1,{"b":"[[[{{"}]}"#), 3);
+        assert_eq!(json_depth(br#""\"[""#), 0);
+        assert_eq!(json_depth(b"[[[[]]]]"), 4);
+    }
+
+    #[test]
+    fn syntax_errors_are_bad_requests_and_shape_errors_name_the_field() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Body {
+            name: String,
+            count: u32,
+        }
+        let syntax = parse_json::<Body>(b"{\"name\": ", 8).unwrap_err();
+        assert_eq!(syntax.code(), "malformed_json");
+        let shape = parse_json::<Body>(br#"{"name":"x","count":"many"}"#, 8).unwrap_err();
+        match shape {
+            ApiError::Validation(errors) => assert_eq!(errors[0].field, "count"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+        let deep = parse_json::<serde_json::Value>(b"[[[[[[1]]]]]]", 4).unwrap_err();
+        assert_eq!(deep.code(), "json_too_deep");
+    }
+}

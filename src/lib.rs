@@ -1,0 +1,29 @@
+//! kinerja: performance management for Indonesian civil servants (ASN).
+//!
+//! `domain` holds the regulation's rules as pure functions; each resource module holds its
+//! routes, request/response types and handlers; `startup::build_app` is the app factory.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod employees;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod idempotency;
+pub mod openapi;
+pub mod organizations;
+pub mod pagination;
+pub mod periods;
+pub mod policies;
+pub mod rate_limit;
+pub mod ratings;
+pub mod request_id;
+pub mod seed;
+pub mod skp;
+pub mod startup;
+pub mod units;

@@ -1,0 +1,184 @@
+//! Organisations (instansi). An installation can hold several; each is a wall: nothing of one is
+//! visible to another. Organisations are created from the command line (`kinerja admin create`).
+
+use actix_web::{get, put, web, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::audit::{self, Actor, Change};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, Permission};
+use crate::db::schema::organizations;
+use crate::db::{new_id, now, AnyConnection};
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::{etag, IfMatch, ValidatedJson};
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_organization).service(update_organization);
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organizations)]
+pub struct OrganizationRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// An organisation (instansi): a provincial or city government, or an agency.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Organization {
+    pub id: String,
+    /// Short unique code, e.g. `kota-serang`.
+    pub code: String,
+    pub name: String,
+    /// Send it back in `If-Match` to update.
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<OrganizationRow> for Organization {
+    fn from(row: OrganizationRow) -> Self {
+        Organization {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct UpdateOrganization {
+    #[validate(length(min = 3, max = 200))]
+    #[schema(example = "Pemerintah Kota Serang")]
+    pub name: String,
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<OrganizationRow> {
+    organizations::table
+        .find(id)
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("organization"))
+}
+
+pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<Option<OrganizationRow>> {
+    Ok(organizations::table
+        .filter(organizations::code.eq(code))
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Creates an organisation and starts its audit chain (command line only).
+pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -> ApiResult<OrganizationRow> {
+    let row = OrganizationRow {
+        id: new_id(),
+        code: code.to_string(),
+        name: name.to_string(),
+        version: 1,
+        created_at: now(),
+        updated_at: now(),
+    };
+    diesel::insert_into(organizations::table).values(&row).execute(conn)?;
+    audit::start_chain(conn, &row.id)?;
+    audit::record(
+        conn,
+        actor,
+        &row.id,
+        Change::new("organization.create", "organization", &row.id).after(&Organization::from(row.clone())),
+    )?;
+    crate::policies::insert_version(conn, actor, &row.id, &Default::default(), "The regulation's defaults")?;
+    Ok(row)
+}
+
+/// The organisation.
+#[utoipa::path(
+    tag = "organizations",
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = Organization, headers(("ETag" = String, description = "Current version"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}")]
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    authorize(&caller, Permission::ReadOrganization { organization_id: &id })?;
+    let org: Organization = state.db.read(move |conn| find(conn, &id)).await?.into();
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
+}
+
+/// Renames the organisation (admins).
+#[utoipa::path(
+    tag = "organizations",
+    params(
+        ("id" = String, Path, description = "Organisation id"),
+        ("If-Match" = String, Header, description = "The ETag read"),
+    ),
+    request_body = UpdateOrganization,
+    responses(
+        (status = 200, description = "Updated", body = Organization),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/organizations/{id}")]
+pub async fn update_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidatedJson<UpdateOrganization>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    authorize(&caller, Permission::Administer { organization_id: &id })?;
+    let body = body.into_inner();
+    let org = state
+        .db
+        .write(move |conn| {
+            let before = find(conn, &id)?;
+            if before.version != if_match.0 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let after =
+                OrganizationRow { name: body.name, version: before.version + 1, updated_at: now(), ..before.clone() };
+            // The version filter makes the check and the write one step, so concurrent updates cannot both pass.
+            let updated = diesel::update(organizations::table.find(&id).filter(organizations::version.eq(if_match.0)))
+                .set((
+                    organizations::name.eq(&after.name),
+                    organizations::version.eq(after.version),
+                    organizations::updated_at.eq(after.updated_at),
+                ))
+                .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let (before, after) = (Organization::from(before), Organization::from(after));
+            audit::record(
+                conn,
+                &caller.actor(),
+                &id,
+                Change::new("organization.update", "organization", &id).before(&before).after(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
+}

@@ -1,0 +1,289 @@
+//! The cascade (cascading kinerja): which targets support which of the supervisor's targets,
+//! from the head of the agency down, and the targets that support nothing.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpResponse};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::store::{self, SkpRow, TargetRow};
+use super::{SkpStatus, TargetKind};
+use crate::auth::caller::{Caller, Role};
+use crate::authz::{authorize, Permission};
+use crate::db::schema::{employees, skps};
+use crate::db::AnyConnection;
+use crate::error::{problems, ApiError, ApiResult};
+use crate::periods;
+use crate::startup::AppState;
+
+/// A target in the cascade with the targets that support it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CascadeTarget {
+    pub id: String,
+    pub lineage_id: String,
+    pub description: String,
+    pub kind: TargetKind,
+    pub weight: f64,
+    /// The direct reports' targets that support this one.
+    #[schema(no_recursion)]
+    pub supported_by: Vec<CascadeNode>,
+}
+
+/// An employee's SKP in the cascade, with the targets shown at this place in the tree.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CascadeNode {
+    pub employee_id: String,
+    pub employee_name: String,
+    pub position: String,
+    pub skp_id: String,
+    pub skp_status: SkpStatus,
+    pub revision: i32,
+    #[schema(no_recursion)]
+    pub targets: Vec<CascadeTarget>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CascadeTree {
+    pub period_id: String,
+    /// The heads of the tree: employees with no supervisor (or whose supervisor has no SKP yet),
+    /// or for a caller who is neither admin nor auditor, the caller.
+    pub roots: Vec<CascadeNode>,
+}
+
+/// A target that supports none of the supervisor's targets.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UnlinkedTarget {
+    pub employee_id: String,
+    pub employee_name: String,
+    pub skp_id: String,
+    pub target_id: String,
+    pub description: String,
+    /// `no_link`, or `stale_link` when it names a target no longer in the supervisor's newest revision.
+    pub reason: String,
+}
+
+struct Person {
+    name: String,
+    position: String,
+    supervisor_id: Option<String>,
+}
+
+/// Each employee's newest SKP revision in the period with its targets.
+struct Plans {
+    people: HashMap<String, Person>,
+    skp_of: HashMap<String, SkpRow>,
+    targets_of: HashMap<String, Vec<TargetRow>>,
+}
+
+fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> ApiResult<Plans> {
+    let people: Vec<(String, String, String, Option<String>)> = employees::table
+        .filter(employees::organization_id.eq(organization_id))
+        .select((employees::id, employees::name, employees::position, employees::supervisor_id))
+        .load(conn)?;
+    let rows: Vec<SkpRow> = skps::table
+        .filter(skps::organization_id.eq(organization_id))
+        .filter(skps::period_id.eq(period_id))
+        .order(skps::revision.asc())
+        .select(SkpRow::as_select())
+        .load(conn)?;
+    let mut skp_of: HashMap<String, SkpRow> = HashMap::new();
+    for row in rows {
+        skp_of.insert(row.employee_id.clone(), row); // later revisions replace earlier ones
+    }
+    let ids: Vec<String> = skp_of.values().map(|s| s.id.clone()).collect();
+    let mut targets_of: HashMap<String, Vec<TargetRow>> = HashMap::new();
+    let employee_of_skp: HashMap<String, String> =
+        skp_of.values().map(|s| (s.id.clone(), s.employee_id.clone())).collect();
+    for target in store::target_rows(conn, &ids)? {
+        if let Some(employee) = employee_of_skp.get(&target.skp_id) {
+            targets_of.entry(employee.clone()).or_default().push(target);
+        }
+    }
+    Ok(Plans {
+        people: people
+            .into_iter()
+            .map(|(id, name, position, supervisor_id)| (id, Person { name, position, supervisor_id }))
+            .collect(),
+        skp_of,
+        targets_of,
+    })
+}
+
+impl Plans {
+    fn reports_of(&self, employee_id: &str) -> Vec<&String> {
+        let mut ids: Vec<&String> = self
+            .people
+            .iter()
+            .filter(|(_, p)| p.supervisor_id.as_deref() == Some(employee_id))
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// The node of `employee_id` showing only the targets `keep` accepts; depth bounds loops.
+    fn node(&self, employee_id: &str, keep: &dyn Fn(&TargetRow) -> bool, depth: usize) -> Option<CascadeNode> {
+        let skp = self.skp_of.get(employee_id)?;
+        let person = self.people.get(employee_id)?;
+        let targets = self
+            .targets_of
+            .get(employee_id)
+            .map(|ts| ts.iter().filter(|t| keep(t)).map(|t| self.target(employee_id, t, depth)).collect())
+            .unwrap_or_default();
+        Some(CascadeNode {
+            employee_id: employee_id.to_string(),
+            employee_name: person.name.clone(),
+            position: person.position.clone(),
+            skp_id: skp.id.clone(),
+            skp_status: skp.status(),
+            revision: skp.revision,
+            targets,
+        })
+    }
+
+    fn target(&self, employee_id: &str, t: &TargetRow, depth: usize) -> CascadeTarget {
+        let supported_by = if depth >= 32 {
+            Vec::new()
+        } else {
+            self.reports_of(employee_id)
+                .into_iter()
+                .filter_map(|report| {
+                    let lineage = t.lineage_id.clone();
+                    let keep = move |r: &TargetRow| r.supports_lineage_id.as_deref() == Some(lineage.as_str());
+                    self.node(report, &keep, depth + 1).filter(|n| !n.targets.is_empty())
+                })
+                .collect()
+        };
+        CascadeTarget {
+            id: t.id.clone(),
+            lineage_id: t.lineage_id.clone(),
+            description: t.description.clone(),
+            kind: super::store::target_kind(t),
+            weight: t.weight,
+            supported_by,
+        }
+    }
+
+    /// Employees whose plan heads a tree: no supervisor, or a supervisor without an SKP.
+    fn roots(&self) -> Vec<String> {
+        let mut roots: Vec<String> = self
+            .skp_of
+            .keys()
+            .filter(|id| {
+                self.people.get(*id).and_then(|p| p.supervisor_id.as_ref()).is_none_or(|s| !self.skp_of.contains_key(s))
+            })
+            .cloned()
+            .collect();
+        roots.sort();
+        roots
+    }
+}
+
+fn period_in_scope(conn: &mut AnyConnection, caller: &Caller, period_id: &str) -> ApiResult<periods::PeriodRow> {
+    let period = periods::find(conn, period_id)?;
+    authorize(caller, Permission::ReadOrganization { organization_id: &period.organization_id })
+        .map_err(|_| ApiError::NotFound("period"))?;
+    Ok(period)
+}
+
+fn sees_everything(caller: &Caller) -> bool {
+    caller.has_role(Role::Admin) || caller.has_role(Role::Auditor)
+}
+
+/// The cascade of a period: every SKP's targets under the supervisor's targets they support.
+/// Admins and auditors get the whole organisation; anyone else their own subtree.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "Period id")),
+    responses(
+        (status = 200, description = "The tree", body = CascadeTree),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/periods/{id}/cascade")]
+pub async fn cascade_tree(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let tree = state
+        .db
+        .read(move |conn| {
+            let period = period_in_scope(conn, &caller, &id)?;
+            let plans = plans(conn, &period.organization_id, &period.id)?;
+            let root_ids = if sees_everything(&caller) {
+                plans.roots()
+            } else {
+                caller
+                    .employee_id()
+                    .map(|me| vec![me.to_string()])
+                    .ok_or_else(|| ApiError::forbidden("Portals do not read the cascade"))?
+            };
+            let roots = root_ids.iter().filter_map(|r| plans.node(r, &|_| true, 0)).collect();
+            Ok(CascadeTree { period_id: period.id, roots })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(tree))
+}
+
+/// Targets that support none of the supervisor's current targets (the head of the agency, who has
+/// no supervisor, is left out). Admins and auditors see the organisation; anyone else their reports.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "Period id")),
+    responses(
+        (status = 200, description = "The unlinked targets", body = Vec<UnlinkedTarget>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/periods/{id}/cascade/unlinked")]
+pub async fn unlinked_targets(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let items = state
+        .db
+        .read(move |conn| {
+            let period = period_in_scope(conn, &caller, &id)?;
+            let plans = plans(conn, &period.organization_id, &period.id)?;
+            let everything = sees_everything(&caller);
+            let me = caller.employee_id().map(str::to_string);
+            let mut items = Vec::new();
+            for (employee_id, targets) in &plans.targets_of {
+                let Some(person) = plans.people.get(employee_id) else { continue };
+                let Some(supervisor) = &person.supervisor_id else { continue };
+                if !everything && me.as_deref() != Some(supervisor) && me.as_deref() != Some(employee_id) {
+                    continue;
+                }
+                let current: Vec<&str> = plans
+                    .targets_of
+                    .get(supervisor)
+                    .map(|ts| ts.iter().map(|t| t.lineage_id.as_str()).collect())
+                    .unwrap_or_default();
+                for t in targets {
+                    let reason = match &t.supports_lineage_id {
+                        None => "no_link",
+                        Some(l) if !current.contains(&l.as_str()) => "stale_link",
+                        Some(_) => continue,
+                    };
+                    items.push(UnlinkedTarget {
+                        employee_id: employee_id.clone(),
+                        employee_name: person.name.clone(),
+                        skp_id: t.skp_id.clone(),
+                        target_id: t.id.clone(),
+                        description: t.description.clone(),
+                        reason: reason.into(),
+                    });
+                }
+            }
+            items.sort_by(|a, b| (&a.employee_name, &a.target_id).cmp(&(&b.employee_name, &b.target_id)));
+            Ok(items)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}

@@ -1,0 +1,216 @@
+//! SKP (Sasaran Kinerja Pegawai): the employee's plan for a period — targets (RHK) with
+//! indicators and their aspects — agreed with the supervisor. `draft → submitted → approved |
+//! returned`; an approved SKP is locked and a change is a new revision.
+
+pub mod cascade;
+mod routes;
+mod store;
+
+pub use routes::routes;
+pub use store::{find, load, SkpRow};
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::capaian::Aspect;
+
+/// Where an SKP is in its approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SkpStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Returned,
+}
+
+impl SkpStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkpStatus::Draft => "draft",
+            SkpStatus::Submitted => "submitted",
+            SkpStatus::Approved => "approved",
+            SkpStatus::Returned => "returned",
+        }
+    }
+    pub fn parse(value: &str) -> SkpStatus {
+        match value {
+            "submitted" => SkpStatus::Submitted,
+            "approved" => SkpStatus::Approved,
+            "returned" => SkpStatus::Returned,
+            _ => SkpStatus::Draft,
+        }
+    }
+    /// The employee may change the content.
+    pub fn is_editable(self) -> bool {
+        matches!(self, SkpStatus::Draft | SkpStatus::Returned)
+    }
+}
+
+/// Main (utama) or additional (tambahan) target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Utama,
+    Tambahan,
+}
+
+/// The perspective of a senior executive's (JPT) target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Perspective {
+    PenerimaLayanan,
+    ProsesBisnis,
+    PenguatanInternal,
+    Anggaran,
+}
+
+/// The SKP's annex (lampiran): what the employee gets, how they account for it, and what follows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct SkpAnnex {
+    /// Dukungan sumber daya: resources the employee will get.
+    #[validate(length(max = 4000))]
+    #[serde(default)]
+    pub resources: String,
+    /// Skema pertanggungjawaban: the accountability scheme.
+    #[validate(length(max = 4000))]
+    #[serde(default)]
+    pub accountability: String,
+    /// Konsekuensi: the consequences.
+    #[validate(length(max = 4000))]
+    #[serde(default)]
+    pub consequences: String,
+}
+
+/// One aspect of an indicator with its target value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"aspect": "kuantitas", "target": 12, "unit": "laporan"}))]
+pub struct AspectTarget {
+    pub aspect: Aspect,
+    /// The planned value: a count, a percent (kualitas), months or days (waktu), rupiah (biaya).
+    pub target: f64,
+    /// `persen` for kualitas; `bulan` or `hari` for waktu; `rupiah` for biaya; any for kuantitas.
+    #[validate(length(min = 1, max = 50))]
+    pub unit: String,
+}
+
+/// An indicator of a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Indicator {
+    pub id: String,
+    pub description: String,
+    pub aspects: Vec<AspectTarget>,
+}
+
+/// A target (Rencana Hasil Kerja).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Target {
+    pub id: String,
+    /// The same across revisions of the SKP; cascade links point to it.
+    pub lineage_id: String,
+    pub description: String,
+    pub kind: TargetKind,
+    /// Only for senior executives (JPT).
+    pub perspective: Option<Perspective>,
+    /// Share of nilai hasil kerja; the targets' weights sum to 100 on submission.
+    pub weight: f64,
+    /// The supervisor's target this one supports (its lineage id).
+    pub supports_target_id: Option<String>,
+    pub indicators: Vec<Indicator>,
+}
+
+/// An SKP with everything in it, in one document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Skp {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    pub employee_id: String,
+    /// 1 for the first plan; each change after approval is the next revision.
+    pub revision: i32,
+    pub status: SkpStatus,
+    pub annex: SkpAnnex,
+    /// Who decides (submitted) or decided (approved/returned).
+    pub approver_id: Option<String>,
+    /// Why it was returned.
+    pub return_comment: Option<String>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub total_weight: f64,
+    pub targets: Vec<Target>,
+    /// Send it back in `If-Match` to change the SKP.
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An SKP in a list: who, which revision, where in the workflow.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SkpSummary {
+    pub id: String,
+    pub period_id: String,
+    pub employee_id: String,
+    pub employee_name: String,
+    pub employee_nip: String,
+    pub revision: i32,
+    pub status: SkpStatus,
+    pub approver_id: Option<String>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub version: i32,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A new, empty draft SKP for the caller in a period.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct NewSkp {
+    #[validate(length(min = 1, max = 64))]
+    pub period_id: String,
+    #[validate(nested)]
+    #[serde(default)]
+    pub annex: SkpAnnex,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct IndicatorInput {
+    #[validate(length(min = 3, max = 1000))]
+    pub description: String,
+    /// One to four aspects, each at most once.
+    #[validate(length(min = 1, max = 4), nested)]
+    pub aspects: Vec<AspectTarget>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct TargetInput {
+    /// An existing target of this SKP to keep (its id and lineage); absent for a new target.
+    #[validate(length(max = 64))]
+    pub id: Option<String>,
+    #[validate(length(min = 3, max = 1000))]
+    pub description: String,
+    pub kind: TargetKind,
+    pub perspective: Option<Perspective>,
+    #[validate(range(exclusive_min = 0.0, max = 100.0))]
+    pub weight: f64,
+    /// A target (id or lineage id) of the employee's direct supervisor's SKP in the same period.
+    #[validate(length(max = 64))]
+    pub supports_target_id: Option<String>,
+    #[validate(length(min = 1, max = 10), nested)]
+    pub indicators: Vec<IndicatorInput>,
+}
+
+/// The whole content of an SKP; it replaces what was there.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct SkpContent {
+    #[validate(nested)]
+    #[serde(default)]
+    pub annex: SkpAnnex,
+    #[validate(length(max = 50), nested)]
+    pub targets: Vec<TargetInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+pub struct ReturnSkp {
+    /// What the employee must change.
+    #[validate(length(min = 5, max = 4000))]
+    pub comment: String,
+}

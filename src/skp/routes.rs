@@ -1,0 +1,653 @@
+//! The SKP endpoints: create, read, edit, submit, approve or return, revise; lists and the inbox.
+
+use actix_web::{get, http::header, post, put, web, HttpResponse};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use validator::Validate;
+
+use super::store::{self, SkpRow};
+use super::{NewSkp, ReturnSkp, Skp, SkpContent, SkpStatus, SkpSummary};
+use crate::audit::{self, Change};
+use crate::auth::caller::{Caller, Role};
+use crate::authz::{authorize, employee_visibility, EmployeeVisibility, Permission};
+use crate::db::schema::{employees, skps};
+use crate::db::{new_id, now, AnyConnection};
+use crate::employees::{self as staff, EmployeeRow};
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::idempotency::{self, Stored};
+use crate::pagination::{Page, PageRequest};
+use crate::periods;
+use crate::startup::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_skps)
+        .service(inbox)
+        .service(my_skp)
+        .service(create_skp)
+        .service(get_skp)
+        .service(update_skp)
+        .service(submit_skp)
+        .service(approve_skp)
+        .service(return_skp)
+        .service(create_revision)
+        .service(list_revisions)
+        .service(super::cascade::cascade_tree)
+        .service(super::cascade::unlinked_targets);
+}
+
+fn ok_with_etag(skp: &Skp) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::ETAG, etag(skp.version))).json(skp)
+}
+
+/// Loads an SKP and its owner, and checks `permission` for the caller.
+fn load_checked(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    permission: for<'a> fn(&'a crate::authz::EmployeeRef) -> Permission<'a>,
+) -> ApiResult<(SkpRow, EmployeeRow)> {
+    let row = store::find(conn, id)?;
+    let owner = staff::find(conn, &row.employee_id)?;
+    authorize(caller, permission(&owner.reference()))?;
+    Ok((row, owner))
+}
+
+/// Moves an SKP to a new status and records it; `If-Match` guards against a stale decision.
+fn set_status(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    before: SkpRow,
+    version: i32,
+    changes: StatusChange,
+) -> ApiResult<Skp> {
+    periods::writable(conn, &before.period_id)?;
+    let updated = diesel::update(skps::table.find(&before.id).filter(skps::version.eq(version)))
+        .set((
+            skps::status.eq(changes.status.as_str()),
+            skps::approver_id.eq(&changes.approver_id),
+            skps::return_comment.eq(&changes.return_comment),
+            skps::submitted_at.eq(changes.submitted_at),
+            skps::decided_at.eq(changes.decided_at),
+            skps::version.eq(before.version + 1),
+            skps::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if updated != 1 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let org = before.organization_id.clone();
+    let id = before.id.clone();
+    let before = store::load(conn, before)?;
+    let after_row = store::find(conn, &id)?;
+    let after = store::load(conn, after_row)?;
+    audit::record(conn, &caller.actor(), &org, Change::new(changes.action, "skp", &id).before(&before).after(&after))?;
+    Ok(after)
+}
+
+struct StatusChange {
+    action: &'static str,
+    status: SkpStatus,
+    approver_id: Option<String>,
+    return_comment: Option<String>,
+    submitted_at: Option<chrono::NaiveDateTime>,
+    decided_at: Option<chrono::NaiveDateTime>,
+}
+
+fn summaries(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<SkpSummary>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.employee_id.clone()).collect();
+    let people: Vec<(String, String, String)> = employees::table
+        .filter(employees::id.eq_any(&ids))
+        .select((employees::id, employees::name, employees::nip))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (name, nip) =
+                people.iter().find(|p| p.0 == r.employee_id).map(|p| (p.1.clone(), p.2.clone())).unwrap_or_default();
+            SkpSummary {
+                status: r.status(),
+                id: r.id,
+                period_id: r.period_id,
+                employee_id: r.employee_id,
+                employee_name: name,
+                employee_nip: nip,
+                revision: r.revision,
+                approver_id: r.approver_id,
+                submitted_at: r.submitted_at.map(|t| t.and_utc()),
+                version: r.version,
+                updated_at: r.updated_at.and_utc(),
+            }
+        })
+        .collect())
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SkpQuery {
+    #[validate(length(max = 64))]
+    pub period_id: Option<String>,
+    #[validate(length(max = 64))]
+    pub employee_id: Option<String>,
+    #[validate(length(max = 64))]
+    pub unit_id: Option<String>,
+    pub status: Option<SkpStatus>,
+    /// Only SKPs changed at or after this time (RFC 3339), for mobile sync.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// SKPs the caller may see (every revision): all of the organisation for admins and auditors,
+/// else one's own and one's direct reports'.
+#[utoipa::path(
+    tag = "skp",
+    params(SkpQuery),
+    responses(
+        (status = 200, description = "A page of SKPs", body = Page<SkpSummary>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/skps")]
+pub async fn list_skps(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<SkpQuery>,
+) -> ApiResult<HttpResponse> {
+    let visibility = employee_visibility(&caller)?;
+    let query = query.0;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (after, fetch) = (page.after.clone(), page.fetch_limit());
+    let items = state
+        .db
+        .read(move |conn| {
+            let mut q = skps::table.inner_join(employees::table).into_boxed();
+            match visibility {
+                EmployeeVisibility::Organization { organization_id } => {
+                    q = q.filter(skps::organization_id.eq(organization_id))
+                }
+                EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
+                    q = q
+                        .filter(skps::organization_id.eq(organization_id))
+                        .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)))
+                }
+            }
+            if let Some(after) = after {
+                q = q.filter(skps::id.gt(after));
+            }
+            if let Some(v) = query.period_id {
+                q = q.filter(skps::period_id.eq(v));
+            }
+            if let Some(v) = query.employee_id {
+                q = q.filter(skps::employee_id.eq(v));
+            }
+            if let Some(v) = query.unit_id {
+                q = q.filter(employees::unit_id.eq(v));
+            }
+            if let Some(v) = query.status {
+                q = q.filter(skps::status.eq(v.as_str()));
+            }
+            if let Some(v) = query.updated_since {
+                q = q.filter(skps::updated_at.ge(v.naive_utc()));
+            }
+            let rows: Vec<SkpRow> = q.order(skps::id.asc()).limit(fetch).select(SkpRow::as_select()).load(conn)?;
+            summaries(conn, rows)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page.page(items, |s| s.id.clone(), |s| s)))
+}
+
+/// The caller's inbox: SKPs submitted to them for approval (for admins, also those of employees
+/// with no supervisor in the system).
+#[utoipa::path(
+    tag = "skp",
+    responses(
+        (status = 200, description = "Waiting SKPs, oldest submission first", body = Vec<SkpSummary>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/skps/inbox")]
+pub async fn inbox(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?.to_string();
+    let (org, admin) = (caller.organization_id.clone(), caller.has_role(Role::Admin));
+    let items = state
+        .db
+        .read(move |conn| {
+            let mut q = skps::table
+                .filter(skps::organization_id.eq(org))
+                .filter(skps::status.eq(SkpStatus::Submitted.as_str()))
+                .into_boxed();
+            q = if admin {
+                q.filter(skps::approver_id.eq(me).or(skps::approver_id.is_null()))
+            } else {
+                q.filter(skps::approver_id.eq(me))
+            };
+            let rows = q.order(skps::submitted_at.asc()).limit(500).select(SkpRow::as_select()).load(conn)?;
+            summaries(conn, rows)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MySkpQuery {
+    /// The period; defaults to the current year's.
+    #[validate(length(max = 64))]
+    pub period_id: Option<String>,
+}
+
+/// The caller's own SKP (newest revision) with targets, indicators and status: one request for
+/// the mobile app.
+#[utoipa::path(
+    tag = "skp",
+    params(MySkpQuery),
+    responses(
+        (status = 200, description = "The SKP", body = Skp, headers(("ETag" = String, description = "Current version"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me/skp")]
+pub async fn my_skp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<MySkpQuery>,
+) -> ApiResult<HttpResponse> {
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an SKP"))?.to_string();
+    let org = caller.organization_id.clone();
+    let skp = state
+        .db
+        .read(move |conn| {
+            let period_id = match query.0.period_id {
+                Some(id) => id,
+                None => {
+                    use chrono::Datelike;
+                    periods::find_by_year(conn, &org, chrono::Utc::now().year())?
+                        .ok_or(ApiError::NotFound("period"))?
+                        .id
+                }
+            };
+            let row = store::latest(conn, &me, &period_id)?.ok_or(ApiError::NotFound("skp"))?;
+            store::load(conn, row)
+        })
+        .await?;
+    Ok(ok_with_etag(&skp))
+}
+
+/// Starts the caller's SKP for a period, as an empty draft.
+#[utoipa::path(
+    tag = "skp",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
+    request_body = NewSkp,
+    responses(
+        (status = 201, description = "Created", body = Skp),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/skps")]
+pub async fn create_skp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ValidatedJson<NewSkp>,
+) -> ApiResult<HttpResponse> {
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees plan an SKP"))?.to_string();
+    let input = body.into_inner();
+    let stored = state
+        .db
+        .write(move |conn| {
+            idempotency::once(conn, &caller, &key, &input, |conn| {
+                let period = periods::writable(conn, &input.period_id)?;
+                if period.organization_id != caller.organization_id {
+                    return Err(ApiError::NotFound("period"));
+                }
+                if store::latest(conn, &me, &period.id)?.is_some() {
+                    return Err(ApiError::conflict(
+                        "skp_exists",
+                        "You already have an SKP for this period; edit it or make a revision",
+                    ));
+                }
+                let row = SkpRow {
+                    id: new_id(),
+                    organization_id: caller.organization_id.clone(),
+                    period_id: period.id,
+                    employee_id: me.clone(),
+                    revision: 1,
+                    status: SkpStatus::Draft.as_str().into(),
+                    resources: input.annex.resources.clone(),
+                    accountability: input.annex.accountability.clone(),
+                    consequences: input.annex.consequences.clone(),
+                    approver_id: None,
+                    return_comment: None,
+                    submitted_at: None,
+                    decided_at: None,
+                    version: 1,
+                    created_at: now(),
+                    updated_at: now(),
+                };
+                diesel::insert_into(skps::table).values(&row).execute(conn)?;
+                let skp = store::load(conn, row)?;
+                audit::record(
+                    conn,
+                    &caller.actor(),
+                    &caller.organization_id,
+                    Change::new("skp.create", "skp", &skp.id).after(&skp),
+                )?;
+                Stored::new(actix_web::http::StatusCode::CREATED, &skp)
+            })
+        })
+        .await?;
+    Ok(stored.into_response())
+}
+
+/// One SKP revision with everything in it.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "SKP id")),
+    responses(
+        (status = 200, description = "The SKP", body = Skp, headers(("ETag" = String, description = "Current version"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/skps/{id}")]
+pub async fn get_skp(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let skp = state
+        .db
+        .read(move |conn| {
+            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::ReadSkp { owner })?;
+            store::load(conn, row)
+        })
+        .await?;
+    Ok(ok_with_etag(&skp))
+}
+
+/// Replaces the content of a draft or returned SKP (its owner).
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
+    request_body = SkpContent,
+    responses(
+        (status = 200, description = "Updated", body = Skp),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/skps/{id}")]
+pub async fn update_skp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidatedJson<SkpContent>,
+) -> ApiResult<HttpResponse> {
+    let content = body.into_inner();
+    let skp = state
+        .db
+        .write(move |conn| {
+            let (row, owner) = load_checked(conn, &caller, &id, |owner| Permission::EditSkp { owner })?;
+            periods::writable(conn, &row.period_id)?;
+            if !row.status().is_editable() {
+                return Err(ApiError::conflict(
+                    "skp_locked",
+                    format!(
+                        "A {} SKP cannot be edited; an approved one changes through a new revision",
+                        row.status().as_str()
+                    ),
+                ));
+            }
+            let supports = store::check_content(conn, &owner, &row.period_id, &content)?;
+            let updated = diesel::update(skps::table.find(&row.id).filter(skps::version.eq(if_match.0)))
+                .set((
+                    skps::resources.eq(&content.annex.resources),
+                    skps::accountability.eq(&content.annex.accountability),
+                    skps::consequences.eq(&content.annex.consequences),
+                    skps::version.eq(row.version + 1),
+                    skps::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let org = row.organization_id.clone();
+            let before = store::load(conn, row)?;
+            store::replace_targets(conn, &before.id, &content, &supports)?;
+            let after_row = store::find(conn, &before.id)?;
+            let after = store::load(conn, after_row)?;
+            audit::record(
+                conn,
+                &caller.actor(),
+                &org,
+                Change::new("skp.update", "skp", &after.id).before(&before).after(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(ok_with_etag(&skp))
+}
+
+/// Sends a draft or returned SKP to the supervisor (its owner). The targets' weights must sum to
+/// 100 and at least one target must be utama.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
+    responses(
+        (status = 200, description = "Submitted", body = Skp),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/skps/{id}/submit")]
+pub async fn submit_skp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let skp = state
+        .db
+        .write(move |conn| {
+            let (row, owner) = load_checked(conn, &caller, &id, |owner| Permission::EditSkp { owner })?;
+            if !row.status().is_editable() {
+                return Err(ApiError::conflict(
+                    "invalid_transition",
+                    format!("A {} SKP cannot be submitted", row.status().as_str()),
+                ));
+            }
+            store::check_submittable(&store::load(conn, row.clone())?)?;
+            let change = StatusChange {
+                action: "skp.submit",
+                status: SkpStatus::Submitted,
+                approver_id: owner.supervisor_id.clone(),
+                return_comment: None,
+                submitted_at: Some(now()),
+                decided_at: None,
+            };
+            set_status(conn, &caller, row, if_match.0, change)
+        })
+        .await?;
+    Ok(ok_with_etag(&skp))
+}
+
+/// Approves a submitted SKP (the owner's direct supervisor); it is then locked.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
+    responses(
+        (status = 200, description = "Approved", body = Skp),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/skps/{id}/approve")]
+pub async fn approve_skp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let skp = state
+        .db
+        .write(move |conn| {
+            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::DecideSkp { owner })?;
+            if row.status() != SkpStatus::Submitted {
+                return Err(ApiError::conflict(
+                    "invalid_transition",
+                    format!("A {} SKP cannot be approved", row.status().as_str()),
+                ));
+            }
+            let change = StatusChange {
+                action: "skp.approve",
+                status: SkpStatus::Approved,
+                approver_id: caller.employee_id().map(str::to_string),
+                return_comment: None,
+                submitted_at: row.submitted_at,
+                decided_at: Some(now()),
+            };
+            set_status(conn, &caller, row, if_match.0, change)
+        })
+        .await?;
+    Ok(ok_with_etag(&skp))
+}
+
+/// Returns a submitted SKP to its owner with what to change (the owner's direct supervisor).
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
+    request_body = ReturnSkp,
+    responses(
+        (status = 200, description = "Returned", body = Skp),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/skps/{id}/return")]
+pub async fn return_skp(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidatedJson<ReturnSkp>,
+) -> ApiResult<HttpResponse> {
+    let comment = body.into_inner().comment;
+    let skp = state
+        .db
+        .write(move |conn| {
+            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::DecideSkp { owner })?;
+            if row.status() != SkpStatus::Submitted {
+                return Err(ApiError::conflict(
+                    "invalid_transition",
+                    format!("A {} SKP cannot be returned", row.status().as_str()),
+                ));
+            }
+            let change = StatusChange {
+                action: "skp.return",
+                status: SkpStatus::Returned,
+                approver_id: caller.employee_id().map(str::to_string),
+                return_comment: Some(comment),
+                submitted_at: row.submitted_at,
+                decided_at: Some(now()),
+            };
+            set_status(conn, &caller, row, if_match.0, change)
+        })
+        .await?;
+    Ok(ok_with_etag(&skp))
+}
+
+/// Starts a new revision of an approved SKP (its owner): a draft copy that goes through approval
+/// again. The approved revision stays as it was, readable.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "The approved SKP revision")),
+    responses(
+        (status = 201, description = "The new draft revision", body = Skp),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/skps/{id}/revisions")]
+pub async fn create_revision(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let skp = state
+        .db
+        .write(move |conn| {
+            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::EditSkp { owner })?;
+            periods::writable(conn, &row.period_id)?;
+            let newest = store::latest(conn, &row.employee_id, &row.period_id)?.ok_or(ApiError::NotFound("skp"))?;
+            if newest.id != row.id || row.status() != SkpStatus::Approved {
+                return Err(ApiError::conflict(
+                    "revision_not_allowed",
+                    "Only the newest revision, once approved, can be revised; edit the open revision instead",
+                ));
+            }
+            let approved = store::load(conn, row.clone())?;
+            let next = SkpRow {
+                id: new_id(),
+                revision: row.revision + 1,
+                status: SkpStatus::Draft.as_str().into(),
+                approver_id: None,
+                return_comment: None,
+                submitted_at: None,
+                decided_at: None,
+                version: 1,
+                created_at: now(),
+                updated_at: now(),
+                ..row
+            };
+            diesel::insert_into(skps::table).values(&next).execute(conn)?;
+            store::copy_targets(conn, &approved, &next.id)?;
+            let org = next.organization_id.clone();
+            let draft = store::load(conn, next)?;
+            audit::record(
+                conn,
+                &caller.actor(),
+                &org,
+                Change::new("skp.revise", "skp", &draft.id).before(&approved).after(&draft),
+            )?;
+            Ok(draft)
+        })
+        .await?;
+    Ok(HttpResponse::Created().insert_header((header::ETAG, etag(skp.version))).json(skp))
+}
+
+/// Every revision of the same employee's SKP for the same period, oldest first.
+#[utoipa::path(
+    tag = "skp",
+    params(("id" = String, Path, description = "Any revision's id")),
+    responses(
+        (status = 200, description = "The revisions", body = Vec<SkpSummary>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/skps/{id}/revisions")]
+pub async fn list_revisions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let items = state
+        .db
+        .read(move |conn| {
+            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::ReadSkp { owner })?;
+            let rows = skps::table
+                .filter(skps::employee_id.eq(&row.employee_id))
+                .filter(skps::period_id.eq(&row.period_id))
+                .order(skps::revision.asc())
+                .select(SkpRow::as_select())
+                .load(conn)?;
+            summaries(conn, rows)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}

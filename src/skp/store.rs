@@ -1,0 +1,386 @@
+//! Reading and writing SKPs with their targets, indicators and aspects.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::{AspectTarget, Indicator, Skp, SkpAnnex, SkpContent, SkpStatus, Target, TargetKind};
+use crate::db::schema::{skp_aspects, skp_indicators, skp_targets, skps};
+use crate::db::{new_id, AnyConnection};
+use crate::domain::capaian::{validate_unit, Aspect};
+use crate::employees::{EmployeeRow, JobLevel};
+use crate::error::{ApiError, ApiResult, FieldError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = skps)]
+pub struct SkpRow {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    pub employee_id: String,
+    pub revision: i32,
+    pub status: String,
+    pub resources: String,
+    pub accountability: String,
+    pub consequences: String,
+    pub approver_id: Option<String>,
+    pub return_comment: Option<String>,
+    pub submitted_at: Option<chrono::NaiveDateTime>,
+    pub decided_at: Option<chrono::NaiveDateTime>,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl SkpRow {
+    pub fn status(&self) -> SkpStatus {
+        SkpStatus::parse(&self.status)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = skp_targets)]
+pub struct TargetRow {
+    pub id: String,
+    pub skp_id: String,
+    pub lineage_id: String,
+    pub position: i32,
+    pub description: String,
+    pub kind: String,
+    pub perspective: Option<String>,
+    pub weight: f64,
+    pub supports_lineage_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = skp_indicators)]
+pub struct IndicatorRow {
+    pub id: String,
+    pub target_id: String,
+    pub position: i32,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = skp_aspects)]
+pub struct AspectRow {
+    pub id: String,
+    pub indicator_id: String,
+    pub aspect: String,
+    pub target_value: f64,
+    pub unit: String,
+}
+
+fn enum_text<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<SkpRow> {
+    skps::table.find(id).select(SkpRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("skp"))
+}
+
+/// The newest revision of an employee's SKP for a period.
+pub fn latest(conn: &mut AnyConnection, employee_id: &str, period_id: &str) -> ApiResult<Option<SkpRow>> {
+    Ok(skps::table
+        .filter(skps::employee_id.eq(employee_id))
+        .filter(skps::period_id.eq(period_id))
+        .order(skps::revision.desc())
+        .select(SkpRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn target_rows(conn: &mut AnyConnection, skp_ids: &[String]) -> ApiResult<Vec<TargetRow>> {
+    Ok(skp_targets::table
+        .filter(skp_targets::skp_id.eq_any(skp_ids))
+        .order((skp_targets::skp_id.asc(), skp_targets::position.asc()))
+        .select(TargetRow::as_select())
+        .load(conn)?)
+}
+
+/// The SKP with its targets, indicators and aspects.
+pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
+    let targets = target_rows(conn, std::slice::from_ref(&row.id))?;
+    let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+    let indicators: Vec<IndicatorRow> = skp_indicators::table
+        .filter(skp_indicators::target_id.eq_any(&target_ids))
+        .order((skp_indicators::target_id.asc(), skp_indicators::position.asc()))
+        .select(IndicatorRow::as_select())
+        .load(conn)?;
+    let indicator_ids: Vec<String> = indicators.iter().map(|i| i.id.clone()).collect();
+    let aspects: Vec<AspectRow> = skp_aspects::table
+        .filter(skp_aspects::indicator_id.eq_any(&indicator_ids))
+        .select(AspectRow::as_select())
+        .load(conn)?;
+
+    let mut aspects_of: HashMap<String, Vec<AspectTarget>> = HashMap::new();
+    for a in aspects {
+        if let Some(aspect) = Aspect::parse(&a.aspect) {
+            aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
+                aspect,
+                target: a.target_value,
+                unit: a.unit,
+            });
+        }
+    }
+    let mut indicators_of: HashMap<String, Vec<Indicator>> = HashMap::new();
+    for i in indicators {
+        let mut aspects = aspects_of.remove(&i.id).unwrap_or_default();
+        aspects.sort_by_key(|a| a.aspect);
+        indicators_of.entry(i.target_id).or_default().push(Indicator { id: i.id, description: i.description, aspects });
+    }
+    let targets: Vec<Target> = targets
+        .into_iter()
+        .map(|t| Target {
+            indicators: indicators_of.remove(&t.id).unwrap_or_default(),
+            kind: parse_enum(&t.kind).unwrap_or(TargetKind::Tambahan),
+            perspective: t.perspective.as_deref().and_then(parse_enum),
+            id: t.id,
+            lineage_id: t.lineage_id,
+            description: t.description,
+            weight: t.weight,
+            supports_target_id: t.supports_lineage_id,
+        })
+        .collect();
+    Ok(Skp {
+        status: row.status(),
+        total_weight: targets.iter().map(|t| t.weight).sum(),
+        targets,
+        annex: SkpAnnex {
+            resources: row.resources,
+            accountability: row.accountability,
+            consequences: row.consequences,
+        },
+        id: row.id,
+        organization_id: row.organization_id,
+        period_id: row.period_id,
+        employee_id: row.employee_id,
+        revision: row.revision,
+        approver_id: row.approver_id,
+        return_comment: row.return_comment,
+        submitted_at: row.submitted_at.map(|t| t.and_utc()),
+        decided_at: row.decided_at.map(|t| t.and_utc()),
+        version: row.version,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+/// Checks what `validator` cannot: units per aspect, aspects once per indicator, perspectives
+/// only (and always) for senior executives, and cascade links to the supervisor's targets.
+/// Returns each target's supported lineage id.
+pub fn check_content(
+    conn: &mut AnyConnection,
+    owner: &EmployeeRow,
+    period_id: &str,
+    content: &SkpContent,
+) -> ApiResult<Vec<Option<String>>> {
+    let mut errors = Vec::new();
+    let mut supports = Vec::new();
+    let executive = JobLevel::parse(&owner.job_level) == Some(JobLevel::Jpt);
+    for (t, target) in content.targets.iter().enumerate() {
+        let at = |field: &str| format!("targets[{t}].{field}");
+        match (executive, target.perspective) {
+            (true, None) => errors.push(FieldError::new(
+                at("perspective"),
+                "required",
+                "a senior executive's (JPT) target needs a perspective",
+            )),
+            (false, Some(_)) => errors.push(FieldError::new(
+                at("perspective"),
+                "not_allowed",
+                "only senior executives' (JPT) targets carry a perspective",
+            )),
+            _ => {}
+        }
+        for (i, indicator) in target.indicators.iter().enumerate() {
+            let mut seen = Vec::new();
+            for (a, aspect) in indicator.aspects.iter().enumerate() {
+                let field = |name: &str| format!("targets[{t}].indicators[{i}].aspects[{a}].{name}");
+                if seen.contains(&aspect.aspect) {
+                    errors.push(FieldError::new(
+                        field("aspect"),
+                        "duplicate",
+                        "each aspect at most once per indicator",
+                    ));
+                }
+                seen.push(aspect.aspect);
+                if !(aspect.target.is_finite() && aspect.target > 0.0) {
+                    errors.push(FieldError::new(field("target"), "range", "the target value must be positive"));
+                }
+                if let Err(message) = validate_unit(aspect.aspect, &aspect.unit) {
+                    errors.push(FieldError::new(field("unit"), "unit_mismatch", message));
+                }
+            }
+        }
+        supports.push(match &target.supports_target_id {
+            None => None,
+            Some(wanted) => match supported_lineage(conn, owner, period_id, wanted)? {
+                Some(lineage) => Some(lineage),
+                None => {
+                    errors.push(FieldError::new(
+                        at("supports_target_id"),
+                        "not_a_supervisor_target",
+                        "must be a target of your direct supervisor's SKP in the same period",
+                    ));
+                    None
+                }
+            },
+        });
+    }
+    if errors.is_empty() {
+        Ok(supports)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// The lineage of `wanted` (a target id or lineage id) if it is a target of the owner's
+/// direct supervisor's SKP for the period.
+fn supported_lineage(
+    conn: &mut AnyConnection,
+    owner: &EmployeeRow,
+    period_id: &str,
+    wanted: &str,
+) -> ApiResult<Option<String>> {
+    let Some(supervisor) = &owner.supervisor_id else { return Ok(None) };
+    Ok(skp_targets::table
+        .inner_join(skps::table)
+        .filter(skps::employee_id.eq(supervisor))
+        .filter(skps::period_id.eq(period_id))
+        .filter(skp_targets::id.eq(wanted).or(skp_targets::lineage_id.eq(wanted)))
+        .select(skp_targets::lineage_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces the SKP's targets with `content`, keeping the ids and lineages of targets it names.
+pub fn replace_targets(
+    conn: &mut AnyConnection,
+    skp_id: &str,
+    content: &SkpContent,
+    supports: &[Option<String>],
+) -> ApiResult<()> {
+    let existing = target_rows(conn, &[skp_id.to_string()])?;
+    delete_targets(conn, &existing)?;
+    for (position, (target, supports)) in content.targets.iter().zip(supports).enumerate() {
+        let kept = target.id.as_ref().and_then(|id| existing.iter().find(|e| &e.id == id));
+        let id = kept.map(|k| k.id.clone()).unwrap_or_else(new_id);
+        let row = TargetRow {
+            lineage_id: kept.map(|k| k.lineage_id.clone()).unwrap_or_else(|| id.clone()),
+            id,
+            skp_id: skp_id.to_string(),
+            position: position as i32,
+            description: target.description.clone(),
+            kind: enum_text(target.kind),
+            perspective: target.perspective.map(enum_text),
+            weight: target.weight,
+            supports_lineage_id: supports.clone(),
+        };
+        insert_target(
+            conn,
+            &row,
+            target.indicators.iter().map(|i| (i.description.clone(), i.aspects.clone())).collect(),
+        )?;
+    }
+    Ok(())
+}
+
+fn insert_target(
+    conn: &mut AnyConnection,
+    row: &TargetRow,
+    indicators: Vec<(String, Vec<AspectTarget>)>,
+) -> ApiResult<()> {
+    diesel::insert_into(skp_targets::table).values(row).execute(conn)?;
+    for (position, (description, aspects)) in indicators.into_iter().enumerate() {
+        let indicator =
+            IndicatorRow { id: new_id(), target_id: row.id.clone(), position: position as i32, description };
+        diesel::insert_into(skp_indicators::table).values(&indicator).execute(conn)?;
+        for aspect in aspects {
+            let aspect = AspectRow {
+                id: new_id(),
+                indicator_id: indicator.id.clone(),
+                aspect: aspect.aspect.as_str().to_string(),
+                target_value: aspect.target,
+                unit: aspect.unit.trim().to_string(),
+            };
+            diesel::insert_into(skp_aspects::table).values(&aspect).execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+fn delete_targets(conn: &mut AnyConnection, targets: &[TargetRow]) -> ApiResult<()> {
+    let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+    let indicator_ids: Vec<String> = skp_indicators::table
+        .filter(skp_indicators::target_id.eq_any(&target_ids))
+        .select(skp_indicators::id)
+        .load(conn)?;
+    diesel::delete(skp_aspects::table.filter(skp_aspects::indicator_id.eq_any(&indicator_ids))).execute(conn)?;
+    diesel::delete(skp_indicators::table.filter(skp_indicators::id.eq_any(&indicator_ids))).execute(conn)?;
+    diesel::delete(skp_targets::table.filter(skp_targets::id.eq_any(&target_ids))).execute(conn)?;
+    Ok(())
+}
+
+/// Copies an SKP's targets into a new revision, keeping their lineages.
+pub fn copy_targets(conn: &mut AnyConnection, from: &Skp, to_skp_id: &str) -> ApiResult<()> {
+    for (position, target) in from.targets.iter().enumerate() {
+        let row = TargetRow {
+            id: new_id(),
+            skp_id: to_skp_id.to_string(),
+            lineage_id: target.lineage_id.clone(),
+            position: position as i32,
+            description: target.description.clone(),
+            kind: enum_text(target.kind),
+            perspective: target.perspective.map(enum_text),
+            weight: target.weight,
+            supports_lineage_id: target.supports_target_id.clone(),
+        };
+        insert_target(
+            conn,
+            &row,
+            target.indicators.iter().map(|i| (i.description.clone(), i.aspects.clone())).collect(),
+        )?;
+    }
+    Ok(())
+}
+
+/// What must hold before an SKP goes to the supervisor.
+pub fn check_submittable(skp: &Skp) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    if skp.targets.is_empty() {
+        errors.push(FieldError::new("targets", "required", "an SKP needs at least one target"));
+    }
+    if !skp.targets.iter().any(|t| t.kind == TargetKind::Utama) {
+        errors.push(FieldError::new("targets", "no_main_target", "at least one target must be utama"));
+    }
+    if (skp.total_weight - 100.0).abs() > 0.01 {
+        errors.push(FieldError::new(
+            "targets",
+            "weights",
+            format!("the targets' weights must sum to 100, not {}", skp.total_weight),
+        ));
+    }
+    for (t, target) in skp.targets.iter().enumerate() {
+        if target.indicators.is_empty() {
+            errors.push(FieldError::new(
+                format!("targets[{t}].indicators"),
+                "required",
+                "each target needs an indicator",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+pub fn target_kind(row: &TargetRow) -> TargetKind {
+    parse_enum(&row.kind).unwrap_or(TargetKind::Tambahan)
+}

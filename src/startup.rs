@@ -1,0 +1,192 @@
+//! The app factory (used by the server and the tests alike) and the server itself.
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Logger};
+use actix_web::{web, App, HttpRequest, HttpServer};
+use utoipa::OpenApi;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::{SecretSource, Settings};
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::extract::RequestLimits;
+use crate::openapi::ApiDoc;
+use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, request_id, skp, units};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub tokens: TokenKeys,
+    pub limits: RequestLimits,
+    pub rate_limit: crate::rate_limit::RateLimit,
+}
+
+impl AppState {
+    pub fn new(db: Database, settings: &Settings) -> Self {
+        AppState {
+            db,
+            tokens: TokenKeys::new(settings),
+            limits: RequestLimits {
+                max_body_bytes: settings.max_body_bytes,
+                max_import_bytes: settings.max_import_bytes,
+                max_json_depth: settings.max_json_depth,
+            },
+            rate_limit: crate::rate_limit::RateLimit {
+                per_minute: settings.public_rate_limit_per_minute,
+                trust_forwarded_for: settings.trust_forwarded_for,
+            },
+        }
+    }
+}
+
+/// Every documented route. The OpenAPI document is gathered from exactly these registrations.
+fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(health::routes).service(
+        scope::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(auth::service_clients::routes)
+            .configure(organizations::routes)
+            .configure(units::routes)
+            .configure(employees::routes)
+            .configure(periods::routes)
+            .configure(policies::routes)
+            .configure(skp::routes)
+            .configure(ratings::peer::routes)
+            .configure(ratings::citizen::routes)
+            .configure(audit::routes::routes)
+            // Served from the state rather than documented: the document does not list itself.
+            .route("/openapi.json", web::get().to(serve_openapi)),
+    );
+}
+
+/// The OpenAPI document as JSON, made once when the app is built.
+struct OpenApiJson(String);
+
+async fn serve_openapi(document: web::Data<OpenApiJson>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().content_type("application/json").body(document.0.clone())
+}
+
+/// The OpenAPI document the routes make.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts().1
+}
+
+/// The application: routes, docs UI, extractor error handlers, request ids and logging.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts();
+    let known_routes = web::Data::new(KnownRoutes::from(&api));
+    let document = web::Data::new(OpenApiJson(api.to_json().expect("the OpenAPI document serialises")));
+    let limits = state.limits;
+    app.app_data(state)
+        .app_data(web::Data::new(limits))
+        .app_data(known_routes)
+        .app_data(document)
+        .app_data(web::PayloadConfig::new(limits.max_body_bytes.max(limits.max_import_bytes)))
+        .app_data(web::QueryConfig::default().error_handler(|err, _| {
+            ApiError::bad_request("invalid_query", format!("Bad query parameter: {err}")).into()
+        }))
+        .app_data(
+            web::PathConfig::default().error_handler(|err, _| {
+                ApiError::bad_request("invalid_path", format!("Bad path parameter: {err}")).into()
+            }),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
+        .route("/docs", web::get().to(|| async { web::Redirect::to("/docs/").permanent() }))
+        .default_service(web::to(fallback))
+        .wrap(from_fn(request_id::middleware))
+        .wrap(Logger::new(r#"%a "%r" %s %b %Dms rid=%{x-request-id}o"#))
+}
+
+/// Answers requests no route took: 405 with `Allow` when the path exists, else 404.
+async fn fallback(req: HttpRequest, routes: web::Data<KnownRoutes>) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(match routes.methods_for(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::NotFound("route"),
+    })
+}
+
+/// The path templates of the OpenAPI document and their methods.
+pub struct KnownRoutes(Arc<Vec<(Vec<String>, Vec<String>)>>);
+
+impl KnownRoutes {
+    fn from(api: &utoipa::openapi::OpenApi) -> Self {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.trim_matches('/').split('/').map(str::to_string).collect();
+                let ops = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                (segments, ops.iter().filter(|(_, present)| *present).map(|(m, _)| m.to_string()).collect())
+            })
+            .collect();
+        KnownRoutes(Arc::new(routes))
+    }
+
+    fn methods_for(&self, path: &str) -> Option<Vec<String>> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let mut allow: Vec<String> = self
+            .0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == parts.len()
+                    && template.iter().zip(&parts).all(|(t, p)| (t.starts_with('{') && !p.is_empty()) || t == p)
+            })
+            .flat_map(|(_, methods)| methods.clone())
+            .collect();
+        allow.sort();
+        allow.dedup();
+        (!allow.is_empty()).then_some(allow)
+    }
+}
+
+/// Connects to the database, applies migrations and serves until SIGINT/SIGTERM, then finishes
+/// in-flight requests (up to the shutdown timeout).
+pub async fn serve(settings: Settings) -> std::io::Result<()> {
+    let target = settings.database.clone();
+    let pool_size = settings.db_pool_size;
+    let db = web::block(move || Database::connect(&target, pool_size))
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    if settings.jwt_secret_source == SecretSource::Generated {
+        log::warn!(
+            "KINERJA_JWT_SECRET is not set: using a random secret for this process; access tokens end when it stops"
+        );
+    }
+    let state = web::Data::new(AppState::new(db, &settings));
+    let mut server = HttpServer::new(move || build_app(state.clone()))
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .bind(&settings.bind)?;
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers);
+    }
+    log::info!(
+        "kinerja {} on http://{} with {} (docs at /docs/)",
+        env!("CARGO_PKG_VERSION"),
+        settings.bind,
+        settings.database.redacted()
+    );
+    server.run().await
+}

@@ -1,0 +1,150 @@
+use actix_web::http::Method;
+use serde_json::json;
+
+use crate::helpers::{TestApp, PASSWORD};
+
+#[actix_web::test]
+async fn an_employee_logs_in_and_sees_who_they_are() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("login");
+    let tokens = app.login(&org.supervisor.nip, PASSWORD).await.expect(200);
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert!(tokens["refresh_token"].is_string());
+    let me = app.get("/api/v1/me", tokens["access_token"].as_str().unwrap()).await.expect(200);
+    assert_eq!(me["employee"]["nip"], org.supervisor.nip.as_str());
+    assert_eq!(me["organization"]["id"], org.id.as_str());
+    assert_eq!(me["roles"], json!(["pegawai"]));
+    assert_eq!(me["direct_reports"], 2);
+    assert!(me["employee"].get("password_hash").is_none());
+}
+
+#[actix_web::test]
+async fn a_wrong_password_and_an_unknown_nip_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("same");
+    let wrong = app.login(&org.staff.nip, "not the password at all").await;
+    let unknown = app.login("199912312020121999", PASSWORD).await;
+    wrong.expect_problem(401, "invalid_credentials");
+    assert_eq!(wrong.status, unknown.status);
+    assert_eq!(wrong.body, unknown.body);
+    // A deactivated employee is refused the same way.
+    let admin = app.token_for(&org.admin);
+    app.delete(&format!("/api/v1/employees/{}", org.staff.id), &admin).await.expect(204);
+    assert_eq!(app.login(&org.staff.nip, PASSWORD).await.body, unknown.body);
+}
+
+#[actix_web::test]
+async fn refresh_tokens_rotate_and_a_reused_one_ends_the_whole_login() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("rotate");
+    let first = app.login(&org.staff.nip, PASSWORD).await.expect(200);
+    let refresh =
+        |token: &str| app.request(Method::POST, "/api/v1/auth/refresh", None, Some(json!({"refresh_token": token})));
+    let second = refresh(first["refresh_token"].as_str().unwrap()).await.expect(200);
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    app.get("/api/v1/me", second["access_token"].as_str().unwrap()).await.expect(200);
+
+    // The first token again: refused, and the family is revoked, so the second one dies too.
+    refresh(first["refresh_token"].as_str().unwrap()).await.expect_problem(401, "refresh_token_reused");
+    refresh(second["refresh_token"].as_str().unwrap()).await.expect_problem(401, "refresh_token_reused");
+    refresh("never-issued").await.expect_problem(401, "invalid_refresh_token");
+
+    // Logins, rotations and the detected reuse are in the audit trail.
+    let admin = app.token_for(&org.admin);
+    let trail =
+        app.get(&format!("/api/v1/audit-events?resource_id={}&limit=200", org.staff.id), &admin).await.expect(200);
+    let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, vec!["employee.create", "auth.login", "auth.refresh", "auth.refresh_reuse_detected"]);
+
+    // Another login is a new family and unaffected.
+    let other = app.login(&org.staff.nip, PASSWORD).await.expect(200);
+    refresh(other["refresh_token"].as_str().unwrap()).await.expect(200);
+}
+
+#[actix_web::test]
+async fn logout_revokes_the_session() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("logout");
+    let tokens = app.login(&org.staff.nip, PASSWORD).await.expect(200);
+    let body = json!({"refresh_token": tokens["refresh_token"]});
+    app.request(Method::POST, "/api/v1/auth/logout", None, Some(body.clone())).await.expect(204);
+    app.request(Method::POST, "/api/v1/auth/refresh", None, Some(body.clone())).await.expect(401);
+    // Logging out twice is harmless.
+    app.request(Method::POST, "/api/v1/auth/logout", None, Some(body)).await.expect(204);
+}
+
+#[actix_web::test]
+async fn expired_tampered_foreign_and_missing_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("tokens");
+    let good = app.token_for(&org.staff);
+    app.get("/api/v1/me", &good).await.expect(200);
+
+    let mut expired = app.claims_for(&org.staff);
+    expired.exp = chrono::Utc::now().timestamp() - 3600;
+    app.get("/api/v1/me", &app.sign(&expired)).await.expect_problem(401, "invalid_token");
+
+    let mut wrong_audience = app.claims_for(&org.staff);
+    wrong_audience.aud = "another-api".into();
+    app.get("/api/v1/me", &app.sign(&wrong_audience)).await.expect_problem(401, "invalid_token");
+
+    let mut wrong_issuer = app.claims_for(&org.staff);
+    wrong_issuer.iss = "someone-else".into();
+    app.get("/api/v1/me", &app.sign(&wrong_issuer)).await.expect_problem(401, "invalid_token");
+
+    // Same secret, another algorithm: the algorithm is pinned to HS256.
+    let hs512 = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
+        &app.claims_for(&org.staff),
+        &jsonwebtoken::EncodingKey::from_secret(crate::helpers::JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    app.get("/api/v1/me", &hs512).await.expect_problem(401, "invalid_token");
+
+    // Claiming to be the admin by editing the payload breaks the signature.
+    let mut parts: Vec<String> = good.split('.').map(str::to_string).collect();
+    let forged = app.claims_for(&org.admin);
+    use base64::Engine;
+    parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
+    app.get("/api/v1/me", &parts.join(".")).await.expect_problem(401, "invalid_token");
+
+    let missing = app.request(Method::GET, "/api/v1/me", None, None).await;
+    missing.expect_problem(401, "missing_token");
+    assert_eq!(missing.header("www-authenticate"), Some("Bearer"));
+}
+
+#[actix_web::test]
+async fn portals_get_tokens_by_client_credentials_within_their_scopes() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("portal");
+    let (client_id, secret) = app.service_client(&org, &["employees:read"]).await;
+    let token = app.client_token(&client_id, &secret).await;
+
+    let all = app.get("/api/v1/employees?limit=200", &token).await.expect(200);
+    assert_eq!(all["items"].as_array().unwrap().len(), 6);
+    // Reading is all it may do.
+    app.post("/api/v1/employees", &token, json!({"nip": "199001012015031001", "name": "X Y", "position": "Staf", "job_level": "pelaksana", "unit_id": org.bidang.id}))
+        .await
+        .expect_problem(403, "forbidden");
+    app.get(&format!("/api/v1/organizations/{}/units", org.id), &token).await.expect_problem(403, "forbidden");
+
+    let ask = |scope: &str, secret: &str| {
+        app.request(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": scope})),
+        )
+    };
+    ask("employees:read", &secret).await.expect(200);
+    ask("organization:read", &secret).await.expect_problem(400, "invalid_scope");
+    ask("employees:read", "wrong-secret").await.expect_problem(401, "invalid_client");
+
+    // Revoked: no new tokens.
+    let admin = app.token_for(&org.admin);
+    let clients = app.get("/api/v1/service-clients", &admin).await.expect(200);
+    let id = clients[0]["id"].as_str().unwrap();
+    assert!(clients[0].get("secret_hash").is_none());
+    app.delete(&format!("/api/v1/service-clients/{id}"), &admin).await.expect(204);
+    ask("employees:read", &secret).await.expect_problem(401, "invalid_client");
+}

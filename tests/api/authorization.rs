@@ -1,0 +1,321 @@
+//! The refusal matrix: every operation of the OpenAPI document, called by callers who must be
+//! refused. An operation without a row here fails the test, so new endpoints must add theirs.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::{Org, TestApp};
+
+/// Operations anyone may call without a token.
+const PUBLIC: &[&str] = &[
+    "POST /api/v1/auth/token",
+    "POST /api/v1/auth/refresh",
+    "POST /api/v1/auth/logout",
+    "POST /api/v1/public/citizen-ratings",
+    "GET /api/v1/public/organizations/{code}/citizen-index",
+];
+
+/// How one operation is called, and what two in-organisation outsiders get.
+struct Row {
+    path: String,
+    body: Option<Value>,
+    /// What a plain employee gets when the target is not theirs (None: allowed).
+    staff: Option<u16>,
+    /// What another organisation's admin gets (None: the operation has no object of org A).
+    other_org: Option<u16>,
+}
+
+fn row(path: String, body: Option<Value>, staff: Option<u16>, other_org: Option<u16>) -> Row {
+    Row { path, body, staff, other_org }
+}
+
+fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &str) -> BTreeMap<&'static str, Row> {
+    let unit = json!({"code": "x-unit", "name": "Unit X", "kind": "seksi"});
+    let employee = json!({"nip": "199001012015031001", "name": "Pegawai X", "position": "Staf", "job_level": "pelaksana", "unit_id": a.bidang.id});
+    let update = json!({"name": "Pegawai X", "position": "Staf", "job_level": "pelaksana", "unit_id": a.bidang.id, "supervisor_id": a.supervisor.id});
+    let policy = json!({"note": "matrix", "policy": kinerja::domain::policy::ScoringPolicy::default()});
+    BTreeMap::from([
+        ("GET /api/v1/me", row("/api/v1/me".into(), None, None, None)),
+        ("GET /api/v1/audit-events", row("/api/v1/audit-events".into(), None, Some(403), None)),
+        ("GET /api/v1/audit-events/verify", row("/api/v1/audit-events/verify".into(), None, Some(403), None)),
+        ("GET /api/v1/employees", row("/api/v1/employees".into(), None, None, None)),
+        ("POST /api/v1/employees", row("/api/v1/employees".into(), Some(employee), Some(403), None)),
+        ("POST /api/v1/employees/import", row("/api/v1/employees/import".into(), None, Some(403), None)),
+        ("GET /api/v1/employees/{id}", row(format!("/api/v1/employees/{}", a.peer.id), None, Some(404), Some(404))),
+        (
+            "PUT /api/v1/employees/{id}",
+            row(format!("/api/v1/employees/{}", a.peer.id), Some(update), Some(404), Some(404)),
+        ),
+        ("DELETE /api/v1/employees/{id}", row(format!("/api/v1/employees/{}", a.peer.id), None, Some(404), Some(404))),
+        (
+            "PUT /api/v1/employees/{id}/password",
+            row(
+                format!("/api/v1/employees/{}/password", a.peer.id),
+                Some(json!({"new_password": "long enough password"})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        ("GET /api/v1/organizations/{id}", row(format!("/api/v1/organizations/{}", a.id), None, None, Some(404))),
+        (
+            "PUT /api/v1/organizations/{id}",
+            row(format!("/api/v1/organizations/{}", a.id), Some(json!({"name": "Nama Baru"})), Some(403), Some(404)),
+        ),
+        (
+            "GET /api/v1/organizations/{org_id}/units",
+            row(format!("/api/v1/organizations/{}/units", a.id), None, None, Some(404)),
+        ),
+        (
+            "POST /api/v1/organizations/{org_id}/units",
+            row(format!("/api/v1/organizations/{}/units", a.id), Some(unit.clone()), Some(403), Some(404)),
+        ),
+        ("GET /api/v1/units/{id}", row(format!("/api/v1/units/{}", a.bidang.id), None, None, Some(404))),
+        ("PUT /api/v1/units/{id}", row(format!("/api/v1/units/{}", a.bidang.id), Some(unit), Some(403), Some(404))),
+        ("DELETE /api/v1/units/{id}", row(format!("/api/v1/units/{}", a.bidang.id), None, Some(403), Some(404))),
+        ("GET /api/v1/periods", row("/api/v1/periods".into(), None, None, None)),
+        ("POST /api/v1/periods", row("/api/v1/periods".into(), Some(json!({"year": 2031})), Some(403), None)),
+        ("GET /api/v1/periods/{id}", row(format!("/api/v1/periods/{period_id}"), None, None, Some(404))),
+        (
+            "POST /api/v1/periods/{id}/status",
+            row(
+                format!("/api/v1/periods/{period_id}/status"),
+                Some(json!({"status": "running"})),
+                Some(403),
+                Some(404),
+            ),
+        ),
+        ("GET /api/v1/policies", row("/api/v1/policies".into(), None, None, None)),
+        ("GET /api/v1/policies/current", row("/api/v1/policies/current".into(), None, None, None)),
+        ("PUT /api/v1/policies/current", row("/api/v1/policies/current".into(), Some(policy), Some(403), None)),
+        ("GET /api/v1/policies/{version}", row("/api/v1/policies/1".into(), None, None, None)),
+        ("GET /api/v1/service-clients", row("/api/v1/service-clients".into(), None, Some(403), None)),
+        (
+            "POST /api/v1/service-clients",
+            row(
+                "/api/v1/service-clients".into(),
+                Some(json!({"name": "Portal", "scopes": ["employees:read"]})),
+                Some(403),
+                None,
+            ),
+        ),
+        (
+            "DELETE /api/v1/service-clients/{id}",
+            row(format!("/api/v1/service-clients/{client_id}"), None, Some(403), Some(404)),
+        ),
+        ("GET /api/v1/skps", row("/api/v1/skps".into(), None, None, None)),
+        ("POST /api/v1/skps", row("/api/v1/skps".into(), Some(json!({"period_id": period_id})), None, Some(404))),
+        ("GET /api/v1/skps/inbox", row("/api/v1/skps/inbox".into(), None, None, None)),
+        ("GET /api/v1/me/skp", row(format!("/api/v1/me/skp?period_id={period_id}"), None, None, None)),
+        ("GET /api/v1/skps/{id}", row(format!("/api/v1/skps/{peer_skp}"), None, Some(404), Some(404))),
+        (
+            "PUT /api/v1/skps/{id}",
+            row(format!("/api/v1/skps/{peer_skp}"), Some(json!({"targets": []})), Some(404), Some(404)),
+        ),
+        ("POST /api/v1/skps/{id}/submit", row(format!("/api/v1/skps/{peer_skp}/submit"), None, Some(404), Some(404))),
+        ("POST /api/v1/skps/{id}/approve", row(format!("/api/v1/skps/{peer_skp}/approve"), None, Some(404), Some(404))),
+        (
+            "POST /api/v1/skps/{id}/return",
+            row(
+                format!("/api/v1/skps/{peer_skp}/return"),
+                Some(json!({"comment": "tidak boleh"})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "POST /api/v1/skps/{id}/revisions",
+            row(format!("/api/v1/skps/{peer_skp}/revisions"), None, Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/skps/{id}/revisions",
+            row(format!("/api/v1/skps/{peer_skp}/revisions"), None, Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/periods/{id}/cascade",
+            row(format!("/api/v1/periods/{period_id}/cascade"), None, None, Some(404)),
+        ),
+        (
+            "GET /api/v1/periods/{id}/cascade/unlinked",
+            row(format!("/api/v1/periods/{period_id}/cascade/unlinked"), None, None, Some(404)),
+        ),
+        (
+            "POST /api/v1/periods/{period_id}/peer-assignments",
+            row(
+                format!("/api/v1/periods/{period_id}/peer-assignments"),
+                Some(json!({"ratee_id": a.peer.id, "raters": [{"rater_id": a.staff.id, "group": "peer"}]})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/peer-assignments/proposals",
+            row(
+                format!("/api/v1/peer-assignments/proposals?period_id={period_id}&ratee_id={}", a.peer.id),
+                None,
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/me/peer-assignments",
+            row(format!("/api/v1/me/peer-assignments?period_id={period_id}"), None, None, None),
+        ),
+        (
+            "PUT /api/v1/peer-assignments/{id}/rating",
+            row(
+                format!("/api/v1/peer-assignments/{assignment}/rating"),
+                Some(json!({"scores": scores()})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/employees/{id}/peer-feedback",
+            row(
+                format!("/api/v1/employees/{}/peer-feedback?period_id={period_id}", a.peer.id),
+                None,
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "POST /api/v1/rating-tickets",
+            row("/api/v1/rating-tickets".into(), Some(json!({"unit_id": a.bidang.id})), Some(403), Some(422)),
+        ),
+        (
+            "GET /api/v1/units/{id}/citizen-index",
+            row(format!("/api/v1/units/{}/citizen-index?period_id={period_id}", a.bidang.id), None, None, Some(404)),
+        ),
+        (
+            "GET /api/v1/employees/{id}/citizen-index",
+            row(
+                format!("/api/v1/employees/{}/citizen-index?period_id={period_id}", a.peer.id),
+                None,
+                Some(404),
+                Some(404),
+            ),
+        ),
+    ])
+}
+
+fn scores() -> Value {
+    json!({"berorientasi_pelayanan": 3, "akuntabel": 3, "kompeten": 3, "harmonis": 3, "loyal": 3, "adaptif": 3, "kolaboratif": 3})
+}
+
+fn operations() -> Vec<String> {
+    let spec: Value = serde_json::from_str(&kinerja::openapi::document_json()).unwrap();
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        for method in item.as_object().unwrap().keys() {
+            ops.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    ops
+}
+
+async fn call(app: &TestApp, op: &str, row: &Row, token: Option<&str>) -> (u16, Value) {
+    let method = Method::from_bytes(op.split(' ').next().unwrap().as_bytes()).unwrap();
+    let mut req = TestRequest::default().method(method).uri(&row.path).insert_header(("if-match", "\"1\""));
+    if let Some(token) = token {
+        req = req.insert_header(("authorization", format!("Bearer {token}")));
+    }
+    req = match (&row.body, op.ends_with("/import")) {
+        (_, true) => {
+            req.insert_header(("content-type", "text/csv")).set_payload("nip,name,position,job_level,unit_code\n")
+        }
+        (Some(body), _) => req.insert_header(("content-type", "application/json")).set_payload(body.to_string()),
+        (None, _) => req,
+    };
+    let response = app.send(req).await;
+    let body = if response.body.is_empty() { Value::Null } else { response.json() };
+    (response.status.as_u16(), body)
+}
+
+#[actix_web::test]
+async fn every_operation_refuses_the_callers_it_must() {
+    let app = TestApp::spawn().await;
+    let a = app.seed_org("matrix-a");
+    let b = app.seed_org("matrix-b");
+    let admin_a = app.token_for(&a.admin);
+    let period = app.post("/api/v1/periods", &admin_a, json!({"year": 2026})).await.expect(201);
+    let clients = app
+        .post("/api/v1/service-clients", &admin_a, json!({"name": "Portal A", "scopes": ["employees:read"]}))
+        .await
+        .expect(201);
+    let peer_skp =
+        app.post("/api/v1/skps", &app.token_for(&a.peer), json!({"period_id": period["id"]})).await.expect(201);
+    // The peer rates the staff: an assignment only the peer may answer.
+    let path = format!("/api/v1/periods/{}/peer-assignments", period["id"].as_str().unwrap());
+    let assign = json!({"ratee_id": a.staff.id, "raters": [{"rater_id": a.peer.id, "group": "peer"}]});
+    app.post(&path, &app.token_for(&a.supervisor), assign).await.expect(201);
+    let mine_path = format!("/api/v1/me/peer-assignments?period_id={}", period["id"].as_str().unwrap());
+    let mine = app.get(&mine_path, &app.token_for(&a.peer)).await.expect(200);
+    let table = rows(
+        &a,
+        period["id"].as_str().unwrap(),
+        clients["client"]["id"].as_str().unwrap(),
+        peer_skp["id"].as_str().unwrap(),
+        mine[0]["id"].as_str().unwrap(),
+    );
+
+    let mut expired = app.claims_for(&a.admin);
+    expired.exp = chrono::Utc::now().timestamp() - 120;
+    let expired = app.sign(&expired);
+    let tampered = {
+        let good = app.token_for(&a.admin);
+        let (head, sig) = good.rsplit_once('.').unwrap();
+        // Change the signature's first character (all six of its bits count) to another one.
+        let (first, rest) = sig.split_at(1);
+        let flipped = format!("{}{rest}", if first == "A" { "B" } else { "A" });
+        format!("{head}.{flipped}")
+    };
+    let staff = app.token_for(&a.staff);
+    let other_admin = app.token_for(&b.admin);
+
+    let mut failures = Vec::new();
+    for op in operations() {
+        if PUBLIC.contains(&op.as_str()) {
+            continue;
+        }
+        let Some(row) = table.get(op.as_str()) else {
+            failures.push(format!("{op}: no row in the authorization matrix"));
+            continue;
+        };
+        for (who, token) in
+            [("no token", None), ("expired token", Some(expired.as_str())), ("tampered token", Some(tampered.as_str()))]
+        {
+            let (status, body) = call(&app, &op, row, token).await;
+            if status != 401 || body["code"].as_str().is_none() {
+                failures.push(format!("{op} with {who}: {status} {body}"));
+            }
+        }
+        if let Some(expected) = row.staff {
+            let (status, body) = call(&app, &op, row, Some(&staff)).await;
+            if status != expected {
+                failures.push(format!("{op} as another employee: expected {expected}, got {status} {body}"));
+            }
+        }
+        if let Some(expected) = row.other_org {
+            let (status, body) = call(&app, &op, row, Some(&other_admin)).await;
+            if status != expected {
+                failures
+                    .push(format!("{op} as another organisation's admin: expected {expected}, got {status} {body}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "refusals that did not hold:\n{}", failures.join("\n"));
+
+    // Nothing any refused caller sent changed organisation A.
+    let org = app.get(&format!("/api/v1/organizations/{}", a.id), &admin_a).await.expect(200);
+    assert_eq!(org["version"], 1);
+    let peer = app.get(&format!("/api/v1/employees/{}", a.peer.id), &admin_a).await.expect(200);
+    assert_eq!((peer["version"].as_i64(), peer["active"].as_bool()), (Some(1), Some(true)));
+    let skp = app.get(&format!("/api/v1/skps/{}", peer_skp["id"].as_str().unwrap()), &admin_a).await.expect(200);
+    assert_eq!((skp["version"].as_i64(), skp["status"].as_str()), (Some(1), Some("draft")));
+}

@@ -1,0 +1,183 @@
+//! Citizen ratings: tickets from a portal, anonymous one-time submission, the SKM index and the
+//! public figures.
+
+use actix_web::test::TestRequest;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+
+fn all(score: i32) -> Value {
+    json!({"persyaratan": score, "prosedur": score, "waktu_penyelesaian": score, "biaya_tarif": score, "produk_layanan": score,
+           "kompetensi_pelaksana": score, "perilaku_pelaksana": score, "penanganan_pengaduan": score, "sarana_prasarana": score})
+}
+
+fn rate(ticket: &str, scores: Value, from: &str) -> TestRequest {
+    TestRequest::post()
+        .uri("/api/v1/public/citizen-ratings")
+        .peer_addr(from.parse().unwrap())
+        .insert_header(("content-type", "application/json"))
+        .set_payload(
+            json!({"ticket": ticket, "scores": scores, "comment": "Nama saya Budi, pelayanannya cepat"}).to_string(),
+        )
+}
+
+async fn ticket(app: &TestApp, token: &str, unit_id: &str, officer_id: Option<&str>) -> String {
+    let issued = app
+        .post(
+            "/api/v1/rating-tickets",
+            token,
+            json!({"unit_id": unit_id, "officer_id": officer_id, "reference": "LOKET-1"}),
+        )
+        .await
+        .expect(201);
+    issued["token"].as_str().unwrap().to_string()
+}
+
+#[actix_web::test]
+async fn a_portal_issues_tickets_citizens_rate_and_the_index_matches_the_hand_computation() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
+    let org = app.seed_org("skm");
+    let admin = app.token_for(&org.admin);
+    let period = app
+        .post("/api/v1/periods", &admin, json!({"year": chrono::Datelike::year(&chrono::Utc::now())}))
+        .await
+        .expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    let (client_id, secret) = app.service_client(&org, &["rating_tickets:issue"]).await;
+    let portal = app.client_token(&client_id, &secret).await;
+
+    // Ten citizens served by the staff officer: persyaratan gets seven 4s and three 3s; every
+    // other element 3. NRR persyaratan 3.7, others 3.0; IKM (3.7 + 8 × 3) / 9 = 3.0778;
+    // converted 76.94 → band B (76.61 – 88.30).
+    for i in 0..10 {
+        let token = ticket(&app, &portal, &org.bidang.id, Some(&org.staff.id)).await;
+        let mut scores = all(3);
+        scores["persyaratan"] = json!(if i < 7 { 4 } else { 3 });
+        let answer = app.send(rate(&token, scores, &format!("10.0.0.{i}:5000"))).await.expect(201);
+        assert_eq!(answer["unit_name"], org.bidang.name.as_str());
+        if i == 8 {
+            // Nine responses: below the minimum of ten, no number.
+            let early = app
+                .get(&format!("/api/v1/units/{}/citizen-index?period_id={period_id}", org.bidang.id), &admin)
+                .await
+                .expect(200);
+            assert_eq!(early["result"]["status"], "not_enough_responses");
+            assert_eq!(early["result"]["respondents"], 9);
+            assert!(early["result"].get("converted").is_none());
+        }
+    }
+    let unit = app
+        .get(&format!("/api/v1/units/{}/citizen-index?period_id={period_id}", org.bidang.id), &admin)
+        .await
+        .expect(200);
+    let result = &unit["result"];
+    assert_eq!(result["status"], "index");
+    assert_eq!(result["respondents"], 10);
+    assert!((result["element_means"][0]["mean"].as_f64().unwrap() - 3.7).abs() < 1e-9);
+    assert_eq!(result["element_means"][0]["element"], "persyaratan");
+    assert!((result["ikm"].as_f64().unwrap() - 27.7 / 9.0).abs() < 1e-9);
+    assert!((result["converted"].as_f64().unwrap() - 76.944).abs() < 1e-3);
+    assert_eq!(result["mutu"], "B");
+    assert_eq!(result["meaning"], "baik");
+
+    // The officer's own index counts the same ratings; a peer cannot read it.
+    let officer = app
+        .get(
+            &format!("/api/v1/employees/{}/citizen-index?period_id={period_id}", org.staff.id),
+            &app.token_for(&org.staff),
+        )
+        .await
+        .expect(200);
+    assert_eq!(officer["result"]["mutu"], "B");
+    app.get(
+        &format!("/api/v1/employees/{}/citizen-index?period_id={period_id}", org.staff.id),
+        &app.token_for(&org.peer),
+    )
+    .await
+    .expect_problem(404, "not_found");
+
+    // The public figures: the unit, its band and count; no officer, no comments.
+    let public = app
+        .request(actix_web::http::Method::GET, "/api/v1/public/organizations/skm/citizen-index", None, None)
+        .await
+        .expect(200);
+    let bidang = public["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == org.bidang.id.as_str()).unwrap();
+    assert_eq!(bidang["result"]["mutu"], "B");
+    assert_eq!(bidang["result"]["respondents"], 10);
+    let text = public.to_string();
+    assert!(!text.contains(&org.staff.id) && !text.contains("Budi") && !text.contains("comment"), "{text}");
+    app.request(actix_web::http::Method::GET, "/api/v1/public/organizations/nope/citizen-index", None, None)
+        .await
+        .expect_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn tickets_work_once_and_only_while_valid() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
+    let org = app.seed_org("ticket");
+    let admin = app.token_for(&org.admin);
+    let token = ticket(&app, &admin, &org.bidang.id, None).await;
+    app.send(rate(&token, all(4), "10.1.0.1:1")).await.expect(201);
+    app.send(rate(&token, all(1), "10.1.0.1:1")).await.expect_problem(409, "ticket_used");
+    app.send(rate("no-such-ticket-at-all", all(4), "10.1.0.1:1")).await.expect_problem(404, "not_found");
+
+    let expiring = ticket(&app, &admin, &org.bidang.id, None).await;
+    app.execute_sql("UPDATE rating_tickets SET expires_at = '2020-01-01 00:00:00' WHERE used_at IS NULL");
+    app.send(rate(&expiring, all(4), "10.1.0.1:1")).await.expect_problem(410, "ticket_expired");
+
+    let fresh = ticket(&app, &admin, &org.bidang.id, None).await;
+    let mut bad = all(4);
+    bad["sarana_prasarana"] = json!(5);
+    let problem = app.send(rate(&fresh, bad, "10.1.0.1:1")).await.expect_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "scores.sarana_prasarana");
+    let mut missing = all(4);
+    missing.as_object_mut().unwrap().remove("prosedur");
+    app.send(rate(&fresh, missing, "10.1.0.1:1")).await.expect_problem(422, "validation_failed");
+    // A refused rating does not use the ticket up.
+    app.send(rate(&fresh, all(2), "10.1.0.1:1")).await.expect(201);
+
+    // Issuing: only service units of the organisation, only portals with the scope and admins.
+    let root = app.post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.root.id})).await;
+    root.expect(201); // the test root is a service unit too
+    let other = app.seed_org("ticket-other");
+    let foreign =
+        app.post("/api/v1/rating-tickets", &app.token_for(&other.admin), json!({"unit_id": org.bidang.id})).await;
+    assert_eq!(foreign.expect(422)["errors"][0]["code"], "unknown_unit");
+    app.post("/api/v1/rating-tickets", &app.token_for(&org.staff), json!({"unit_id": org.bidang.id}))
+        .await
+        .expect_problem(403, "forbidden");
+    let (client_id, secret) = app.service_client(&org, &["employees:read"]).await;
+    let reader = app.client_token(&client_id, &secret).await;
+    app.post("/api/v1/rating-tickets", &reader, json!({"unit_id": org.bidang.id}))
+        .await
+        .expect_problem(403, "forbidden");
+    let officer = app
+        .post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.bidang.id, "officer_id": other.staff.id}))
+        .await;
+    assert_eq!(officer.expect(422)["errors"][0]["field"], "officer_id");
+}
+
+#[actix_web::test]
+async fn the_public_endpoint_is_rate_limited_per_address() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 3).await;
+    let org = app.seed_org("limit");
+    let admin = app.token_for(&org.admin);
+    let mut tickets = Vec::new();
+    for _ in 0..5 {
+        tickets.push(ticket(&app, &admin, &org.bidang.id, None).await);
+    }
+    // The limit counts per clock minute: keep the four requests inside one.
+    let second = chrono::Timelike::second(&chrono::Utc::now());
+    if second >= 57 {
+        std::thread::sleep(std::time::Duration::from_secs(61 - second as u64));
+    }
+    for t in &tickets[..3] {
+        app.send(rate(t, all(4), "192.0.2.7:4000")).await.expect(201);
+    }
+    let limited = app.send(rate(&tickets[3], all(4), "192.0.2.7:4001")).await;
+    limited.expect_problem(429, "rate_limited");
+    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    // Another address has its own allowance, and the limited ticket is still unused.
+    app.send(rate(&tickets[3], all(4), "192.0.2.8:4000")).await.expect(201);
+}

@@ -1,0 +1,112 @@
+//! Every kind of bad request gets a problem+json answer that says what to fix.
+
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+fn raw(method: Method, path: &str, token: &str, content_type: &str, body: impl Into<Vec<u8>>) -> TestRequest {
+    TestRequest::default()
+        .method(method)
+        .uri(path)
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .insert_header(("content-type", content_type.to_string()))
+        .set_payload(body.into())
+}
+
+#[actix_web::test]
+async fn unknown_routes_and_wrong_methods() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("routes");
+    let token = app.token_for(&org.admin);
+    app.get("/api/v1/nothing-here", &token).await.expect_problem(404, "not_found");
+    app.get("/not-even-the-api", &token).await.expect_problem(404, "not_found");
+    let wrong = app.request(Method::PATCH, "/api/v1/employees", Some(&token), None).await;
+    wrong.expect_problem(405, "method_not_allowed");
+    assert_eq!(wrong.header("allow"), Some("GET, POST"));
+    let item = app.request(Method::POST, &format!("/api/v1/employees/{}", org.staff.id), Some(&token), None).await;
+    item.expect_problem(405, "method_not_allowed");
+    assert_eq!(item.header("allow"), Some("DELETE, GET, PUT"));
+}
+
+#[actix_web::test]
+async fn malformed_unsupported_oversized_and_too_deep_bodies() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("bodies");
+    let token = app.token_for(&org.admin);
+    let path = format!("/api/v1/organizations/{}/units", org.id);
+
+    app.send(raw(Method::POST, &path, &token, "application/json", "{\"code\": "))
+        .await
+        .expect_problem(400, "malformed_json");
+    app.send(raw(Method::POST, &path, &token, "application/json", "")).await.expect_problem(400, "malformed_json");
+    app.send(raw(Method::POST, &path, &token, "text/plain", "code=x"))
+        .await
+        .expect_problem(415, "unsupported_media_type");
+    // The test settings allow 64 KiB.
+    let huge = format!("{{\"code\":\"x\",\"name\":\"{}\",\"kind\":\"seksi\"}}", "a".repeat(70_000));
+    app.send(raw(Method::POST, &path, &token, "application/json", huge)).await.expect_problem(413, "payload_too_large");
+    let deep = format!("{}1{}", "[".repeat(40), "]".repeat(40));
+    app.send(raw(Method::POST, &path, &token, "application/json", deep)).await.expect_problem(400, "json_too_deep");
+    // Trailing garbage after a valid document.
+    let trailing = r#"{"code":"a","name":"Seksi A","kind":"seksi"} x"#;
+    app.send(raw(Method::POST, &path, &token, "application/json", trailing))
+        .await
+        .expect_problem(400, "malformed_json");
+}
+
+#[actix_web::test]
+async fn wrong_types_and_invalid_fields_are_listed_by_field() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("fields");
+    let token = app.token_for(&org.admin);
+    let path = format!("/api/v1/organizations/{}/units", org.id);
+
+    let wrong_type =
+        app.post(&path, &token, json!({"code": "x", "name": "Seksi", "kind": "seksi", "is_service_unit": "yes"})).await;
+    assert_eq!(wrong_type.expect_problem(422, "validation_failed")["errors"][0]["field"], "is_service_unit");
+    let unknown_kind = app.post(&path, &token, json!({"code": "x", "name": "Seksi", "kind": "kementerian"})).await;
+    assert_eq!(unknown_kind.expect_problem(422, "validation_failed")["errors"][0]["field"], "kind");
+
+    let invalid = app.post(&path, &token, json!({"code": "bad code!", "name": "S", "kind": "seksi"})).await;
+    let problem = invalid.expect_problem(422, "validation_failed");
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["code", "name"]);
+    assert!(problem["errors"][1]["message"].as_str().unwrap().contains("between 2 and 200"));
+}
+
+#[actix_web::test]
+async fn bad_query_parameters() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("query");
+    let token = app.token_for(&org.admin);
+    app.get("/api/v1/employees?limit=abc", &token).await.expect_problem(400, "invalid_query");
+    app.get("/api/v1/employees?limit=500", &token).await.expect_problem(422, "validation_failed");
+    app.get("/api/v1/employees?cursor=%%%", &token).await.expect_problem(422, "validation_failed");
+    app.get("/api/v1/employees?cursor=bm90LWEtY3Vyc29y!!", &token).await.expect_problem(422, "validation_failed");
+    app.get("/api/v1/employees?updated_since=yesterday", &token).await.expect_problem(400, "invalid_query");
+    app.get("/api/v1/employees?active=maybe", &token).await.expect_problem(400, "invalid_query");
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id_and_no_internals() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("rid");
+    let token = app.token_for(&org.admin);
+    let generated = app.get("/api/v1/me", &token).await;
+    assert!(generated.header("x-request-id").is_some_and(|id| id.len() >= 16));
+    let echoed =
+        app.send(TestRequest::get().uri("/api/v1/nothing").insert_header(("x-request-id", "portal-req-42"))).await;
+    assert_eq!(echoed.header("x-request-id"), Some("portal-req-42"));
+    // A duplicate unique value comes back as a clean conflict, not a SQL message.
+    let dup = app
+        .post("/api/v1/employees", &token, json!({"nip": org.staff.nip, "name": "Kembar", "position": "Staf", "job_level": "pelaksana", "unit_id": org.bidang.id}))
+        .await;
+    let text = String::from_utf8_lossy(&dup.body).to_lowercase();
+    dup.expect(422);
+    for leak in ["sql", "unique constraint", "panicked", "diesel", "duplicate key"] {
+        assert!(!text.contains(leak), "{leak} leaked: {text}");
+    }
+}

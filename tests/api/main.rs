@@ -1,0 +1,16 @@
+//! API tests through the real app factory, on SQLite by default and on PostgreSQL when
+//! TEST_DATABASE_URL is set (`.ci/run` does both).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod authorization;
+mod citizen_ratings;
+mod employees;
+mod errors;
+mod import;
+mod openapi;
+mod peer_ratings;
+mod skp;
+mod units;

@@ -1,0 +1,114 @@
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+const PUBLIC: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/api/v1/auth/token",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/logout",
+    "/api/v1/public/citizen-ratings",
+    "/api/v1/public/organizations/{code}/citizen-index",
+];
+
+#[test]
+fn the_committed_document_is_what_the_code_generates() {
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json")).unwrap_or_default();
+    let generated = kinerja::openapi::document_json();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `cargo run -- openapi > openapi/openapi.json` and commit it"
+    );
+}
+
+#[test]
+fn every_operation_is_tagged_secured_and_documents_its_problems() {
+    let spec: Value = serde_json::from_str(&kinerja::openapi::document_json()).unwrap();
+    let mut problems = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let name = format!("{} {path}", method.to_uppercase());
+            if op["tags"].as_array().is_none_or(|t| t.is_empty()) {
+                problems.push(format!("{name}: no tag"));
+            }
+            if op["summary"].as_str().is_none_or(str::is_empty) {
+                problems.push(format!("{name}: no summary"));
+            }
+            let responses = op["responses"].as_object().unwrap();
+            let public = PUBLIC.contains(&path.as_str());
+            if !public && !responses.keys().any(|code| code.starts_with('4')) {
+                problems.push(format!("{name}: no 4xx response"));
+            }
+            if public != op.get("security").is_none() {
+                problems.push(format!("{name}: security does not match whether it is public"));
+            }
+            if !public && !responses.contains_key("401") {
+                problems.push(format!("{name}: no 401 response"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn operation_ids_are_unique() {
+    let spec: Value = serde_json::from_str(&kinerja::openapi::document_json()).unwrap();
+    let mut ids: Vec<&str> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str()))
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "client generators need unique operationIds");
+}
+
+#[test]
+fn every_reference_resolves() {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let spec: Value = serde_json::from_str(&kinerja::openapi::document_json()).unwrap();
+    let mut all = Vec::new();
+    refs(&spec, &mut all);
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|r| {
+            let path = r.trim_start_matches("#/").split('/').collect::<Vec<_>>();
+            path.iter().try_fold(&spec, |node, key| node.get(*key)).is_none()
+        })
+        .collect();
+    assert!(missing.is_empty(), "unresolved references: {missing:?}");
+}
+
+#[actix_web::test]
+async fn the_service_serves_the_document_and_the_docs_ui() {
+    let app = TestApp::spawn().await;
+    let served = app.request(actix_web::http::Method::GET, "/api/v1/openapi.json", None, None).await;
+    assert_eq!(served.status.as_u16(), 200);
+    let served: Value = served.json();
+    let generated: Value = serde_json::from_str(&kinerja::openapi::document_json()).unwrap();
+    assert_eq!(served, generated);
+
+    let docs = app.request(actix_web::http::Method::GET, "/docs/", None, None).await;
+    assert_eq!(docs.status.as_u16(), 200);
+    assert!(String::from_utf8_lossy(&docs.body).contains("swagger-ui"));
+    let initializer = app.request(actix_web::http::Method::GET, "/docs/swagger-initializer.js", None, None).await;
+    assert!(String::from_utf8_lossy(&initializer.body).contains("/api/v1/openapi.json"));
+    let redirect = app.request(actix_web::http::Method::GET, "/docs", None, None).await;
+    assert_eq!(redirect.status.as_u16(), 308);
+    assert_eq!(redirect.header("location"), Some("/docs/"));
+}

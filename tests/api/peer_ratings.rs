@@ -1,0 +1,201 @@
+//! 360 ratings: assignments, answers, and aggregates that never reveal a rater.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{nip, TestApp};
+
+fn scores(first: i32, rest: i32) -> Value {
+    json!({"berorientasi_pelayanan": first, "akuntabel": rest, "kompeten": rest, "harmonis": rest, "loyal": rest, "adaptif": rest, "kolaboratif": rest})
+}
+
+#[actix_web::test]
+async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("peers");
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+
+    // Three more colleagues at the staff's unit and level.
+    let mut peers = vec![org.peer.clone()];
+    for n in 0..3 {
+        let body = json!({"nip": nip(900, n), "name": format!("Rekan {n}"), "position": "Pelaksana", "job_level": "pelaksana",
+                          "unit_id": org.bidang.id, "supervisor_id": org.supervisor.id, "password": "a long enough password"});
+        let created: kinerja::employees::Employee =
+            serde_json::from_value(app.post("/api/v1/employees", &admin, body).await.expect(201)).unwrap();
+        peers.push(created);
+    }
+    let supervisor = app.token_for(&org.supervisor);
+    let proposals = app
+        .get(
+            &format!("/api/v1/peer-assignments/proposals?period_id={period_id}&ratee_id={}", org.staff.id),
+            &supervisor,
+        )
+        .await
+        .expect(200);
+    assert_eq!(proposals.as_array().unwrap().len(), 4);
+    assert!(proposals.as_array().unwrap().iter().all(|p| p["group"] == "peer"));
+
+    let raters: Vec<Value> = peers.iter().map(|p| json!({"rater_id": p.id, "group": "peer"})).collect();
+    let assigned = app
+        .post(
+            &format!("/api/v1/periods/{period_id}/peer-assignments"),
+            &supervisor,
+            json!({"ratee_id": org.staff.id, "raters": raters}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(assigned["peers_assigned"], 4);
+    assert!(!assigned.to_string().contains(&peers[0].id), "the assignment answer names no rater");
+
+    let feedback_path = format!("/api/v1/employees/{}/peer-feedback?period_id={period_id}", org.staff.id);
+    let mut seen_by_ratee_and_supervisor = Vec::new();
+    // Three answer: all 4s; all 3s; 5 for service and 2 for the rest. Comments are private.
+    for (i, (first, rest)) in [(4, 4), (3, 3), (5, 2)].into_iter().enumerate() {
+        let token = app.token_for(&peers[i]);
+        let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &token).await.expect(200);
+        assert_eq!(mine.as_array().unwrap().len(), 1);
+        let id = mine[0]["id"].as_str().unwrap();
+        let path = format!("/api/v1/peer-assignments/{id}/rating");
+        app.send(
+            actix_web::test::TestRequest::put()
+                .uri(&path)
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .insert_header(("content-type", "application/json"))
+                .set_payload(json!({"scores": scores(first, rest), "comment": format!("rahasia-{i}")}).to_string()),
+        )
+        .await
+        .expect(200);
+        let partial = app.get(&feedback_path, &app.token_for(&org.staff)).await.expect(200);
+        if i < 2 {
+            // Below the policy's minimum of three, nothing but the count.
+            assert!(partial["groups"][0]["means"].is_null(), "{partial}");
+        }
+        seen_by_ratee_and_supervisor.push(partial.to_string());
+    }
+
+    let own = app.get(&feedback_path, &app.token_for(&org.staff)).await.expect(200);
+    let by_supervisor = app.get(&feedback_path, &supervisor).await.expect(200);
+    assert_eq!(own, by_supervisor);
+    let group = &own["groups"][0];
+    assert_eq!(
+        (group["group"].as_str(), group["respondents"].as_i64(), group["min_respondents"].as_i64()),
+        (Some("peer"), Some(3), Some(3))
+    );
+    // By hand: service (4 + 3 + 5) / 3 = 4.0; accountability (4 + 3 + 2) / 3 = 3.0.
+    assert_eq!(group["means"]["berorientasi_pelayanan"].as_f64(), Some(4.0));
+    assert_eq!(group["means"]["akuntabel"].as_f64(), Some(3.0));
+    assert_eq!(own["groups"][1]["respondents"], 0);
+    seen_by_ratee_and_supervisor.push(own.to_string());
+
+    // The fourth peer, who did not answer, reads nothing of the others.
+    let fourth = app.token_for(&peers[3]);
+    let fourth_mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &fourth).await.expect(200);
+    assert!(fourth_mine[0]["scores"].is_null());
+    app.get(&feedback_path, &fourth).await.expect_problem(404, "not_found");
+    let others = app
+        .get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &app.token_for(&peers[0]))
+        .await
+        .expect(200);
+    let fourth_bodies = [fourth_mine.to_string(), others.to_string()];
+
+    // No body shown to the rated employee or the supervisor names a rater or carries a comment;
+    // the fourth peer sees only their own assignment.
+    for body in &seen_by_ratee_and_supervisor {
+        for p in &peers {
+            assert!(!body.contains(&p.id), "a rater id leaked: {body}");
+        }
+        assert!(!body.contains("rahasia"), "a comment leaked: {body}");
+    }
+    assert!(!fourth_bodies[0].contains("rahasia"));
+    assert!(!fourth_bodies[0].contains(&peers[0].id) && !fourth_bodies[0].contains(&peers[1].id));
+    // The audit trail records that ratings were given, not what they said.
+    let trail =
+        app.get("/api/v1/audit-events?resource_type=peer_assignment&limit=200", &admin).await.expect(200).to_string();
+    assert!(!trail.contains("rahasia"));
+}
+
+#[actix_web::test]
+async fn raters_are_checked_and_answers_close_with_the_period() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("peerrules");
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    let path = format!("/api/v1/periods/{period_id}/peer-assignments");
+    let supervisor = app.token_for(&org.supervisor);
+
+    let selfish = app
+        .post(
+            &path,
+            &supervisor,
+            json!({"ratee_id": org.staff.id, "raters": [{"rater_id": org.staff.id, "group": "peer"}]}),
+        )
+        .await;
+    assert_eq!(selfish.expect(422)["errors"][0]["code"], "self_rating");
+    let wrong_level = app
+        .post(
+            &path,
+            &supervisor,
+            json!({"ratee_id": org.staff.id, "raters": [{"rater_id": org.head.id, "group": "peer"}]}),
+        )
+        .await;
+    assert_eq!(wrong_level.expect(422)["errors"][0]["code"], "not_eligible");
+    // The supervisor's own subordinates rate them as subordinates; the head assigns.
+    let head = app.token_for(&org.head);
+    let subordinates = json!({"ratee_id": org.supervisor.id, "raters": [{"rater_id": org.staff.id, "group": "subordinate"}, {"rater_id": org.peer.id, "group": "subordinate"}]});
+    assert_eq!(app.post(&path, &head, subordinates).await.expect(201)["subordinates_assigned"], 2);
+    // A peer cannot assign raters for a colleague; an admin can.
+    app.post(
+        &path,
+        &app.token_for(&org.peer),
+        json!({"ratee_id": org.staff.id, "raters": [{"rater_id": org.peer.id, "group": "peer"}]}),
+    )
+    .await
+    .expect_problem(404, "not_found");
+    app.post(&path, &admin, json!({"ratee_id": org.staff.id, "raters": [{"rater_id": org.peer.id, "group": "peer"}]}))
+        .await
+        .expect(201);
+
+    let peer = app.token_for(&org.peer);
+    let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &peer).await.expect(200);
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+    let id = mine.as_array().unwrap().iter().find(|a| a["ratee_id"] == org.staff.id.as_str()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rate = |token: String, body: Value| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.send(
+                actix_web::test::TestRequest::put()
+                    .uri(&format!("/api/v1/peer-assignments/{id}/rating"))
+                    .insert_header(("authorization", format!("Bearer {token}")))
+                    .insert_header(("content-type", "application/json"))
+                    .set_payload(body.to_string()),
+            )
+            .await
+        }
+    };
+    rate(peer.clone(), json!({"scores": scores(6, 3)})).await.expect_problem(422, "validation_failed");
+    rate(peer.clone(), json!({"scores": {"akuntabel": 3}})).await.expect_problem(422, "validation_failed");
+    // Someone not assigned cannot even see the assignment.
+    rate(app.token_for(&org.staff), json!({"scores": scores(3, 3)})).await.expect_problem(404, "not_found");
+    rate(app.token_for(&org.supervisor), json!({"scores": scores(3, 3)})).await.expect_problem(404, "not_found");
+    rate(peer.clone(), json!({"scores": scores(3, 3)})).await.expect(200);
+    let changed = rate(peer.clone(), json!({"scores": scores(4, 4)})).await.expect(200);
+    assert_eq!(changed["scores"]["akuntabel"], 4);
+
+    let mut current = period.clone();
+    for status in ["running", "evaluating", "closed"] {
+        let req = actix_web::test::TestRequest::post()
+            .uri(&format!("/api/v1/periods/{period_id}/status"))
+            .insert_header(("authorization", format!("Bearer {admin}")))
+            .insert_header(("if-match", format!("\"{}\"", current["version"])))
+            .insert_header(("content-type", "application/json"))
+            .set_payload(json!({"status": status}).to_string());
+        current = app.send(req).await.expect(200);
+    }
+    rate(peer, json!({"scores": scores(2, 2)})).await.expect_problem(409, "period_closed");
+}
