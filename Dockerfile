@@ -5,7 +5,6 @@ WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src src
 COPY migrations migrations
-COPY benches benches
 RUN cargo build --release --locked
 
 # Run: a small image with the binary and the PostgreSQL client library.

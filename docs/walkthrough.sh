@@ -29,7 +29,7 @@ curl -s -X POST $B/api/v1/skps/$KABID_SKP/approve -H "$(H $KADIS)" -H 'if-match:
 BT=$(curl -s $B/api/v1/skps/$KABID_SKP -H "$(H $KABID)" | j 'd["targets"][0]["lineage_id"]')
 S1=$(plan $STAF1 "$(T 'Perekaman KTP-el' 100 "\"supports_target_id\":\"$BT\",")")
 S2=$(plan $STAF2 "$(T 'Verifikasi data' 100 "\"supports_target_id\":\"$BT\",")")
-curl -s $B/api/v1/skps/inbox -H "$(H $KABID)" | j '[s["employee_name"] for s in d]'
+curl -s $B/api/v1/skps/inbox -H "$(H $KABID)" | j '[s["employee_name"] for s in d["items"]]'
 curl -s -X POST $B/api/v1/skps/$S1/return -H "$(H $KABID)" -H 'if-match: "3"' -H 'content-type: application/json' -d '{"comment":"Target terlalu rendah, naikkan"}' | j '("staf1", d["status"], d["return_comment"])'
 curl -s -X PUT $B/api/v1/skps/$S1 -H "$(H $STAF1)" -H 'if-match: "4"' -H 'content-type: application/json' -d "{\"targets\":[$(T 'Perekaman KTP-el 600 dokumen' 100 "\"supports_target_id\":\"$BT\",")]}" | j '("staf1 fixed", d["version"])'
 curl -s -X POST $B/api/v1/skps/$S1/submit -H "$(H $STAF1)" -H 'if-match: "5"' > /dev/null

@@ -226,16 +226,30 @@ pub fn find_by_year(conn: &mut AnyConnection, organization_id: &str, year: i32) 
 /// Loads a period for a write inside it: refuses when the period is closed.
 pub fn writable(conn: &mut AnyConnection, id: &str) -> ApiResult<PeriodRow> {
     let period = find(conn, id)?;
-    if period.status() == PeriodStatus::Closed {
-        return Err(ApiError::conflict(
-            "period_closed",
-            format!(
-                "The {} period is closed; an admin must reopen it, with a reason, before anything in it changes",
-                period.year
-            ),
-        ));
-    }
+    refuse_if_closed(&period)?;
     Ok(period)
+}
+
+/// Refuses a write dated `on` (a citizen rating, a ticket for one) when the organisation's period
+/// of that year is closed: its figures are final.
+pub fn writable_on(conn: &mut AnyConnection, organization_id: &str, on: NaiveDate) -> ApiResult<()> {
+    match find_by_year(conn, organization_id, on.year())? {
+        Some(period) => refuse_if_closed(&period),
+        None => Ok(()),
+    }
+}
+
+fn refuse_if_closed(period: &PeriodRow) -> ApiResult<()> {
+    if period.status() != PeriodStatus::Closed {
+        return Ok(());
+    }
+    Err(ApiError::conflict(
+        "period_closed",
+        format!(
+            "The {} period is closed; an admin must reopen it, with a reason, before anything in it changes",
+            period.year
+        ),
+    ))
 }
 
 /// Opens `year` for planning with its sub-periods; the policy's frequency unless one is given.

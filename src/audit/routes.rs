@@ -9,7 +9,8 @@ use validator::Validate;
 use super::{verify_chain, AuditEventRow, ChainVerification};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::audit_events;
+use crate::db::schema::{audit_events, employees, peer_assignments};
+use crate::db::AnyConnection;
 use crate::error::{problems, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageRequest};
@@ -81,7 +82,23 @@ pub struct AuditQuery {
     pub cursor: Option<String>,
 }
 
-/// The organisation's audit trail, oldest first.
+/// Peer assignments whose rated employee is the caller or one of the caller's direct reports.
+/// Their events (who was assigned, who answered and when) are left out of what the caller reads:
+/// the rated employee and their supervisor never learn who rated, even when they are admins or
+/// auditors.
+fn peer_assignments_about(conn: &mut AnyConnection, caller: &Caller) -> ApiResult<Vec<String>> {
+    let Some(me) = caller.employee_id() else { return Ok(Vec::new()) };
+    let mut ratees: Vec<String> =
+        employees::table.filter(employees::supervisor_id.eq(me)).select(employees::id).load(conn)?;
+    ratees.push(me.to_string());
+    Ok(peer_assignments::table
+        .filter(peer_assignments::ratee_id.eq_any(ratees))
+        .select(peer_assignments::id)
+        .load(conn)?)
+}
+
+/// The organisation's audit trail, oldest first. Events of peer ratings about the caller or the
+/// caller's direct reports are left out, so that the trail never tells them who rated whom.
 #[utoipa::path(
     tag = "audit",
     params(AuditQuery),
@@ -111,10 +128,14 @@ pub async fn list_events(
     let rows = state
         .db
         .read(move |conn| {
+            let hidden = peer_assignments_about(conn, &caller)?;
             let mut q = audit_events::table
                 .filter(audit_events::organization_id.eq(org))
                 .filter(audit_events::seq.gt(after_seq))
                 .into_boxed();
+            if !hidden.is_empty() {
+                q = q.filter(audit_events::resource_id.ne_all(hidden));
+            }
             if let Some(v) = query.resource_type {
                 q = q.filter(audit_events::resource_type.eq(v));
             }

@@ -13,7 +13,9 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
 use crate::auth::tokens::{random_token, sha256_hex};
 use crate::authz::{authorize, Permission};
-use crate::db::schema::{citizen_ratings, employees, organizations, rating_tickets, units};
+use std::collections::HashMap;
+
+use crate::db::schema::{citizen_ratings, employees, organizations, rating_tickets, sub_periods, units};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::employees as staff;
@@ -107,6 +109,9 @@ pub struct CitizenIndex {
     pub subject: String,
     pub subject_id: String,
     pub period_id: String,
+    /// The month or quarter, when one was asked for.
+    pub sub_period_id: Option<String>,
+    /// The first and last day whose ratings count.
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub policy_version: i32,
@@ -118,6 +123,9 @@ pub struct CitizenIndex {
 pub struct IndexQuery {
     #[validate(length(min = 1, max = 64))]
     pub period_id: String,
+    /// One month or quarter of the period instead of the whole year.
+    #[validate(length(min = 1, max = 64))]
+    pub sub_period_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -192,6 +200,7 @@ pub async fn issue_ticket(
                     return Err(ApiError::field("officer_id", "unknown_employee", "no such employee in this organisation"));
                 }
             }
+            crate::periods::writable_on(conn, &org, now().date())?;
             let token = random_token();
             let id = new_id();
             let expires_at = now() + chrono::Duration::hours(input.expires_in_hours.unwrap_or(168));
@@ -273,6 +282,8 @@ pub async fn submit_citizen_rating(
                     detail: "This ticket has expired; ask the service desk for a new one".into(),
                 });
             }
+            // A rating counts in today's period; a closed one's index is final.
+            crate::periods::writable_on(conn, &org, now().date())?;
             // Claiming the ticket only while unused makes two racing submissions one rating.
             let claimed =
                 diesel::update(rating_tickets::table.find(&ticket_id).filter(rating_tickets::used_at.is_null()))
@@ -318,67 +329,133 @@ pub async fn submit_citizen_rating(
     Ok(HttpResponse::Created().json(received))
 }
 
-/// Element sums and the number of ratings matching `filter`, in one SQL aggregate.
-fn index_of(
-    conn: &mut AnyConnection,
-    unit: Option<&str>,
-    officer: Option<&str>,
-    from: NaiveDate,
-    to: NaiveDate,
-    min_responses: u64,
-) -> ApiResult<SkmResult> {
-    use diesel::dsl::{count_star, sum};
+/// Whose ratings an index counts.
+#[derive(Debug, Clone, Copy)]
+enum SkmSubject<'a> {
+    /// Every rating of a service unit.
+    Unit(&'a str),
+    /// The ratings naming an officer.
+    Officer(&'a str),
+}
+
+/// The per-element sums and the count of a set of ratings, as SQL returns them.
+#[derive(Debug, Queryable)]
+struct ElementSums {
+    respondents: i64,
+    sums: NineSums,
+}
+
+/// One `SUM` per element, in the regulation's order (`NULL` when there are no ratings).
+type NineSums = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+impl ElementSums {
+    fn index(&self, min_responses: u32) -> SkmResult {
+        let (a, b, c, d, e, f, g, h, i) = self.sums;
+        let sums = [a, b, c, d, e, f, g, h, i].map(|s| s.unwrap_or(0).max(0) as u64);
+        skm_index(sums, self.respondents.max(0) as u64, min_responses as u64)
+    }
+}
+
+/// The count and the nine element sums, as one SQL select list (the same for one subject and for
+/// the per-unit grouping).
+macro_rules! element_sums {
+    () => {
+        (
+            diesel::dsl::count_star(),
+            (
+                diesel::dsl::sum(citizen_ratings::persyaratan),
+                diesel::dsl::sum(citizen_ratings::prosedur),
+                diesel::dsl::sum(citizen_ratings::waktu_penyelesaian),
+                diesel::dsl::sum(citizen_ratings::biaya_tarif),
+                diesel::dsl::sum(citizen_ratings::produk_layanan),
+                diesel::dsl::sum(citizen_ratings::kompetensi_pelaksana),
+                diesel::dsl::sum(citizen_ratings::perilaku_pelaksana),
+                diesel::dsl::sum(citizen_ratings::penanganan_pengaduan),
+                diesel::dsl::sum(citizen_ratings::sarana_prasarana),
+            ),
+        )
+    };
+}
+
+/// The start of `from` and the start of the day after `to`: the half-open range of a period's days.
+fn day_range(from: NaiveDate, to: NaiveDate) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
     let start = from.and_hms_opt(0, 0, 0).expect("midnight exists");
     let end = to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).expect("midnight exists");
+    (start, end)
+}
+
+/// The index of one subject's ratings submitted from `from` to `to`, in one SQL aggregate.
+fn index_of(
+    conn: &mut AnyConnection,
+    subject: SkmSubject<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    min_responses: u32,
+) -> ApiResult<SkmResult> {
+    let (start, end) = day_range(from, to);
     let mut q = citizen_ratings::table
         .filter(citizen_ratings::submitted_at.ge(start))
         .filter(citizen_ratings::submitted_at.lt(end))
         .into_boxed();
-    if let Some(unit) = unit {
-        q = q.filter(citizen_ratings::unit_id.eq(unit.to_string()));
-    }
-    if let Some(officer) = officer {
-        q = q.filter(citizen_ratings::officer_id.eq(officer.to_string()));
-    }
-    type Sums = (
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
-    let (n, a, b, c, d, e, f, g, h, i): Sums = q
-        .select((
-            count_star(),
-            sum(citizen_ratings::persyaratan),
-            sum(citizen_ratings::prosedur),
-            sum(citizen_ratings::waktu_penyelesaian),
-            sum(citizen_ratings::biaya_tarif),
-            sum(citizen_ratings::produk_layanan),
-            sum(citizen_ratings::kompetensi_pelaksana),
-            sum(citizen_ratings::perilaku_pelaksana),
-            sum(citizen_ratings::penanganan_pengaduan),
-            sum(citizen_ratings::sarana_prasarana),
-        ))
-        .first(conn)?;
-    let sums = [a, b, c, d, e, f, g, h, i].map(|s| s.unwrap_or(0).max(0) as u64);
-    Ok(skm_index(sums, n.max(0) as u64, min_responses))
+    q = match subject {
+        SkmSubject::Unit(id) => q.filter(citizen_ratings::unit_id.eq(id.to_string())),
+        SkmSubject::Officer(id) => q.filter(citizen_ratings::officer_id.eq(id.to_string())),
+    };
+    let sums: ElementSums = q.select(element_sums!()).first(conn)?;
+    Ok(sums.index(min_responses))
 }
 
-fn period_bounds(conn: &mut AnyConnection, caller: &Caller, period_id: &str) -> ApiResult<crate::periods::PeriodRow> {
-    let period = crate::periods::find(conn, period_id)?;
+/// The index of `subject` for a period of the caller's organisation, or one of its sub-periods.
+fn period_index(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    organization_id: &str,
+    subject: SkmSubject<'_>,
+    query: IndexQuery,
+) -> ApiResult<CitizenIndex> {
+    let period = crate::periods::find(conn, &query.period_id)?;
     if period.organization_id != caller.organization_id {
         return Err(ApiError::NotFound("period"));
     }
-    Ok(period)
+    let (from, to) = match &query.sub_period_id {
+        None => (period.starts_on, period.ends_on),
+        Some(sub) => sub_periods::table
+            .find(sub)
+            .filter(sub_periods::period_id.eq(&period.id))
+            .select((sub_periods::starts_on, sub_periods::ends_on))
+            .first(conn)
+            .optional()?
+            .ok_or_else(|| ApiError::field("sub_period_id", "unknown_sub_period", "not a sub-period of this period"))?,
+    };
+    let (policy_version, policy) = crate::policies::current(conn, organization_id)?;
+    let (kind, subject_id) = match subject {
+        SkmSubject::Unit(id) => ("unit", id),
+        SkmSubject::Officer(id) => ("officer", id),
+    };
+    Ok(CitizenIndex {
+        subject: kind.into(),
+        subject_id: subject_id.to_string(),
+        period_id: period.id,
+        sub_period_id: query.sub_period_id,
+        from,
+        to,
+        policy_version,
+        result: index_of(conn, subject, from, to, policy.min_citizen_responses)?,
+    })
 }
 
-/// The citizen satisfaction index of a service unit for a period (any member of the organisation).
+/// The citizen satisfaction index of a service unit for a period or one of its sub-periods (any
+/// member of the organisation).
 #[utoipa::path(
     tag = "citizen-ratings",
     params(("id" = String, Path, description = "Unit id"), IndexQuery),
@@ -395,7 +472,6 @@ pub async fn unit_index(
     id: web::Path<String>,
     query: ValidatedQuery<IndexQuery>,
 ) -> ApiResult<HttpResponse> {
-    let period_id = query.0.period_id;
     let index = state
         .db
         .read(move |conn| {
@@ -406,32 +482,14 @@ pub async fn unit_index(
                     other => other,
                 },
             )?;
-            let period = period_bounds(conn, &caller, &period_id)?;
-            let (policy_version, policy) = crate::policies::current(conn, &unit.organization_id)?;
-            let result = index_of(
-                conn,
-                Some(&unit.id),
-                None,
-                period.starts_on,
-                period.ends_on,
-                policy.min_citizen_responses as u64,
-            )?;
-            Ok(CitizenIndex {
-                subject: "unit".into(),
-                subject_id: unit.id,
-                period_id: period.id,
-                from: period.starts_on,
-                to: period.ends_on,
-                policy_version,
-                result,
-            })
+            period_index(conn, &caller, &unit.organization_id, SkmSubject::Unit(&unit.id), query.0)
         })
         .await?;
     Ok(HttpResponse::Ok().json(index))
 }
 
-/// The citizen satisfaction index of ratings naming an officer (the officer, their supervisor,
-/// admins and auditors).
+/// The citizen satisfaction index of ratings naming an officer, for a period or one of its
+/// sub-periods (the officer, their supervisor, admins and auditors).
 #[utoipa::path(
     tag = "citizen-ratings",
     params(("id" = String, Path, description = "Employee id"), IndexQuery),
@@ -448,30 +506,11 @@ pub async fn officer_index(
     id: web::Path<String>,
     query: ValidatedQuery<IndexQuery>,
 ) -> ApiResult<HttpResponse> {
-    let period_id = query.0.period_id;
     let index = state
         .db
         .read(move |conn| {
             let officer = staff::find_visible(conn, &caller, &id)?;
-            let period = period_bounds(conn, &caller, &period_id)?;
-            let (policy_version, policy) = crate::policies::current(conn, &officer.organization_id)?;
-            let result = index_of(
-                conn,
-                None,
-                Some(&officer.id),
-                period.starts_on,
-                period.ends_on,
-                policy.min_citizen_responses as u64,
-            )?;
-            Ok(CitizenIndex {
-                subject: "officer".into(),
-                subject_id: officer.id,
-                period_id: period.id,
-                from: period.starts_on,
-                to: period.ends_on,
-                policy_version,
-                result,
-            })
+            period_index(conn, &caller, &officer.organization_id, SkmSubject::Officer(&officer.id), query.0)
         })
         .await?;
     Ok(HttpResponse::Ok().json(index))
@@ -514,15 +553,29 @@ pub async fn public_index(
                 .order(units::name.asc())
                 .select((units::id, units::name))
                 .load(conn)?;
-            let (from, to) = (
+            let (start, end) = day_range(
                 NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
                 NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
             );
-            let mut out = Vec::new();
-            for (unit_id, unit_name) in service_units {
-                let result = index_of(conn, Some(&unit_id), None, from, to, policy.min_citizen_responses as u64)?;
-                out.push(PublicUnitIndex { unit_id, unit_name, result });
-            }
+            let unit_ids: Vec<&String> = service_units.iter().map(|(id, _)| id).collect();
+            // One aggregate grouped by unit, whatever the number of units.
+            let mut sums: HashMap<String, ElementSums> = citizen_ratings::table
+                .filter(citizen_ratings::unit_id.eq_any(unit_ids))
+                .filter(citizen_ratings::submitted_at.ge(start))
+                .filter(citizen_ratings::submitted_at.lt(end))
+                .group_by(citizen_ratings::unit_id)
+                .select((citizen_ratings::unit_id, element_sums!()))
+                .load::<(String, ElementSums)>(conn)?
+                .into_iter()
+                .collect();
+            let none = ElementSums { respondents: 0, sums: Default::default() };
+            let out = service_units
+                .into_iter()
+                .map(|(unit_id, unit_name)| {
+                    let result = sums.remove(&unit_id).as_ref().unwrap_or(&none).index(policy.min_citizen_responses);
+                    PublicUnitIndex { unit_id, unit_name, result }
+                })
+                .collect();
             Ok(PublicIndex { organization: org_name, year, units: out })
         })
         .await?;

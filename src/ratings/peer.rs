@@ -148,14 +148,19 @@ pub struct PeerRatingInput {
     pub comment: Option<String>,
 }
 
-/// One rater group's aggregate: shown only once enough of the group answered.
+/// One rater group's aggregate: nothing of the answers is shown until enough of the group answered.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct GroupAggregate {
     pub group: RaterGroup,
-    pub respondents: i64,
-    /// The policy's minimum before anything is shown.
+    /// How many raters of this group were assigned.
+    pub assigned: i64,
+    /// The policy's minimum of answers before anything of them is shown.
     pub min_respondents: i64,
-    /// Mean per value; absent until `respondents` reaches `min_respondents`.
+    /// Whether `min_respondents` answered, so that `respondents` and `means` are given.
+    pub enough_responses: bool,
+    /// How many answered; absent below the minimum.
+    pub respondents: Option<i64>,
+    /// Mean per value; absent below the minimum.
     pub means: Option<std::collections::BTreeMap<BerakhlakValue, f64>>,
 }
 
@@ -457,7 +462,10 @@ pub async fn submit_peer_rating(
                 .ok_or(ApiError::NotFound("peer assignment"))?;
             periods::writable(conn, &assignment.period_id)?;
             let s = input.scores;
-            let existed = diesel::delete(peer_ratings::table.find(&assignment.id)).execute(conn)? > 0;
+            let first_submitted: Option<chrono::NaiveDateTime> =
+                peer_ratings::table.find(&assignment.id).select(peer_ratings::submitted_at).first(conn).optional()?;
+            // Replacing the row is one portable upsert; the first submission time is kept.
+            diesel::delete(peer_ratings::table.find(&assignment.id)).execute(conn)?;
             let row = RatingRow {
                 assignment_id: assignment.id.clone(),
                 berorientasi_pelayanan: s.berorientasi_pelayanan,
@@ -468,12 +476,12 @@ pub async fn submit_peer_rating(
                 adaptif: s.adaptif,
                 kolaboratif: s.kolaboratif,
                 comment: input.comment.clone(),
-                submitted_at: now(),
+                submitted_at: first_submitted.unwrap_or_else(now),
                 updated_at: now(),
             };
             diesel::insert_into(peer_ratings::table).values(&row).execute(conn)?;
             // The trail records that a rating was given, not its content: answers stay with the rater.
-            let action = if existed { "peer_rating.update" } else { "peer_rating.submit" };
+            let action = if first_submitted.is_some() { "peer_rating.update" } else { "peer_rating.submit" };
             audit::record(
                 conn,
                 &caller.actor(),
@@ -523,15 +531,30 @@ fn group_aggregate(
             sum(peer_ratings::kolaboratif),
         ))
         .first(conn)?;
-    // Below the minimum nothing is shown, so that no single answer can be told apart.
-    let means = (respondents >= minimum && respondents > 0).then(|| {
+    let assigned: i64 = peer_assignments::table
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .count()
+        .get_result(conn)?;
+    // Below the minimum nothing of the answers is shown, not even how many came in, so that no
+    // single answer (or the moment it was given) can be told apart.
+    let enough_responses = respondents >= minimum && respondents > 0;
+    let means = enough_responses.then(|| {
         BerakhlakValue::ALL
             .into_iter()
             .zip([a, b, c, d, e, f, g])
             .map(|(value, total)| (value, total.unwrap_or(0) as f64 / respondents as f64))
             .collect()
     });
-    Ok(GroupAggregate { group: group.rater_group(), respondents, min_respondents: minimum, means })
+    Ok(GroupAggregate {
+        group: group.rater_group(),
+        assigned,
+        min_respondents: minimum,
+        enough_responses,
+        respondents: enough_responses.then_some(respondents),
+        means,
+    })
 }
 
 /// The aggregate of an employee's peer and subordinate ratings for a period: per group, the

@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
 
 use super::store::{self, SkpRow, TargetRow};
 use super::{SkpStatus, TargetKind};
@@ -15,6 +16,8 @@ use crate::authz::{authorize, Permission};
 use crate::db::schema::{employees, skps};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::ValidatedQuery;
+use crate::pagination::{Page, PageRequest};
 use crate::periods;
 use crate::startup::AppState;
 
@@ -229,13 +232,28 @@ pub async fn cascade_tree(
     Ok(HttpResponse::Ok().json(tree))
 }
 
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnlinkedQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The order of the unlinked list: by employee name, then target id (the separator sorts first).
+fn unlinked_key(t: &UnlinkedTarget) -> String {
+    format!("{}\u{1f}{}", t.employee_name, t.target_id)
+}
+
 /// Targets that support none of the supervisor's current targets (the head of the agency, who has
-/// no supervisor, is left out). Admins and auditors see the organisation; anyone else their reports.
+/// no supervisor, is left out), by employee name. Admins and auditors see the organisation; anyone
+/// else their own and their reports'.
 #[utoipa::path(
     tag = "skp",
-    params(("id" = String, Path, description = "Period id")),
+    params(("id" = String, Path, description = "Period id"), UnlinkedQuery),
     responses(
-        (status = 200, description = "The unlinked targets", body = Vec<UnlinkedTarget>),
+        (status = 200, description = "A page of unlinked targets", body = Page<UnlinkedTarget>),
         problems::Read,
     ),
     security(("bearer" = []))
@@ -245,7 +263,10 @@ pub async fn unlinked_targets(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: ValidatedQuery<UnlinkedQuery>,
 ) -> ApiResult<HttpResponse> {
+    let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
+    let (after, fetch) = (page.after.clone(), page.fetch_limit() as usize);
     let items = state
         .db
         .read(move |conn| {
@@ -281,9 +302,15 @@ pub async fn unlinked_targets(
                     });
                 }
             }
-            items.sort_by(|a, b| (&a.employee_name, &a.target_id).cmp(&(&b.employee_name, &b.target_id)));
-            Ok(items)
+            // The list is derived from every plan of the period, so it is paged here, after sorting.
+            let mut keyed: Vec<(String, UnlinkedTarget)> = items.into_iter().map(|t| (unlinked_key(&t), t)).collect();
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(keyed
+                .into_iter()
+                .filter(|(key, _)| after.as_ref().is_none_or(|a| key > a))
+                .take(fetch)
+                .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page.page(items, |(key, _)| key.clone(), |(_, target)| target)))
 }

@@ -201,21 +201,52 @@ pub async fn list_skps(
     Ok(HttpResponse::Ok().json(page.page(items, |s| s.id.clone(), |s| s)))
 }
 
-/// The caller's inbox: SKPs submitted to them for approval (for admins, also those of employees
-/// with no supervisor in the system).
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxQuery {
+    /// Page size, 1-200 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The inbox is ordered by submission time, then id; its cursor holds both.
+fn inbox_key(row: &SkpRow) -> String {
+    format!("{}|{}", row.submitted_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0), row.id)
+}
+
+fn parse_inbox_key(cursor: &str) -> ApiResult<(chrono::NaiveDateTime, String)> {
+    cursor
+        .split_once('|')
+        .and_then(|(micros, id)| {
+            let at = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+            Some((at, id.to_string()))
+        })
+        .ok_or_else(|| ApiError::field("cursor", "invalid_cursor", "use a next_cursor returned by this list"))
+}
+
+/// The caller's inbox: SKPs submitted to them for approval, oldest submission first (for admins,
+/// also those of employees with no supervisor in the system).
 #[utoipa::path(
     tag = "skp",
+    params(InboxQuery),
     responses(
-        (status = 200, description = "Waiting SKPs, oldest submission first", body = Vec<SkpSummary>),
+        (status = 200, description = "A page of waiting SKPs", body = Page<SkpSummary>),
         problems::Read,
     ),
     security(("bearer" = []))
 )]
 #[get("/skps/inbox")]
-pub async fn inbox(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn inbox(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<InboxQuery>,
+) -> ApiResult<HttpResponse> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?.to_string();
-    let (org, admin) = (caller.organization_id.clone(), caller.has_role(Role::Admin));
-    let items = state
+    let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
+    let after = page.after.as_deref().map(parse_inbox_key).transpose()?;
+    let (org, admin, fetch) = (caller.organization_id.clone(), caller.has_role(Role::Admin), page.fetch_limit());
+    let rows = state
         .db
         .read(move |conn| {
             let mut q = skps::table
@@ -227,11 +258,19 @@ pub async fn inbox(state: web::Data<AppState>, caller: Caller) -> ApiResult<Http
             } else {
                 q.filter(skps::approver_id.eq(me))
             };
-            let rows = q.order(skps::submitted_at.asc()).limit(500).select(SkpRow::as_select()).load(conn)?;
-            summaries(conn, rows)
+            if let Some((at, id)) = after {
+                q = q.filter(skps::submitted_at.gt(at).or(skps::submitted_at.eq(at).and(skps::id.gt(id))));
+            }
+            let rows: Vec<SkpRow> = q
+                .order((skps::submitted_at.asc(), skps::id.asc()))
+                .limit(fetch)
+                .select(SkpRow::as_select())
+                .load(conn)?;
+            let keys: Vec<String> = rows.iter().map(inbox_key).collect();
+            Ok(keys.into_iter().zip(summaries(conn, rows)?).collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page.page(rows, |(key, _)| key.clone(), |(_, summary)| summary)))
 }
 
 #[derive(Debug, Deserialize, Validate, IntoParams)]
@@ -476,6 +515,34 @@ pub async fn submit_skp(
     Ok(ok_with_etag(&skp))
 }
 
+/// The supervisor's decision on a submitted SKP.
+fn decide(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    version: i32,
+    outcome: SkpStatus,
+    comment: Option<String>,
+) -> ApiResult<Skp> {
+    let (row, _) = load_checked(conn, caller, id, |owner| Permission::DecideSkp { owner })?;
+    if row.status() != SkpStatus::Submitted {
+        let verb = if outcome == SkpStatus::Approved { "approved" } else { "returned" };
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            format!("A {} SKP cannot be {verb}", row.status().as_str()),
+        ));
+    }
+    let change = StatusChange {
+        action: if outcome == SkpStatus::Approved { "skp.approve" } else { "skp.return" },
+        status: outcome,
+        approver_id: caller.employee_id().map(str::to_string),
+        return_comment: comment,
+        submitted_at: row.submitted_at,
+        decided_at: Some(now()),
+    };
+    set_status(conn, caller, row, version, change)
+}
+
 /// Approves a submitted SKP (the owner's direct supervisor); it is then locked.
 #[utoipa::path(
     tag = "skp",
@@ -493,27 +560,7 @@ pub async fn approve_skp(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let skp = state
-        .db
-        .write(move |conn| {
-            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::DecideSkp { owner })?;
-            if row.status() != SkpStatus::Submitted {
-                return Err(ApiError::conflict(
-                    "invalid_transition",
-                    format!("A {} SKP cannot be approved", row.status().as_str()),
-                ));
-            }
-            let change = StatusChange {
-                action: "skp.approve",
-                status: SkpStatus::Approved,
-                approver_id: caller.employee_id().map(str::to_string),
-                return_comment: None,
-                submitted_at: row.submitted_at,
-                decided_at: Some(now()),
-            };
-            set_status(conn, &caller, row, if_match.0, change)
-        })
-        .await?;
+    let skp = state.db.write(move |conn| decide(conn, &caller, &id, if_match.0, SkpStatus::Approved, None)).await?;
     Ok(ok_with_etag(&skp))
 }
 
@@ -536,28 +583,8 @@ pub async fn return_skp(
     if_match: IfMatch,
     body: ValidatedJson<ReturnSkp>,
 ) -> ApiResult<HttpResponse> {
-    let comment = body.into_inner().comment;
-    let skp = state
-        .db
-        .write(move |conn| {
-            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::DecideSkp { owner })?;
-            if row.status() != SkpStatus::Submitted {
-                return Err(ApiError::conflict(
-                    "invalid_transition",
-                    format!("A {} SKP cannot be returned", row.status().as_str()),
-                ));
-            }
-            let change = StatusChange {
-                action: "skp.return",
-                status: SkpStatus::Returned,
-                approver_id: caller.employee_id().map(str::to_string),
-                return_comment: Some(comment),
-                submitted_at: row.submitted_at,
-                decided_at: Some(now()),
-            };
-            set_status(conn, &caller, row, if_match.0, change)
-        })
-        .await?;
+    let comment = Some(body.into_inner().comment);
+    let skp = state.db.write(move |conn| decide(conn, &caller, &id, if_match.0, SkpStatus::Returned, comment)).await?;
     Ok(ok_with_etag(&skp))
 }
 

@@ -181,3 +181,92 @@ async fn the_public_endpoint_is_rate_limited_per_address() {
     // Another address has its own allowance, and the limited ticket is still unused.
     app.send(rate(&tickets[3], all(4), "192.0.2.8:4000")).await.expect(201);
 }
+
+#[actix_web::test]
+async fn the_limit_holds_across_instances_behind_a_load_balancer() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 3).await;
+    let other = app.another_instance().await;
+    let org = app.seed_org("limit-lb");
+    let admin = app.token_for(&org.admin);
+    let mut tickets = Vec::new();
+    for _ in 0..4 {
+        tickets.push(ticket(&app, &admin, &org.bidang.id, None).await);
+    }
+    let second = chrono::Timelike::second(&chrono::Utc::now());
+    if second >= 57 {
+        std::thread::sleep(std::time::Duration::from_secs(61 - second as u64));
+    }
+    // One citizen's requests land on alternate instances; the fourth is over the shared limit.
+    app.send(rate(&tickets[0], all(4), "198.51.100.9:1000")).await.expect(201);
+    other.send(rate(&tickets[1], all(4), "198.51.100.9:1001")).await.expect(201);
+    app.send(rate(&tickets[2], all(4), "198.51.100.9:1002")).await.expect(201);
+    other.send(rate(&tickets[3], all(4), "198.51.100.9:1003")).await.expect_problem(429, "rate_limited");
+}
+
+#[actix_web::test]
+async fn a_closed_period_takes_no_more_ratings_until_it_is_reopened() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
+    let org = app.seed_org("skm-closed");
+    let admin = app.token_for(&org.admin);
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let period = app.post("/api/v1/periods", &admin, json!({"year": year})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    let waiting = ticket(&app, &admin, &org.bidang.id, None).await;
+    app.send(rate(&waiting, all(4), "10.2.0.1:1")).await.expect(201);
+    let second = ticket(&app, &admin, &org.bidang.id, None).await;
+
+    let closed = app.close_period(&admin, period_id).await;
+    app.send(rate(&second, all(1), "10.2.0.1:1")).await.expect_problem(409, "period_closed");
+    app.post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.bidang.id}))
+        .await
+        .expect_problem(409, "period_closed");
+    let index_path = format!("/api/v1/units/{}/citizen-index?period_id={period_id}", org.bidang.id);
+    assert_eq!(app.get(&index_path, &admin).await.expect(200)["result"]["respondents"], 1);
+
+    // Reopened with a reason, the refused ticket still works: the refusal did not use it up.
+    let reopen = json!({"status": "evaluating", "reason": "Rekap SKM loket belum masuk"});
+    let version = closed["version"].as_i64().unwrap();
+    app.post_versioned(&format!("/api/v1/periods/{period_id}/status"), &admin, version, reopen).await.expect(200);
+    app.send(rate(&second, all(1), "10.2.0.1:1")).await.expect(201);
+    assert_eq!(app.get(&index_path, &admin).await.expect(200)["result"]["respondents"], 2);
+}
+
+#[actix_web::test]
+async fn the_index_of_a_sub_period_counts_only_its_days() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
+    let org = app.seed_org("skm-quarter");
+    let admin = app.token_for(&org.admin);
+    let today = chrono::Utc::now().date_naive();
+    let period = app
+        .post("/api/v1/periods", &admin, json!({"year": chrono::Datelike::year(&today), "frequency": "quarterly"}))
+        .await
+        .expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    for i in 0..3 {
+        let t = ticket(&app, &admin, &org.bidang.id, Some(&org.staff.id)).await;
+        app.send(rate(&t, all(3), &format!("10.3.0.{i}:1"))).await.expect(201);
+    }
+    let quarters = period["sub_periods"].as_array().unwrap();
+    let is_current = |q: &&Value| {
+        let day = |k: &str| q[k].as_str().unwrap().parse::<chrono::NaiveDate>().unwrap();
+        day("starts_on") <= today && today <= day("ends_on")
+    };
+    let current = quarters.iter().find(is_current).unwrap();
+    let other = quarters.iter().find(|q| !is_current(q)).unwrap();
+    for (subject, id) in [("units", &org.bidang.id), ("employees", &org.staff.id)] {
+        let path = |sub: &Value| {
+            format!(
+                "/api/v1/{subject}/{id}/citizen-index?period_id={period_id}&sub_period_id={}",
+                sub["id"].as_str().unwrap()
+            )
+        };
+        let now = app.get(&path(current), &admin).await.expect(200);
+        assert_eq!(
+            (now["result"]["respondents"].as_i64(), now["from"].as_str()),
+            (Some(3), current["starts_on"].as_str())
+        );
+        assert_eq!(app.get(&path(other), &admin).await.expect(200)["result"]["respondents"], 0);
+    }
+    let foreign = format!("/api/v1/units/{}/citizen-index?period_id={period_id}&sub_period_id=nope", org.bidang.id);
+    assert_eq!(app.get(&foreign, &admin).await.expect(422)["errors"][0]["field"], "sub_period_id");
+}

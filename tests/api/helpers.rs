@@ -28,8 +28,13 @@ pub struct TestApp {
 }
 
 enum Cleanup {
+    /// Another instance's database: its first instance removes it.
+    None,
     SqliteFile(std::path::PathBuf),
-    PostgresDatabase { admin_url: String, name: String },
+    PostgresDatabase {
+        admin_url: String,
+        name: String,
+    },
 }
 
 pub fn test_settings(database_url: &str) -> Settings {
@@ -117,6 +122,52 @@ impl TestApp {
         self.send(req).await
     }
 
+    /// PUT without `If-Match`, for writes that are not versioned.
+    pub async fn put_unversioned(&self, path: &str, token: &str, body: Value) -> TestResponse {
+        self.request(Method::PUT, path, Some(token), Some(body)).await
+    }
+
+    /// POST with `If-Match` set to `version`.
+    pub async fn post_versioned(&self, path: &str, token: &str, version: i64, body: Value) -> TestResponse {
+        let req = actix_test::TestRequest::post()
+            .uri(path)
+            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+            .insert_header((header::IF_MATCH, format!("\"{version}\"")))
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .set_payload(body.to_string());
+        self.send(req).await
+    }
+
+    /// Moves a period forward through its statuses until it is closed (as an admin); returns it.
+    pub async fn close_period(&self, admin: &str, period_id: &str) -> Value {
+        let path = format!("/api/v1/periods/{period_id}");
+        let mut period = self.get(&path, admin).await.expect(200);
+        while period["status"] != "closed" {
+            let next = match period["status"].as_str() {
+                Some("planning") => "running",
+                Some("running") => "evaluating",
+                _ => "closed",
+            };
+            let version = period["version"].as_i64().unwrap();
+            period = self
+                .post_versioned(&format!("{path}/status"), admin, version, serde_json::json!({"status": next}))
+                .await
+                .expect(200);
+        }
+        period
+    }
+
+    /// A second instance of the service on the same database, as behind a load balancer.
+    pub async fn another_instance(&self) -> TestApp {
+        let target = self.settings.database.clone();
+        let db = web::block(move || Database::connect(&target, 2)).await.unwrap().expect("the database connects");
+        TestApp {
+            state: web::Data::new(AppState::new(db, &self.settings)),
+            settings: self.settings.clone(),
+            cleanup: Cleanup::None,
+        }
+    }
+
     /// An access token for an employee, as the token endpoint would issue it.
     pub fn token_for(&self, employee: &Employee) -> String {
         let roles = employee.roles.iter().map(|r| r.as_str().to_string()).collect();
@@ -200,6 +251,7 @@ pub fn nip(block: u32, n: u32) -> String {
 impl Drop for TestApp {
     fn drop(&mut self) {
         match &self.cleanup {
+            Cleanup::None => {}
             Cleanup::SqliteFile(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

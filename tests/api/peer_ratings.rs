@@ -57,19 +57,16 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
         assert_eq!(mine.as_array().unwrap().len(), 1);
         let id = mine[0]["id"].as_str().unwrap();
         let path = format!("/api/v1/peer-assignments/{id}/rating");
-        app.send(
-            actix_web::test::TestRequest::put()
-                .uri(&path)
-                .insert_header(("authorization", format!("Bearer {token}")))
-                .insert_header(("content-type", "application/json"))
-                .set_payload(json!({"scores": scores(first, rest), "comment": format!("rahasia-{i}")}).to_string()),
-        )
-        .await
-        .expect(200);
+        app.put_unversioned(&path, &token, json!({"scores": scores(first, rest), "comment": format!("rahasia-{i}")}))
+            .await
+            .expect(200);
         let partial = app.get(&feedback_path, &app.token_for(&org.staff)).await.expect(200);
         if i < 2 {
-            // Below the policy's minimum of three, nothing but the count.
-            assert!(partial["groups"][0]["means"].is_null(), "{partial}");
+            // Below the policy's minimum of three, nothing of the answers, not even how many came in.
+            let group = &partial["groups"][0];
+            assert_eq!(group["enough_responses"], false, "{partial}");
+            assert!(group["means"].is_null() && group["respondents"].is_null(), "{partial}");
+            assert_eq!(group["assigned"], 4);
         }
         seen_by_ratee_and_supervisor.push(partial.to_string());
     }
@@ -85,7 +82,11 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
     // By hand: service (4 + 3 + 5) / 3 = 4.0; accountability (4 + 3 + 2) / 3 = 3.0.
     assert_eq!(group["means"]["berorientasi_pelayanan"].as_f64(), Some(4.0));
     assert_eq!(group["means"]["akuntabel"].as_f64(), Some(3.0));
-    assert_eq!(own["groups"][1]["respondents"], 0);
+    assert_eq!(group["enough_responses"], true);
+    assert_eq!(
+        (own["groups"][1]["assigned"].as_i64(), own["groups"][1]["enough_responses"].as_bool()),
+        (Some(0), Some(false))
+    );
     seen_by_ratee_and_supervisor.push(own.to_string());
 
     // The fourth peer, who did not answer, reads nothing of the others.
@@ -164,19 +165,10 @@ async fn raters_are_checked_and_answers_close_with_the_period() {
         .as_str()
         .unwrap()
         .to_string();
+    let path = format!("/api/v1/peer-assignments/{id}/rating");
     let rate = |token: String, body: Value| {
-        let app = &app;
-        let id = id.clone();
-        async move {
-            app.send(
-                actix_web::test::TestRequest::put()
-                    .uri(&format!("/api/v1/peer-assignments/{id}/rating"))
-                    .insert_header(("authorization", format!("Bearer {token}")))
-                    .insert_header(("content-type", "application/json"))
-                    .set_payload(body.to_string()),
-            )
-            .await
-        }
+        let (app, path) = (&app, path.clone());
+        async move { app.put_unversioned(&path, &token, body).await }
     };
     rate(peer.clone(), json!({"scores": scores(6, 3)})).await.expect_problem(422, "validation_failed");
     rate(peer.clone(), json!({"scores": {"akuntabel": 3}})).await.expect_problem(422, "validation_failed");
@@ -187,15 +179,53 @@ async fn raters_are_checked_and_answers_close_with_the_period() {
     let changed = rate(peer.clone(), json!({"scores": scores(4, 4)})).await.expect(200);
     assert_eq!(changed["scores"]["akuntabel"], 4);
 
-    let mut current = period.clone();
-    for status in ["running", "evaluating", "closed"] {
-        let req = actix_web::test::TestRequest::post()
-            .uri(&format!("/api/v1/periods/{period_id}/status"))
-            .insert_header(("authorization", format!("Bearer {admin}")))
-            .insert_header(("if-match", format!("\"{}\"", current["version"])))
-            .insert_header(("content-type", "application/json"))
-            .set_payload(json!({"status": status}).to_string());
-        current = app.send(req).await.expect(200);
-    }
+    app.close_period(&admin, period_id).await;
     rate(peer, json!({"scores": scores(2, 2)})).await.expect_problem(409, "period_closed");
+}
+
+#[actix_web::test]
+async fn a_rated_auditor_cannot_learn_from_the_audit_trail_who_rated_them() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("peeraudit");
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    // A colleague at the auditor's level rates the auditor, assigned by the admin.
+    let body = json!({"nip": nip(901, 0), "name": "Rekan Auditor", "position": "Auditor", "job_level": "fungsional",
+                      "unit_id": org.root.id});
+    let rater: kinerja::employees::Employee =
+        serde_json::from_value(app.post("/api/v1/employees", &admin, body).await.expect(201)).unwrap();
+    let assign = json!({"ratee_id": org.auditor.id, "raters": [{"rater_id": rater.id, "group": "peer"}]});
+    app.post(&format!("/api/v1/periods/{period_id}/peer-assignments"), &admin, assign).await.expect(201);
+    let rater_token = app.token_for(&rater);
+    let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &rater_token).await.expect(200);
+    let assignment = mine[0]["id"].as_str().unwrap().to_string();
+    app.put_unversioned(
+        &format!("/api/v1/peer-assignments/{assignment}/rating"),
+        &rater_token,
+        json!({"scores": scores(2, 2)}),
+    )
+    .await
+    .expect(200);
+
+    // The admin, who is not rated, sees the assignment and the answer in the trail.
+    let seen_by_admin = app.get("/api/v1/audit-events?resource_type=peer_assignment", &admin).await.expect(200);
+    let actions: Vec<&str> =
+        seen_by_admin["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["peer_assignment.create", "peer_rating.submit"]);
+    assert!(seen_by_admin.to_string().contains(&assignment));
+
+    // The rated auditor reads the trail and finds nothing of it, however they ask.
+    let auditor = app.token_for(&org.auditor);
+    for query in [
+        "limit=200".to_string(),
+        "resource_type=peer_assignment".to_string(),
+        format!("actor_id={}", rater.id),
+        format!("resource_id={assignment}"),
+    ] {
+        let trail = app.get(&format!("/api/v1/audit-events?{query}"), &auditor).await.expect(200).to_string();
+        assert!(!trail.contains(&assignment) && !trail.contains("peer_rating"), "{query}: {trail}");
+    }
+    // The hidden events still belong to the chain, which stays intact.
+    assert_eq!(app.get("/api/v1/audit-events/verify", &auditor).await.expect(200)["intact"], true);
 }

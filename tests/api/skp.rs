@@ -127,8 +127,8 @@ async fn a_supervisor_and_two_staff_plan_a_year() {
     let submitted = plan.action(&staff, &filled, "submit", None).await.expect(200);
     assert_eq!(submitted["approver_id"], org.supervisor.id.as_str());
     let inbox = app.get("/api/v1/skps/inbox", &supervisor).await.expect(200);
-    assert_eq!(inbox.as_array().unwrap().len(), 1);
-    assert_eq!(inbox[0]["employee_name"], org.staff.name.as_str());
+    assert_eq!(inbox["items"].as_array().unwrap().len(), 1);
+    assert_eq!(inbox["items"][0]["employee_name"], org.staff.name.as_str());
     let returned = plan
         .action(&supervisor, &submitted, "return", Some(json!({"comment": "Tambahkan target arsip digital"})))
         .await
@@ -152,7 +152,7 @@ async fn a_supervisor_and_two_staff_plan_a_year() {
     let resubmitted = plan.action(&staff, &fixed, "submit", None).await.expect(200);
     let approved = plan.action(&supervisor, &resubmitted, "approve", None).await.expect(200);
     assert!(approved["decided_at"].is_string());
-    assert_eq!(app.get("/api/v1/skps/inbox", &supervisor).await.expect(200).as_array().unwrap().len(), 0);
+    assert_eq!(app.get("/api/v1/skps/inbox", &supervisor).await.expect(200)["items"].as_array().unwrap().len(), 0);
 
     // The peer's target supports nothing.
     plan.plan_and_approve(&peer, &supervisor, vec![target("Pelayanan loket", "utama", 100.0, None, None)]).await;
@@ -169,11 +169,16 @@ async fn a_supervisor_and_two_staff_plan_a_year() {
     assert_eq!(staff_nodes[0]["targets"].as_array().unwrap().len(), 1);
     assert!(head_node["targets"][1]["supported_by"].as_array().unwrap().is_empty());
 
-    let unlinked = app.get(&format!("/api/v1/periods/{}/cascade/unlinked", plan.period_id), &admin).await.expect(200);
-    let descriptions: Vec<&str> =
-        unlinked.as_array().unwrap().iter().map(|u| u["description"].as_str().unwrap()).collect();
-    assert_eq!(descriptions.len(), 2, "{unlinked}");
-    assert!(descriptions.contains(&"Pelayanan loket") && descriptions.contains(&"Arsip digital"));
+    // Paged one at a time, the two targets that support nothing.
+    let unlinked_path = format!("/api/v1/periods/{}/cascade/unlinked?limit=1", plan.period_id);
+    let first = app.get(&unlinked_path, &admin).await.expect(200);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = app.get(&format!("{unlinked_path}&cursor={cursor}"), &admin).await.expect(200);
+    assert!(second["next_cursor"].is_null(), "{second}");
+    let mut descriptions: Vec<&str> =
+        [&first, &second].iter().map(|page| page["items"][0]["description"].as_str().unwrap()).collect();
+    descriptions.sort();
+    assert_eq!(descriptions, ["Arsip digital", "Pelayanan loket"]);
     // The staff's own view of the cascade is their subtree.
     let own = app.get(&format!("/api/v1/periods/{}/cascade", plan.period_id), &staff).await.expect(200);
     assert_eq!(own["roots"].as_array().unwrap().len(), 1);
@@ -359,20 +364,64 @@ async fn a_closed_period_is_read_only_and_lists_sync() {
         0
     );
 
-    let mut period = app.get(&format!("/api/v1/periods/{}", plan.period_id), &admin).await.expect(200);
-    for status in ["running", "evaluating", "closed"] {
-        let req = TestRequest::post()
-            .uri(&format!("/api/v1/periods/{}/status", plan.period_id))
-            .insert_header(("authorization", format!("Bearer {admin}")))
-            .insert_header(("if-match", format!("\"{}\"", period["version"])))
-            .insert_header(("content-type", "application/json"))
-            .set_payload(json!({"status": status}).to_string());
-        period = app.send(req).await.expect(200);
-    }
+    let closed = app.close_period(&admin, &plan.period_id).await;
     plan.put(&staff, &filled, vec![target("Tugas", "utama", 100.0, None, None)])
         .await
         .expect_problem(409, "period_closed");
     plan.action(&staff, &filled, "submit", None).await.expect_problem(409, "period_closed");
+    app.post("/api/v1/skps", &app.token_for(&org.peer), json!({"period_id": plan.period_id}))
+        .await
+        .expect_problem(409, "period_closed");
     // Reading still works.
     app.get(&format!("/api/v1/skps/{}", filled["id"].as_str().unwrap()), &staff).await.expect(200);
+
+    // Only an admin reopens it, only with a reason, and the reason is in the audit trail.
+    let status_path = format!("/api/v1/periods/{}/status", plan.period_id);
+    let version = closed["version"].as_i64().unwrap();
+    app.post_versioned(&status_path, &admin, version, json!({"status": "running"}))
+        .await
+        .expect_problem(409, "invalid_transition");
+    let no_reason = app.post_versioned(&status_path, &admin, version, json!({"status": "evaluating"})).await;
+    assert_eq!(no_reason.expect(422)["errors"][0]["field"], "reason");
+    let reason = json!({"status": "evaluating", "reason": "Keberatan pegawai dikabulkan"});
+    app.post_versioned(&status_path, &staff, version, reason.clone()).await.expect_problem(403, "forbidden");
+    let reopened = app.post_versioned(&status_path, &admin, version, reason).await.expect(200);
+    assert_eq!(reopened["status"], "evaluating");
+    let trail = app
+        .get(&format!("/api/v1/audit-events?resource_type=period&resource_id={}", plan.period_id), &admin)
+        .await
+        .expect(200);
+    let last = trail["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].as_str(), last["after"]["reason"].as_str()),
+        (Some("period.reopen"), Some("Keberatan pegawai dikabulkan"))
+    );
+    assert_eq!(last["before"]["status"], "closed");
+    // Writable again.
+    plan.put(&staff, &filled, vec![target("Tugas", "utama", 100.0, None, None)]).await.expect(200);
+}
+
+#[actix_web::test]
+async fn the_inbox_pages_oldest_submission_first() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("inbox");
+    let plan = Planning::start(&app, &org).await;
+    for who in [&org.staff, &org.peer] {
+        let token = app.token_for(who);
+        let skp = plan.create(&token).await;
+        let filled = plan.put(&token, &skp, vec![target("Tugas", "utama", 100.0, None, None)]).await.expect(200);
+        plan.action(&token, &filled, "submit", None).await.expect(200);
+    }
+    let supervisor = app.token_for(&org.supervisor);
+    let first = app.get("/api/v1/skps/inbox?limit=1", &supervisor).await.expect(200);
+    assert_eq!(first["items"][0]["employee_id"], org.staff.id.as_str());
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = app.get(&format!("/api/v1/skps/inbox?limit=1&cursor={cursor}"), &supervisor).await.expect(200);
+    assert_eq!(second["items"][0]["employee_id"], org.peer.id.as_str());
+    assert!(second["next_cursor"].is_null());
+    // The head has nothing waiting; a forged cursor is a clear 422.
+    let head = app.get("/api/v1/skps/inbox", &app.token_for(&org.head)).await.expect(200);
+    assert_eq!(head["items"].as_array().unwrap().len(), 0);
+    app.get("/api/v1/skps/inbox?cursor=bm9wZQ", &supervisor).await.expect_problem(422, "validation_failed");
+    app.get("/api/v1/skps/inbox?limit=0", &supervisor).await.expect_problem(422, "validation_failed");
 }
