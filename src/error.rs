@@ -400,8 +400,11 @@ pub mod problems {
     }
 
     problem_set!(
-        /// Reads: a bad query parameter, no token, not allowed, not visible.
-        Read => [("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound")]
+        /// Reads: a malformed or invalid query parameter, no token, not allowed, not visible.
+        Read => [
+            ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
+            ("422", "ValidationFailed"),
+        ]
     );
     problem_set!(
         /// Creates and actions without a version.

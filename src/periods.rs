@@ -156,6 +156,7 @@ impl Period {
 #[schema(example = json!({"year": 2026, "frequency": "quarterly"}))]
 pub struct NewPeriod {
     #[validate(range(min = 2000, max = 2100))]
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Monthly or quarterly sub-periods; the scoring policy's choice when absent.
     pub frequency: Option<EvaluationFrequency>,
@@ -168,6 +169,7 @@ pub struct StatusChange {
     pub status: PeriodStatus,
     /// Required to reopen a closed period.
     #[validate(length(min = 10, max = 2000))]
+    #[schema(min_length = 10, max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -177,6 +179,7 @@ pub struct PeriodQuery {
     pub year: Option<i32>,
     pub status: Option<PeriodStatus>,
     /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

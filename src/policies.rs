@@ -65,6 +65,7 @@ impl TryFrom<PolicyRow> for PolicyVersion {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct PolicyUpdate {
     #[validate(length(min = 3, max = 2000))]
+    #[schema(min_length = 3, max_length = 2000)]
     pub note: String,
     pub policy: ScoringPolicy,
 }

@@ -104,8 +104,10 @@ impl From<UnitRow> for Unit {
 pub struct UnitInput {
     pub parent_id: Option<String>,
     #[validate(length(min = 1, max = 64), custom(function = "crate::units::check_code"))]
+    #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9._-]+$")]
     pub code: String,
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub name: String,
     pub kind: UnitKind,
     #[serde(default)]
@@ -125,10 +127,12 @@ pub fn check_code(code: &str) -> Result<(), validator::ValidationError> {
 pub struct UnitQuery {
     /// Only the children of this unit.
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub parent_id: Option<String>,
     /// Only units changed at or after this time (RFC 3339), for mobile sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

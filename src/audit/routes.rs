@@ -69,14 +69,18 @@ impl From<AuditEventRow> for AuditEventView {
 pub struct AuditQuery {
     /// e.g. `unit`, `employee`.
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub resource_type: Option<String>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub resource_id: Option<String>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub actor_id: Option<String>,
     /// Only events at or after this time (RFC 3339).
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

@@ -91,6 +91,7 @@ pub struct TokenResponse {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub refresh_token: String,
 }
 
@@ -122,6 +123,8 @@ fn invalid_credentials() -> ApiError {
         (status = 200, description = "Tokens", body = TokenResponse),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
     )
 )]
@@ -267,6 +270,8 @@ enum Rotation {
         (status = 200, description = "New tokens", body = TokenResponse),
         (status = 400, response = responses::BadRequest),
         (status = 401, response = responses::Unauthorized),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
     )
 )]
@@ -353,6 +358,8 @@ pub async fn rotate_refresh_token(
     responses(
         (status = 204, description = "Logged out"),
         (status = 400, response = responses::BadRequest),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
     )
 )]

@@ -67,8 +67,10 @@ impl From<ServiceClientRow> for ServiceClient {
 #[schema(example = json!({"name": "Portal Layanan Kota", "scopes": ["employees:read"]}))]
 pub struct NewServiceClient {
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 16))]
+    #[schema(min_items = 1, max_items = 16)]
     pub scopes: Vec<Scope>,
 }
 

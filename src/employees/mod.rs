@@ -143,21 +143,27 @@ impl From<EmployeeRow> for Employee {
 #[schema(example = json!({"nip": "198503152010011001", "name": "Siti Rahmawati", "position": "Analis Kebijakan", "job_level": "fungsional", "unit_id": "0193...", "supervisor_id": null, "roles": []}))]
 pub struct NewEmployee {
     #[validate(custom(function = "check_nip"))]
+    #[schema(pattern = "^[0-9]{18}$")]
     pub nip: String,
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub name: String,
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub position: String,
     pub job_level: JobLevel,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub unit_id: String,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub supervisor_id: Option<String>,
     /// Extra roles besides `pegawai`: `admin`, `auditor`.
     #[serde(default)]
     pub roles: Vec<Role>,
     /// An initial password (at least 12 characters); without one the employee cannot log in yet.
     #[validate(custom(function = "check_password"))]
+    #[schema(min_length = 12, max_length = 256)]
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
 }
@@ -166,13 +172,17 @@ pub struct NewEmployee {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 pub struct EmployeeUpdate {
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub name: String,
     #[validate(length(min = 2, max = 200))]
+    #[schema(min_length = 2, max_length = 200)]
     pub position: String,
     pub job_level: JobLevel,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub unit_id: String,
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub supervisor_id: Option<String>,
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -188,8 +198,10 @@ fn yes() -> bool {
 pub struct PasswordChange {
     /// Required when changing one's own password.
     #[validate(length(max = 256))]
+    #[schema(max_length = 256)]
     pub current_password: Option<String>,
     #[validate(custom(function = "check_password"))]
+    #[schema(min_length = 12, max_length = 256)]
     pub new_password: String,
 }
 
@@ -207,13 +219,16 @@ fn check_password(value: &str) -> Result<(), validator::ValidationError> {
 #[into_params(parameter_in = Query)]
 pub struct EmployeeQuery {
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub unit_id: Option<String>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub supervisor_id: Option<String>,
     pub active: Option<bool>,
     /// Only employees changed at or after this time (RFC 3339), for mobile sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,

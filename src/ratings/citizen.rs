@@ -37,15 +37,19 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub struct NewTicket {
     /// The service unit that served the citizen.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub unit_id: String,
     /// The officer who served, if the rating should also count for them.
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub officer_id: Option<String>,
     /// The portal's own reference of the transaction.
     #[validate(length(max = 200))]
+    #[schema(max_length = 200)]
     pub reference: Option<String>,
     /// How long the citizen has to rate (1-720 hours; default 168, a week).
     #[validate(range(min = 1, max = 720))]
+    #[schema(minimum = 1, maximum = 720)]
     pub expires_in_hours: Option<i64>,
 }
 
@@ -65,22 +69,31 @@ pub struct IssuedTicket {
 #[serde(deny_unknown_fields)]
 pub struct SkmScores {
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub persyaratan: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub prosedur: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub waktu_penyelesaian: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub biaya_tarif: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub produk_layanan: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub kompetensi_pelaksana: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub perilaku_pelaksana: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub penanganan_pengaduan: i32,
     #[validate(range(min = 1, max = 4))]
+    #[schema(minimum = 1, maximum = 4)]
     pub sarana_prasarana: i32,
 }
 
@@ -88,10 +101,12 @@ pub struct SkmScores {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 pub struct CitizenRatingInput {
     #[validate(length(min = 10, max = 100))]
+    #[schema(min_length = 10, max_length = 100)]
     pub ticket: String,
     #[validate(nested)]
     pub scores: SkmScores,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -122,9 +137,11 @@ pub struct CitizenIndex {
 #[into_params(parameter_in = Query)]
 pub struct IndexQuery {
     #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub period_id: String,
     /// One month or quarter of the period instead of the whole year.
     #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub sub_period_id: Option<String>,
 }
 
@@ -133,6 +150,7 @@ pub struct IndexQuery {
 pub struct PublicQuery {
     /// The year; the current year when absent.
     #[validate(range(min = 2000, max = 2100))]
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
 }
 
@@ -245,6 +263,8 @@ pub async fn issue_ticket(
         (status = 404, response = responses::NotFound),
         (status = 409, response = responses::Conflict),
         (status = 410, response = responses::Gone),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
         (status = 429, response = responses::TooManyRequests),
     )
@@ -525,6 +545,7 @@ pub async fn officer_index(
         (status = 200, description = "Per service unit", body = PublicIndex),
         (status = 400, response = responses::BadRequest),
         (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::ValidationFailed),
         (status = 429, response = responses::TooManyRequests),
     )
 )]

@@ -79,24 +79,32 @@ pub struct AssignmentRow {
 #[serde(deny_unknown_fields)]
 pub struct BerakhlakScores {
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub berorientasi_pelayanan: i32,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub akuntabel: i32,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub kompeten: i32,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub harmonis: i32,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub loyal: i32,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub adaptif: i32,
     #[validate(range(min = 1, max = 5))]
+    #[schema(minimum = 1, maximum = 5)]
     pub kolaboratif: i32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 pub struct RaterInput {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub rater_id: String,
     pub group: AssignedGroup,
 }
@@ -105,8 +113,10 @@ pub struct RaterInput {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 pub struct AssignRaters {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub ratee_id: String,
     #[validate(length(min = 1, max = 30), nested)]
+    #[schema(min_items = 1, max_items = 30)]
     pub raters: Vec<RaterInput>,
 }
 
@@ -145,6 +155,7 @@ pub struct PeerRatingInput {
     #[validate(nested)]
     pub scores: BerakhlakScores,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -176,6 +187,7 @@ pub struct PeerFeedback {
 #[into_params(parameter_in = Query)]
 pub struct PeriodParam {
     #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub period_id: String,
 }
 
@@ -183,8 +195,10 @@ pub struct PeriodParam {
 #[into_params(parameter_in = Query)]
 pub struct ProposalQuery {
     #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub period_id: String,
     #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
     pub ratee_id: String,
 }
 

@@ -71,14 +71,17 @@ pub enum Perspective {
 pub struct SkpAnnex {
     /// Dukungan sumber daya: resources the employee will get.
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     #[serde(default)]
     pub resources: String,
     /// Skema pertanggungjawaban: the accountability scheme.
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     #[serde(default)]
     pub accountability: String,
     /// Konsekuensi: the consequences.
     #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
     #[serde(default)]
     pub consequences: String,
 }
@@ -92,6 +95,7 @@ pub struct AspectTarget {
     pub target: f64,
     /// `persen` for kualitas; `bulan` or `hari` for waktu; `rupiah` for biaya; any for kuantitas.
     #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50)]
     pub unit: String,
 }
 
@@ -165,6 +169,7 @@ pub struct SkpSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 pub struct NewSkp {
     #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
     pub period_id: String,
     #[validate(nested)]
     #[serde(default)]
@@ -174,9 +179,11 @@ pub struct NewSkp {
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 pub struct IndicatorInput {
     #[validate(length(min = 3, max = 1000))]
+    #[schema(min_length = 3, max_length = 1000)]
     pub description: String,
     /// One to four aspects, each at most once.
     #[validate(length(min = 1, max = 4), nested)]
+    #[schema(min_items = 1, max_items = 4)]
     pub aspects: Vec<AspectTarget>,
 }
 
@@ -184,17 +191,22 @@ pub struct IndicatorInput {
 pub struct TargetInput {
     /// An existing target of this SKP to keep (its id and lineage); absent for a new target.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub id: Option<String>,
     #[validate(length(min = 3, max = 1000))]
+    #[schema(min_length = 3, max_length = 1000)]
     pub description: String,
     pub kind: TargetKind,
     pub perspective: Option<Perspective>,
     #[validate(range(exclusive_min = 0.0, max = 100.0))]
+    #[schema(exclusive_minimum = 0.0, maximum = 100.0)]
     pub weight: f64,
     /// A target (id or lineage id) of the employee's direct supervisor's SKP in the same period.
     #[validate(length(max = 64))]
+    #[schema(max_length = 64)]
     pub supports_target_id: Option<String>,
     #[validate(length(min = 1, max = 10), nested)]
+    #[schema(min_items = 1, max_items = 10)]
     pub indicators: Vec<IndicatorInput>,
 }
 
@@ -205,6 +217,7 @@ pub struct SkpContent {
     #[serde(default)]
     pub annex: SkpAnnex,
     #[validate(length(max = 50), nested)]
+    #[schema(max_items = 50)]
     pub targets: Vec<TargetInput>,
 }
 
@@ -212,5 +225,6 @@ pub struct SkpContent {
 pub struct ReturnSkp {
     /// What the employee must change.
     #[validate(length(min = 5, max = 4000))]
+    #[schema(min_length = 5, max_length = 4000)]
     pub comment: String,
 }

@@ -127,15 +127,19 @@ fn summaries(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<SkpSu
 #[into_params(parameter_in = Query)]
 pub struct SkpQuery {
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub period_id: Option<String>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub employee_id: Option<String>,
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub unit_id: Option<String>,
     pub status: Option<SkpStatus>,
     /// Only SKPs changed at or after this time (RFC 3339), for mobile sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -205,6 +209,7 @@ pub async fn list_skps(
 #[into_params(parameter_in = Query)]
 pub struct InboxQuery {
     /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -278,6 +283,7 @@ pub async fn inbox(
 pub struct MySkpQuery {
     /// The period; defaults to the current year's.
     #[validate(length(max = 64))]
+    #[param(max_length = 64)]
     pub period_id: Option<String>,
 }
 
