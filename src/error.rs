@@ -310,71 +310,89 @@ fn describe(error: &validator::ValidationError) -> String {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// Reusable OpenAPI problem responses, referenced by every path as `response = responses::X`.
-#[allow(dead_code)] // These types exist only to describe responses in the OpenAPI document.
+/// Each example is what [`ApiError`] itself answers, so the document cannot drift from the service.
 pub mod responses {
-    use super::Problem;
-    use utoipa::ToResponse;
+    use super::{ApiError, FieldError};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 
-    #[derive(ToResponse)]
-    #[response(
-        description = "Malformed request: bad JSON, query parameter or header",
-        content_type = "application/problem+json"
-    )]
-    pub struct BadRequest(Problem);
+    fn problem(description: &str, example: ApiError) -> RefOr<Response> {
+        let content = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .example(serde_json::to_value(example.to_problem()).ok())
+            .build();
+        ResponseBuilder::new().description(description).content(super::PROBLEM_CONTENT_TYPE, content).build().into()
+    }
 
-    #[derive(ToResponse)]
-    #[response(description = "Missing, expired or invalid access token", content_type = "application/problem+json")]
-    pub struct Unauthorized(Problem);
+    macro_rules! problem_response {
+        ($name:ident, $description:literal, $example:expr) => {
+            pub struct $name;
+            impl<'r> utoipa::ToResponse<'r> for $name {
+                fn response() -> (&'r str, RefOr<Response>) {
+                    (stringify!($name), problem($description, $example))
+                }
+            }
+        };
+    }
 
-    #[derive(ToResponse)]
-    #[response(description = "The caller may see this but not do this", content_type = "application/problem+json")]
-    pub struct Forbidden(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "No such resource visible to the caller", content_type = "application/problem+json")]
-    pub struct NotFound(Problem);
-
-    #[derive(ToResponse)]
-    #[response(
-        description = "Conflicts with the current state (duplicate, still referenced, wrong status)",
-        content_type = "application/problem+json"
-    )]
-    pub struct Conflict(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "If-Match does not name the current version", content_type = "application/problem+json")]
-    pub struct PreconditionFailed(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "If-Match is required for this update", content_type = "application/problem+json")]
-    pub struct PreconditionRequired(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "Invalid fields, listed in `errors`", content_type = "application/problem+json")]
-    pub struct ValidationFailed(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "The body is larger than allowed", content_type = "application/problem+json")]
-    pub struct PayloadTooLarge(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "The body is not JSON", content_type = "application/problem+json")]
-    pub struct UnsupportedMediaType(Problem);
-
-    #[derive(ToResponse)]
-    #[response(
-        description = "Too many requests from this address; see Retry-After",
-        content_type = "application/problem+json"
-    )]
-    pub struct TooManyRequests(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "No longer available (e.g. an expired ticket)", content_type = "application/problem+json")]
-    pub struct Gone(Problem);
-
-    #[derive(ToResponse)]
-    #[response(description = "The database is unreachable", content_type = "application/problem+json")]
-    pub struct Unavailable(Problem);
+    problem_response!(
+        BadRequest,
+        "Malformed request: bad JSON, query parameter or header",
+        ApiError::bad_request("malformed_json", "The body is not valid JSON: EOF while parsing an object")
+    );
+    problem_response!(
+        Unauthorized,
+        "Missing, expired or invalid access token",
+        ApiError::Unauthorized { code: "invalid_token", detail: "The access token has expired; refresh it".into() }
+    );
+    problem_response!(
+        Forbidden,
+        "The caller may see this but not do this",
+        ApiError::forbidden("Only the organisation's admins may change this")
+    );
+    problem_response!(NotFound, "No such resource visible to the caller", ApiError::NotFound("employee"));
+    problem_response!(
+        Conflict,
+        "Conflicts with the current state (duplicate, still referenced, wrong status, closed period)",
+        ApiError::conflict(
+            "period_closed",
+            "The 2026 period is closed; an admin must reopen it, with a reason, before anything in it changes"
+        )
+    );
+    problem_response!(PreconditionFailed, "If-Match does not name the current version", ApiError::PreconditionFailed);
+    problem_response!(PreconditionRequired, "If-Match is required for this update", ApiError::PreconditionRequired);
+    problem_response!(
+        ValidationFailed,
+        "Invalid fields, listed in `errors`",
+        ApiError::Validation(vec![FieldError::new(
+            "nip",
+            "invalid_nip",
+            "NIP digits 1-8 must be a real birth date (YYYYMMDD)"
+        )])
+    );
+    problem_response!(PayloadTooLarge, "The body is larger than allowed", ApiError::PayloadTooLarge { limit: 262_144 });
+    problem_response!(
+        UnsupportedMediaType,
+        "The body is not of the expected content type",
+        ApiError::UnsupportedMediaType("Send the body as application/json".into())
+    );
+    problem_response!(
+        TooManyRequests,
+        "Too many requests from this address; see Retry-After",
+        ApiError::TooManyRequests { retry_after_secs: 42 }
+    );
+    problem_response!(
+        Gone,
+        "No longer available (e.g. an expired ticket)",
+        ApiError::Gone {
+            code: "ticket_expired",
+            detail: "This ticket has expired; ask the service desk for a new one".into()
+        }
+    );
+    problem_response!(
+        Unavailable,
+        "The database is unreachable",
+        ApiError::Unavailable("The database is not reachable".into())
+    );
 }
 
 /// The problem responses of each kind of operation, so that a path names its set in one word:
