@@ -2,7 +2,8 @@
 """Load test of the highest-volume write: citizens submitting SKM ratings.
 
 Runs against a live server (only loopback addresses), bounded in count and time:
-  1. logs in as an admin and issues N one-time rating tickets for a service unit,
+  1. logs in as an admin, registers a portal, and has it issue N one-time rating tickets for a
+     service unit,
   2. submits the N ratings from C concurrent clients and reports throughput and latency,
   3. reads the unit's citizen index (one SQL aggregate over all ratings) and reports its latency.
 
@@ -71,10 +72,20 @@ def main():
     status, periods = call(host, port, "GET", f"/api/v1/periods?year={year}", token=token)
     period_id = periods["items"][0]["id"] if periods["items"] else None
 
+    # Tickets come from a portal (admins may not issue them): register one, log in as it.
+    status, client = call(host, port, "POST", "/api/v1/service-clients",
+                          {"name": "Load test desk", "scopes": ["rating_tickets:issue"]}, token)
+    if status != 201:
+        raise SystemExit(f"registering the portal failed: {status} {client}")
+    status, desk = call(host, port, "POST", "/api/v1/auth/token", {
+        "grant_type": "client_credentials", "client_id": client["client"]["client_id"],
+        "client_secret": client["client_secret"]})
+    desk_token = desk["access_token"]
+
     started = time.perf_counter()
     tickets = []
     for _ in range(args.ratings):
-        status, ticket = call(host, port, "POST", "/api/v1/rating-tickets", {"unit_id": unit["id"]}, token)
+        status, ticket = call(host, port, "POST", "/api/v1/rating-tickets", {"unit_id": unit["id"]}, desk_token)
         if status != 201:
             raise SystemExit(f"issuing a ticket failed: {status} {ticket}")
         tickets.append(ticket["token"])

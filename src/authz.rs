@@ -26,18 +26,25 @@ pub enum Permission<'a> {
     ReadEmployee { employee: &'a EmployeeRef },
     /// Read and verify the audit trail (admins and auditors).
     ReadAudit { organization_id: &'a str },
-    /// Read an employee's SKP: whoever may read the employee.
+    /// Read an employee's performance records (SKP, peer feedback, citizen index): the employee,
+    /// their direct supervisor, admins and auditors. Not portals: `employees:read` is the staff
+    /// directory, not performance data.
+    ReadPerformance { employee: &'a EmployeeRef },
+    /// Read an employee's SKP: as [`Permission::ReadPerformance`].
     ReadSkp { owner: &'a EmployeeRef },
     /// Edit and submit an SKP: its owner only.
     EditSkp { owner: &'a EmployeeRef },
     /// Approve or return an SKP: the owner's direct supervisor. For an employee with no supervisor
-    /// in the system (the head of the agency), an admin records the regional head's decision.
+    /// in the system (the head of the agency), an admin other than the owner records the regional
+    /// head's decision.
     DecideSkp { owner: &'a EmployeeRef },
-    /// Assign peer and subordinate raters for an employee: their direct supervisor or an admin.
+    /// Assign peer and subordinate raters for an employee: their direct supervisor or an admin,
+    /// never the rated employee themselves.
     AssignRaters { ratee: &'a EmployeeRef },
-    /// Read the aggregate of an employee's peer ratings: whoever may read the employee.
+    /// Read the aggregate of an employee's peer ratings: as [`Permission::ReadPerformance`].
     ReadPeerFeedback { ratee: &'a EmployeeRef },
-    /// Issue citizen rating tickets: portals with `rating_tickets:issue`, and admins.
+    /// Issue citizen rating tickets: portals with `rating_tickets:issue` only. Admins do not, so
+    /// that nobody inside the organisation can make up citizens' ratings.
     IssueRatingTickets { organization_id: &'a str },
 }
 
@@ -73,9 +80,16 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 Err(ApiError::NotFound("employee"))
             }
         }
-        Permission::ReadSkp { owner } => {
-            authorize(caller, Permission::ReadEmployee { employee: owner }).map_err(|_| ApiError::NotFound("skp"))
+        Permission::ReadPerformance { employee } => {
+            let is_person = caller.kind == SubjectKind::Employee;
+            match authorize(caller, Permission::ReadEmployee { employee }) {
+                Ok(()) if is_person => Ok(()),
+                Ok(()) => Err(ApiError::forbidden("Portals do not read performance records")),
+                Err(e) => Err(e),
+            }
         }
+        Permission::ReadSkp { owner } => authorize(caller, Permission::ReadPerformance { employee: owner })
+            .map_err(|e| if matches!(e, ApiError::NotFound(_)) { ApiError::NotFound("skp") } else { e }),
         Permission::EditSkp { owner } => {
             authorize(caller, Permission::ReadSkp { owner })?;
             require(
@@ -87,31 +101,35 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             authorize(caller, Permission::ReadSkp { owner })?;
             let is_supervisor =
                 caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_deref();
-            let is_admin_for_the_top = owner.supervisor_id.is_none() && caller.has_role(Role::Admin);
+            let is_admin_for_the_top = owner.supervisor_id.is_none()
+                && caller.has_role(Role::Admin)
+                && caller.employee_id() != Some(owner.id.as_str());
             require(
                 is_supervisor || is_admin_for_the_top,
                 "Only the employee's direct supervisor approves or returns their SKP",
             )
         }
         Permission::AssignRaters { ratee } => {
-            authorize(caller, Permission::ReadEmployee { employee: ratee })?;
+            authorize(caller, Permission::ReadPerformance { employee: ratee })?;
             let is_supervisor =
                 caller.employee_id().is_some() && caller.employee_id() == ratee.supervisor_id.as_deref();
+            require(
+                caller.employee_id() != Some(ratee.id.as_str()),
+                "Nobody chooses the raters of their own 360 feedback",
+            )?;
             require(
                 is_supervisor || caller.has_role(Role::Admin),
                 "Only the employee's supervisor or an admin assigns raters",
             )
         }
-        Permission::ReadPeerFeedback { ratee } => {
-            authorize(caller, Permission::ReadEmployee { employee: ratee }).map_err(|_| ApiError::NotFound("employee"))
-        }
+        Permission::ReadPeerFeedback { ratee } => authorize(caller, Permission::ReadPerformance { employee: ratee }),
         Permission::IssueRatingTickets { organization_id } => {
             if !same_org(organization_id) {
                 return Err(ApiError::NotFound("organization"));
             }
             require(
-                caller.has_scope(Scope::RatingTicketsIssue) || caller.has_role(Role::Admin),
-                "Only portals with rating_tickets:issue and admins issue rating tickets",
+                caller.has_scope(Scope::RatingTicketsIssue),
+                "Only portals with the rating_tickets:issue scope issue rating tickets",
             )
         }
         Permission::ReadAudit { organization_id } => {
@@ -173,6 +191,14 @@ mod tests {
 pub enum EmployeeVisibility {
     Organization { organization_id: String },
     SelfAndReports { organization_id: String, employee_id: String },
+}
+
+/// Whose performance records (SKPs) a caller may list: as [`employee_visibility`], without portals.
+pub fn performance_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> {
+    if caller.kind == SubjectKind::ServiceClient {
+        return Err(ApiError::forbidden("Portals do not read performance records"));
+    }
+    employee_visibility(caller)
 }
 
 pub fn employee_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> {

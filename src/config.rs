@@ -77,6 +77,8 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Requests per minute per client address on the public (unauthenticated) endpoints.
     pub public_rate_limit_per_minute: u32,
+    /// Token requests per minute per client address (password guesses stay slow).
+    pub login_rate_limit_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
 }
@@ -168,6 +170,7 @@ impl Settings {
                 None => None,
             },
             public_rate_limit_per_minute: parse_number(&get, "KINERJA_PUBLIC_RATE_LIMIT", 30, 1, 100_000)?,
+            login_rate_limit_per_minute: parse_number(&get, "KINERJA_LOGIN_RATE_LIMIT", 60, 1, 100_000)?,
             trust_forwarded_for: match get("KINERJA_TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") | Some("0") => false,
                 Some("true") | Some("1") => true,

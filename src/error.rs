@@ -320,7 +320,19 @@ pub mod responses {
             .schema(Some(Ref::from_schema_name("Problem")))
             .example(serde_json::to_value(example.to_problem()).ok())
             .build();
-        ResponseBuilder::new().description(description).content(super::PROBLEM_CONTENT_TYPE, content).build().into()
+        let mut response =
+            ResponseBuilder::new().description(description).content(super::PROBLEM_CONTENT_TYPE, content);
+        if let ApiError::TooManyRequests { .. } = example {
+            let seconds = utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::Integer)
+                .build();
+            let header = utoipa::openapi::HeaderBuilder::new()
+                .schema(Some(seconds))
+                .description(Some("Seconds until the next request may be sent"))
+                .build();
+            response = response.header("Retry-After", header);
+        }
+        response.build().into()
     }
 
     macro_rules! problem_response {

@@ -99,8 +99,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], max_depth: usize) -> Result
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("malformed_json", "The request body is empty; send a JSON document"));
     }
-    if json_depth(bytes) > max_depth {
+    let shape = json_shape(bytes);
+    if shape.depth > max_depth {
         return Err(ApiError::bad_request("json_too_deep", format!("JSON may nest at most {max_depth} levels")));
+    }
+    if shape.has_nul {
+        // PostgreSQL cannot store U+0000 in text, and no field of this API needs it.
+        return Err(ApiError::bad_request("invalid_text", "Text may not contain the NUL character (\\u0000)"));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -127,15 +132,27 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// The deepest nesting of arrays and objects, ignoring brackets inside strings.
-pub fn json_depth(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &b in bytes {
+/// What [`json_shape`] finds without parsing: the deepest nesting of arrays and objects (brackets
+/// inside strings do not count), and whether any string holds an escaped NUL (`\u0000`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonShape {
+    pub depth: usize,
+    pub has_nul: bool,
+}
+
+pub fn json_shape(bytes: &[u8]) -> JsonShape {
+    let (mut depth, mut deepest, mut in_string, mut has_nul) = (0usize, 0usize, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
         if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
+            match b {
+                b'\\' => {
+                    has_nul |= bytes.get(i) == Some(&b'u') && bytes.get(i + 1..i + 5) == Some(b"0000");
+                    i += 1; // the escaped character
+                }
+                b'"' => in_string = false,
                 _ => {}
             }
             continue;
@@ -150,7 +167,23 @@ pub fn json_depth(bytes: &[u8]) -> usize {
             _ => {}
         }
     }
-    deepest
+    JsonShape { depth: deepest, has_nul }
+}
+
+/// Refuses a path or query string that decodes to a NUL character (`%00`) before any handler
+/// sees it: no identifier or filter contains one, and PostgreSQL cannot compare text with it.
+pub async fn reject_nul_in_url(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    if req.uri().path_and_query().is_some_and(|pq| pq.as_str().contains("%00")) {
+        let problem = ApiError::bad_request("invalid_text", "The URL may not contain the NUL character (%00)");
+        return Ok(req.error_response(problem).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// A query string that parsed and passed its `validator` rules.
@@ -236,9 +269,19 @@ mod tests {
 
     #[test]
     fn depth_ignores_brackets_in_strings() {
-        assert_eq!(json_depth(br#"{"a":[1,{"b":"[[[{{"}]}"#), 3);
-        assert_eq!(json_depth(br#""\"[""#), 0);
-        assert_eq!(json_depth(b"[[[[]]]]"), 4);
+        assert_eq!(json_shape(br#"{"a":[1,{"b":"[[[{{"}]}"#).depth, 3);
+        assert_eq!(json_shape(br#""\"[""#).depth, 0);
+        assert_eq!(json_shape(b"[[[[]]]]").depth, 4);
+    }
+
+    #[test]
+    fn an_escaped_nul_is_found_and_an_escaped_backslash_before_u0000_is_not_one() {
+        assert!(json_shape(br#"{"name":"a\u0000b"}"#).has_nul);
+        assert!(!json_shape(br#"{"name":"a\\u0000b"}"#).has_nul);
+        assert!(!json_shape(br#"{"name":"a\u0001b"}"#).has_nul);
+        assert!(!json_shape(br#"{"u0000":1}"#).has_nul);
+        let problem = parse_json::<serde_json::Value>(br#"{"nip":"\u0000"}"#, 8).unwrap_err();
+        assert_eq!(problem.code(), "invalid_text");
     }
 
     #[test]

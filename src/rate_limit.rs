@@ -13,30 +13,55 @@ const WINDOW_SECS: i64 = 60;
 
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimit {
+    /// Requests per minute per address on the public endpoints.
     pub per_minute: u32,
+    /// Login attempts per minute per address.
+    pub login_per_minute: u32,
     pub trust_forwarded_for: bool,
 }
 
+/// What is being limited; each has its own counter per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limited {
+    /// A citizen's rating (public, no login).
+    CitizenRating,
+    /// The public transparency figures.
+    PublicRead,
+    /// Getting a token: each password attempt costs an argon2 hash, and guesses must stay slow.
+    Login,
+}
+
 impl RateLimit {
-    /// The client's address: the peer, or the first `X-Forwarded-For` hop when configured.
+    /// The client's address: the peer, or behind a trusted proxy the address that proxy appended
+    /// to `X-Forwarded-For` (the right-most entry; the ones before it are the client's to forge).
     pub fn client_address(&self, req: &HttpRequest) -> String {
-        let info = req.connection_info();
-        let address = if self.trust_forwarded_for { info.realip_remote_addr() } else { info.peer_addr() };
+        let forwarded = self
+            .trust_forwarded_for
+            .then(|| req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+            .flatten()
+            .and_then(|v| v.rsplit(',').next())
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty());
+        let address = forwarded.or_else(|| req.connection_info().peer_addr().map(str::to_string));
         // One client is one bucket whatever port it comes from.
         match address {
-            Some(a) => a.parse::<std::net::SocketAddr>().map(|s| s.ip().to_string()).unwrap_or_else(|_| a.to_string()),
+            Some(a) => a.parse::<std::net::SocketAddr>().map(|s| s.ip().to_string()).unwrap_or(a),
             None => "unknown".into(),
         }
     }
 
-    /// Counts one request for `scope` from the client; 429 past the limit.
-    pub async fn check(&self, db: &Database, scope: &str, req: &HttpRequest) -> ApiResult<()> {
+    /// Counts one request of this kind from the client; 429 past the limit.
+    pub async fn check(&self, db: &Database, what: Limited, req: &HttpRequest) -> ApiResult<()> {
+        let (scope, limit) = match what {
+            Limited::CitizenRating => ("citizen-rating", self.per_minute),
+            Limited::PublicRead => ("public-read", self.per_minute),
+            Limited::Login => ("login", self.login_per_minute),
+        };
         let bucket = format!("{scope}:{}", self.client_address(req));
-        let limit = self.per_minute as i32;
         let now = chrono::Utc::now().timestamp();
         let window = now - now.rem_euclid(WINDOW_SECS);
         let hits = db.write(move |conn| count_hit(conn, &bucket, window)).await?;
-        if hits > limit {
+        if hits > limit as i32 {
             return Err(ApiError::TooManyRequests { retry_after_secs: (window + WINDOW_SECS - now).max(1) as u64 });
         }
         Ok(())

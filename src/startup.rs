@@ -38,6 +38,7 @@ impl AppState {
             },
             rate_limit: crate::rate_limit::RateLimit {
                 per_minute: settings.public_rate_limit_per_minute,
+                login_per_minute: settings.login_rate_limit_per_minute,
                 trust_forwarded_for: settings.trust_forwarded_for,
             },
         }
@@ -108,6 +109,7 @@ pub fn build_app(
         .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
         .route("/docs", web::get().to(|| async { web::Redirect::to("/docs/").permanent() }))
         .default_service(web::to(fallback))
+        .wrap(from_fn(crate::extract::reject_nul_in_url))
         .wrap(from_fn(request_id::middleware))
         .wrap(Logger::new(r#"%a "%r" %s %b %Dms rid=%{x-request-id}o"#))
 }
@@ -145,7 +147,8 @@ impl KnownRoutes {
     }
 
     fn methods_for(&self, path: &str) -> Option<Vec<String>> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        // Only the leading slash goes: `/api/v1/me/` is not `/api/v1/me`.
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let mut allow: Vec<String> = self
             .0
             .iter()

@@ -180,6 +180,7 @@ fn check_parent(conn: &mut AnyConnection, organization_id: &str, unit_id: &str, 
 /// Inserts a unit and records it; used by the API, the command line and the demo seed.
 pub fn insert(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, input: UnitInput) -> ApiResult<Unit> {
     let id = new_id();
+    crate::db::lock_organization(conn, organization_id)?;
     if let Some(parent) = &input.parent_id {
         check_parent(conn, organization_id, &id, parent)?;
     }
@@ -333,6 +334,7 @@ pub async fn update_unit(
             authorize(&caller, Permission::ReadOrganization { organization_id: &before.organization_id })
                 .map_err(|_| ApiError::NotFound("unit"))?;
             authorize(&caller, Permission::Administer { organization_id: &before.organization_id })?;
+            crate::db::lock_organization(conn, &before.organization_id)?;
             if let Some(parent) = &input.parent_id {
                 check_parent(conn, &before.organization_id, &id, parent)?;
             }

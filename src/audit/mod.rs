@@ -160,6 +160,9 @@ pub struct ChainVerification {
     pub events_checked: i64,
     /// The sequence number of the head (the last event written).
     pub head_seq: i64,
+    /// The hash of the head. Someone with write access to the database could rewrite the chain
+    /// consistently; an auditor who notes this value outside the service can tell later.
+    pub head_hash: String,
     /// The first event found broken, if any.
     pub first_broken_seq: Option<i64>,
     /// What is wrong, if anything.
@@ -174,6 +177,7 @@ pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResul
         intact: true,
         events_checked: 0,
         head_seq,
+        head_hash: head_hash.clone(),
         first_broken_seq: None,
         problem: None,
     };

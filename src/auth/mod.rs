@@ -126,6 +126,7 @@ fn invalid_credentials() -> ApiError {
         (status = 413, response = responses::PayloadTooLarge),
         (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::ValidationFailed),
+        (status = 429, response = responses::TooManyRequests),
     )
 )]
 #[post("/auth/token")]
@@ -134,6 +135,8 @@ pub async fn create_token(
     body: ValidatedJson<TokenRequest>,
     req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
+    // Before any password is hashed: guesses (and hashing floods) are limited per address.
+    state.rate_limit.check(&state.db, crate::rate_limit::Limited::Login, &req).await?;
     let request_id =
         actix_web::HttpMessage::extensions(&req).get::<crate::request_id::RequestId>().map(|r| r.0.clone());
     let response = match body.into_inner() {

@@ -14,8 +14,7 @@ use crate::authz::{authorize, Permission};
 use crate::db::schema::service_clients;
 use crate::db::{new_id, now};
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{IdempotencyKey, ValidatedJson};
-use crate::idempotency::{self, Stored};
+use crate::extract::ValidatedJson;
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -107,10 +106,10 @@ pub async fn list_clients(state: web::Data<AppState>, caller: Caller) -> ApiResu
     Ok(HttpResponse::Ok().json(rows.into_iter().map(ServiceClient::from).collect::<Vec<_>>()))
 }
 
-/// Registers a portal (admins). The answer holds the secret, once.
+/// Registers a portal (admins). The answer holds the secret, once. It takes no `Idempotency-Key`:
+/// replaying the answer would mean storing the secret; a client lost to a retry is revoked instead.
 #[utoipa::path(
     tag = "service-clients",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
     request_body = NewServiceClient,
     responses(
         (status = 201, description = "Created", body = CreatedServiceClient),
@@ -122,45 +121,39 @@ pub async fn list_clients(state: web::Data<AppState>, caller: Caller) -> ApiResu
 pub async fn create_client(
     state: web::Data<AppState>,
     caller: Caller,
-    key: IdempotencyKey,
     body: ValidatedJson<NewServiceClient>,
 ) -> ApiResult<HttpResponse> {
     authorize(&caller, Permission::Administer { organization_id: &caller.organization_id })?;
     let input = body.into_inner();
-    let stored = state
+    let created = state
         .db
         .write(move |conn| {
-            idempotency::once(conn, &caller, &key, &input, |conn| {
-                let secret = random_token();
-                let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
-                scopes.sort_unstable();
-                scopes.dedup();
-                let row = ServiceClientRow {
-                    id: new_id(),
-                    organization_id: caller.organization_id.clone(),
-                    name: input.name.clone(),
-                    client_id: format!("kc_{}", uuid::Uuid::new_v4().simple()),
-                    secret_hash: sha256_hex(&secret),
-                    scopes: scopes.join(" "),
-                    revoked_at: None,
-                    created_at: now(),
-                };
-                diesel::insert_into(service_clients::table).values(&row).execute(conn)?;
-                let client = ServiceClient::from(row);
-                audit::record(
-                    conn,
-                    &caller.actor(),
-                    &caller.organization_id,
-                    Change::new("service_client.create", "service_client", &client.id).after(&client),
-                )?;
-                Stored::new(
-                    actix_web::http::StatusCode::CREATED,
-                    &CreatedServiceClient { client, client_secret: secret },
-                )
-            })
+            let secret = random_token();
+            let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
+            scopes.sort_unstable();
+            scopes.dedup();
+            let row = ServiceClientRow {
+                id: new_id(),
+                organization_id: caller.organization_id.clone(),
+                name: input.name.clone(),
+                client_id: format!("kc_{}", uuid::Uuid::new_v4().simple()),
+                secret_hash: sha256_hex(&secret),
+                scopes: scopes.join(" "),
+                revoked_at: None,
+                created_at: now(),
+            };
+            diesel::insert_into(service_clients::table).values(&row).execute(conn)?;
+            let client = ServiceClient::from(row);
+            audit::record(
+                conn,
+                &caller.actor(),
+                &caller.organization_id,
+                Change::new("service_client.create", "service_client", &client.id).after(&client),
+            )?;
+            Ok(CreatedServiceClient { client, client_secret: secret })
         })
         .await?;
-    Ok(stored.into_response())
+    Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(created))
 }
 
 /// Revokes a client (admins): it can get no new tokens; tokens already issued expire on their own.

@@ -165,6 +165,20 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
     }
 }
 
+/// Serialises writes that check a whole-organisation invariant before they change it (no cycle in
+/// the reporting line or the unit tree; an active admin remains): on PostgreSQL, concurrent
+/// transactions could each pass the check and together break it, so they queue on the
+/// organisation's row until commit. SQLite has one writer at a time already.
+pub fn lock_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<(), ApiError> {
+    use diesel::RunQueryDsl;
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(organization_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Timestamps are kept to the microsecond: PostgreSQL's precision, so both backends agree.
 pub fn now() -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Utc};

@@ -62,7 +62,8 @@ pub struct ScoringPolicy {
     /// Behaviour rater weights (default supervisor 0.5, peers 0.3, subordinates 0.2).
     pub rater_weights: RaterWeights,
     pub component_weights: ComponentWeights,
-    /// Peers (and subordinates) who must answer before their group counts and is shown (default 3).
+    /// Peers (and subordinates) who must answer before their group counts and is shown (default 3,
+    /// at least 3 so that no answer can be told apart).
     pub min_peers: u32,
     /// Citizen responses needed before an index is given as a number (default 10).
     pub min_citizen_responses: u32,
@@ -135,8 +136,9 @@ impl ScoringPolicy {
                 fail(field, "`above` must be higher than `meets`");
             }
         }
-        if !(1..=50).contains(&self.min_peers) {
-            fail("min_peers", "must be between 1 and 50");
+        // Fewer than three answers cannot stay anonymous: with two, either rater can read the other's.
+        if !(3..=50).contains(&self.min_peers) {
+            fail("min_peers", "must be between 3 and 50");
         }
         if !(1..=10_000).contains(&self.min_citizen_responses) {
             fail("min_citizen_responses", "must be between 1 and 10000");

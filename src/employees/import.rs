@@ -99,6 +99,9 @@ pub async fn import_employees(
     let bytes = read_body(&req, &mut payload.into_inner(), limit).await?;
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_request("not_utf8", "The CSV file must be UTF-8"))?;
+    if text.contains('\0') {
+        return Err(ApiError::bad_request("invalid_text", "The CSV file may not contain the NUL character"));
+    }
     let dry_run = query.dry_run;
     let result = state
         .db

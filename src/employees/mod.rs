@@ -306,6 +306,7 @@ pub fn insert(
     password_hash: Option<String>,
 ) -> ApiResult<Employee> {
     let id = new_id();
+    crate::db::lock_organization(conn, organization_id)?;
     check_unit(conn, organization_id, &input.unit_id)?;
     if let Some(supervisor) = &input.supervisor_id {
         check_supervisor(conn, organization_id, &id, supervisor)?;
@@ -488,6 +489,7 @@ pub async fn update_employee(
             let before = find_visible(conn, &caller, &id)?;
             let org = before.organization_id.clone();
             authorize(&caller, Permission::Administer { organization_id: &org })?;
+            crate::db::lock_organization(conn, &org)?;
             check_unit(conn, &org, &input.unit_id)?;
             if let Some(supervisor) = &input.supervisor_id {
                 check_supervisor(conn, &org, &id, supervisor)?;
@@ -560,6 +562,7 @@ pub async fn deactivate_employee(
             let before = find_visible(conn, &caller, &id)?;
             let org = before.organization_id.clone();
             authorize(&caller, Permission::Administer { organization_id: &org })?;
+            crate::db::lock_organization(conn, &org)?;
             if !before.active {
                 return Ok(());
             }

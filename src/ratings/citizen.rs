@@ -21,6 +21,7 @@ use crate::domain::skm::{skm_index, SkmResult};
 use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
+use crate::rate_limit::Limited;
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -181,7 +182,8 @@ struct TicketRow {
     used_at: Option<chrono::NaiveDateTime>,
 }
 
-/// Issues a one-time rating ticket (portals with `rating_tickets:issue`, and admins).
+/// Issues a one-time rating ticket (portals with `rating_tickets:issue`; not people, so that nobody
+/// in the organisation can rate on a citizen's behalf).
 #[utoipa::path(
     tag = "citizen-ratings",
     request_body = NewTicket,
@@ -275,7 +277,7 @@ pub async fn submit_citizen_rating(
     req: HttpRequest,
     body: ValidatedJson<CitizenRatingInput>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limit.check(&state.db, "citizen-rating", &req).await?;
+    state.rate_limit.check(&state.db, Limited::CitizenRating, &req).await?;
     let input = body.into_inner();
     let received = state
         .db
@@ -529,7 +531,8 @@ pub async fn officer_index(
     let index = state
         .db
         .read(move |conn| {
-            let officer = staff::find_visible(conn, &caller, &id)?;
+            let officer = staff::find(conn, &id)?;
+            authorize(&caller, Permission::ReadPerformance { employee: &officer.reference() })?;
             period_index(conn, &caller, &officer.organization_id, SkmSubject::Officer(&officer.id), query.0)
         })
         .await?;
@@ -556,7 +559,7 @@ pub async fn public_index(
     code: web::Path<String>,
     query: ValidatedQuery<PublicQuery>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limit.check(&state.db, "public-read", &req).await?;
+    state.rate_limit.check(&state.db, Limited::PublicRead, &req).await?;
     let year = query.0.year.unwrap_or_else(|| chrono::Utc::now().year());
     let index = state
         .db

@@ -210,7 +210,8 @@ fn period_of_org(conn: &mut AnyConnection, caller: &Caller, period_id: &str) -> 
     Ok(period)
 }
 
-/// Direct reports and same-unit, same-level colleagues of `ratee`, active, not `ratee`.
+/// Direct reports and same-unit, same-level colleagues of `ratee`: active, neither `ratee` nor
+/// their supervisor.
 fn candidates(conn: &mut AnyConnection, ratee: &EmployeeRow) -> ApiResult<Vec<(EmployeeRow, AssignedGroup)>> {
     let rows: Vec<EmployeeRow> = employees::table
         .filter(employees::organization_id.eq(&ratee.organization_id))
@@ -226,6 +227,8 @@ fn candidates(conn: &mut AnyConnection, ratee: &EmployeeRow) -> ApiResult<Vec<(E
         .load(conn)?;
     Ok(rows
         .into_iter()
+        // The supervisor rates in the assessment itself, not as a peer.
+        .filter(|e| ratee.supervisor_id.as_deref() != Some(e.id.as_str()))
         .map(|e| {
             let group = if e.supervisor_id.as_deref() == Some(ratee.id.as_str()) {
                 AssignedGroup::Subordinate
@@ -235,6 +238,60 @@ fn candidates(conn: &mut AnyConnection, ratee: &EmployeeRow) -> ApiResult<Vec<(E
             (e, group)
         })
         .collect())
+}
+
+/// Checks every proposed rater, reporting all problems at once. Someone of another organisation
+/// gets the same answer as someone who does not exist.
+fn check_raters(conn: &mut AnyConnection, ratee: &EmployeeRow, raters: &[RaterInput]) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (i, rater) in raters.iter().enumerate() {
+        let field = format!("raters[{i}].rater_id");
+        if rater.rater_id == ratee.id {
+            errors.push(FieldError::new(field, "self_rating", "nobody rates themselves"));
+            continue;
+        }
+        let found = employees::table.find(&rater.rater_id).select(EmployeeRow::as_select()).first(conn).optional()?;
+        let Some(row) = found.filter(|r| r.organization_id == ratee.organization_id) else {
+            errors.push(FieldError::new(field, "unknown_employee", "no such employee in this organisation"));
+            continue;
+        };
+        let reports_to_ratee = row.supervisor_id.as_deref() == Some(ratee.id.as_str());
+        let fits = row.active
+            && match rater.group {
+                // The supervisor rates in the assessment itself, with their own weight.
+                AssignedGroup::Peer => {
+                    row.job_level == ratee.job_level
+                        && !reports_to_ratee
+                        && ratee.supervisor_id.as_deref() != Some(row.id.as_str())
+                }
+                AssignedGroup::Subordinate => reports_to_ratee,
+            };
+        if !fits {
+            let why = match rater.group {
+                AssignedGroup::Peer => {
+                    "a peer must be an active colleague at the same job level, not the employee's supervisor or report"
+                }
+                AssignedGroup::Subordinate => "a subordinate must report directly to the rated employee",
+            };
+            errors.push(FieldError::new(format!("raters[{i}]"), "not_eligible", why));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// How many raters of a group have answered for an employee in a period.
+fn answered(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
+    Ok(peer_ratings::table
+        .inner_join(peer_assignments::table)
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Assigns raters to an employee for a period (their direct supervisor, or an admin). Peers must
@@ -264,44 +321,34 @@ pub async fn assign_raters(
             periods::writable(conn, &period.id)?;
             let ratee = staff::find(conn, &input.ratee_id)?;
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
-            let mut errors = Vec::new();
-            for (i, rater) in input.raters.iter().enumerate() {
-                let field = format!("raters[{i}].rater_id");
-                if rater.rater_id == ratee.id {
-                    errors.push(FieldError::new(field, "self_rating", "nobody rates themselves"));
-                    continue;
-                }
-                let Some(row) = employees::table.find(&rater.rater_id).select(EmployeeRow::as_select()).first(conn).optional()? else {
-                    errors.push(FieldError::new(field, "unknown_employee", "no such employee in this organisation"));
-                    continue;
-                };
-                let fits = row.organization_id == ratee.organization_id
-                    && row.active
-                    && match rater.group {
-                        AssignedGroup::Peer => row.job_level == ratee.job_level && row.supervisor_id.as_deref() != Some(ratee.id.as_str()),
-                        AssignedGroup::Subordinate => row.supervisor_id.as_deref() == Some(ratee.id.as_str()),
-                    };
-                if !fits {
-                    let why = match rater.group {
-                        AssignedGroup::Peer => "a peer must be an active colleague at the same job level in this organisation",
-                        AssignedGroup::Subordinate => "a subordinate must report directly to the rated employee",
-                    };
-                    errors.push(FieldError::new(format!("raters[{i}]"), "not_eligible", why));
-                }
-            }
-            if !errors.is_empty() {
-                return Err(ApiError::Validation(errors));
-            }
+            check_raters(conn, &ratee, &input.raters)?;
+            let mut new_raters = Vec::new();
             for rater in &input.raters {
-                let exists: i64 = peer_assignments::table
+                let assigned: i64 = peer_assignments::table
                     .filter(peer_assignments::period_id.eq(&period.id))
                     .filter(peer_assignments::ratee_id.eq(&ratee.id))
                     .filter(peer_assignments::rater_id.eq(&rater.rater_id))
                     .count()
                     .get_result(conn)?;
-                if exists > 0 {
-                    continue; // assigning again is harmless
+                if assigned == 0 && !new_raters.iter().any(|r: &&RaterInput| r.rater_id == rater.rater_id) {
+                    new_raters.push(rater); // assigning again is harmless
                 }
+            }
+            // Once a group's aggregate is shown, one more rater's answer would show in the change of
+            // the means: the group is then closed to newcomers.
+            let minimum = crate::policies::current(conn, &ratee.organization_id)?.1.min_peers as i64;
+            for group in [AssignedGroup::Peer, AssignedGroup::Subordinate] {
+                if new_raters.iter().any(|r| r.group == group) && answered(conn, &ratee.id, &period.id, group)? >= minimum {
+                    return Err(ApiError::conflict(
+                        "peer_feedback_shown",
+                        format!(
+                            "The {} group's aggregate is already shown; a rater added now could be singled out",
+                            group.as_str()
+                        ),
+                    ));
+                }
+            }
+            for rater in new_raters {
                 let row = AssignmentRow {
                     id: new_id(),
                     organization_id: ratee.organization_id.clone(),
@@ -313,8 +360,11 @@ pub async fn assign_raters(
                     created_at: now(),
                 };
                 diesel::insert_into(peer_assignments::table).values(&row).execute(conn)?;
-                let after = serde_json::json!({"period_id": row.period_id, "ratee_id": row.ratee_id, "rater_id": row.rater_id, "group": row.rater_group});
-                audit::record(conn, &caller.actor(), &row.organization_id, Change::new("peer_assignment.create", "peer_assignment", &row.id).after(&after))?;
+                let after = serde_json::json!({
+                    "period_id": row.period_id, "ratee_id": row.ratee_id, "rater_id": row.rater_id, "group": row.rater_group,
+                });
+                let change = Change::new("peer_assignment.create", "peer_assignment", &row.id).after(&after);
+                audit::record(conn, &caller.actor(), &row.organization_id, change)?;
             }
             let count = |conn: &mut AnyConnection, group: AssignedGroup| -> ApiResult<i64> {
                 Ok(peer_assignments::table

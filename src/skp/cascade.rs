@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::store::{self, SkpRow, TargetRow};
+use super::store::{SkpRow, TargetRow};
 use super::{SkpStatus, TargetKind};
 use crate::auth::caller::{Caller, Role};
 use crate::authz::{authorize, Permission};
-use crate::db::schema::{employees, skps};
+use crate::db::schema::{employees, skp_targets, skps};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
@@ -78,6 +78,8 @@ struct Plans {
     people: HashMap<String, Person>,
     skp_of: HashMap<String, SkpRow>,
     targets_of: HashMap<String, Vec<TargetRow>>,
+    /// Each supervisor's direct reports, sorted.
+    reports_of: HashMap<String, Vec<String>>,
 }
 
 fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> ApiResult<Plans> {
@@ -95,16 +97,32 @@ fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> Ap
     for row in rows {
         skp_of.insert(row.employee_id.clone(), row); // later revisions replace earlier ones
     }
-    let ids: Vec<String> = skp_of.values().map(|s| s.id.clone()).collect();
+    // Every revision's targets of the period in one join (no list of ids to bind, whatever the
+    // organisation's size); the newest revisions' are kept.
     let mut targets_of: HashMap<String, Vec<TargetRow>> = HashMap::new();
     let employee_of_skp: HashMap<String, String> =
         skp_of.values().map(|s| (s.id.clone(), s.employee_id.clone())).collect();
-    for target in store::target_rows(conn, &ids)? {
+    let targets: Vec<TargetRow> = skp_targets::table
+        .inner_join(skps::table)
+        .filter(skps::organization_id.eq(organization_id))
+        .filter(skps::period_id.eq(period_id))
+        .order((skp_targets::skp_id.asc(), skp_targets::position.asc()))
+        .select(TargetRow::as_select())
+        .load(conn)?;
+    for target in targets {
         if let Some(employee) = employee_of_skp.get(&target.skp_id) {
             targets_of.entry(employee.clone()).or_default().push(target);
         }
     }
+    let mut reports_of: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, _, _, supervisor) in &people {
+        if let Some(supervisor) = supervisor {
+            reports_of.entry(supervisor.clone()).or_default().push(id.clone());
+        }
+    }
+    reports_of.values_mut().for_each(|ids| ids.sort());
     Ok(Plans {
+        reports_of,
         people: people
             .into_iter()
             .map(|(id, name, position, supervisor_id)| (id, Person { name, position, supervisor_id }))
@@ -115,15 +133,8 @@ fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> Ap
 }
 
 impl Plans {
-    fn reports_of(&self, employee_id: &str) -> Vec<&String> {
-        let mut ids: Vec<&String> = self
-            .people
-            .iter()
-            .filter(|(_, p)| p.supervisor_id.as_deref() == Some(employee_id))
-            .map(|(id, _)| id)
-            .collect();
-        ids.sort();
-        ids
+    fn reports_of(&self, employee_id: &str) -> &[String] {
+        self.reports_of.get(employee_id).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// The node of `employee_id` showing only the targets `keep` accepts; depth bounds loops.
@@ -151,7 +162,7 @@ impl Plans {
             Vec::new()
         } else {
             self.reports_of(employee_id)
-                .into_iter()
+                .iter()
                 .filter_map(|report| {
                     let lineage = t.lineage_id.clone();
                     let keep = move |r: &TargetRow| r.supports_lineage_id.as_deref() == Some(lineage.as_str());

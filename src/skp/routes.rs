@@ -10,7 +10,7 @@ use super::store::{self, SkpRow};
 use super::{NewSkp, ReturnSkp, Skp, SkpContent, SkpStatus, SkpSummary};
 use crate::audit::{self, Change};
 use crate::auth::caller::{Caller, Role};
-use crate::authz::{authorize, employee_visibility, EmployeeVisibility, Permission};
+use crate::authz::{authorize, performance_visibility, EmployeeVisibility, Permission};
 use crate::db::schema::{employees, skps};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
@@ -162,7 +162,7 @@ pub async fn list_skps(
     caller: Caller,
     query: ValidatedQuery<SkpQuery>,
 ) -> ApiResult<HttpResponse> {
-    let visibility = employee_visibility(&caller)?;
+    let visibility = performance_visibility(&caller)?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (after, fetch) = (page.after.clone(), page.fetch_limit());
@@ -230,8 +230,9 @@ fn parse_inbox_key(cursor: &str) -> ApiResult<(chrono::NaiveDateTime, String)> {
         .ok_or_else(|| ApiError::field("cursor", "invalid_cursor", "use a next_cursor returned by this list"))
 }
 
-/// The caller's inbox: SKPs submitted to them for approval, oldest submission first (for admins,
-/// also those of employees with no supervisor in the system).
+/// The caller's inbox: SKPs submitted by the caller's direct reports, oldest submission first; for
+/// admins also those of other employees with no supervisor in the system. It follows the current
+/// reporting line, as the approval itself does.
 #[utoipa::path(
     tag = "skp",
     params(InboxQuery),
@@ -255,13 +256,15 @@ pub async fn inbox(
         .db
         .read(move |conn| {
             let mut q = skps::table
+                .inner_join(employees::table)
                 .filter(skps::organization_id.eq(org))
                 .filter(skps::status.eq(SkpStatus::Submitted.as_str()))
                 .into_boxed();
+            let reports_to_me = employees::supervisor_id.eq(me.clone());
             q = if admin {
-                q.filter(skps::approver_id.eq(me).or(skps::approver_id.is_null()))
+                q.filter(reports_to_me.or(employees::supervisor_id.is_null().and(employees::id.ne(me))))
             } else {
-                q.filter(skps::approver_id.eq(me))
+                q.filter(reports_to_me)
             };
             if let Some((at, id)) = after {
                 q = q.filter(skps::submitted_at.gt(at).or(skps::submitted_at.eq(at).and(skps::id.gt(id))));
@@ -349,10 +352,11 @@ pub async fn create_skp(
         .db
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
-                let period = periods::writable(conn, &input.period_id)?;
+                let period = periods::find(conn, &input.period_id)?;
                 if period.organization_id != caller.organization_id {
                     return Err(ApiError::NotFound("period"));
                 }
+                periods::writable(conn, &period.id)?;
                 if store::latest(conn, &me, &period.id)?.is_some() {
                     return Err(ApiError::conflict(
                         "skp_exists",

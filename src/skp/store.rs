@@ -184,6 +184,9 @@ pub fn check_content(
     let executive = JobLevel::parse(&owner.job_level) == Some(JobLevel::Jpt);
     for (t, target) in content.targets.iter().enumerate() {
         let at = |field: &str| format!("targets[{t}].{field}");
+        if target.id.is_some() && content.targets[..t].iter().any(|earlier| earlier.id == target.id) {
+            errors.push(FieldError::new(at("id"), "duplicate", "each existing target may be kept only once"));
+        }
         match (executive, target.perspective) {
             (true, None) => errors.push(FieldError::new(
                 at("perspective"),

@@ -62,6 +62,11 @@ async fn an_altered_or_deleted_event_is_detected() {
     assert_eq!(intact["intact"], true);
     let events = intact["events_checked"].as_i64().unwrap();
     assert!(events > 5);
+    // The head hash is the last event's: the value an auditor notes outside the service.
+    let trail = app.get("/api/v1/audit-events?limit=200", &admin).await.expect(200);
+    let last = trail["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(intact["head_hash"], last["hash"]);
+    assert_eq!(intact["head_seq"], last["seq"]);
 
     // Someone with database access rewrites history: an employee was never created by the CLI...
     let altered = app.execute_sql(&format!(

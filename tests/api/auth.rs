@@ -127,6 +127,19 @@ async fn portals_get_tokens_by_client_credentials_within_their_scopes() {
         .await
         .expect_problem(403, "forbidden");
     app.get(&format!("/api/v1/organizations/{}/units", org.id), &token).await.expect_problem(403, "forbidden");
+    // The staff directory is not performance data: no plans, peer feedback or citizen index.
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    let skp = app.post("/api/v1/skps", &app.token_for(&org.staff), json!({"period_id": period_id})).await.expect(201);
+    for path in [
+        "/api/v1/skps".to_string(),
+        format!("/api/v1/skps/{}", skp["id"].as_str().unwrap()),
+        format!("/api/v1/employees/{}/peer-feedback?period_id={period_id}", org.staff.id),
+        format!("/api/v1/employees/{}/citizen-index?period_id={period_id}", org.staff.id),
+    ] {
+        app.get(&path, &token).await.expect_problem(403, "forbidden");
+    }
 
     let ask = |scope: &str, secret: &str| {
         app.request(
@@ -147,4 +160,41 @@ async fn portals_get_tokens_by_client_credentials_within_their_scopes() {
     assert!(clients[0].get("secret_hash").is_none());
     app.delete(&format!("/api/v1/service-clients/{id}"), &admin).await.expect(204);
     ask("employees:read", &secret).await.expect_problem(401, "invalid_client");
+}
+
+#[actix_web::test]
+async fn password_guesses_are_limited_per_address_before_any_hashing() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_rate_limit_per_minute = 3;
+        s.trust_forwarded_for = true;
+    })
+    .await;
+    let org = app.seed_org("guess");
+    let second = chrono::Timelike::second(&chrono::Utc::now());
+    if second >= 55 {
+        std::thread::sleep(std::time::Duration::from_secs(61 - second as u64));
+    }
+    // Behind the proxy, the address it appended (the right-most) is the client; what the client
+    // wrote before it is ignored, so rotating it gains nothing.
+    let attempt = |forged: &str, password: &str| {
+        let body = json!({"grant_type": "password", "nip": org.staff.nip, "password": password});
+        actix_web::test::TestRequest::post()
+            .uri("/api/v1/auth/token")
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("x-forwarded-for", format!("{forged}, 203.0.113.5")))
+            .set_payload(body.to_string())
+    };
+    for forged in ["10.0.0.1", "10.0.0.2", "10.0.0.3"] {
+        app.send(attempt(forged, "a wrong guess of a password")).await.expect_problem(401, "invalid_credentials");
+    }
+    let limited = app.send(attempt("10.0.0.4", PASSWORD)).await;
+    limited.expect_problem(429, "rate_limited");
+    assert!(limited.header("retry-after").is_some());
+    // Another client behind the same proxy logs in.
+    let other = actix_web::test::TestRequest::post()
+        .uri("/api/v1/auth/token")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("x-forwarded-for", "203.0.113.9"))
+        .set_payload(json!({"grant_type": "password", "nip": org.staff.nip, "password": PASSWORD}).to_string());
+    app.send(other).await.expect(200);
 }

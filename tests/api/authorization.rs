@@ -183,7 +183,7 @@ fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &
         ),
         (
             "POST /api/v1/rating-tickets",
-            row("/api/v1/rating-tickets".into(), Some(json!({"unit_id": a.bidang.id})), Some(403), Some(422)),
+            row("/api/v1/rating-tickets".into(), Some(json!({"unit_id": a.bidang.id})), Some(403), Some(403)),
         ),
         (
             "GET /api/v1/units/{id}/citizen-index",

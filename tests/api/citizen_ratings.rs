@@ -4,7 +4,7 @@
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Org, TestApp};
 
 fn all(score: i32) -> Value {
     json!({"persyaratan": score, "prosedur": score, "waktu_penyelesaian": score, "biaya_tarif": score, "produk_layanan": score,
@@ -19,6 +19,12 @@ fn rate(ticket: &str, scores: Value, from: &str) -> TestRequest {
         .set_payload(
             json!({"ticket": ticket, "scores": scores, "comment": "Nama saya Budi, pelayanannya cepat"}).to_string(),
         )
+}
+
+/// A token of a portal of `org` that may issue tickets.
+async fn portal(app: &TestApp, org: &Org) -> String {
+    let (client_id, secret) = app.service_client(org, &["rating_tickets:issue"]).await;
+    app.client_token(&client_id, &secret).await
 }
 
 async fn ticket(app: &TestApp, token: &str, unit_id: &str, officer_id: Option<&str>) -> String {
@@ -116,16 +122,17 @@ async fn tickets_work_once_and_only_while_valid() {
     let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
     let org = app.seed_org("ticket");
     let admin = app.token_for(&org.admin);
-    let token = ticket(&app, &admin, &org.bidang.id, None).await;
+    let desk = portal(&app, &org).await;
+    let token = ticket(&app, &desk, &org.bidang.id, None).await;
     app.send(rate(&token, all(4), "10.1.0.1:1")).await.expect(201);
     app.send(rate(&token, all(1), "10.1.0.1:1")).await.expect_problem(409, "ticket_used");
     app.send(rate("no-such-ticket-at-all", all(4), "10.1.0.1:1")).await.expect_problem(404, "not_found");
 
-    let expiring = ticket(&app, &admin, &org.bidang.id, None).await;
+    let expiring = ticket(&app, &desk, &org.bidang.id, None).await;
     app.execute_sql("UPDATE rating_tickets SET expires_at = '2020-01-01 00:00:00' WHERE used_at IS NULL");
     app.send(rate(&expiring, all(4), "10.1.0.1:1")).await.expect_problem(410, "ticket_expired");
 
-    let fresh = ticket(&app, &admin, &org.bidang.id, None).await;
+    let fresh = ticket(&app, &desk, &org.bidang.id, None).await;
     let mut bad = all(4);
     bad["sarana_prasarana"] = json!(5);
     let problem = app.send(rate(&fresh, bad, "10.1.0.1:1")).await.expect_problem(422, "validation_failed");
@@ -136,12 +143,16 @@ async fn tickets_work_once_and_only_while_valid() {
     // A refused rating does not use the ticket up.
     app.send(rate(&fresh, all(2), "10.1.0.1:1")).await.expect(201);
 
-    // Issuing: only service units of the organisation, only portals with the scope and admins.
-    let root = app.post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.root.id})).await;
+    // Issuing: only service units of the organisation, only portals with the scope; not admins,
+    // who must not be able to rate on a citizen's behalf.
+    let root = app.post("/api/v1/rating-tickets", &desk, json!({"unit_id": org.root.id})).await;
     root.expect(201); // the test root is a service unit too
+    app.post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.bidang.id}))
+        .await
+        .expect_problem(403, "forbidden");
     let other = app.seed_org("ticket-other");
-    let foreign =
-        app.post("/api/v1/rating-tickets", &app.token_for(&other.admin), json!({"unit_id": org.bidang.id})).await;
+    let other_desk = portal(&app, &other).await;
+    let foreign = app.post("/api/v1/rating-tickets", &other_desk, json!({"unit_id": org.bidang.id})).await;
     assert_eq!(foreign.expect(422)["errors"][0]["code"], "unknown_unit");
     app.post("/api/v1/rating-tickets", &app.token_for(&org.staff), json!({"unit_id": org.bidang.id}))
         .await
@@ -152,7 +163,7 @@ async fn tickets_work_once_and_only_while_valid() {
         .await
         .expect_problem(403, "forbidden");
     let officer = app
-        .post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.bidang.id, "officer_id": other.staff.id}))
+        .post("/api/v1/rating-tickets", &desk, json!({"unit_id": org.bidang.id, "officer_id": other.staff.id}))
         .await;
     assert_eq!(officer.expect(422)["errors"][0]["field"], "officer_id");
 }
@@ -161,10 +172,10 @@ async fn tickets_work_once_and_only_while_valid() {
 async fn the_public_endpoint_is_rate_limited_per_address() {
     let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 3).await;
     let org = app.seed_org("limit");
-    let admin = app.token_for(&org.admin);
+    let desk = portal(&app, &org).await;
     let mut tickets = Vec::new();
     for _ in 0..5 {
-        tickets.push(ticket(&app, &admin, &org.bidang.id, None).await);
+        tickets.push(ticket(&app, &desk, &org.bidang.id, None).await);
     }
     // The limit counts per clock minute: keep the four requests inside one.
     let second = chrono::Timelike::second(&chrono::Utc::now());
@@ -187,10 +198,10 @@ async fn the_limit_holds_across_instances_behind_a_load_balancer() {
     let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 3).await;
     let other = app.another_instance().await;
     let org = app.seed_org("limit-lb");
-    let admin = app.token_for(&org.admin);
+    let desk = portal(&app, &org).await;
     let mut tickets = Vec::new();
     for _ in 0..4 {
-        tickets.push(ticket(&app, &admin, &org.bidang.id, None).await);
+        tickets.push(ticket(&app, &desk, &org.bidang.id, None).await);
     }
     let second = chrono::Timelike::second(&chrono::Utc::now());
     if second >= 57 {
@@ -208,16 +219,17 @@ async fn a_closed_period_takes_no_more_ratings_until_it_is_reopened() {
     let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
     let org = app.seed_org("skm-closed");
     let admin = app.token_for(&org.admin);
+    let desk = portal(&app, &org).await;
     let year = chrono::Datelike::year(&chrono::Utc::now());
     let period = app.post("/api/v1/periods", &admin, json!({"year": year})).await.expect(201);
     let period_id = period["id"].as_str().unwrap();
-    let waiting = ticket(&app, &admin, &org.bidang.id, None).await;
+    let waiting = ticket(&app, &desk, &org.bidang.id, None).await;
     app.send(rate(&waiting, all(4), "10.2.0.1:1")).await.expect(201);
-    let second = ticket(&app, &admin, &org.bidang.id, None).await;
+    let second = ticket(&app, &desk, &org.bidang.id, None).await;
 
     let closed = app.close_period(&admin, period_id).await;
     app.send(rate(&second, all(1), "10.2.0.1:1")).await.expect_problem(409, "period_closed");
-    app.post("/api/v1/rating-tickets", &admin, json!({"unit_id": org.bidang.id}))
+    app.post("/api/v1/rating-tickets", &desk, json!({"unit_id": org.bidang.id}))
         .await
         .expect_problem(409, "period_closed");
     let index_path = format!("/api/v1/units/{}/citizen-index?period_id={period_id}", org.bidang.id);
@@ -236,6 +248,7 @@ async fn the_index_of_a_sub_period_counts_only_its_days() {
     let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
     let org = app.seed_org("skm-quarter");
     let admin = app.token_for(&org.admin);
+    let desk = portal(&app, &org).await;
     let today = chrono::Utc::now().date_naive();
     let period = app
         .post("/api/v1/periods", &admin, json!({"year": chrono::Datelike::year(&today), "frequency": "quarterly"}))
@@ -243,7 +256,7 @@ async fn the_index_of_a_sub_period_counts_only_its_days() {
         .expect(201);
     let period_id = period["id"].as_str().unwrap();
     for i in 0..3 {
-        let t = ticket(&app, &admin, &org.bidang.id, Some(&org.staff.id)).await;
+        let t = ticket(&app, &desk, &org.bidang.id, Some(&org.staff.id)).await;
         app.send(rate(&t, all(3), &format!("10.3.0.{i}:1"))).await.expect(201);
     }
     let quarters = period["sub_periods"].as_array().unwrap();

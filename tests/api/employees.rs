@@ -185,3 +185,67 @@ async fn passwords_are_set_by_their_owner_or_an_admin() {
     put(app.token_for(&org.admin), json!({"new_password": "set by the admin today"})).await.expect(204);
     app.login(&org.staff.nip, "set by the admin today").await.expect(200);
 }
+
+#[actix_web::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    use actix_web::test::{call_service, init_service, TestRequest};
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("race");
+    let admin = app.token_for(&org.admin);
+    // The auditor becomes the second admin.
+    let second = app.get(&format!("/api/v1/employees/{}", org.auditor.id), &admin).await.expect(200);
+    let promote = json!({"name": second["name"], "position": second["position"], "job_level": second["job_level"],
+                         "unit_id": second["unit_id"], "roles": ["admin"]});
+    let promoted = app.put(&format!("/api/v1/employees/{}", org.auditor.id), &admin, 1, promote).await.expect(200);
+    let mut second_admin = org.auditor.clone();
+    second_admin.roles = vec![kinerja::auth::caller::Role::Admin];
+
+    // Each demotes the other in the same instant, several times over.
+    let mut versions = (1i64, promoted["version"].as_i64().unwrap());
+    for round in 0..5 {
+        let demote = |target: &kinerja::employees::Employee, version: i64, token: String| {
+            let body = json!({"name": target.name, "position": target.position, "job_level": target.job_level,
+                              "unit_id": target.unit_id, "roles": []});
+            let req = TestRequest::put()
+                .uri(&format!("/api/v1/employees/{}", target.id))
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .insert_header(("if-match", format!("\"{version}\"")))
+                .insert_header(("content-type", "application/json"))
+                .set_payload(body.to_string())
+                .to_request();
+            req
+        };
+        // Both services are built first, so that the two requests reach the database together.
+        let one = init_service(kinerja::startup::build_app(app.state.clone())).await;
+        let two = init_service(kinerja::startup::build_app(app.state.clone())).await;
+        let (req_one, req_two) = (
+            demote(&org.admin, versions.0, app.token_for(&second_admin)),
+            demote(&second_admin, versions.1, app.token_for(&org.admin)),
+        );
+        let first = actix_web::rt::spawn(async move { call_service(&one, req_one).await.status().as_u16() });
+        let other = actix_web::rt::spawn(async move { call_service(&two, req_two).await.status().as_u16() });
+        let mut statuses = [first.await.unwrap(), other.await.unwrap()];
+        statuses.sort();
+        assert_eq!(statuses, [200, 409], "round {round}: both demotions landed or both failed");
+        // Whoever was demoted becomes admin again for the next round (by the remaining admin).
+        let a = app.get(&format!("/api/v1/employees/{}", org.admin.id), &app.token_for(&org.admin)).await.expect(200);
+        let b =
+            app.get(&format!("/api/v1/employees/{}", org.auditor.id), &app.token_for(&org.auditor)).await.expect(200);
+        let admins = [&a, &b].iter().filter(|e| e["roles"].as_array().unwrap().contains(&json!("admin"))).count();
+        assert_eq!(admins, 1, "round {round}: exactly one admin remains");
+        let (survivor, demoted) = if a["roles"].as_array().unwrap().contains(&json!("admin")) {
+            (&org.admin, &b)
+        } else {
+            (&second_admin, &a)
+        };
+        let restore = json!({"name": demoted["name"], "position": demoted["position"], "job_level": demoted["job_level"],
+                             "unit_id": demoted["unit_id"], "roles": ["admin"]});
+        let path = format!("/api/v1/employees/{}", demoted["id"].as_str().unwrap());
+        let version = demoted["version"].as_i64().unwrap() as i32;
+        app.put(&path, &app.token_for(survivor), version, restore).await.expect(200);
+        let a = app.get(&format!("/api/v1/employees/{}", org.admin.id), &app.token_for(&org.admin)).await.expect(200);
+        let b =
+            app.get(&format!("/api/v1/employees/{}", org.auditor.id), &app.token_for(&org.auditor)).await.expect(200);
+        versions = (a["version"].as_i64().unwrap(), b["version"].as_i64().unwrap());
+    }
+}

@@ -28,6 +28,34 @@ async fn unknown_routes_and_wrong_methods() {
     let item = app.request(Method::POST, &format!("/api/v1/employees/{}", org.staff.id), Some(&token), None).await;
     item.expect_problem(405, "method_not_allowed");
     assert_eq!(item.header("allow"), Some("DELETE, GET, PUT"));
+    // A trailing slash names no endpoint, whatever the method.
+    app.get("/api/v1/me/", &token).await.expect_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn a_nul_character_anywhere_is_a_clear_400_on_both_databases() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("nul");
+    let token = app.token_for(&org.admin);
+    let login = json!({"grant_type": "password", "nip": "1985\u{0}", "password": "x"}).to_string();
+    assert!(login.contains("\\u0000"));
+    let req = TestRequest::post()
+        .uri("/api/v1/auth/token")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(login);
+    app.send(req).await.expect_problem(400, "invalid_text");
+    let path = format!("/api/v1/organizations/{}/units", org.id);
+    let unit = r#"{"code":"a","name":"Seksi \u0000","kind":"seksi"}"#;
+    app.send(raw(Method::POST, &path, &token, "application/json", unit)).await.expect_problem(400, "invalid_text");
+    app.get("/api/v1/employees/ab%00cd", &token).await.expect_problem(400, "invalid_text");
+    app.get("/api/v1/audit-events?resource_type=%00", &token).await.expect_problem(400, "invalid_text");
+    let csv = "nip,name,position,job_level,unit_code\n199001012015031001,Nama\0,Staf,pelaksana,bidang\n";
+    app.send(raw(Method::POST, "/api/v1/employees/import", &token, "text/csv", csv))
+        .await
+        .expect_problem(400, "invalid_text");
+    // An escaped backslash before "u0000" is ordinary text.
+    let fine = r#"{"code":"b","name":"Seksi \\u0000","kind":"seksi"}"#;
+    app.send(raw(Method::POST, &path, &token, "application/json", fine)).await.expect(201);
 }
 
 #[actix_web::test]

@@ -110,6 +110,14 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
     }
     assert!(!fourth_bodies[0].contains("rahasia"));
     assert!(!fourth_bodies[0].contains(&peers[0].id) && !fourth_bodies[0].contains(&peers[1].id));
+    // With the aggregate shown, a newcomer's answer would show in the change of the means: refused.
+    let body = json!({"nip": nip(900, 5), "name": "Rekan Baru", "position": "Pelaksana", "job_level": "pelaksana",
+                      "unit_id": org.bidang.id, "supervisor_id": org.supervisor.id});
+    let newcomer = app.post("/api/v1/employees", &admin, body).await.expect(201);
+    let late = json!({"ratee_id": org.staff.id, "raters": [{"rater_id": newcomer["id"], "group": "peer"}]});
+    app.post(&format!("/api/v1/periods/{period_id}/peer-assignments"), &supervisor, late)
+        .await
+        .expect_problem(409, "peer_feedback_shown");
     // The audit trail records that ratings were given, not what they said.
     let trail =
         app.get("/api/v1/audit-events?resource_type=peer_assignment&limit=200", &admin).await.expect(200).to_string();
@@ -214,6 +222,16 @@ async fn a_rated_auditor_cannot_learn_from_the_audit_trail_who_rated_them() {
         seen_by_admin["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["peer_assignment.create", "peer_rating.submit"]);
     assert!(seen_by_admin.to_string().contains(&assignment));
+
+    // Nobody picks their own raters, and another organisation's employee is nobody here.
+    let own = json!({"ratee_id": org.admin.id, "raters": [{"rater_id": rater.id, "group": "peer"}]});
+    app.post(&format!("/api/v1/periods/{period_id}/peer-assignments"), &admin, own)
+        .await
+        .expect_problem(403, "forbidden");
+    let other = app.seed_org("peeraudit-other");
+    let foreign = json!({"ratee_id": org.auditor.id, "raters": [{"rater_id": other.auditor.id, "group": "peer"}]});
+    let refused = app.post(&format!("/api/v1/periods/{period_id}/peer-assignments"), &admin, foreign).await;
+    assert_eq!(refused.expect(422)["errors"][0]["code"], "unknown_employee");
 
     // The rated auditor reads the trail and finds nothing of it, however they ask.
     let auditor = app.token_for(&org.auditor);

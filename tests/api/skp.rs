@@ -288,6 +288,13 @@ async fn bad_plans_are_refused_field_by_field() {
     let perspective =
         plan.put(&staff, &skp, vec![target("Tugas", "utama", 100.0, None, Some("anggaran"))]).await.expect(422);
     assert_eq!(perspective["errors"][0]["field"], "targets[0].perspective");
+    // One existing target kept twice in one body.
+    let kept = plan.put(&staff, &skp, vec![target("Tugas", "utama", 100.0, None, None)]).await.expect(200);
+    let mut first = target("Tugas", "utama", 50.0, None, None);
+    first["id"] = kept["targets"][0]["id"].clone();
+    let duplicated = plan.put(&staff, &kept, vec![first.clone(), first]).await.expect(422);
+    assert_eq!(duplicated["errors"][0]["field"], "targets[1].id");
+    let skp = kept;
 
     // A JPT target needs a perspective.
     let head_skp = plan.create(&head).await;
@@ -424,4 +431,35 @@ async fn the_inbox_pages_oldest_submission_first() {
     assert_eq!(head["items"].as_array().unwrap().len(), 0);
     app.get("/api/v1/skps/inbox?cursor=bm9wZQ", &supervisor).await.expect_problem(422, "validation_failed");
     app.get("/api/v1/skps/inbox?limit=0", &supervisor).await.expect_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn nobody_approves_their_own_plan_and_the_inbox_follows_the_reporting_line() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("selfapprove");
+    let plan = Planning::start(&app, &org).await;
+    let admin = app.token_for(&org.admin);
+    // The admin has no supervisor in the system: their plan is not theirs to approve.
+    let own = plan.create(&admin).await;
+    let own = plan.put(&admin, &own, vec![target("Kelola aplikasi", "utama", 100.0, None, None)]).await.expect(200);
+    let own = plan.action(&admin, &own, "submit", None).await.expect(200);
+    assert_eq!(app.get("/api/v1/skps/inbox", &admin).await.expect(200)["items"].as_array().unwrap().len(), 0);
+    plan.action(&admin, &own, "approve", None).await.expect_problem(403, "forbidden");
+
+    // The staff submits to the supervisor; then the head becomes the staff's supervisor.
+    let staff = app.token_for(&org.staff);
+    let skp = plan.create(&staff).await;
+    let skp = plan.put(&staff, &skp, vec![target("Tugas", "utama", 100.0, None, None)]).await.expect(200);
+    let submitted = plan.action(&staff, &skp, "submit", None).await.expect(200);
+    let supervisor = app.token_for(&org.supervisor);
+    assert_eq!(app.get("/api/v1/skps/inbox", &supervisor).await.expect(200)["items"].as_array().unwrap().len(), 1);
+    let move_to_head = json!({"name": org.staff.name, "position": org.staff.position, "job_level": "pelaksana",
+                              "unit_id": org.staff.unit_id, "supervisor_id": org.head.id});
+    app.put(&format!("/api/v1/employees/{}", org.staff.id), &admin, 1, move_to_head).await.expect(200);
+    assert_eq!(app.get("/api/v1/skps/inbox", &supervisor).await.expect(200)["items"].as_array().unwrap().len(), 0);
+    let head = app.token_for(&org.head);
+    let inbox = app.get("/api/v1/skps/inbox", &head).await.expect(200);
+    assert_eq!(inbox["items"][0]["id"], submitted["id"]);
+    plan.action(&supervisor, &submitted, "approve", None).await.expect_problem(404, "not_found");
+    plan.action(&head, &submitted, "approve", None).await.expect(200);
 }
