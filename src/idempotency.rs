@@ -76,6 +76,16 @@ pub fn once(
             idempotency_keys::response_body.eq(stored.body.to_string()),
             idempotency_keys::created_at.eq(now()),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .map_err(|e| match e {
+            // The same key raced in from a second request that committed first; this one rolls back.
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::conflict(
+                    "idempotency_key_in_flight",
+                    "Another request with this Idempotency-Key was applied meanwhile; repeat the request to get its result",
+                )
+            }
+            other => other.into(),
+        })?;
     Ok(stored)
 }
