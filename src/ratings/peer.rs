@@ -283,6 +283,16 @@ fn check_raters(conn: &mut AnyConnection, ratee: &EmployeeRow, raters: &[RaterIn
     }
 }
 
+/// How many raters of a group are assigned to an employee in a period.
+fn assigned(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
+    Ok(peer_assignments::table
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
 /// How many raters of a group have answered for an employee in a period.
 fn answered(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
     Ok(peer_ratings::table
@@ -366,18 +376,10 @@ pub async fn assign_raters(
                 let change = Change::new("peer_assignment.create", "peer_assignment", &row.id).after(&after);
                 audit::record(conn, &caller.actor(), &row.organization_id, change)?;
             }
-            let count = |conn: &mut AnyConnection, group: AssignedGroup| -> ApiResult<i64> {
-                Ok(peer_assignments::table
-                    .filter(peer_assignments::period_id.eq(&period.id))
-                    .filter(peer_assignments::ratee_id.eq(&ratee.id))
-                    .filter(peer_assignments::rater_group.eq(group.as_str()))
-                    .count()
-                    .get_result(conn)?)
-            };
             Ok(AssignmentSummary {
                 ratee_id: ratee.id.clone(),
-                peers_assigned: count(conn, AssignedGroup::Peer)?,
-                subordinates_assigned: count(conn, AssignedGroup::Subordinate)?,
+                peers_assigned: assigned(conn, &ratee.id, &period.id, AssignedGroup::Peer)?,
+                subordinates_assigned: assigned(conn, &ratee.id, &period.id, AssignedGroup::Subordinate)?,
             })
         })
         .await?;
@@ -595,12 +597,7 @@ fn group_aggregate(
             sum(peer_ratings::kolaboratif),
         ))
         .first(conn)?;
-    let assigned: i64 = peer_assignments::table
-        .filter(peer_assignments::ratee_id.eq(ratee_id))
-        .filter(peer_assignments::period_id.eq(period_id))
-        .filter(peer_assignments::rater_group.eq(group.as_str()))
-        .count()
-        .get_result(conn)?;
+    let assigned = assigned(conn, ratee_id, period_id, group)?;
     // Below the minimum nothing of the answers is shown, not even how many came in, so that no
     // single answer (or the moment it was given) can be told apart.
     let enough_responses = respondents >= minimum && respondents > 0;

@@ -113,13 +113,7 @@ impl TestApp {
     }
     /// PUT with `If-Match` set to `version`.
     pub async fn put(&self, path: &str, token: &str, version: i32, body: Value) -> TestResponse {
-        let req = actix_test::TestRequest::put()
-            .uri(path)
-            .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
-            .insert_header((header::IF_MATCH, format!("\"{version}\"")))
-            .insert_header((header::CONTENT_TYPE, "application/json"))
-            .set_payload(body.to_string());
-        self.send(req).await
+        self.versioned(Method::PUT, path, token, version.into(), body).await
     }
 
     /// PUT without `If-Match`, for writes that are not versioned.
@@ -129,7 +123,12 @@ impl TestApp {
 
     /// POST with `If-Match` set to `version`.
     pub async fn post_versioned(&self, path: &str, token: &str, version: i64, body: Value) -> TestResponse {
-        let req = actix_test::TestRequest::post()
+        self.versioned(Method::POST, path, token, version, body).await
+    }
+
+    async fn versioned(&self, method: Method, path: &str, token: &str, version: i64, body: Value) -> TestResponse {
+        let req = actix_test::TestRequest::default()
+            .method(method)
             .uri(path)
             .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
             .insert_header((header::IF_MATCH, format!("\"{version}\"")))
