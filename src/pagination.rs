@@ -18,6 +18,17 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// The query of a list that takes nothing but paging.
+#[derive(Debug, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
 /// The page a client asked for: how many rows, after which sort key.
 #[derive(Debug, Clone)]
 pub struct PageRequest {

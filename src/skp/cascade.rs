@@ -5,9 +5,8 @@ use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-use validator::Validate;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::store::{SkpRow, TargetRow};
 use super::{SkpStatus, TargetKind};
@@ -17,7 +16,7 @@ use crate::db::schema::{employees, skp_targets, skps};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
-use crate::pagination::{Page, PageRequest};
+use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::startup::AppState;
 
@@ -243,16 +242,6 @@ pub async fn cascade_tree(
     Ok(HttpResponse::Ok().json(tree))
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UnlinkedQuery {
-    /// Page size, 1-200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// The order of the unlinked list: by employee name, then target id (the separator sorts first).
 fn unlinked_key(t: &UnlinkedTarget) -> String {
     format!("{}\u{1f}{}", t.employee_name, t.target_id)
@@ -263,7 +252,7 @@ fn unlinked_key(t: &UnlinkedTarget) -> String {
 /// else their own and their reports'.
 #[utoipa::path(
     tag = "skp",
-    params(("id" = String, Path, description = "Period id"), UnlinkedQuery),
+    params(("id" = String, Path, description = "Period id"), PageQuery),
     responses(
         (status = 200, description = "A page of unlinked targets", body = Page<UnlinkedTarget>),
         problems::Read,
@@ -275,7 +264,7 @@ pub async fn unlinked_targets(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    query: ValidatedQuery<UnlinkedQuery>,
+    query: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
     let (after, fetch) = (page.after.clone(), page.fetch_limit() as usize);

@@ -17,7 +17,7 @@ use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
-use crate::pagination::{Page, PageRequest};
+use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::startup::AppState;
 
@@ -205,16 +205,6 @@ pub async fn list_skps(
     Ok(HttpResponse::Ok().json(page.page(items, |s| s.id.clone(), |s| s)))
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct InboxQuery {
-    /// Page size, 1-200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// The inbox is ordered by submission time, then id; its cursor holds both.
 fn inbox_key(row: &SkpRow) -> String {
     format!("{}|{}", row.submitted_at.map(|t| t.and_utc().timestamp_micros()).unwrap_or(0), row.id)
@@ -235,7 +225,7 @@ fn parse_inbox_key(cursor: &str) -> ApiResult<(chrono::NaiveDateTime, String)> {
 /// reporting line, as the approval itself does.
 #[utoipa::path(
     tag = "skp",
-    params(InboxQuery),
+    params(PageQuery),
     responses(
         (status = 200, description = "A page of waiting SKPs", body = Page<SkpSummary>),
         problems::Read,
@@ -246,7 +236,7 @@ fn parse_inbox_key(cursor: &str) -> ApiResult<(chrono::NaiveDateTime, String)> {
 pub async fn inbox(
     state: web::Data<AppState>,
     caller: Caller,
-    query: ValidatedQuery<InboxQuery>,
+    query: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?.to_string();
     let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
