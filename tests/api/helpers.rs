@@ -235,6 +235,15 @@ pub fn password_hash() -> &'static str {
     HASH.get_or_init(|| kinerja::auth::password::hash(PASSWORD))
 }
 
+/// Rate limits count per clock minute: waits for the next one when fewer than `seconds_needed`
+/// are left of this one, so that a test's requests fall in one window.
+pub fn start_in_a_fresh_minute(seconds_needed: u32) {
+    let second = chrono::Timelike::second(&chrono::Utc::now());
+    if second + seconds_needed >= 60 {
+        std::thread::sleep(std::time::Duration::from_secs(61 - second as u64));
+    }
+}
+
 /// Distinct valid NIPs across the tests of one process: the sequence part varies per organisation.
 fn next_nip_block() -> u32 {
     use std::sync::atomic::{AtomicU32, Ordering};
