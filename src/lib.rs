@@ -26,4 +26,5 @@ pub mod request_id;
 pub mod seed;
 pub mod skp;
 pub mod startup;
+pub mod state;
 pub mod units;

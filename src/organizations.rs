@@ -14,7 +14,7 @@ use crate::db::schema::organizations;
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, IfMatch, ValidatedJson};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_organization).service(update_organization);

@@ -16,7 +16,7 @@ use crate::db::{new_id, now, AnyConnection};
 use crate::domain::policy::ScoringPolicy;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
 use crate::extract::{etag, IfMatch, ValidatedJson};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_versions).service(get_current).service(update_current).service(get_version);

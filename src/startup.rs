@@ -10,40 +10,12 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{scope, AppExt};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::tokens::TokenKeys;
 use crate::config::{SecretSource, Settings};
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::extract::RequestLimits;
 use crate::openapi::ApiDoc;
+use crate::state::AppState;
 use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, request_id, skp, units};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Database,
-    pub tokens: TokenKeys,
-    pub limits: RequestLimits,
-    pub rate_limit: crate::rate_limit::RateLimit,
-}
-
-impl AppState {
-    pub fn new(db: Database, settings: &Settings) -> Self {
-        AppState {
-            db,
-            tokens: TokenKeys::new(settings),
-            limits: RequestLimits {
-                max_body_bytes: settings.max_body_bytes,
-                max_import_bytes: settings.max_import_bytes,
-                max_json_depth: settings.max_json_depth,
-            },
-            rate_limit: crate::rate_limit::RateLimit {
-                per_minute: settings.public_rate_limit_per_minute,
-                login_per_minute: settings.login_rate_limit_per_minute,
-                trust_forwarded_for: settings.trust_forwarded_for,
-            },
-        }
-    }
-}
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
 fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

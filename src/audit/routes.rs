@@ -14,7 +14,7 @@ use crate::db::AnyConnection;
 use crate::error::{problems, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageRequest};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_events).service(verify);

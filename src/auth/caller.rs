@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::tokens::SubjectKind;
 use crate::error::ApiError;
 use crate::request_id::RequestId;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Organisation-level roles. Every employee is also a `pegawai`; supervisor rights follow
 /// from the reporting line, not from a role.

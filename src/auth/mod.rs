@@ -19,7 +19,7 @@ use crate::employees::{self as staff, Employee, EmployeeRow};
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::ValidatedJson;
 use crate::organizations::{self, Organization};
-use crate::startup::AppState;
+use crate::state::AppState;
 use caller::{Caller, Role, Scope};
 use tokens::{random_token, sha256_hex, SubjectKind};
 

@@ -15,7 +15,7 @@ use crate::db::schema::service_clients;
 use crate::db::{new_id, now};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_clients).service(create_client).service(revoke_client);

@@ -14,7 +14,7 @@ use crate::authz::{authorize, Permission};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
 use crate::extract::{read_body, request_limits};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::units;
 
 /// The columns, in any order; `supervisor_nip` and `roles` may be empty.

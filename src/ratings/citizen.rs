@@ -22,7 +22,7 @@ use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
 use crate::rate_limit::Limited;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(issue_ticket)

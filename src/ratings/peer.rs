@@ -19,7 +19,7 @@ use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult, FieldError};
 use crate::extract::{ValidatedJson, ValidatedQuery};
 use crate::periods;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(assign_raters)

@@ -18,7 +18,7 @@ use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A target in the cascade with the targets that support it.
 #[derive(Debug, Clone, Serialize, ToSchema)]

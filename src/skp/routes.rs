@@ -19,7 +19,7 @@ use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuer
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_skps)

@@ -13,7 +13,8 @@ use kinerja::auth::tokens::SubjectKind;
 use kinerja::config::Settings;
 use kinerja::db::Database;
 use kinerja::employees::{self, Employee, JobLevel, NewEmployee};
-use kinerja::startup::{build_app, AppState};
+use kinerja::startup::build_app;
+use kinerja::state::AppState;
 use kinerja::units::{self, Unit, UnitInput, UnitKind};
 use serde_json::Value;
 

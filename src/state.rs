@@ -1,0 +1,34 @@
+//! The state every handler can reach. It sits low in the module graph: resources import it,
+//! and the app factory (`startup`) builds it, so no resource needs to import the factory.
+
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::db::Database;
+use crate::extract::RequestLimits;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Database,
+    pub tokens: TokenKeys,
+    pub limits: RequestLimits,
+    pub rate_limit: crate::rate_limit::RateLimit,
+}
+
+impl AppState {
+    pub fn new(db: Database, settings: &Settings) -> Self {
+        AppState {
+            db,
+            tokens: TokenKeys::new(settings),
+            limits: RequestLimits {
+                max_body_bytes: settings.max_body_bytes,
+                max_import_bytes: settings.max_import_bytes,
+                max_json_depth: settings.max_json_depth,
+            },
+            rate_limit: crate::rate_limit::RateLimit {
+                per_minute: settings.public_rate_limit_per_minute,
+                login_per_minute: settings.login_rate_limit_per_minute,
+                trust_forwarded_for: settings.trust_forwarded_for,
+            },
+        }
+    }
+}
