@@ -1,0 +1,322 @@
+//! The citizen rating endpoints: issue a ticket, rate with it, and the indices (per unit, per
+//! officer, and the public per-unit figures).
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use chrono::{Datelike, NaiveDate};
+
+use super::store::{self, ElementSums, NewRatingRow, NewTicketRow, TicketRow};
+use super::{
+    CitizenIndex, CitizenRatingInput, IndexQuery, IssuedTicket, NewTicket, PublicIndex, PublicQuery, PublicUnitIndex,
+    RatingReceived, SkmSubject,
+};
+use crate::audit::{self, Actor, Change};
+use crate::auth::caller::Caller;
+use crate::auth::tokens::{random_token, sha256_hex};
+use crate::authz::{authorize, Permission};
+use crate::db::{new_id, now, AnyConnection};
+use crate::employees as staff;
+use crate::error::{problems, responses, ApiError, ApiResult};
+use crate::extract::{ValidatedJson, ValidatedQuery};
+use crate::rate_limit::Limited;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(issue_ticket)
+        .service(submit_citizen_rating)
+        .service(unit_index)
+        .service(officer_index)
+        .service(public_index);
+}
+
+/// Issues a one-time rating ticket (portals with `rating_tickets:issue`; not people, so that nobody
+/// in the organisation can rate on a citizen's behalf).
+#[utoipa::path(
+    tag = "citizen-ratings",
+    request_body = NewTicket,
+    responses(
+        (status = 201, description = "The ticket, with its token shown once", body = IssuedTicket),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/rating-tickets")]
+pub async fn issue_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ValidatedJson<NewTicket>,
+) -> ApiResult<HttpResponse> {
+    authorize(&caller, Permission::IssueRatingTickets { organization_id: &caller.organization_id })?;
+    let input = body.into_inner();
+    let ticket = state
+        .db
+        .write(move |conn| {
+            let org = caller.organization_id.clone();
+            match store::unit_service(conn, &input.unit_id)? {
+                Some((unit_org, true)) if unit_org == org => {}
+                Some((unit_org, false)) if unit_org == org => {
+                    return Err(ApiError::field("unit_id", "not_a_service_unit", "this unit does not serve the public"))
+                }
+                _ => return Err(ApiError::field("unit_id", "unknown_unit", "no such unit in this organisation")),
+            }
+            if let Some(officer) = &input.officer_id {
+                if store::employee_organization(conn, officer)?.as_deref() != Some(org.as_str()) {
+                    return Err(ApiError::field("officer_id", "unknown_employee", "no such employee in this organisation"));
+                }
+            }
+            crate::periods::writable_on(conn, &org, now().date())?;
+            let token = random_token();
+            let id = new_id();
+            let expires_at = now() + chrono::Duration::hours(input.expires_in_hours.unwrap_or(168));
+            store::insert_ticket(
+                conn,
+                NewTicketRow {
+                    id: &id,
+                    organization_id: &org,
+                    unit_id: &input.unit_id,
+                    officer_id: input.officer_id.as_deref(),
+                    issued_by: &caller.subject_id,
+                    reference: input.reference.as_deref(),
+                    token_hash: sha256_hex(&token),
+                    expires_at,
+                },
+            )?;
+            let ticket = IssuedTicket {
+                id: id.clone(),
+                token,
+                unit_id: input.unit_id,
+                officer_id: input.officer_id,
+                reference: input.reference,
+                expires_at: expires_at.and_utc(),
+            };
+            // The token is a secret: the trail keeps everything else.
+            let after = serde_json::json!({"unit_id": ticket.unit_id, "officer_id": ticket.officer_id, "reference": ticket.reference, "expires_at": ticket.expires_at});
+            audit::record(conn, &caller.actor(), &org, Change::new("rating_ticket.issue", "rating_ticket", &id).after(&after))?;
+            Ok(ticket)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ticket))
+}
+
+/// A citizen rates a service with their ticket; no login. Each ticket works once. Rate limited
+/// per client address.
+#[utoipa::path(
+    tag = "public",
+    request_body = CitizenRatingInput,
+    responses(
+        (status = 201, description = "Recorded", body = RatingReceived),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 410, response = responses::Gone),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::ValidationFailed),
+        (status = 429, response = responses::TooManyRequests),
+    )
+)]
+#[post("/public/citizen-ratings")]
+pub async fn submit_citizen_rating(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ValidatedJson<CitizenRatingInput>,
+) -> ApiResult<HttpResponse> {
+    state.rate_limit.check(&state.db, Limited::CitizenRating, &req).await?;
+    let input = body.into_inner();
+    let received = state
+        .db
+        .write(move |conn| {
+            let Some(TicketRow { id: ticket_id, organization_id: org, unit_id, officer_id, expires_at, used_at }) =
+                store::ticket_by_hash(conn, &sha256_hex(&input.ticket))?
+            else {
+                return Err(ApiError::NotFound("rating ticket"));
+            };
+            let used = || {
+                ApiError::conflict("ticket_used", "This ticket was already used; each ticket rates one service once")
+            };
+            if used_at.is_some() {
+                return Err(used());
+            }
+            if expires_at < now() {
+                return Err(ApiError::Gone {
+                    code: "ticket_expired",
+                    detail: "This ticket has expired; ask the service desk for a new one".into(),
+                });
+            }
+            // A rating counts in today's period; a closed one's index is final.
+            crate::periods::writable_on(conn, &org, now().date())?;
+            if !store::claim_ticket(conn, &ticket_id)? {
+                return Err(used());
+            }
+            let rating_id = new_id();
+            store::insert_rating(
+                conn,
+                NewRatingRow {
+                    id: &rating_id,
+                    organization_id: &org,
+                    unit_id: &unit_id,
+                    officer_id: officer_id.as_deref(),
+                    ticket_id: &ticket_id,
+                    scores: input.scores,
+                    comment: input.comment.as_deref(),
+                },
+            )?;
+            // Anonymous: the actor is the ticket. Scores are kept; the free-text comment is not copied.
+            let actor = Actor { kind: "citizen", id: ticket_id.clone(), request_id: None };
+            audit::record(
+                conn,
+                &actor,
+                &org,
+                Change::new("citizen_rating.submit", "citizen_rating", &rating_id).after(&input.scores),
+            )?;
+            let unit_name = store::unit_name(conn, &unit_id)?;
+            Ok(RatingReceived { received: true, unit_name })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(received))
+}
+
+/// The index of `subject` for a period of the caller's organisation, or one of its sub-periods.
+fn period_index(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    organization_id: &str,
+    subject: SkmSubject<'_>,
+    query: IndexQuery,
+) -> ApiResult<CitizenIndex> {
+    let period = crate::periods::find(conn, &query.period_id)?;
+    if period.organization_id != caller.organization_id {
+        return Err(ApiError::NotFound("period"));
+    }
+    let (from, to) = match &query.sub_period_id {
+        None => (period.starts_on, period.ends_on),
+        Some(sub) => store::sub_period_days(conn, &period.id, sub)?
+            .ok_or_else(|| ApiError::field("sub_period_id", "unknown_sub_period", "not a sub-period of this period"))?,
+    };
+    let (policy_version, policy) = crate::policies::current(conn, organization_id)?;
+    let (kind, subject_id) = match subject {
+        SkmSubject::Unit(id) => ("unit", id),
+        SkmSubject::Officer(id) => ("officer", id),
+    };
+    Ok(CitizenIndex {
+        subject: kind.into(),
+        subject_id: subject_id.to_string(),
+        period_id: period.id,
+        sub_period_id: query.sub_period_id,
+        from,
+        to,
+        policy_version,
+        result: store::index_of(conn, subject, from, to, policy.min_citizen_responses)?,
+    })
+}
+
+/// The citizen satisfaction index of a service unit for a period or one of its sub-periods (any
+/// member of the organisation).
+#[utoipa::path(
+    tag = "citizen-ratings",
+    params(("id" = String, Path, description = "Unit id"), IndexQuery),
+    responses(
+        (status = 200, description = "The index, or `not_enough_responses`", body = CitizenIndex),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/citizen-index")]
+pub async fn unit_index(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidatedQuery<IndexQuery>,
+) -> ApiResult<HttpResponse> {
+    let index = state
+        .db
+        .read(move |conn| {
+            let unit = crate::units::find(conn, &id)?;
+            authorize(&caller, Permission::ReadOrganization { organization_id: &unit.organization_id }).map_err(
+                |e| match e {
+                    ApiError::NotFound(_) => ApiError::NotFound("unit"),
+                    other => other,
+                },
+            )?;
+            period_index(conn, &caller, &unit.organization_id, SkmSubject::Unit(&unit.id), query.0)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(index))
+}
+
+/// The citizen satisfaction index of ratings naming an officer, for a period or one of its
+/// sub-periods (the officer, their supervisor, admins and auditors).
+#[utoipa::path(
+    tag = "citizen-ratings",
+    params(("id" = String, Path, description = "Employee id"), IndexQuery),
+    responses(
+        (status = 200, description = "The index, or `not_enough_responses`", body = CitizenIndex),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/employees/{id}/citizen-index")]
+pub async fn officer_index(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidatedQuery<IndexQuery>,
+) -> ApiResult<HttpResponse> {
+    let index = state
+        .db
+        .read(move |conn| {
+            let officer = staff::find(conn, &id)?;
+            authorize(&caller, Permission::ReadPerformance { employee: &officer.reference() })?;
+            period_index(conn, &caller, &officer.organization_id, SkmSubject::Officer(&officer.id), query.0)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(index))
+}
+
+/// Open figures: each service unit's citizen index, band and number of responses for a year.
+/// No personal data, no comments, no officers.
+#[utoipa::path(
+    tag = "public",
+    params(("code" = String, Path, description = "Organisation code"), PublicQuery),
+    responses(
+        (status = 200, description = "Per service unit", body = PublicIndex),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::ValidationFailed),
+        (status = 429, response = responses::TooManyRequests),
+    )
+)]
+#[get("/public/organizations/{code}/citizen-index")]
+pub async fn public_index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    code: web::Path<String>,
+    query: ValidatedQuery<PublicQuery>,
+) -> ApiResult<HttpResponse> {
+    state.rate_limit.check(&state.db, Limited::PublicRead, &req).await?;
+    let year = query.0.year.unwrap_or_else(|| chrono::Utc::now().year());
+    let index = state
+        .db
+        .read(move |conn| {
+            let (org_id, org_name) =
+                store::organization_by_code(conn, &code)?.ok_or(ApiError::NotFound("organization"))?;
+            let (_, policy) = crate::policies::current(conn, &org_id)?;
+            let service_units = store::service_units(conn, &org_id)?;
+            let (start, end) = store::day_range(
+                NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
+                NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
+            );
+            let unit_ids: Vec<&String> = service_units.iter().map(|(id, _)| id).collect();
+            let mut sums = store::sums_per_unit(conn, &unit_ids, start, end)?;
+            let none = ElementSums::none();
+            let out = service_units
+                .into_iter()
+                .map(|(unit_id, unit_name)| {
+                    let result = sums.remove(&unit_id).as_ref().unwrap_or(&none).index(policy.min_citizen_responses);
+                    PublicUnitIndex { unit_id, unit_name, result }
+                })
+                .collect();
+            Ok(PublicIndex { organization: org_name, year, units: out })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(index))
+}

@@ -1,0 +1,255 @@
+//! Citizen rating rows and queries: tickets, ratings, and the element sums the index is made of,
+//! computed in SQL.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::{SkmScores, SkmSubject};
+use crate::db::schema::{citizen_ratings, employees, organizations, rating_tickets, sub_periods, units};
+use crate::db::{now, AnyConnection};
+use crate::domain::skm::{skm_index, SkmResult};
+use crate::error::ApiResult;
+
+/// What the submission needs of a ticket.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = rating_tickets)]
+pub struct TicketRow {
+    pub id: String,
+    pub organization_id: String,
+    pub unit_id: String,
+    pub officer_id: Option<String>,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// A new ticket as stored: the token only as its hash.
+pub struct NewTicketRow<'a> {
+    pub id: &'a str,
+    pub organization_id: &'a str,
+    pub unit_id: &'a str,
+    pub officer_id: Option<&'a str>,
+    pub issued_by: &'a str,
+    pub reference: Option<&'a str>,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+}
+
+/// A citizen's rating as stored.
+pub struct NewRatingRow<'a> {
+    pub id: &'a str,
+    pub organization_id: &'a str,
+    pub unit_id: &'a str,
+    pub officer_id: Option<&'a str>,
+    pub ticket_id: &'a str,
+    pub scores: SkmScores,
+    pub comment: Option<&'a str>,
+}
+
+/// A unit's organisation and whether it serves the public.
+pub fn unit_service(conn: &mut AnyConnection, unit_id: &str) -> ApiResult<Option<(String, bool)>> {
+    Ok(units::table.find(unit_id).select((units::organization_id, units::is_service_unit)).first(conn).optional()?)
+}
+
+/// An employee's organisation.
+pub fn employee_organization(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<Option<String>> {
+    Ok(employees::table.find(employee_id).select(employees::organization_id).first(conn).optional()?)
+}
+
+pub fn unit_name(conn: &mut AnyConnection, unit_id: &str) -> ApiResult<String> {
+    Ok(units::table.find(unit_id).select(units::name).first(conn)?)
+}
+
+pub fn insert_ticket(conn: &mut AnyConnection, t: NewTicketRow<'_>) -> ApiResult<()> {
+    diesel::insert_into(rating_tickets::table)
+        .values((
+            rating_tickets::id.eq(t.id),
+            rating_tickets::organization_id.eq(t.organization_id),
+            rating_tickets::unit_id.eq(t.unit_id),
+            rating_tickets::officer_id.eq(t.officer_id),
+            rating_tickets::issued_by.eq(t.issued_by),
+            rating_tickets::reference.eq(t.reference),
+            rating_tickets::token_hash.eq(t.token_hash),
+            rating_tickets::expires_at.eq(t.expires_at),
+            rating_tickets::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn ticket_by_hash(conn: &mut AnyConnection, token_hash: &str) -> ApiResult<Option<TicketRow>> {
+    Ok(rating_tickets::table
+        .filter(rating_tickets::token_hash.eq(token_hash))
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a ticket used if it is not yet; whether this call did. Claiming only while unused makes
+/// two racing submissions one rating.
+pub fn claim_ticket(conn: &mut AnyConnection, ticket_id: &str) -> ApiResult<bool> {
+    let claimed = diesel::update(rating_tickets::table.find(ticket_id).filter(rating_tickets::used_at.is_null()))
+        .set(rating_tickets::used_at.eq(now()))
+        .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+pub fn insert_rating(conn: &mut AnyConnection, r: NewRatingRow<'_>) -> ApiResult<()> {
+    let s = r.scores;
+    diesel::insert_into(citizen_ratings::table)
+        .values((
+            citizen_ratings::id.eq(r.id),
+            citizen_ratings::organization_id.eq(r.organization_id),
+            citizen_ratings::unit_id.eq(r.unit_id),
+            citizen_ratings::officer_id.eq(r.officer_id),
+            citizen_ratings::ticket_id.eq(r.ticket_id),
+            citizen_ratings::persyaratan.eq(s.persyaratan),
+            citizen_ratings::prosedur.eq(s.prosedur),
+            citizen_ratings::waktu_penyelesaian.eq(s.waktu_penyelesaian),
+            citizen_ratings::biaya_tarif.eq(s.biaya_tarif),
+            citizen_ratings::produk_layanan.eq(s.produk_layanan),
+            citizen_ratings::kompetensi_pelaksana.eq(s.kompetensi_pelaksana),
+            citizen_ratings::perilaku_pelaksana.eq(s.perilaku_pelaksana),
+            citizen_ratings::penanganan_pengaduan.eq(s.penanganan_pengaduan),
+            citizen_ratings::sarana_prasarana.eq(s.sarana_prasarana),
+            citizen_ratings::comment.eq(r.comment),
+            citizen_ratings::submitted_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The first and last day of a sub-period of `period_id`, if it is one.
+pub fn sub_period_days(
+    conn: &mut AnyConnection,
+    period_id: &str,
+    sub_period_id: &str,
+) -> ApiResult<Option<(NaiveDate, NaiveDate)>> {
+    Ok(sub_periods::table
+        .find(sub_period_id)
+        .filter(sub_periods::period_id.eq(period_id))
+        .select((sub_periods::starts_on, sub_periods::ends_on))
+        .first(conn)
+        .optional()?)
+}
+
+/// An organisation's id and name by its code.
+pub fn organization_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<Option<(String, String)>> {
+    Ok(organizations::table
+        .filter(organizations::code.eq(code))
+        .select((organizations::id, organizations::name))
+        .first(conn)
+        .optional()?)
+}
+
+/// An organisation's service units (id, name), by name.
+pub fn service_units(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Vec<(String, String)>> {
+    Ok(units::table
+        .filter(units::organization_id.eq(organization_id))
+        .filter(units::is_service_unit.eq(true))
+        .order(units::name.asc())
+        .select((units::id, units::name))
+        .load(conn)?)
+}
+
+/// The per-element sums and the count of a set of ratings, as SQL returns them.
+#[derive(Debug, Queryable)]
+pub struct ElementSums {
+    respondents: i64,
+    sums: NineSums,
+}
+
+/// One `SUM` per element, in the regulation's order (`NULL` when there are no ratings).
+type NineSums = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+impl ElementSums {
+    /// No ratings at all.
+    pub fn none() -> Self {
+        ElementSums { respondents: 0, sums: Default::default() }
+    }
+
+    pub fn index(&self, min_responses: u32) -> SkmResult {
+        let (a, b, c, d, e, f, g, h, i) = self.sums;
+        let sums = [a, b, c, d, e, f, g, h, i].map(|s| s.unwrap_or(0).max(0) as u64);
+        skm_index(sums, self.respondents.max(0) as u64, min_responses as u64)
+    }
+}
+
+/// The count and the nine element sums, as one SQL select list (the same for one subject and for
+/// the per-unit grouping).
+macro_rules! element_sums {
+    () => {
+        (
+            diesel::dsl::count_star(),
+            (
+                diesel::dsl::sum(citizen_ratings::persyaratan),
+                diesel::dsl::sum(citizen_ratings::prosedur),
+                diesel::dsl::sum(citizen_ratings::waktu_penyelesaian),
+                diesel::dsl::sum(citizen_ratings::biaya_tarif),
+                diesel::dsl::sum(citizen_ratings::produk_layanan),
+                diesel::dsl::sum(citizen_ratings::kompetensi_pelaksana),
+                diesel::dsl::sum(citizen_ratings::perilaku_pelaksana),
+                diesel::dsl::sum(citizen_ratings::penanganan_pengaduan),
+                diesel::dsl::sum(citizen_ratings::sarana_prasarana),
+            ),
+        )
+    };
+}
+
+/// The start of `from` and the start of the day after `to`: the half-open range of a period's days.
+pub fn day_range(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let start = from.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let end = to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).expect("midnight exists");
+    (start, end)
+}
+
+/// The index of one subject's ratings submitted from `from` to `to`, in one SQL aggregate.
+pub fn index_of(
+    conn: &mut AnyConnection,
+    subject: SkmSubject<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    min_responses: u32,
+) -> ApiResult<SkmResult> {
+    let (start, end) = day_range(from, to);
+    let mut q = citizen_ratings::table
+        .filter(citizen_ratings::submitted_at.ge(start))
+        .filter(citizen_ratings::submitted_at.lt(end))
+        .into_boxed();
+    q = match subject {
+        SkmSubject::Unit(id) => q.filter(citizen_ratings::unit_id.eq(id.to_string())),
+        SkmSubject::Officer(id) => q.filter(citizen_ratings::officer_id.eq(id.to_string())),
+    };
+    let sums: ElementSums = q.select(element_sums!()).first(conn)?;
+    Ok(sums.index(min_responses))
+}
+
+/// The element sums per unit of the ratings of `unit_ids` submitted in `[start, end)`, in one
+/// aggregate grouped by unit, whatever the number of units. Units without ratings are absent.
+pub fn sums_per_unit(
+    conn: &mut AnyConnection,
+    unit_ids: &[&String],
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> ApiResult<HashMap<String, ElementSums>> {
+    Ok(citizen_ratings::table
+        .filter(citizen_ratings::unit_id.eq_any(unit_ids))
+        .filter(citizen_ratings::submitted_at.ge(start))
+        .filter(citizen_ratings::submitted_at.lt(end))
+        .group_by(citizen_ratings::unit_id)
+        .select((citizen_ratings::unit_id, element_sums!()))
+        .load::<(String, ElementSums)>(conn)?
+        .into_iter()
+        .collect())
+}

@@ -1,0 +1,267 @@
+//! Peer rating rows and queries: assignments, answers, and the per-group sums computed in SQL.
+
+use diesel::prelude::*;
+
+use super::{AssignedGroup, BerakhlakScores, GroupAggregate, RaterInput};
+use crate::db::schema::{employees, peer_assignments, peer_ratings};
+use crate::db::AnyConnection;
+use crate::domain::behaviour::BerakhlakValue;
+use crate::employees::EmployeeRow;
+use crate::error::{ApiError, ApiResult, FieldError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = peer_assignments)]
+pub struct AssignmentRow {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    pub ratee_id: String,
+    pub rater_id: String,
+    pub rater_group: String,
+    pub assigned_by: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = peer_ratings)]
+pub struct RatingRow {
+    pub assignment_id: String,
+    pub berorientasi_pelayanan: i32,
+    pub akuntabel: i32,
+    pub kompeten: i32,
+    pub harmonis: i32,
+    pub loyal: i32,
+    pub adaptif: i32,
+    pub kolaboratif: i32,
+    pub comment: Option<String>,
+    pub submitted_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl RatingRow {
+    pub fn new(
+        assignment_id: String,
+        s: BerakhlakScores,
+        comment: Option<String>,
+        submitted_at: chrono::NaiveDateTime,
+        updated_at: chrono::NaiveDateTime,
+    ) -> Self {
+        RatingRow {
+            assignment_id,
+            berorientasi_pelayanan: s.berorientasi_pelayanan,
+            akuntabel: s.akuntabel,
+            kompeten: s.kompeten,
+            harmonis: s.harmonis,
+            loyal: s.loyal,
+            adaptif: s.adaptif,
+            kolaboratif: s.kolaboratif,
+            comment,
+            submitted_at,
+            updated_at,
+        }
+    }
+
+    pub fn scores(&self) -> BerakhlakScores {
+        BerakhlakScores {
+            berorientasi_pelayanan: self.berorientasi_pelayanan,
+            akuntabel: self.akuntabel,
+            kompeten: self.kompeten,
+            harmonis: self.harmonis,
+            loyal: self.loyal,
+            adaptif: self.adaptif,
+            kolaboratif: self.kolaboratif,
+        }
+    }
+}
+
+/// Direct reports and same-unit, same-level colleagues of `ratee`: active, neither `ratee` nor
+/// their supervisor.
+pub fn candidates(conn: &mut AnyConnection, ratee: &EmployeeRow) -> ApiResult<Vec<(EmployeeRow, AssignedGroup)>> {
+    let rows: Vec<EmployeeRow> = employees::table
+        .filter(employees::organization_id.eq(&ratee.organization_id))
+        .filter(employees::active.eq(true))
+        .filter(employees::id.ne(&ratee.id))
+        .filter(
+            employees::supervisor_id
+                .eq(&ratee.id)
+                .or(employees::unit_id.eq(&ratee.unit_id).and(employees::job_level.eq(&ratee.job_level))),
+        )
+        .order(employees::name.asc())
+        .select(EmployeeRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        // The supervisor rates in the assessment itself, not as a peer.
+        .filter(|e| ratee.supervisor_id.as_deref() != Some(e.id.as_str()))
+        .map(|e| {
+            let group = if e.supervisor_id.as_deref() == Some(ratee.id.as_str()) {
+                AssignedGroup::Subordinate
+            } else {
+                AssignedGroup::Peer
+            };
+            (e, group)
+        })
+        .collect())
+}
+
+/// Checks every proposed rater, reporting all problems at once. Someone of another organisation
+/// gets the same answer as someone who does not exist.
+pub fn check_raters(conn: &mut AnyConnection, ratee: &EmployeeRow, raters: &[RaterInput]) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (i, rater) in raters.iter().enumerate() {
+        let field = format!("raters[{i}].rater_id");
+        if rater.rater_id == ratee.id {
+            errors.push(FieldError::new(field, "self_rating", "nobody rates themselves"));
+            continue;
+        }
+        let found = employees::table.find(&rater.rater_id).select(EmployeeRow::as_select()).first(conn).optional()?;
+        let Some(row) = found.filter(|r| r.organization_id == ratee.organization_id) else {
+            errors.push(FieldError::new(field, "unknown_employee", "no such employee in this organisation"));
+            continue;
+        };
+        let reports_to_ratee = row.supervisor_id.as_deref() == Some(ratee.id.as_str());
+        let fits = row.active
+            && match rater.group {
+                // The supervisor rates in the assessment itself, with their own weight.
+                AssignedGroup::Peer => {
+                    row.job_level == ratee.job_level
+                        && !reports_to_ratee
+                        && ratee.supervisor_id.as_deref() != Some(row.id.as_str())
+                }
+                AssignedGroup::Subordinate => reports_to_ratee,
+            };
+        if !fits {
+            let why = match rater.group {
+                AssignedGroup::Peer => {
+                    "a peer must be an active colleague at the same job level, not the employee's supervisor or report"
+                }
+                AssignedGroup::Subordinate => "a subordinate must report directly to the rated employee",
+            };
+            errors.push(FieldError::new(format!("raters[{i}]"), "not_eligible", why));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Whether `rater_id` is already assigned to rate `ratee_id` in the period.
+pub fn is_assigned(conn: &mut AnyConnection, period_id: &str, ratee_id: &str, rater_id: &str) -> ApiResult<bool> {
+    let count: i64 = peer_assignments::table
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::rater_id.eq(rater_id))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+pub fn insert_assignment(conn: &mut AnyConnection, row: &AssignmentRow) -> ApiResult<()> {
+    diesel::insert_into(peer_assignments::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// An assignment by id.
+pub fn find_assignment(conn: &mut AnyConnection, id: &str) -> ApiResult<Option<AssignmentRow>> {
+    Ok(peer_assignments::table.find(id).select(AssignmentRow::as_select()).first(conn).optional()?)
+}
+
+/// A rater's assignments for a period with the rated employee's name and the rater's answer, by name.
+pub fn assignments_of_rater(
+    conn: &mut AnyConnection,
+    rater_id: &str,
+    period_id: &str,
+) -> ApiResult<Vec<(AssignmentRow, String, Option<RatingRow>)>> {
+    Ok(peer_assignments::table
+        .inner_join(employees::table.on(employees::id.eq(peer_assignments::ratee_id)))
+        .left_join(peer_ratings::table)
+        .filter(peer_assignments::rater_id.eq(rater_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .order(employees::name.asc())
+        .select((AssignmentRow::as_select(), employees::name, Option::<RatingRow>::as_select()))
+        .load(conn)?)
+}
+
+/// When the answer to an assignment was first submitted, if it was.
+pub fn first_submitted(conn: &mut AnyConnection, assignment_id: &str) -> ApiResult<Option<chrono::NaiveDateTime>> {
+    Ok(peer_ratings::table.find(assignment_id).select(peer_ratings::submitted_at).first(conn).optional()?)
+}
+
+/// Stores an answer in place of any earlier one: replacing the row is one portable upsert.
+pub fn replace_rating(conn: &mut AnyConnection, row: &RatingRow) -> ApiResult<()> {
+    diesel::delete(peer_ratings::table.find(&row.assignment_id)).execute(conn)?;
+    diesel::insert_into(peer_ratings::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// How many raters of a group are assigned to an employee in a period.
+pub fn assigned(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
+    Ok(peer_assignments::table
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// How many raters of a group have answered for an employee in a period.
+pub fn answered(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
+    Ok(peer_ratings::table
+        .inner_join(peer_assignments::table)
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Sums per value of the answered ratings of one group, computed in SQL.
+type GroupSums = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// One group's aggregate for an employee in a period; below `minimum` answers, nothing of them.
+pub fn group_aggregate(
+    conn: &mut AnyConnection,
+    ratee_id: &str,
+    period_id: &str,
+    group: AssignedGroup,
+    minimum: i64,
+) -> ApiResult<GroupAggregate> {
+    use diesel::dsl::{count_star, sum};
+    let (respondents, a, b, c, d, e, f, g): GroupSums = peer_ratings::table
+        .inner_join(peer_assignments::table)
+        .filter(peer_assignments::ratee_id.eq(ratee_id))
+        .filter(peer_assignments::period_id.eq(period_id))
+        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .select((
+            count_star(),
+            sum(peer_ratings::berorientasi_pelayanan),
+            sum(peer_ratings::akuntabel),
+            sum(peer_ratings::kompeten),
+            sum(peer_ratings::harmonis),
+            sum(peer_ratings::loyal),
+            sum(peer_ratings::adaptif),
+            sum(peer_ratings::kolaboratif),
+        ))
+        .first(conn)?;
+    let assigned = assigned(conn, ratee_id, period_id, group)?;
+    // Below the minimum nothing of the answers is shown, not even how many came in, so that no
+    // single answer (or the moment it was given) can be told apart.
+    let enough_responses = respondents >= minimum && respondents > 0;
+    let means = enough_responses.then(|| {
+        BerakhlakValue::ALL
+            .into_iter()
+            .zip([a, b, c, d, e, f, g])
+            .map(|(value, total)| (value, total.unwrap_or(0) as f64 / respondents as f64))
+            .collect()
+    });
+    Ok(GroupAggregate {
+        group: group.rater_group(),
+        assigned,
+        min_respondents: minimum,
+        enough_responses,
+        respondents: enough_responses.then_some(respondents),
+        means,
+    })
+}
