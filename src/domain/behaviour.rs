@@ -80,6 +80,11 @@ pub enum RaterGroup {
     SelfAssessment,
 }
 
+impl RaterGroup {
+    pub const ALL: [RaterGroup; 4] =
+        [RaterGroup::Supervisor, RaterGroup::Peer, RaterGroup::Subordinate, RaterGroup::SelfAssessment];
+}
+
 /// The lowest and highest behaviour score.
 pub const SCORE_RANGE: std::ops::RangeInclusive<f64> = 1.0..=5.0;
 
@@ -152,6 +157,15 @@ pub enum BehaviourError {
     NoRaters,
 }
 
+/// How many of a group must answer before it counts (and, for peers and subordinates, before
+/// anything of their answers is shown): one supervisor or self, `min_peers` of the others.
+pub fn minimum_respondents(group: RaterGroup, min_peers: u32) -> u32 {
+    match group {
+        RaterGroup::Supervisor | RaterGroup::SelfAssessment => 1,
+        RaterGroup::Peer | RaterGroup::Subordinate => min_peers.max(1),
+    }
+}
+
 /// Combines the groups: a peer or subordinate group counts only with at least `min_peers`
 /// respondents; the supervisor counts with one. Weights are renormalised over what counts.
 pub fn behaviour_score(
@@ -174,10 +188,7 @@ pub fn behaviour_score(
                 _ => {}
             }
         }
-        let minimum = match input.group {
-            RaterGroup::Supervisor | RaterGroup::SelfAssessment => 1,
-            RaterGroup::Peer | RaterGroup::Subordinate => min_peers.max(1),
-        };
+        let minimum = minimum_respondents(input.group, min_peers);
         if input.group == RaterGroup::SelfAssessment {
             if input.respondents > 0 {
                 self_assessment = Some(input.means.clone());

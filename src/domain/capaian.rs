@@ -7,6 +7,21 @@ use utoipa::ToSchema;
 /// The highest capaian a target can reach (PP 30/2019).
 pub const CAPAIAN_CAP: f64 = 120.0;
 
+/// Efficiency at and below which time and cost take the first formula (Perka BKN 1/2013).
+pub const EFFICIENCY_SWITCH: f64 = 24.0;
+
+/// Floating-point slack in comparisons with the regulation's round numbers: 9.12 months of 12
+/// gives E = 24.000000000000014 in binary, which is E = 24 and must take the first formula.
+pub const TOLERANCE: f64 = 1e-9;
+
+/// Main (utama) or additional (tambahan) target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Utama,
+    Tambahan,
+}
+
 /// What a target's indicator measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +101,8 @@ pub struct AspectScore {
     pub realised: f64,
     /// `100 − realised/target × 100`, for time and cost.
     pub efficiency: Option<f64>,
+    /// Which formula applied and why, briefly: "waktu, E = 33.3 > 24".
+    pub branch: String,
     /// The formula with the numbers put in.
     pub formula: String,
     pub score: f64,
@@ -99,33 +116,40 @@ pub fn aspect_score(aspect: Aspect, target: f64, realised: f64) -> Result<Aspect
     if !(realised.is_finite() && realised >= 0.0) {
         return Err(CapaianError::NegativeRealisation(aspect));
     }
-    let (efficiency, formula, score) = if realised == 0.0 {
+    let name = aspect.as_str();
+    let (efficiency, branch, formula, score) = if realised == 0.0 {
         // An aspect not carried out at all scores nothing, whatever its direction.
-        (None, "not carried out (realised 0) = 0".to_string(), 0.0)
+        (None, format!("{name}, not carried out"), "realised 0 = 0".to_string(), 0.0)
     } else if !aspect.is_lower_better() {
         let score = realised / target * 100.0;
-        (None, format!("{realised} / {target} × 100 = {score:.2}"), score)
+        (None, format!("{name}, realised / target"), format!("{realised} / {target} × 100 = {score:.2}"), score)
     } else {
         let efficiency = 100.0 - realised / target * 100.0;
         let base = (1.76 * target - realised) / target * 100.0;
-        if efficiency <= 24.0 {
+        if efficiency <= EFFICIENCY_SWITCH + TOLERANCE {
             (
                 Some(efficiency),
-                format!("E = {efficiency:.2} ≤ 24: ((1.76 × {target} − {realised}) / {target}) × 100 = {base:.2}"),
+                format!("{name}, E = {efficiency:.1} ≤ 24"),
+                format!("((1.76 × {target} − {realised}) / {target}) × 100 = {base:.2}"),
                 base,
             )
         } else {
             let score = 76.0 - (base - 100.0);
             (
                 Some(efficiency),
-                format!("E = {efficiency:.2} > 24: 76 − ((((1.76 × {target} − {realised}) / {target}) × 100) − 100) = {score:.2}"),
+                format!("{name}, E = {efficiency:.1} > 24"),
+                format!("76 − ((((1.76 × {target} − {realised}) / {target}) × 100) − 100) = {score:.2}"),
                 score,
             )
         }
     };
     // Far slower or dearer than planned, the formula goes below zero; no achievement is negative.
-    let (formula, score) = if score < 0.0 { (format!("{formula}, floored at 0"), 0.0) } else { (formula, score) };
-    Ok(AspectScore { aspect, target, realised, efficiency, formula, score })
+    let (branch, formula, score) = if score < 0.0 {
+        (format!("{branch}, floored at 0"), format!("{formula}, floored at 0"), 0.0)
+    } else {
+        (branch, formula, score)
+    };
+    Ok(AspectScore { aspect, target, realised, efficiency, branch, formula, score })
 }
 
 /// A target's capaian: the mean of its aspects' scores, capped at 120.
@@ -156,14 +180,16 @@ pub fn target_capaian(aspects: &[(Aspect, f64, f64)]) -> Result<TargetCapaian, C
     Ok(TargetCapaian { aspects: scores, mean, capped: mean > CAPAIAN_CAP, capaian: mean.min(CAPAIAN_CAP) })
 }
 
-/// Nilai hasil kerja: the weight-weighted mean of the targets' capaian, from `(weight, capaian)`.
+/// Nilai hasil kerja: the weight-weighted mean of the targets' capaian, from `(weight, capaian)`,
+/// at most the cap.
 /// `None` when there is nothing to weigh.
 pub fn nilai_hasil_kerja(targets: &[(f64, f64)]) -> Option<f64> {
     let total: f64 = targets.iter().map(|(w, _)| w.max(0.0)).sum();
     if total <= 0.0 {
         return None;
     }
-    Some(targets.iter().map(|(w, c)| w.max(0.0) * c).sum::<f64>() / total)
+    // A mean of capped values can land a hair above the cap in binary (120.00000000000001).
+    Some((targets.iter().map(|(w, c)| w.max(0.0) * c).sum::<f64>() / total).min(CAPAIAN_CAP))
 }
 
 #[cfg(test)]
@@ -210,6 +236,11 @@ mod tests {
         assert!(close(past.score, 75.0), "{}", past.score);
         // Slower than planned: 14 months of 12 gives (21.12 − 14)/12 × 100 = 59.33.
         assert!(close(aspect_score(Aspect::Waktu, 12.0, 14.0).unwrap().score, 59.33));
+        // 9.12 months of 12 is E = 24 exactly, though binary arithmetic makes it 24.000000000000014.
+        let binary = aspect_score(Aspect::Waktu, 12.0, 9.12).unwrap();
+        assert!(close(binary.score, 100.0), "{binary:?}");
+        assert_eq!(binary.branch, "waktu, E = 24.0 ≤ 24");
+        assert_eq!(past.branch, "biaya, E = 25.0 > 24");
         // Twice the planned time: (21.12 − 24)/12 × 100 < 0, floored at 0.
         assert_eq!(aspect_score(Aspect::Waktu, 12.0, 24.0).unwrap().score, 0.0);
     }

@@ -126,6 +126,37 @@ pub struct Deviation {
     pub actual_percent: f64,
     /// The limit broken, e.g. "at most 70%".
     pub limit: String,
+    /// The deviation in one line, e.g. "baik 80% > 70% allowed".
+    pub message: String,
+}
+
+/// A share as the report prints it: "80%", "66.7%".
+fn show_percent(share: f64) -> String {
+    let text = format!("{share:.1}");
+    format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
+}
+
+/// Counts predicates.
+pub fn tally(predikats: impl IntoIterator<Item = Predikat>) -> BTreeMap<Predikat, u32> {
+    let mut counts = BTreeMap::new();
+    for p in predikats {
+        *counts.entry(p).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// One unit's distribution: everyone in the unit and its sub-units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct UnitDistribution {
+    pub unit_id: String,
+    pub check: DistributionCheck,
+}
+
+/// The organisation's distribution and each unit's, checked against the same curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DistributionReport {
+    pub organization: DistributionCheck,
+    pub units: Vec<UnitDistribution>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -149,23 +180,27 @@ impl DistributionCurve {
                 for c in &rule.constraints {
                     let count: u32 = c.predikats.iter().map(|p| counts.get(p).copied().unwrap_or(0)).sum();
                     let share = percent(count);
-                    let mut broken = |limit: String| {
+                    let names = c.predikats.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(" or ");
+                    let mut broken = |limit: String, message: String| {
                         deviations.push(Deviation {
                             constraint: c.description.clone(),
                             actual_count: count,
                             actual_percent: share,
                             limit,
+                            message,
                         })
                     };
-                    // A tiny tolerance so that 7 of 10 is "at most 70%".
                     if let Some(max) = c.max_percent.filter(|max| share > max + 1e-9) {
-                        broken(format!("at most {max}%"));
+                        broken(format!("at most {max}%"), format!("{names} {} > {max}% allowed", show_percent(share)));
                     }
                     if let Some(min) = c.min_percent.filter(|min| share < min - 1e-9) {
-                        broken(format!("at least {min}%"));
+                        broken(
+                            format!("at least {min}%"),
+                            format!("{names} {} < {min}% required", show_percent(share)),
+                        );
                     }
                     if let Some(min) = c.min_count.filter(|min| count < *min) {
-                        broken(format!("at least {min}"));
+                        broken(format!("at least {min}"), format!("{names} {count} < {min} required"));
                     }
                 }
             }
@@ -177,6 +212,27 @@ impl DistributionCurve {
             percents: Predikat::ALL.iter().map(|p| (*p, percent(counts.get(p).copied().unwrap_or(0)))).collect(),
             fits: deviations.is_empty(),
             deviations,
+        }
+    }
+
+    /// Checks the organisation and every unit. Each employee comes with the units they count in
+    /// (their own unit and its ancestors) and their predicate.
+    pub fn report(&self, org_rating: OrgRating, employees: &[(Vec<String>, Predikat)]) -> DistributionReport {
+        let mut per_unit: BTreeMap<&str, Vec<Predikat>> = BTreeMap::new();
+        for (units, p) in employees {
+            for unit in units {
+                per_unit.entry(unit.as_str()).or_default().push(*p);
+            }
+        }
+        DistributionReport {
+            organization: self.check(org_rating, &tally(employees.iter().map(|e| e.1))),
+            units: per_unit
+                .into_iter()
+                .map(|(unit, ps)| UnitDistribution {
+                    unit_id: unit.to_string(),
+                    check: self.check(org_rating, &tally(ps)),
+                })
+                .collect(),
         }
     }
 
@@ -226,6 +282,14 @@ mod tests {
         assert!(!all_good.fits);
         assert_eq!(all_good.deviations.len(), 1);
         assert_eq!(all_good.deviations[0].constraint, "at least one butuh_perbaikan or kurang");
+        assert_eq!(all_good.deviations[0].message, "butuh_perbaikan or kurang 0 < 1 required");
+        let crowded = curve.check(OrgRating::Baik, &counts(&[(Baik, 8), (ButuhPerbaikan, 2)]));
+        assert_eq!(
+            crowded.deviations.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+            vec!["baik 80% > 70% allowed"]
+        );
+        let weak = curve.check(OrgRating::Kurang, &counts(&[(Kurang, 1), (Baik, 2)]));
+        assert_eq!(weak.deviations[0].message, "kurang 33.3% < 60% required");
         let fits = curve.check(OrgRating::Baik, &counts(&[(Baik, 7), (SangatBaik, 2), (ButuhPerbaikan, 1)]));
         assert!(fits.fits, "{:?}", fits.deviations);
         assert_eq!(fits.percents[&Baik], 70.0);
@@ -246,6 +310,30 @@ mod tests {
         let worst = curve.check(OrgRating::SangatKurang, &counts(&[(SangatKurang, 8), (Kurang, 1), (SangatBaik, 1)]));
         assert_eq!(worst.deviations.iter().map(|d| d.constraint.as_str()).collect::<Vec<_>>(), vec!["no sangat_baik"]);
         assert!(curve.check(OrgRating::SangatKurang, &BTreeMap::new()).fits);
+    }
+
+    #[test]
+    fn the_report_checks_each_unit_with_its_sub_units_and_the_organisation() {
+        let curve = DistributionCurve::default();
+        let in_units = |units: &[&str], p| (units.iter().map(|u| u.to_string()).collect::<Vec<_>>(), p);
+        // Unit "bidang" sits in "dinas"; "other" stands alone.
+        let employees = vec![
+            in_units(&["bidang", "dinas"], Baik),
+            in_units(&["bidang", "dinas"], Baik),
+            in_units(&["dinas"], ButuhPerbaikan),
+            in_units(&["other"], SangatBaik),
+        ];
+        let report = curve.report(OrgRating::Baik, &employees);
+        assert_eq!(report.organization.total, 4);
+        // 2 of 4 baik = 50%, one butuh_perbaikan: the organisation fits.
+        assert!(report.organization.fits, "{:?}", report.organization.deviations);
+        let unit = |id: &str| &report.units.iter().find(|u| u.unit_id == id).unwrap().check;
+        assert_eq!(unit("dinas").total, 3);
+        assert!(unit("dinas").fits);
+        let bidang = unit("bidang");
+        let messages: Vec<&str> = bidang.deviations.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, vec!["baik 100% > 70% allowed", "butuh_perbaikan or kurang 0 < 1 required"]);
+        assert_eq!(unit("other").deviations.len(), 1);
     }
 
     #[test]

@@ -4,9 +4,11 @@
 pub mod behaviour;
 pub mod capaian;
 pub mod distribution;
+pub mod engine;
 pub mod nip;
 pub mod policy;
 pub mod predikat;
+pub mod recommendation;
 pub mod score;
 pub mod skm;
 

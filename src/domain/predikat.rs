@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::capaian::TOLERANCE;
+
 /// A rating of results (hasil kerja) or behaviour (perilaku kerja) against expectations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -15,6 +17,14 @@ pub enum Rating {
 
 impl Rating {
     pub const ALL: [Rating; 3] = [Rating::DiBawahEkspektasi, Rating::SesuaiEkspektasi, Rating::DiAtasEkspektasi];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::DiBawahEkspektasi => "di_bawah_ekspektasi",
+            Rating::SesuaiEkspektasi => "sesuai_ekspektasi",
+            Rating::DiAtasEkspektasi => "di_atas_ekspektasi",
+        }
+    }
 }
 
 /// The employee's performance predicate.
@@ -76,9 +86,11 @@ impl RatingThresholds {
     pub const BEHAVIOUR: RatingThresholds = RatingThresholds { above: 4.0, meets: 3.0 };
 
     pub fn rate(&self, value: f64) -> Rating {
-        if value >= self.above {
+        // Weighted means land a hair beside round thresholds (3.9999999999999996 for peers and the
+        // supervisor all at 4); within the tolerance the threshold counts as reached.
+        if value >= self.above - TOLERANCE {
             Rating::DiAtasEkspektasi
-        } else if value >= self.meets {
+        } else if value >= self.meets - TOLERANCE {
             Rating::SesuaiEkspektasi
         } else {
             Rating::DiBawahEkspektasi
@@ -130,6 +142,8 @@ mod tests {
         assert_eq!(suggest_results_rating(89.99, &RatingThresholds::RESULTS), DiBawahEkspektasi);
         assert_eq!(suggest_behaviour_rating(4.0, &RatingThresholds::BEHAVIOUR), DiAtasEkspektasi);
         assert_eq!(suggest_behaviour_rating(2.99, &RatingThresholds::BEHAVIOUR), DiBawahEkspektasi);
+        assert_eq!(suggest_behaviour_rating(3.9999999999999996, &RatingThresholds::BEHAVIOUR), DiAtasEkspektasi);
+        assert_eq!(suggest_behaviour_rating(3.9999, &RatingThresholds::BEHAVIOUR), SesuaiEkspektasi);
     }
 
     proptest! {

@@ -14,6 +14,8 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::domain::capaian::Aspect;
+// Scores weigh main targets differently, so the kind lives with the rules.
+pub use crate::domain::capaian::TargetKind;
 
 /// Where an SKP is in its approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -46,14 +48,6 @@ impl SkpStatus {
     pub fn is_editable(self) -> bool {
         matches!(self, SkpStatus::Draft | SkpStatus::Returned)
     }
-}
-
-/// Main (utama) or additional (tambahan) target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Utama,
-    Tambahan,
 }
 
 /// The perspective of a senior executive's (JPT) target.
