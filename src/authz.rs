@@ -22,6 +22,13 @@ pub enum Permission<'a> {
     Administer { organization_id: &'a str },
     /// See the organisation and its unit tree (any member, auditors, portals with `organization:read`).
     ReadOrganization { organization_id: &'a str },
+    /// See one record of an organisation found by its id (a unit, a period): another organisation's
+    /// record does not exist (`404` naming the `record`); in the organisation, as
+    /// [`Permission::ReadOrganization`], so a portal without `organization:read` gets `403`.
+    ReadRecord { organization_id: &'a str, record: &'static str },
+    /// Change or remove a record found by its id: [`Permission::ReadRecord`], then
+    /// [`Permission::Administer`].
+    AdministerRecord { organization_id: &'a str, record: &'static str },
     /// Read one employee: themselves, their direct supervisor, admins, auditors, `employees:read` portals.
     ReadEmployee { employee: &'a EmployeeRef },
     /// Read and verify the audit trail (admins and auditors).
@@ -67,6 +74,16 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 SubjectKind::ServiceClient => caller.has_scope(Scope::OrganizationRead),
             };
             require(allowed, "This client lacks the organization:read scope")
+        }
+        Permission::ReadRecord { organization_id, record } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound(record));
+            }
+            authorize(caller, Permission::ReadOrganization { organization_id })
+        }
+        Permission::AdministerRecord { organization_id, record } => {
+            authorize(caller, Permission::ReadRecord { organization_id, record })?;
+            authorize(caller, Permission::Administer { organization_id })
         }
         Permission::ReadEmployee { employee } => {
             let visible = same_org(&employee.organization_id)
@@ -177,6 +194,32 @@ mod tests {
     }
 
     #[test]
+    fn a_record_elsewhere_is_missing_but_a_portal_without_the_scope_is_refused() {
+        let unit = Permission::ReadRecord { organization_id: "o1", record: "unit" };
+        assert!(matches!(authorize(&caller("a", "o2", &[Role::Admin]), unit), Err(ApiError::NotFound("unit"))));
+        let mut portal = caller("c", "o1", &[]);
+        portal.kind = SubjectKind::ServiceClient;
+        assert!(matches!(authorize(&portal, unit), Err(ApiError::Forbidden(_))));
+        portal.scopes = vec![Scope::OrganizationRead];
+        assert!(authorize(&portal, unit).is_ok());
+        let change = Permission::AdministerRecord { organization_id: "o1", record: "unit" };
+        assert!(matches!(authorize(&portal, change), Err(ApiError::Forbidden(_))));
+        assert!(matches!(authorize(&caller("a", "o2", &[Role::Admin]), change), Err(ApiError::NotFound("unit"))));
+        assert!(authorize(&caller("a", "o1", &[Role::Admin]), change).is_ok());
+    }
+
+    #[test]
+    fn only_the_employee_or_an_admin_sets_a_password() {
+        let staff = EmployeeRef { id: "e2".into(), organization_id: "o1".into(), supervisor_id: Some("e1".into()) };
+        assert_eq!(password_setter(&caller("e2", "o1", &[Role::Pegawai]), &staff).unwrap(), PasswordSetter::Themselves);
+        assert_eq!(password_setter(&caller("e9", "o1", &[Role::Admin]), &staff).unwrap(), PasswordSetter::Admin);
+        let supervisor = password_setter(&caller("e1", "o1", &[Role::Pegawai]), &staff);
+        assert!(matches!(supervisor, Err(ApiError::Forbidden(_))));
+        let stranger = password_setter(&caller("e3", "o1", &[Role::Pegawai]), &staff);
+        assert!(matches!(stranger, Err(ApiError::NotFound(_))));
+    }
+
+    #[test]
     fn only_admins_administer_and_other_organisations_are_invisible() {
         let org = Permission::Administer { organization_id: "o1" };
         assert!(authorize(&caller("a", "o1", &[Role::Admin]), org).is_ok());
@@ -199,6 +242,40 @@ pub fn performance_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> 
         return Err(ApiError::forbidden("Portals do not read performance records"));
     }
     employee_visibility(caller)
+}
+
+/// Whose submitted SKPs wait in a caller's inbox: those of their direct reports, and for an admin
+/// also those of employees with no supervisor in the system (the head of the agency; never the
+/// admin's own), as [`Permission::DecideSkp`] decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkpInbox {
+    pub supervisor_id: String,
+    pub with_heads_of_agency: bool,
+}
+
+pub fn skp_inbox(caller: &Caller) -> ApiResult<SkpInbox> {
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?;
+    Ok(SkpInbox { supervisor_id: me.to_string(), with_heads_of_agency: caller.has_role(Role::Admin) })
+}
+
+/// Who sets an employee's password, and so what they must prove.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordSetter {
+    /// The employee themselves: with their current password.
+    Themselves,
+    /// An admin of their organisation: no current password (the employee may have forgotten it).
+    Admin,
+}
+
+/// Set an employee's password: the employee themselves, or an admin (`403` for anyone else who
+/// may see the employee, `404` for who may not).
+pub fn password_setter(caller: &Caller, employee: &EmployeeRef) -> ApiResult<PasswordSetter> {
+    authorize(caller, Permission::ReadEmployee { employee })?;
+    if caller.employee_id() == Some(employee.id.as_str()) {
+        return Ok(PasswordSetter::Themselves);
+    }
+    authorize(caller, Permission::Administer { organization_id: &employee.organization_id })?;
+    Ok(PasswordSetter::Admin)
 }
 
 pub fn employee_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> {

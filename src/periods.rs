@@ -405,8 +405,7 @@ pub async fn get_period(state: web::Data<AppState>, caller: Caller, id: web::Pat
         .db
         .read(move |conn| {
             let row = find(conn, &id)?;
-            authorize(&caller, Permission::ReadOrganization { organization_id: &row.organization_id })
-                .map_err(|_| ApiError::NotFound("period"))?;
+            authorize(&caller, Permission::ReadRecord { organization_id: &row.organization_id, record: "period" })?;
             load(conn, row)
         })
         .await?;
@@ -441,9 +440,10 @@ pub async fn change_status(
         .db
         .write(move |conn| {
             let before = find(conn, &id)?;
-            authorize(&caller, Permission::ReadOrganization { organization_id: &before.organization_id })
-                .map_err(|_| ApiError::NotFound("period"))?;
-            authorize(&caller, Permission::Administer { organization_id: &before.organization_id })?;
+            authorize(
+                &caller,
+                Permission::AdministerRecord { organization_id: &before.organization_id, record: "period" },
+            )?;
             let from = before.status();
             let reopening = from == PeriodStatus::Closed && input.status == PeriodStatus::Evaluating;
             if reopening && input.reason.is_none() {

@@ -297,8 +297,7 @@ pub async fn create_unit(
 pub async fn get_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let row = state.db.read(move |conn| find(conn, &id)).await?;
-    authorize(&caller, Permission::ReadOrganization { organization_id: &row.organization_id })
-        .map_err(|_| ApiError::NotFound("unit"))?;
+    authorize(&caller, Permission::ReadRecord { organization_id: &row.organization_id, record: "unit" })?;
     let unit = Unit::from(row);
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(unit.version))).json(unit))
 }
@@ -331,9 +330,10 @@ pub async fn update_unit(
         .db
         .write(move |conn| {
             let before = find(conn, &id)?;
-            authorize(&caller, Permission::ReadOrganization { organization_id: &before.organization_id })
-                .map_err(|_| ApiError::NotFound("unit"))?;
-            authorize(&caller, Permission::Administer { organization_id: &before.organization_id })?;
+            authorize(
+                &caller,
+                Permission::AdministerRecord { organization_id: &before.organization_id, record: "unit" },
+            )?;
             crate::db::lock_organization(conn, &before.organization_id)?;
             if let Some(parent) = &input.parent_id {
                 check_parent(conn, &before.organization_id, &id, parent)?;
@@ -396,9 +396,10 @@ pub async fn delete_unit(state: web::Data<AppState>, caller: Caller, id: web::Pa
         .db
         .write(move |conn| {
             let before = find(conn, &id)?;
-            authorize(&caller, Permission::ReadOrganization { organization_id: &before.organization_id })
-                .map_err(|_| ApiError::NotFound("unit"))?;
-            authorize(&caller, Permission::Administer { organization_id: &before.organization_id })?;
+            authorize(
+                &caller,
+                Permission::AdministerRecord { organization_id: &before.organization_id, record: "unit" },
+            )?;
             let children: i64 = units::table.filter(units::parent_id.eq(&id)).count().get_result(conn)?;
             let staff: i64 = employees::table.filter(employees::unit_id.eq(&id)).count().get_result(conn)?;
             if children > 0 || staff > 0 {

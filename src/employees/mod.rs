@@ -11,7 +11,9 @@ use validator::Validate;
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::{Caller, Role};
 use crate::auth::password;
-use crate::authz::{authorize, employee_visibility, EmployeeRef, EmployeeVisibility, Permission};
+use crate::authz::{
+    authorize, employee_visibility, password_setter, EmployeeRef, EmployeeVisibility, PasswordSetter, Permission,
+};
 use crate::db::schema::{employees, refresh_tokens, units};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::nip::Nip;
@@ -608,16 +610,14 @@ pub async fn set_password(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.into_inner();
-    let (reader, target) = (caller.clone(), id.clone());
-    let row = state.db.read(move |conn| find_visible(conn, &reader, &target)).await?;
-    if caller.employee_id() == Some(id.as_str()) {
+    let target = id.clone();
+    let row = state.db.read(move |conn| find(conn, &target)).await?;
+    if password_setter(&caller, &row.reference())? == PasswordSetter::Themselves {
         let current = input.current_password.clone().unwrap_or_default();
         let stored = row.password_hash.clone();
         if !web::block(move || password::verify(&current, stored.as_deref())).await? {
             return Err(ApiError::field("current_password", "wrong_password", "the current password is not correct"));
         }
-    } else {
-        authorize(&caller, Permission::Administer { organization_id: &row.organization_id })?;
     }
     let hash = hash_password(Some(input.new_password)).await?;
     state

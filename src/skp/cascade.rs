@@ -10,11 +10,11 @@ use utoipa::ToSchema;
 
 use super::store::{SkpRow, TargetRow};
 use super::{SkpStatus, TargetKind};
-use crate::auth::caller::{Caller, Role};
-use crate::authz::{authorize, Permission};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, performance_visibility, EmployeeVisibility, Permission};
 use crate::db::schema::{employees, skp_targets, skps};
 use crate::db::AnyConnection;
-use crate::error::{problems, ApiError, ApiResult};
+use crate::error::{problems, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
@@ -196,13 +196,8 @@ impl Plans {
 
 fn period_in_scope(conn: &mut AnyConnection, caller: &Caller, period_id: &str) -> ApiResult<periods::PeriodRow> {
     let period = periods::find(conn, period_id)?;
-    authorize(caller, Permission::ReadOrganization { organization_id: &period.organization_id })
-        .map_err(|_| ApiError::NotFound("period"))?;
+    authorize(caller, Permission::ReadRecord { organization_id: &period.organization_id, record: "period" })?;
     Ok(period)
-}
-
-fn sees_everything(caller: &Caller) -> bool {
-    caller.has_role(Role::Admin) || caller.has_role(Role::Auditor)
 }
 
 /// The cascade of a period: every SKP's targets under the supervisor's targets they support.
@@ -227,13 +222,9 @@ pub async fn cascade_tree(
         .read(move |conn| {
             let period = period_in_scope(conn, &caller, &id)?;
             let plans = plans(conn, &period.organization_id, &period.id)?;
-            let root_ids = if sees_everything(&caller) {
-                plans.roots()
-            } else {
-                caller
-                    .employee_id()
-                    .map(|me| vec![me.to_string()])
-                    .ok_or_else(|| ApiError::forbidden("Portals do not read the cascade"))?
+            let root_ids = match performance_visibility(&caller)? {
+                EmployeeVisibility::Organization { .. } => plans.roots(),
+                EmployeeVisibility::SelfAndReports { employee_id, .. } => vec![employee_id],
             };
             let roots = root_ids.iter().filter_map(|r| plans.node(r, &|_| true, 0)).collect();
             Ok(CascadeTree { period_id: period.id, roots })
@@ -273,8 +264,11 @@ pub async fn unlinked_targets(
         .read(move |conn| {
             let period = period_in_scope(conn, &caller, &id)?;
             let plans = plans(conn, &period.organization_id, &period.id)?;
-            let everything = sees_everything(&caller);
-            let me = caller.employee_id().map(str::to_string);
+            let me = match performance_visibility(&caller)? {
+                EmployeeVisibility::Organization { .. } => None,
+                EmployeeVisibility::SelfAndReports { employee_id, .. } => Some(employee_id),
+            };
+            let everything = me.is_none();
             let mut items = Vec::new();
             for (employee_id, targets) in &plans.targets_of {
                 let Some(person) = plans.people.get(employee_id) else { continue };

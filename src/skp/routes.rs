@@ -9,8 +9,8 @@ use validator::Validate;
 use super::store::{self, SkpRow};
 use super::{NewSkp, ReturnSkp, Skp, SkpContent, SkpStatus, SkpSummary};
 use crate::audit::{self, Change};
-use crate::auth::caller::{Caller, Role};
-use crate::authz::{authorize, performance_visibility, EmployeeVisibility, Permission};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, performance_visibility, skp_inbox, EmployeeVisibility, Permission, SkpInbox};
 use crate::db::schema::{employees, skps};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
@@ -238,10 +238,10 @@ pub async fn inbox(
     caller: Caller,
     query: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?.to_string();
+    let SkpInbox { supervisor_id: me, with_heads_of_agency } = skp_inbox(&caller)?;
     let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
     let after = page.after.as_deref().map(parse_inbox_key).transpose()?;
-    let (org, admin, fetch) = (caller.organization_id.clone(), caller.has_role(Role::Admin), page.fetch_limit());
+    let (org, fetch) = (caller.organization_id.clone(), page.fetch_limit());
     let rows = state
         .db
         .read(move |conn| {
@@ -251,7 +251,7 @@ pub async fn inbox(
                 .filter(skps::status.eq(SkpStatus::Submitted.as_str()))
                 .into_boxed();
             let reports_to_me = employees::supervisor_id.eq(me.clone());
-            q = if admin {
+            q = if with_heads_of_agency {
                 q.filter(reports_to_me.or(employees::supervisor_id.is_null().and(employees::id.ne(me))))
             } else {
                 q.filter(reports_to_me)
@@ -343,9 +343,10 @@ pub async fn create_skp(
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
                 let period = periods::find(conn, &input.period_id)?;
-                if period.organization_id != caller.organization_id {
-                    return Err(ApiError::NotFound("period"));
-                }
+                authorize(
+                    &caller,
+                    Permission::ReadRecord { organization_id: &period.organization_id, record: "period" },
+                )?;
                 periods::writable(conn, &period.id)?;
                 if store::latest(conn, &me, &period.id)?.is_some() {
                     return Err(ApiError::conflict(

@@ -99,3 +99,27 @@ async fn updates_need_the_current_version() {
     assert_eq!(updated["version"], 2);
     app.put(&path, &admin, 1, body).await.expect_problem(412, "version_mismatch");
 }
+
+#[actix_web::test]
+async fn a_portal_without_the_read_scope_is_refused_not_told_the_record_is_missing() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("portal-read");
+    let other = app.seed_org("portal-read-other");
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2026, "frequency": "quarterly"})).await.expect(201);
+    let unit = format!("/api/v1/units/{}", org.bidang.id);
+    let period = format!("/api/v1/periods/{}", period["id"].as_str().unwrap());
+    let (id, secret) = app.service_client(&org, &["employees:read"]).await;
+    let directory = app.client_token(&id, &secret).await;
+    app.get(&unit, &directory).await.expect_problem(403, "forbidden");
+    app.get(&period, &directory).await.expect_problem(403, "forbidden");
+    let (id, secret) = app.service_client(&org, &["organization:read"]).await;
+    let reader = app.client_token(&id, &secret).await;
+    app.get(&unit, &reader).await.expect(200);
+    app.get(&period, &reader).await.expect(200);
+    // Another organisation's portal is told nothing exists.
+    let (id, secret) = app.service_client(&other, &["organization:read"]).await;
+    let stranger = app.client_token(&id, &secret).await;
+    app.get(&unit, &stranger).await.expect_problem(404, "not_found");
+    app.get(&period, &stranger).await.expect_problem(404, "not_found");
+}
