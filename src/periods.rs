@@ -2,6 +2,8 @@
 //! `planning → running → evaluating → closed`. A closed period is read-only until an admin
 //! reopens it with a reason.
 
+use std::collections::HashMap;
+
 use actix_web::{get, http::header, post, web, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
@@ -173,7 +175,7 @@ pub struct StatusChange {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     pub year: Option<i32>,
@@ -312,6 +314,45 @@ fn load(conn: &mut AnyConnection, row: PeriodRow) -> ApiResult<Period> {
     Ok(Period::new(row, subs))
 }
 
+/// A page of an organisation's periods, newest year first (years before `before_year`), with
+/// their sub-periods: two queries whatever the page size.
+pub fn list(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    query: &PeriodQuery,
+    before_year: Option<i32>,
+    fetch: i64,
+) -> ApiResult<Vec<Period>> {
+    let mut q = periods::table.filter(periods::organization_id.eq(organization_id)).into_boxed();
+    if let Some(before) = before_year {
+        q = q.filter(periods::year.lt(before));
+    }
+    if let Some(year) = query.year {
+        q = q.filter(periods::year.eq(year));
+    }
+    if let Some(status) = query.status {
+        q = q.filter(periods::status.eq(status.as_str()));
+    }
+    let rows: Vec<PeriodRow> = q.order(periods::year.desc()).limit(fetch).select(PeriodRow::as_select()).load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut subs_of: HashMap<String, Vec<SubPeriodRow>> = HashMap::new();
+    for sub in sub_periods::table
+        .filter(sub_periods::period_id.eq_any(&ids))
+        .order((sub_periods::period_id.asc(), sub_periods::seq.asc()))
+        .select(SubPeriodRow::as_select())
+        .load::<SubPeriodRow>(conn)?
+    {
+        subs_of.entry(sub.period_id.clone()).or_default().push(sub);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let subs = subs_of.remove(&row.id).unwrap_or_default();
+            Period::new(row, subs)
+        })
+        .collect())
+}
+
 /// The organisation's periods, newest year first.
 #[utoipa::path(
     tag = "periods",
@@ -336,23 +377,7 @@ pub async fn list_periods(
         None => None,
     };
     let (org, fetch) = (caller.organization_id.clone(), page.fetch_limit());
-    let rows = state
-        .db
-        .read(move |conn| {
-            let mut q = periods::table.filter(periods::organization_id.eq(org)).into_boxed();
-            if let Some(after) = after {
-                q = q.filter(periods::year.lt(after));
-            }
-            if let Some(year) = query.year {
-                q = q.filter(periods::year.eq(year));
-            }
-            if let Some(status) = query.status {
-                q = q.filter(periods::status.eq(status.as_str()));
-            }
-            let rows = q.order(periods::year.desc()).limit(fetch).select(PeriodRow::as_select()).load(conn)?;
-            rows.into_iter().map(|row| load(conn, row)).collect::<ApiResult<Vec<_>>>()
-        })
-        .await?;
+    let rows = state.db.read(move |conn| list(conn, &org, &query, after, fetch)).await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |p| p.year.to_string(), |p| p)))
 }
 

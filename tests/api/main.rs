@@ -12,5 +12,6 @@ mod errors;
 mod import;
 mod openapi;
 mod peer_ratings;
+mod periods;
 mod skp;
 mod units;

@@ -1,0 +1,40 @@
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use diesel::connection::{Connection, InstrumentationEvent};
+use kinerja::audit::Actor;
+use kinerja::domain::policy::EvaluationFrequency;
+use kinerja::periods::{self, PeriodQuery};
+
+use crate::helpers::TestApp;
+
+#[actix_web::test]
+async fn a_page_of_periods_costs_two_queries_however_many_periods_it_holds() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("period-list");
+    app.db()
+        .write_blocking(|conn| {
+            for year in 2024..=2028 {
+                periods::insert(conn, &Actor::cli("test"), &org.id, year, Some(EvaluationFrequency::Monthly))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    let listed = app
+        .db()
+        .read_blocking(move |conn| {
+            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                if matches!(event, InstrumentationEvent::StartQuery { .. }) {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+            periods::list(conn, &org.id, &PeriodQuery::default(), None, 50)
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 5);
+    assert!(listed.iter().all(|p| p.sub_periods.len() == 12));
+    assert_eq!(listed[0].year, 2028);
+    assert_eq!(queries.load(Ordering::SeqCst), 2, "one query for the periods, one for all their sub-periods");
+}
