@@ -28,6 +28,7 @@ impl AppState {
                 per_minute: settings.public_rate_limit_per_minute,
                 login_per_minute: settings.login_rate_limit_per_minute,
                 trust_forwarded_for: settings.trust_forwarded_for,
+                clock: crate::rate_limit::Clock::System,
             },
         }
     }

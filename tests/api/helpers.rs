@@ -13,6 +13,7 @@ use kinerja::auth::tokens::SubjectKind;
 use kinerja::config::Settings;
 use kinerja::db::Database;
 use kinerja::employees::{self, Employee, JobLevel, NewEmployee};
+use kinerja::rate_limit::Clock;
 use kinerja::startup::build_app;
 use kinerja::state::AppState;
 use kinerja::units::{self, Unit, UnitInput, UnitKind};
@@ -20,6 +21,9 @@ use serde_json::Value;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-!!";
+/// The rate limiters' time in tests (Unix seconds): 20 seconds into a minute, so a test's
+/// requests fall in one window without waiting for a fresh one.
+pub const RATE_LIMIT_NOW: i64 = 1_790_000_000;
 
 /// One test's application and database; the database is removed when it is dropped.
 pub struct TestApp {
@@ -75,7 +79,9 @@ impl TestApp {
         adjust(&mut settings);
         let target = settings.database.clone();
         let db = web::block(move || Database::connect(&target, 4)).await.unwrap().expect("test database connects");
-        TestApp { state: web::Data::new(AppState::new(db, &settings)), settings, cleanup }
+        let mut state = AppState::new(db, &settings);
+        state.rate_limit.clock = Clock::Fixed(RATE_LIMIT_NOW);
+        TestApp { state: web::Data::new(state), settings, cleanup }
     }
 
     pub fn db(&self) -> &Database {
@@ -159,13 +165,16 @@ impl TestApp {
 
     /// A second instance of the service on the same database, as behind a load balancer.
     pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_at(self.state.rate_limit.clock).await
+    }
+
+    /// A second instance whose rate limiter reads `clock` (e.g. a minute later).
+    pub async fn another_instance_at(&self, clock: Clock) -> TestApp {
         let target = self.settings.database.clone();
         let db = web::block(move || Database::connect(&target, 2)).await.unwrap().expect("the database connects");
-        TestApp {
-            state: web::Data::new(AppState::new(db, &self.settings)),
-            settings: self.settings.clone(),
-            cleanup: Cleanup::None,
-        }
+        let mut state = AppState::new(db, &self.settings);
+        state.rate_limit.clock = clock;
+        TestApp { state: web::Data::new(state), settings: self.settings.clone(), cleanup: Cleanup::None }
     }
 
     /// An access token for an employee, as the token endpoint would issue it.
@@ -234,15 +243,6 @@ pub struct Org {
 pub fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| kinerja::auth::password::hash(PASSWORD))
-}
-
-/// Rate limits count per clock minute: waits for the next one when fewer than `seconds_needed`
-/// are left of this one, so that a test's requests fall in one window.
-pub fn start_in_a_fresh_minute(seconds_needed: u32) {
-    let second = chrono::Timelike::second(&chrono::Utc::now());
-    if second + seconds_needed >= 60 {
-        std::thread::sleep(std::time::Duration::from_secs(61 - second as u64));
-    }
 }
 
 /// Distinct valid NIPs across the tests of one process: the sequence part varies per organisation.
