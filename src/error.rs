@@ -204,9 +204,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(cause) = self {
-            log::error!("internal error: {cause}");
-        }
+        // Internal errors are logged by `request_id::middleware`, which knows the request id.
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
         match self {

@@ -27,6 +27,13 @@ pub async fn middleware(
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.call(req).await?;
+    // The cause of an internal error goes to the log, never to the client, under the id the
+    // client is told to quote.
+    if let Some(crate::error::ApiError::Internal(cause)) =
+        response.response().error().and_then(|e| e.as_error::<crate::error::ApiError>())
+    {
+        log::error!("internal error rid={id}: {cause}");
+    }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HeaderName::from_static(HEADER), value);
     }

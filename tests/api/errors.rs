@@ -138,3 +138,51 @@ async fn every_response_carries_a_request_id_and_no_internals() {
         assert!(!text.contains(leak), "{leak} leaked: {text}");
     }
 }
+
+/// The log lines of this test process, captured through env_logger (the service's logger).
+fn captured_log() -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        env_logger::Builder::new()
+            .filter_level(log::LevelFilter::Error)
+            .target(env_logger::Target::Pipe(Box::new(Capture(buffer.clone()))))
+            .init();
+        buffer
+    })
+    .clone()
+}
+
+#[actix_web::test]
+async fn an_internal_error_is_logged_under_the_request_id_the_client_is_told() {
+    let log = captured_log();
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("internal");
+    // A table gone from under the service: the login's rate-limit count fails inside the database.
+    app.execute_sql("DROP TABLE rate_limits");
+    let login = TestRequest::post()
+        .uri("/api/v1/auth/token")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("x-request-id", "trace-me-4711"))
+        .set_payload(
+            json!({"grant_type": "password", "nip": org.staff.nip, "password": "irrelevant here"}).to_string(),
+        );
+    let failed = app.send(login).await;
+    let problem = failed.expect_problem(500, "internal_error");
+    assert!(!problem.to_string().contains("rate_limits"), "the cause stays in the log");
+    assert_eq!(failed.header("x-request-id"), Some("trace-me-4711"));
+    let lines = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    let line = lines.lines().find(|l| l.contains("trace-me-4711")).expect("the error is logged with the request id");
+    assert!(line.contains("rate_limits"), "the log line names the cause: {line}");
+}
