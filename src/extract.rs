@@ -113,8 +113,20 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], max_depth: usize) -> Result
         let inner = error.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let field = if path == "." { "body".to_string() } else { path };
-                ApiError::Validation(vec![FieldError::new(field, "invalid_type", strip_position(&inner.to_string()))])
+                let message = strip_position(&inner.to_string());
+                // serde names an unknown field in backticks: "unknown field `x`, expected one of …".
+                let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'));
+                match unknown {
+                    Some((name, _)) => {
+                        // The path already ends at the unknown key.
+                        let field = if path == "." { name.to_string() } else { path };
+                        ApiError::Validation(vec![FieldError::new(field, "unknown_field", message)])
+                    }
+                    None => {
+                        let field = if path == "." { "body".to_string() } else { path };
+                        ApiError::Validation(vec![FieldError::new(field, "invalid_type", message)])
+                    }
+                }
             }
             _ => ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {inner}")),
         }

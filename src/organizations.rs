@@ -58,6 +58,7 @@ impl From<OrganizationRow> for Organization {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
     #[validate(length(min = 3, max = 200))]
     #[schema(example = "Pemerintah Kota Serang")]
@@ -134,7 +135,7 @@ pub async fn get_organization(
     ),
     request_body = UpdateOrganization,
     responses(
-        (status = 200, description = "Updated", body = Organization),
+        (status = 200, description = "Updated", body = Organization, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))

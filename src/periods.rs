@@ -155,6 +155,7 @@ impl Period {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"year": 2026, "frequency": "quarterly"}))]
 pub struct NewPeriod {
     #[validate(range(min = 2000, max = 2100))]
@@ -165,6 +166,7 @@ pub struct NewPeriod {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "running"}))]
 pub struct StatusChange {
     /// The next status, or `evaluating` to reopen a closed period.
@@ -446,7 +448,7 @@ pub async fn get_period(state: web::Data<AppState>, caller: Caller, id: web::Pat
     ),
     request_body = StatusChange,
     responses(
-        (status = 200, description = "The period in its new status", body = Period),
+        (status = 200, description = "The period in its new status", body = Period, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))

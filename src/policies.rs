@@ -63,6 +63,7 @@ impl TryFrom<PolicyRow> for PolicyVersion {
 
 /// A new version of the policy; send the whole policy (read the current one, change, send back).
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyUpdate {
     #[validate(length(min = 3, max = 2000))]
     #[schema(min_length = 3, max_length = 2000)]
@@ -204,7 +205,7 @@ pub async fn get_version(
     params(("If-Match" = String, Header, description = "The ETag of the current version")),
     request_body = PolicyUpdate,
     responses(
-        (status = 200, description = "The new version, now in force", body = PolicyVersion),
+        (status = 200, description = "The new version, now in force", body = PolicyVersion, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))

@@ -100,6 +100,7 @@ impl From<UnitRow> for Unit {
 
 /// A new unit, or the full new state of one.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"parent_id": "0193...", "code": "dinkes", "name": "Dinas Kesehatan", "kind": "dinas", "is_service_unit": true}))]
 pub struct UnitInput {
     pub parent_id: Option<String>,
@@ -311,7 +312,7 @@ pub async fn get_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<
     ),
     request_body = UnitInput,
     responses(
-        (status = 200, description = "Updated", body = Unit),
+        (status = 200, description = "Updated", body = Unit, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))

@@ -142,6 +142,7 @@ impl From<EmployeeRow> for Employee {
 
 /// A new employee.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"nip": "198503152010011001", "name": "Siti Rahmawati", "position": "Analis Kebijakan", "job_level": "fungsional", "unit_id": "0193...", "supervisor_id": null, "roles": []}))]
 pub struct NewEmployee {
     #[validate(custom(function = "check_nip"))]
@@ -165,13 +166,20 @@ pub struct NewEmployee {
     pub roles: Vec<Role>,
     /// An initial password (at least 12 characters); without one the employee cannot log in yet.
     #[validate(custom(function = "check_password"))]
-    #[schema(min_length = 12, max_length = 256)]
-    #[serde(default, skip_serializing)]
+    #[schema(min_length = 12, max_length = 256, write_only)]
+    // Never serialized (the idempotency record must not hold it); `skip_serializing` would also
+    // drop it from the spec, `skip_serializing_if` does not.
+    #[serde(default, skip_serializing_if = "never_serialized")]
     pub password: Option<String>,
+}
+
+fn never_serialized<T>(_: &T) -> bool {
+    true
 }
 
 /// The new state of an employee (the NIP does not change).
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct EmployeeUpdate {
     #[validate(length(min = 2, max = 200))]
     #[schema(min_length = 2, max_length = 200)]
@@ -197,6 +205,7 @@ fn yes() -> bool {
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// Required when changing one's own password.
     #[validate(length(max = 256))]
@@ -470,7 +479,7 @@ pub async fn get_employee(
     ),
     request_body = EmployeeUpdate,
     responses(
-        (status = 200, description = "Updated", body = Employee),
+        (status = 200, description = "Updated", body = Employee, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))

@@ -62,6 +62,7 @@ pub enum Perspective {
 
 /// The SKP's annex (lampiran): what the employee gets, how they account for it, and what follows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SkpAnnex {
     /// Dukungan sumber daya: resources the employee will get.
     #[validate(length(max = 4000))]
@@ -82,6 +83,7 @@ pub struct SkpAnnex {
 
 /// One aspect of an indicator with its target value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"aspect": "kuantitas", "target": 12, "unit": "laporan"}))]
 pub struct AspectTarget {
     pub aspect: Aspect,
@@ -161,6 +163,7 @@ pub struct SkpSummary {
 
 /// A new, empty draft SKP for the caller in a period.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewSkp {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
@@ -171,6 +174,7 @@ pub struct NewSkp {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorInput {
     #[validate(length(min = 3, max = 1000))]
     #[schema(min_length = 3, max_length = 1000)]
@@ -182,6 +186,7 @@ pub struct IndicatorInput {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TargetInput {
     /// An existing target of this SKP to keep (its id and lineage); absent for a new target.
     #[validate(length(max = 64))]
@@ -206,6 +211,7 @@ pub struct TargetInput {
 
 /// The whole content of an SKP; it replaces what was there.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SkpContent {
     #[validate(nested)]
     #[serde(default)]
@@ -216,6 +222,7 @@ pub struct SkpContent {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReturnSkp {
     /// What the employee must change.
     #[validate(length(min = 5, max = 4000))]

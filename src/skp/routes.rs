@@ -415,7 +415,7 @@ pub async fn get_skp(state: web::Data<AppState>, caller: Caller, id: web::Path<S
     params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = SkpContent,
     responses(
-        (status = 200, description = "Updated", body = Skp),
+        (status = 200, description = "Updated", body = Skp, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))
@@ -479,7 +479,7 @@ pub async fn update_skp(
     tag = "skp",
     params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
     responses(
-        (status = 200, description = "Submitted", body = Skp),
+        (status = 200, description = "Submitted", body = Skp, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))
@@ -549,7 +549,7 @@ fn decide(
     tag = "skp",
     params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
     responses(
-        (status = 200, description = "Approved", body = Skp),
+        (status = 200, description = "Approved", body = Skp, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))
@@ -571,7 +571,7 @@ pub async fn approve_skp(
     params(("id" = String, Path, description = "SKP id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = ReturnSkp,
     responses(
-        (status = 200, description = "Returned", body = Skp),
+        (status = 200, description = "Returned", body = Skp, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
         problems::Update,
     ),
     security(("bearer" = []))

@@ -186,3 +186,25 @@ async fn an_internal_error_is_logged_under_the_request_id_the_client_is_told() {
     let line = lines.lines().find(|l| l.contains("trace-me-4711")).expect("the error is logged with the request id");
     assert!(line.contains("rate_limits"), "the log line names the cause: {line}");
 }
+
+#[actix_web::test]
+async fn unknown_or_misspelt_fields_are_refused_by_name() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("unknown-field");
+    let admin = app.token_for(&org.admin);
+    let path = format!("/api/v1/organizations/{}/units", org.id);
+    let unit =
+        json!({"parent_id": org.root.id, "code": "typo", "name": "Typo", "kind": "seksi", "is_servce_unit": true});
+    let refused = app.post(&path, &admin, unit).await.expect(422);
+    assert_eq!(refused["errors"][0]["field"], "is_servce_unit");
+    assert_eq!(refused["errors"][0]["code"], "unknown_field");
+    let units = app.get(&format!("{path}?limit=200"), &admin).await.expect(200);
+    assert!(units["items"].as_array().unwrap().iter().all(|u| u["code"] != "typo"), "nothing was created");
+    // Inside a nested object the field is named by its path.
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2026})).await.expect(201);
+    let staff = app.token_for(&org.staff);
+    let skp = json!({"period_id": period["id"], "annex": {"resources": "x", "resorces": "y"}});
+    let refused = app.post("/api/v1/skps", &staff, skp).await.expect(422);
+    assert_eq!(refused["errors"][0]["field"], "annex.resorces");
+    assert_eq!(refused["errors"][0]["code"], "unknown_field");
+}

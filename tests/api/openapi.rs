@@ -112,3 +112,36 @@ async fn the_service_serves_the_document_and_the_docs_ui() {
     assert_eq!(redirect.status.as_u16(), 308);
     assert_eq!(redirect.header("location"), Some("/docs/"));
 }
+
+fn spec() -> Value {
+    serde_json::from_str(&kinerja::openapi::document_json()).unwrap()
+}
+
+#[test]
+fn a_write_that_takes_if_match_documents_the_new_etag() {
+    let spec = spec();
+    let mut missing = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let takes_if_match = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "header" && p["name"] == "If-Match"));
+            if !takes_if_match {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('2') && response["headers"]["ETag"].is_null() {
+                    missing.push(format!("{} {path} {status}", method.to_uppercase()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no ETag documented: {missing:#?}");
+}
+
+#[test]
+fn a_new_employee_may_carry_an_initial_password() {
+    let password = &spec()["components"]["schemas"]["NewEmployee"]["properties"]["password"];
+    assert_eq!(password["minLength"], 12);
+    assert_eq!(password["writeOnly"], true);
+}

@@ -95,8 +95,10 @@ async fn updates_need_the_current_version() {
     let body = json!({"parent_id": org.root.id, "code": "bidang", "name": "Bidang Baru", "kind": "bidang"});
     let missing = app.request(actix_web::http::Method::PUT, &path, Some(&admin), Some(body.clone())).await;
     missing.expect_problem(428, "if_match_required");
-    let updated = app.put(&path, &admin, 1, body.clone()).await.expect(200);
+    let response = app.put(&path, &admin, 1, body.clone()).await;
+    let updated = response.expect(200);
     assert_eq!(updated["version"], 2);
+    assert_eq!(response.header("etag"), Some("\"2\""), "the new version for the next If-Match");
     app.put(&path, &admin, 1, body).await.expect_problem(412, "version_mismatch");
 }
 
