@@ -48,6 +48,9 @@ pub enum Permission<'a> {
     /// Assign peer and subordinate raters for an employee: their direct supervisor or an admin,
     /// never the rated employee themselves.
     AssignRaters { ratee: &'a EmployeeRef },
+    /// Answer a peer-rating assignment: its rater only. To anyone else the assignment does not
+    /// exist (`404`), so nobody learns who rates whom.
+    AnswerPeerAssignment { rater_id: &'a str },
     /// Read the aggregate of an employee's peer ratings: as [`Permission::ReadPerformance`].
     ReadPeerFeedback { ratee: &'a EmployeeRef },
     /// Issue citizen rating tickets: portals with `rating_tickets:issue` only. Admins do not, so
@@ -138,6 +141,13 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 is_supervisor || caller.has_role(Role::Admin),
                 "Only the employee's supervisor or an admin assigns raters",
             )
+        }
+        Permission::AnswerPeerAssignment { rater_id } => {
+            if caller.employee_id() == Some(rater_id) {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound("peer assignment"))
+            }
         }
         Permission::ReadPeerFeedback { ratee } => authorize(caller, Permission::ReadPerformance { employee: ratee }),
         Permission::IssueRatingTickets { organization_id } => {

@@ -18,6 +18,15 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Joins the parts of a sort key (read back by [`PageRequest::after_text_and_id`]); it sorts
+/// before any printable character, so joined keys sort as their parts do.
+pub const KEY_SEPARATOR: char = '\u{1f}';
+
+/// The sort key of a row ordered by a text, then its id.
+pub fn text_and_id_key(text: &str, id: &str) -> String {
+    format!("{text}{KEY_SEPARATOR}{id}")
+}
+
 /// The query of a list that takes nothing but paging.
 #[derive(Debug, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -53,6 +62,26 @@ impl PageRequest {
         Ok(Self { limit, after })
     }
 
+    /// The cursor of a list sorted by a number (a year, a sequence, a revision): that number.
+    pub fn after_number<N: std::str::FromStr>(&self) -> Result<Option<N>, ApiError> {
+        self.after
+            .as_deref()
+            .map(|a| a.parse().map_err(|_| ApiError::field("cursor", "invalid_cursor", "unknown cursor")))
+            .transpose()
+    }
+
+    /// The cursor of a list sorted by a text (a name), then an id: that pair.
+    pub fn after_text_and_id(&self) -> Result<Option<(String, String)>, ApiError> {
+        self.after
+            .as_deref()
+            .map(|a| {
+                a.split_once(KEY_SEPARATOR)
+                    .map(|(text, id)| (text.to_string(), id.to_string()))
+                    .ok_or_else(|| ApiError::field("cursor", "invalid_cursor", "unknown cursor"))
+            })
+            .transpose()
+    }
+
     /// How many rows to fetch: one more than the page, to know whether another page follows.
     pub fn fetch_limit(&self) -> i64 {
         self.limit + 1
@@ -80,6 +109,17 @@ mod tests {
         assert_eq!(next.after.as_deref(), Some("b"));
         let last = next.page(vec!["c"], |r| r.to_string(), |r| r);
         assert_eq!(last.next_cursor, None);
+    }
+
+    #[test]
+    fn a_text_and_id_cursor_reads_back_as_its_parts() {
+        let first = PageRequest::new(Some(1), None).unwrap();
+        let page = first.page(vec![("Ani", "e2"), ("Budi", "e1")], |(n, id)| text_and_id_key(n, id), |r| r);
+        let next = PageRequest::new(Some(1), page.next_cursor.as_deref()).unwrap();
+        assert_eq!(next.after_text_and_id().unwrap(), Some(("Ani".to_string(), "e2".to_string())));
+        let numeric = PageRequest::new(None, Some(&URL_SAFE_NO_PAD.encode("x"))).unwrap();
+        assert!(numeric.after_text_and_id().is_err());
+        assert!(numeric.after_number::<i32>().is_err());
     }
 
     #[test]

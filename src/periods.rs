@@ -374,10 +374,7 @@ pub async fn list_periods(
     authorize(&caller, Permission::ReadOrganization { organization_id: &caller.organization_id })?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let after: Option<i32> = match &page.after {
-        Some(a) => Some(a.parse().map_err(|_| ApiError::field("cursor", "invalid_cursor", "unknown cursor"))?),
-        None => None,
-    };
+    let after: Option<i32> = page.after_number()?;
     let (org, fetch) = (caller.organization_id.clone(), page.fetch_limit());
     let rows = state.db.read(move |conn| list(conn, &org, &query, after, fetch)).await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |p| p.year.to_string(), |p| p)))

@@ -15,7 +15,8 @@ use crate::db::schema::scoring_policies;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::policy::ScoringPolicy;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
-use crate::extract::{etag, IfMatch, ValidatedJson};
+use crate::extract::{etag, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -122,22 +123,32 @@ pub fn current(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<(i3
 /// Every version of the organisation's policy, newest first.
 #[utoipa::path(
     tag = "policies",
+    params(PageQuery),
     responses(
-        (status = 200, description = "All versions", body = Vec<PolicyVersion>),
+        (status = 200, description = "A page of the versions", body = Page<PolicyVersion>),
         problems::Read,
     ),
     security(("bearer" = []))
 )]
 #[get("/policies")]
-pub async fn list_versions(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn list_versions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<PageQuery>,
+) -> ApiResult<HttpResponse> {
     authorize(&caller, Permission::ReadOrganization { organization_id: &caller.organization_id })?;
+    let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
+    let (before, fetch) = (page.after_number::<i32>()?, page.fetch_limit());
     let org = caller.organization_id.clone();
     let versions = state
         .db
         .read(move |conn| {
-            scoring_policies::table
-                .filter(scoring_policies::organization_id.eq(org))
-                .order(scoring_policies::version.desc())
+            let mut q = scoring_policies::table.filter(scoring_policies::organization_id.eq(org)).into_boxed();
+            if let Some(before) = before {
+                q = q.filter(scoring_policies::version.lt(before));
+            }
+            q.order(scoring_policies::version.desc())
+                .limit(fetch)
                 .select(PolicyRow::as_select())
                 .load(conn)?
                 .into_iter()
@@ -145,7 +156,7 @@ pub async fn list_versions(state: web::Data<AppState>, caller: Caller) -> ApiRes
                 .collect::<ApiResult<Vec<_>>>()
         })
         .await?;
-    Ok(HttpResponse::Ok().json(versions))
+    Ok(HttpResponse::Ok().json(page.page(versions, |v| v.version.to_string(), |v| v)))
 }
 
 /// The policy in force.

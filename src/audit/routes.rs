@@ -121,12 +121,7 @@ pub async fn list_events(
     let query = query.0;
     authorize(&caller, Permission::ReadAudit { organization_id: &caller.organization_id })?;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let after_seq: i64 = match &page.after {
-        Some(a) => {
-            a.parse().map_err(|_| crate::error::ApiError::field("cursor", "invalid_cursor", "unknown cursor"))?
-        }
-        None => 0,
-    };
+    let after_seq: i64 = page.after_number()?.unwrap_or(0);
     let org = caller.organization_id.clone();
     let fetch = page.fetch_limit();
     let rows = state

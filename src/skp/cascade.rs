@@ -16,7 +16,7 @@ use crate::db::schema::{employees, skp_targets, skps};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiResult};
 use crate::extract::ValidatedQuery;
-use crate::pagination::{Page, PageQuery, PageRequest};
+use crate::pagination::{text_and_id_key, Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::state::AppState;
 
@@ -235,7 +235,7 @@ pub async fn cascade_tree(
 
 /// The order of the unlinked list: by employee name, then target id (the separator sorts first).
 fn unlinked_key(t: &UnlinkedTarget) -> String {
-    format!("{}\u{1f}{}", t.employee_name, t.target_id)
+    text_and_id_key(&t.employee_name, &t.target_id)
 }
 
 /// Targets that support none of the supervisor's current targets (the head of the agency, who has

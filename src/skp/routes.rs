@@ -651,9 +651,9 @@ pub async fn create_revision(
 /// Every revision of the same employee's SKP for the same period, oldest first.
 #[utoipa::path(
     tag = "skp",
-    params(("id" = String, Path, description = "Any revision's id")),
+    params(("id" = String, Path, description = "Any revision's id"), PageQuery),
     responses(
-        (status = 200, description = "The revisions", body = Vec<SkpSummary>),
+        (status = 200, description = "A page of the revisions", body = Page<SkpSummary>),
         problems::Read,
     ),
     security(("bearer" = []))
@@ -663,7 +663,10 @@ pub async fn list_revisions(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
+    query: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
+    let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
+    let (after, fetch) = (page.after_number::<i32>()?.unwrap_or(0), page.fetch_limit());
     let items = state
         .db
         .read(move |conn| {
@@ -671,11 +674,13 @@ pub async fn list_revisions(
             let rows = skps::table
                 .filter(skps::employee_id.eq(&row.employee_id))
                 .filter(skps::period_id.eq(&row.period_id))
+                .filter(skps::revision.gt(after))
                 .order(skps::revision.asc())
+                .limit(fetch)
                 .select(SkpRow::as_select())
                 .load(conn)?;
             summaries(conn, rows)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page.page(items, |s| s.revision.to_string(), |s| s)))
 }

@@ -261,7 +261,7 @@ async fn every_operation_refuses_the_callers_it_must() {
         period["id"].as_str().unwrap(),
         clients["client"]["id"].as_str().unwrap(),
         peer_skp["id"].as_str().unwrap(),
-        mine[0]["id"].as_str().unwrap(),
+        mine["items"][0]["id"].as_str().unwrap(),
     );
 
     let mut expired = app.claims_for(&a.admin);

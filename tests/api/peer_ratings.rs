@@ -26,15 +26,19 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
         peers.push(created);
     }
     let supervisor = app.token_for(&org.supervisor);
-    let proposals = app
-        .get(
-            &format!("/api/v1/peer-assignments/proposals?period_id={period_id}&ratee_id={}", org.staff.id),
-            &supervisor,
-        )
-        .await
-        .expect(200);
-    assert_eq!(proposals.as_array().unwrap().len(), 4);
-    assert!(proposals.as_array().unwrap().iter().all(|p| p["group"] == "peer"));
+    // Proposals are a paged list like any other, by name.
+    let proposals_path = format!("/api/v1/peer-assignments/proposals?period_id={period_id}&ratee_id={}", org.staff.id);
+    let first = app.get(&format!("{proposals_path}&limit=3"), &supervisor).await.expect(200);
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let rest = app.get(&format!("{proposals_path}&limit=3&cursor={cursor}"), &supervisor).await.expect(200);
+    assert!(rest["next_cursor"].is_null());
+    let proposals: Vec<Value> =
+        first["items"].as_array().unwrap().iter().chain(rest["items"].as_array().unwrap()).cloned().collect();
+    assert_eq!(proposals.len(), 4);
+    assert!(proposals.iter().all(|p| p["group"] == "peer"));
+    let mut ids: Vec<&str> = proposals.iter().map(|p| p["employee_id"].as_str().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "no proposal twice across pages");
 
     let raters: Vec<Value> = peers.iter().map(|p| json!({"rater_id": p.id, "group": "peer"})).collect();
     let assigned = app
@@ -54,8 +58,8 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
     for (i, (first, rest)) in [(4, 4), (3, 3), (5, 2)].into_iter().enumerate() {
         let token = app.token_for(&peers[i]);
         let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &token).await.expect(200);
-        assert_eq!(mine.as_array().unwrap().len(), 1);
-        let id = mine[0]["id"].as_str().unwrap();
+        assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+        let id = mine["items"][0]["id"].as_str().unwrap();
         let path = format!("/api/v1/peer-assignments/{id}/rating");
         app.put_unversioned(&path, &token, json!({"scores": scores(first, rest), "comment": format!("rahasia-{i}")}))
             .await
@@ -92,7 +96,7 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
     // The fourth peer, who did not answer, reads nothing of the others.
     let fourth = app.token_for(&peers[3]);
     let fourth_mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &fourth).await.expect(200);
-    assert!(fourth_mine[0]["scores"].is_null());
+    assert!(fourth_mine["items"][0]["scores"].is_null());
     app.get(&feedback_path, &fourth).await.expect_problem(404, "not_found");
     let others = app
         .get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &app.token_for(&peers[0]))
@@ -168,8 +172,8 @@ async fn raters_are_checked_and_answers_close_with_the_period() {
 
     let peer = app.token_for(&org.peer);
     let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &peer).await.expect(200);
-    assert_eq!(mine.as_array().unwrap().len(), 2);
-    let id = mine.as_array().unwrap().iter().find(|a| a["ratee_id"] == org.staff.id.as_str()).unwrap()["id"]
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+    let id = mine["items"].as_array().unwrap().iter().find(|a| a["ratee_id"] == org.staff.id.as_str()).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -207,7 +211,7 @@ async fn a_rated_auditor_cannot_learn_from_the_audit_trail_who_rated_them() {
     app.post(&format!("/api/v1/periods/{period_id}/peer-assignments"), &admin, assign).await.expect(201);
     let rater_token = app.token_for(&rater);
     let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &rater_token).await.expect(200);
-    let assignment = mine[0]["id"].as_str().unwrap().to_string();
+    let assignment = mine["items"][0]["id"].as_str().unwrap().to_string();
     app.put_unversioned(
         &format!("/api/v1/peer-assignments/{assignment}/rating"),
         &rater_token,

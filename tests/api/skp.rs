@@ -198,9 +198,14 @@ async fn a_supervisor_and_two_staff_plan_a_year() {
     let old = app.get(&format!("/api/v1/skps/{}", approved["id"].as_str().unwrap()), &staff).await.expect(200);
     assert_eq!(old["status"], "approved");
     assert_eq!(old["targets"][1]["description"], "Arsip digital");
-    let revisions =
-        app.get(&format!("/api/v1/skps/{}/revisions", revision["id"].as_str().unwrap()), &supervisor).await.expect(200);
-    assert_eq!(revisions.as_array().unwrap().len(), 2);
+    // The revisions are a paged list like any other, oldest first.
+    let revisions_path = format!("/api/v1/skps/{}/revisions", revision["id"].as_str().unwrap());
+    let first = app.get(&format!("{revisions_path}?limit=1"), &supervisor).await.expect(200);
+    assert_eq!(first["items"][0]["id"], approved["id"]);
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second = app.get(&format!("{revisions_path}?limit=1&cursor={cursor}"), &supervisor).await.expect(200);
+    assert_eq!(second["items"][0]["id"], revision["id"]);
+    assert!(second["next_cursor"].is_null());
     let mine = app.get(&format!("/api/v1/me/skp?period_id={}", plan.period_id), &staff).await.expect(200);
     assert_eq!(mine["id"], revision["id"]);
     assert_eq!(mine["targets"][0]["indicators"][0]["aspects"][0]["aspect"], "kuantitas");

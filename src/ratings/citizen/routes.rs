@@ -184,9 +184,7 @@ fn period_index(
     query: IndexQuery,
 ) -> ApiResult<CitizenIndex> {
     let period = crate::periods::find(conn, &query.period_id)?;
-    if period.organization_id != caller.organization_id {
-        return Err(ApiError::NotFound("period"));
-    }
+    authorize(caller, Permission::ReadRecord { organization_id: &period.organization_id, record: "period" })?;
     let (from, to) = match &query.sub_period_id {
         None => (period.starts_on, period.ends_on),
         Some(sub) => store::sub_period_days(conn, &period.id, sub)?
@@ -231,12 +229,7 @@ pub async fn unit_index(
         .db
         .read(move |conn| {
             let unit = crate::units::find(conn, &id)?;
-            authorize(&caller, Permission::ReadOrganization { organization_id: &unit.organization_id }).map_err(
-                |e| match e {
-                    ApiError::NotFound(_) => ApiError::NotFound("unit"),
-                    other => other,
-                },
-            )?;
+            authorize(&caller, Permission::ReadRecord { organization_id: &unit.organization_id, record: "unit" })?;
             period_index(conn, &caller, &unit.organization_id, SkmSubject::Unit(&unit.id), query.0)
         })
         .await?;

@@ -15,6 +15,7 @@ use crate::db::{new_id, now, AnyConnection};
 use crate::employees as staff;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
+use crate::pagination::{text_and_id_key, Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::state::AppState;
 
@@ -28,9 +29,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 fn period_of_org(conn: &mut AnyConnection, caller: &Caller, period_id: &str) -> ApiResult<periods::PeriodRow> {
     let period = periods::find(conn, period_id)?;
-    if period.organization_id != caller.organization_id {
-        return Err(ApiError::NotFound("period"));
-    }
+    authorize(caller, Permission::ReadRecord { organization_id: &period.organization_id, record: "period" })?;
     Ok(period)
 }
 
@@ -119,9 +118,9 @@ pub async fn assign_raters(
 /// of the same unit and job level (peers).
 #[utoipa::path(
     tag = "peer-ratings",
-    params(ProposalQuery),
+    params(ProposalQuery, PageQuery),
     responses(
-        (status = 200, description = "Proposed raters", body = Vec<ProposedRater>),
+        (status = 200, description = "A page of proposed raters, by name", body = Page<ProposedRater>),
         problems::Read,
     ),
     security(("bearer" = []))
@@ -131,29 +130,32 @@ pub async fn propose_raters(
     state: web::Data<AppState>,
     caller: Caller,
     query: ValidatedQuery<ProposalQuery>,
+    paging: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let page = PageRequest::new(paging.0.limit, paging.0.cursor.as_deref())?;
+    let (after, fetch) = (page.after_text_and_id()?, page.fetch_limit());
     let proposals = state
         .db
         .read(move |conn| {
             period_of_org(conn, &caller, &query.period_id)?;
             let ratee = staff::find(conn, &query.ratee_id)?;
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
-            Ok(store::candidates(conn, &ratee)?
+            Ok(store::candidates(conn, &ratee, after, fetch)?
                 .into_iter()
                 .map(|(e, group)| ProposedRater { employee_id: e.id, name: e.name, position: e.position, group })
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(proposals))
+    Ok(HttpResponse::Ok().json(page.page(proposals, |p| text_and_id_key(&p.name, &p.employee_id), |p| p)))
 }
 
 /// The caller's own rating assignments for a period, with their own answers.
 #[utoipa::path(
     tag = "peer-ratings",
-    params(PeriodParam),
+    params(PeriodParam, PageQuery),
     responses(
-        (status = 200, description = "The caller's assignments", body = Vec<MyAssignment>),
+        (status = 200, description = "A page of the caller's assignments, by ratee name", body = Page<MyAssignment>),
         problems::Read,
     ),
     security(("bearer" = []))
@@ -163,13 +165,16 @@ pub async fn my_assignments(
     state: web::Data<AppState>,
     caller: Caller,
     query: ValidatedQuery<PeriodParam>,
+    paging: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees rate colleagues"))?.to_string();
     let period_id = query.0.period_id;
+    let page = PageRequest::new(paging.0.limit, paging.0.cursor.as_deref())?;
+    let (after, fetch) = (page.after_text_and_id()?, page.fetch_limit());
     let items = state
         .db
         .read(move |conn| {
-            Ok(store::assignments_of_rater(conn, &me, &period_id)?
+            Ok(store::assignments_of_rater(conn, &me, &period_id, after, fetch)?
                 .into_iter()
                 .map(|(a, ratee_name, rating)| MyAssignment {
                     id: a.id,
@@ -184,7 +189,7 @@ pub async fn my_assignments(
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(HttpResponse::Ok().json(items))
+    Ok(HttpResponse::Ok().json(page.page(items, |a| text_and_id_key(&a.ratee_name, &a.id), |a| a)))
 }
 
 /// Submits or changes the caller's rating for one assignment, until the period closes.
@@ -209,10 +214,8 @@ pub async fn submit_peer_rating(
     let saved = state
         .db
         .write(move |conn| {
-            let assignment = store::find_assignment(conn, &id)?
-                // Only the assigned rater knows the assignment exists.
-                .filter(|a| caller.employee_id() == Some(a.rater_id.as_str()))
-                .ok_or(ApiError::NotFound("peer assignment"))?;
+            let assignment = store::find_assignment(conn, &id)?.ok_or(ApiError::NotFound("peer assignment"))?;
+            authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id })?;
             periods::writable(conn, &assignment.period_id)?;
             // The first submission time is kept when the answer changes.
             let first_submitted = store::first_submitted(conn, &assignment.id)?;

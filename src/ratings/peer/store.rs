@@ -76,8 +76,13 @@ impl RatingRow {
 
 /// Direct reports and same-unit, same-level colleagues of `ratee`: active, neither `ratee` nor
 /// their supervisor.
-pub fn candidates(conn: &mut AnyConnection, ratee: &EmployeeRow) -> ApiResult<Vec<(EmployeeRow, AssignedGroup)>> {
-    let rows: Vec<EmployeeRow> = employees::table
+pub fn candidates(
+    conn: &mut AnyConnection,
+    ratee: &EmployeeRow,
+    after: Option<(String, String)>,
+    fetch: i64,
+) -> ApiResult<Vec<(EmployeeRow, AssignedGroup)>> {
+    let mut q = employees::table
         .filter(employees::organization_id.eq(&ratee.organization_id))
         .filter(employees::active.eq(true))
         .filter(employees::id.ne(&ratee.id))
@@ -86,13 +91,21 @@ pub fn candidates(conn: &mut AnyConnection, ratee: &EmployeeRow) -> ApiResult<Ve
                 .eq(&ratee.id)
                 .or(employees::unit_id.eq(&ratee.unit_id).and(employees::job_level.eq(&ratee.job_level))),
         )
-        .order(employees::name.asc())
+        .into_boxed();
+    // The supervisor rates in the assessment itself, not as a peer.
+    if let Some(supervisor) = &ratee.supervisor_id {
+        q = q.filter(employees::id.ne(supervisor));
+    }
+    if let Some((name, id)) = after {
+        q = q.filter(employees::name.gt(name.clone()).or(employees::name.eq(name).and(employees::id.gt(id))));
+    }
+    let rows: Vec<EmployeeRow> = q
+        .order((employees::name.asc(), employees::id.asc()))
+        .limit(fetch)
         .select(EmployeeRow::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
-        // The supervisor rates in the assessment itself, not as a peer.
-        .filter(|e| ratee.supervisor_id.as_deref() != Some(e.id.as_str()))
         .map(|e| {
             let group = if e.supervisor_id.as_deref() == Some(ratee.id.as_str()) {
                 AssignedGroup::Subordinate
@@ -173,13 +186,20 @@ pub fn assignments_of_rater(
     conn: &mut AnyConnection,
     rater_id: &str,
     period_id: &str,
+    after: Option<(String, String)>,
+    fetch: i64,
 ) -> ApiResult<Vec<(AssignmentRow, String, Option<RatingRow>)>> {
-    Ok(peer_assignments::table
+    let mut q = peer_assignments::table
         .inner_join(employees::table.on(employees::id.eq(peer_assignments::ratee_id)))
         .left_join(peer_ratings::table)
         .filter(peer_assignments::rater_id.eq(rater_id))
         .filter(peer_assignments::period_id.eq(period_id))
-        .order(employees::name.asc())
+        .into_boxed();
+    if let Some((name, id)) = after {
+        q = q.filter(employees::name.gt(name.clone()).or(employees::name.eq(name).and(peer_assignments::id.gt(id))));
+    }
+    Ok(q.order((employees::name.asc(), peer_assignments::id.asc()))
+        .limit(fetch)
         .select((AssignmentRow::as_select(), employees::name, Option::<RatingRow>::as_select()))
         .load(conn)?)
 }
