@@ -16,6 +16,7 @@ use crate::domain::skm::SkmResult;
 
 /// A new ticket for one service transaction.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"unit_id": "0193...", "officer_id": null, "reference": "LOKET-2026-000123", "expires_in_hours": 168}))]
 pub struct NewTicket {
     /// The service unit that served the citizen.
@@ -82,6 +83,7 @@ pub struct SkmScores {
 
 /// A citizen's rating, sent with the ticket they were given.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CitizenRatingInput {
     #[validate(length(min = 10, max = 100))]
     #[schema(min_length = 10, max_length = 100)]

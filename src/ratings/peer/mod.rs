@@ -74,6 +74,7 @@ pub struct BerakhlakScores {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RaterInput {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
@@ -83,6 +84,7 @@ pub struct RaterInput {
 
 /// Raters to assign to one employee for the period.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AssignRaters {
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
@@ -123,6 +125,7 @@ pub struct MyAssignment {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PeerRatingInput {
     #[validate(nested)]
     pub scores: BerakhlakScores,
