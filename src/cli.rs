@@ -108,9 +108,19 @@ pub fn run() -> ExitCode {
                     Ok(())
                 }
                 Command::Admin { command: AdminCommand::Create { org_code, org_name, nip, name, position } } => {
-                    create_admin(&db, &org_code, org_name.as_deref(), &nip, &name, &position)
+                    create_admin(
+                        &db,
+                        settings.admin_password.clone(),
+                        &org_code,
+                        org_name.as_deref(),
+                        &nip,
+                        &name,
+                        &position,
+                    )
                 }
-                Command::Seed { demo: true } => seed::demo(&db).map(|report| println!("{report}")),
+                Command::Seed { demo: true } => {
+                    seed::demo(&db, settings.demo_password.clone()).map(|report| println!("{report}"))
+                }
                 Command::Seed { demo: false } => Err("say which data set: kinerja seed --demo".into()),
                 Command::Audit { command: AuditCommand::Verify { org_code } } => verify_audit(&db, org_code.as_deref()),
                 Command::Serve | Command::Openapi => unreachable!("handled above"),
@@ -128,20 +138,7 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Renders an error for the terminal, with field errors spelled out.
-pub fn describe(error: ApiError) -> String {
-    let problem = error.to_problem();
-    let mut text = problem.detail;
-    for field in problem.errors {
-        text.push_str(&format!("\n  {}: {}", field.field, field.message));
-    }
-    text
-}
-
 fn read_password() -> Result<String, String> {
-    if let Ok(password) = std::env::var("KINERJA_ADMIN_PASSWORD") {
-        return Ok(password);
-    }
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
         eprintln!("Password (at least 12 characters; it is shown as you type, or pipe it in):");
     }
@@ -152,13 +149,17 @@ fn read_password() -> Result<String, String> {
 
 fn create_admin(
     db: &Database,
+    password: Option<String>,
     org_code: &str,
     org_name: Option<&str>,
     nip: &str,
     name: &str,
     position: &str,
 ) -> Result<(), String> {
-    let password = read_password()?;
+    let password = match password {
+        Some(password) => password,
+        None => read_password()?,
+    };
     crate::auth::password::check_strength(&password).map_err(|e| format!("password {e}"))?;
     let hash = crate::auth::password::hash(&password);
     let actor = Actor::cli("admin create");
@@ -201,7 +202,7 @@ fn create_admin(
             validator::Validate::validate(&input)?;
             employees::insert(conn, &actor, &org.id, input, Some(hash))
         })
-        .map_err(describe)?;
+        .map_err(ApiError::describe)?;
     println!("admin {} ({}) created in organisation {}", employee.name, employee.nip, employee.organization_id);
     Ok(())
 }
@@ -223,7 +224,7 @@ fn verify_audit(db: &Database, org_code: Option<&str>) -> Result<(), String> {
                 .map(|(id, code)| audit::verify_chain(conn, &id).map(|r| (code, r)))
                 .collect::<Result<Vec<_>, _>>()
         })
-        .map_err(describe)?;
+        .map_err(ApiError::describe)?;
     let mut broken = 0;
     for (code, result) in results {
         if result.intact {

@@ -81,6 +81,12 @@ pub struct Settings {
     pub login_rate_limit_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// The password `kinerja admin create` gives the admin (KINERJA_ADMIN_PASSWORD); when absent it
+    /// is asked for.
+    pub admin_password: Option<String>,
+    /// The demo users' password for `kinerja seed --demo` (KINERJA_DEMO_PASSWORD); when absent one
+    /// is generated.
+    pub demo_password: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -136,7 +142,7 @@ impl Settings {
                     "is required with PostgreSQL: every instance behind the load balancer must sign with the same secret",
                 ));
             }
-            None => (crate::auth::tokens::random_bytes(48), SecretSource::Generated),
+            None => (crate::secrets::random_bytes(48), SecretSource::Generated),
         };
 
         Ok(Self {
@@ -181,6 +187,9 @@ impl Settings {
                     ))
                 }
             },
+            // Taken as given, even empty: a password that is too short is refused where it is used.
+            admin_password: lookup("KINERJA_ADMIN_PASSWORD"),
+            demo_password: lookup("KINERJA_DEMO_PASSWORD"),
         })
     }
 }
@@ -245,5 +254,13 @@ mod tests {
             "KINERJA_ACCESS_TOKEN_TTL_SECS"
         );
         assert_eq!(settings(&[("KINERJA_DB_POOL_SIZE", "0")]).unwrap_err().variable, "KINERJA_DB_POOL_SIZE");
+    }
+
+    #[test]
+    fn the_command_line_passwords_are_settings() {
+        let s = settings(&[("KINERJA_ADMIN_PASSWORD", "admin pass phrase"), ("KINERJA_DEMO_PASSWORD", "")]).unwrap();
+        assert_eq!(s.admin_password.as_deref(), Some("admin pass phrase"));
+        assert_eq!(s.demo_password.as_deref(), Some(""));
+        assert_eq!(settings(&[]).unwrap().admin_password, None);
     }
 }

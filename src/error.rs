@@ -166,6 +166,16 @@ impl ApiError {
         }
     }
 
+    /// The error for a terminal (the command line), with field errors spelled out.
+    pub fn describe(self) -> String {
+        let problem = self.to_problem();
+        let mut text = problem.detail;
+        for field in problem.errors {
+            text.push_str(&format!("\n  {}: {}", field.field, field.message));
+        }
+        text
+    }
+
     pub fn to_problem(&self) -> Problem {
         let code = self.code();
         Problem {

@@ -47,7 +47,7 @@ pub fn once(
 ) -> ApiResult<Stored> {
     let Some(key) = &key.0 else { return work(conn) };
     let principal = format!("{}:{}", caller.organization_id, caller.subject_id);
-    let request_hash = crate::auth::tokens::sha256_hex(&serde_json::to_string(request).map_err(ApiError::internal)?);
+    let request_hash = crate::secrets::sha256_hex(&serde_json::to_string(request).map_err(ApiError::internal)?);
     let existing: Option<(String, i32, String)> = idempotency_keys::table
         .find((&principal, key))
         .select((idempotency_keys::request_hash, idempotency_keys::status_code, idempotency_keys::response_body))

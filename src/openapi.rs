@@ -1,10 +1,45 @@
-//! The OpenAPI document: the top-level description here, the paths and schemas from the
-//! handlers' annotations, gathered when the app is built.
+//! The documented API: every route the app mounts (`configure_api`), the top-level description,
+//! and the OpenAPI document gathered from the handlers' annotations of exactly those routes.
 
+use actix_web::{web, App};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
+use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, skp, units};
+
+/// Every documented route. The OpenAPI document is gathered from exactly these registrations.
+pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(health::routes).service(
+        scope::scope("/api/v1")
+            .configure(auth::routes::routes)
+            .configure(auth::service_clients::routes)
+            .configure(organizations::routes)
+            .configure(units::routes)
+            .configure(employees::routes)
+            .configure(periods::routes)
+            .configure(policies::routes)
+            .configure(skp::routes)
+            .configure(ratings::peer::routes)
+            .configure(ratings::citizen::routes)
+            .configure(audit::routes::routes)
+            // Served from the state rather than documented: the document does not list itself.
+            .route("/openapi.json", web::get().to(serve_openapi)),
+    );
+}
+
+/// The OpenAPI document as JSON, made once when the app is built.
+pub struct OpenApiJson(pub String);
+
+async fn serve_openapi(document: web::Data<OpenApiJson>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().content_type("application/json").body(document.0.clone())
+}
+
+/// The OpenAPI document the routes make.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts().1
+}
 
 #[derive(OpenApi)]
 #[openapi(
@@ -71,7 +106,7 @@ impl Modify for BearerAuth {
 
 /// The document as the running service serves it, pretty-printed with a final newline.
 pub fn document_json() -> String {
-    let api = crate::startup::openapi_document();
+    let api = openapi_document();
     let mut text = api.to_pretty_json().expect("the OpenAPI document serialises");
     text.push('\n');
     text

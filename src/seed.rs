@@ -6,8 +6,8 @@ use crate::auth::caller::Role;
 use crate::db::Database;
 use crate::employees::{self, JobLevel, NewEmployee};
 use crate::error::ApiError;
+use crate::organizations;
 use crate::units::{self, UnitInput, UnitKind};
-use crate::{cli::describe, organizations};
 
 pub const DEMO_ORG_CODE: &str = "demo";
 
@@ -96,10 +96,11 @@ const PEOPLE: &[DemoPerson] = &[
     ),
 ];
 
-pub fn demo(db: &Database) -> Result<String, String> {
-    let (password, generated) = match std::env::var("KINERJA_DEMO_PASSWORD") {
-        Ok(p) => (p, false),
-        Err(_) => (crate::auth::tokens::random_token()[..16].to_string(), true),
+/// Loads the demo organisation; its users get `password` (KINERJA_DEMO_PASSWORD), or a generated one.
+pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
+    let (password, generated) = match password {
+        Some(p) => (p, false),
+        None => (crate::secrets::random_token()[..16].to_string(), true),
     };
     crate::auth::password::check_strength(&password).map_err(|e| format!("KINERJA_DEMO_PASSWORD {e}"))?;
     let hash = crate::auth::password::hash(&password);
@@ -178,7 +179,7 @@ pub fn demo(db: &Database) -> Result<String, String> {
             crate::periods::insert(conn, &actor, &org.id, year, None)?;
             Ok((org, year))
         })
-        .map_err(describe)?;
+        .map_err(ApiError::describe)?;
 
     let mut report = String::new();
     report.push_str("==================================================================\n");

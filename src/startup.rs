@@ -1,4 +1,5 @@
-//! The app factory (used by the server and the tests alike) and the server itself.
+//! The app factory (used by the server and the tests alike) and the server itself. The routes it
+//! mounts are listed in `openapi::configure_api`.
 
 use std::sync::Arc;
 
@@ -7,47 +8,15 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Logger};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use utoipa::OpenApi;
-use utoipa_actix_web::{scope, AppExt};
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{SecretSource, Settings};
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::openapi::ApiDoc;
+use crate::openapi::{configure_api, ApiDoc, OpenApiJson};
+use crate::request_id;
 use crate::state::AppState;
-use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, request_id, skp, units};
-
-/// Every documented route. The OpenAPI document is gathered from exactly these registrations.
-fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.configure(health::routes).service(
-        scope::scope("/api/v1")
-            .configure(auth::routes)
-            .configure(auth::service_clients::routes)
-            .configure(organizations::routes)
-            .configure(units::routes)
-            .configure(employees::routes)
-            .configure(periods::routes)
-            .configure(policies::routes)
-            .configure(skp::routes)
-            .configure(ratings::peer::routes)
-            .configure(ratings::citizen::routes)
-            .configure(audit::routes::routes)
-            // Served from the state rather than documented: the document does not list itself.
-            .route("/openapi.json", web::get().to(serve_openapi)),
-    );
-}
-
-/// The OpenAPI document as JSON, made once when the app is built.
-struct OpenApiJson(String);
-
-async fn serve_openapi(document: web::Data<OpenApiJson>) -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok().content_type("application/json").body(document.0.clone())
-}
-
-/// The OpenAPI document the routes make.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts().1
-}
 
 /// The application: routes, docs UI, extractor error handlers, request ids and logging.
 pub fn build_app(

@@ -8,13 +8,13 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::caller::{Caller, Scope};
-use super::tokens::{random_token, sha256_hex};
 use crate::audit::{self, Change};
 use crate::authz::{authorize, Permission};
 use crate::db::schema::service_clients;
 use crate::db::{new_id, now};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedJson;
+use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -11,13 +11,13 @@ use super::{
 };
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
-use crate::auth::tokens::{random_token, sha256_hex};
 use crate::authz::{authorize, Permission};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
 use crate::rate_limit::Limited;
+use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -1,0 +1,326 @@
+//! The employee endpoints: list, create, read, update, deactivate, set a password (and the CSV
+//! import, in `import.rs`).
+
+use super::store::{
+    check_supervisor, check_unit, ensure_an_admin_remains, find, find_visible, insert, revoke_sessions, EmployeeRow,
+};
+use super::{import, Employee, EmployeeQuery, EmployeeUpdate, NewEmployee, PasswordChange};
+use actix_web::{delete, get, http::header, post, put, web, HttpResponse};
+use diesel::prelude::*;
+
+use crate::audit::{self, Change};
+use crate::auth::caller::{Caller, Role};
+use crate::auth::password;
+use crate::authz::{authorize, employee_visibility, password_setter, EmployeeVisibility, PasswordSetter, Permission};
+use crate::db::now;
+use crate::db::schema::employees;
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::idempotency::{self, Stored};
+use crate::pagination::{Page, PageRequest};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_employees)
+        .service(import::import_employees)
+        .service(create_employee)
+        .service(get_employee)
+        .service(update_employee)
+        .service(deactivate_employee)
+        .service(set_password);
+}
+
+/// Hashes a password on a blocking thread (argon2 is slow on purpose).
+pub async fn hash_password(password: Option<String>) -> ApiResult<Option<String>> {
+    match password {
+        None => Ok(None),
+        Some(p) => Ok(Some(web::block(move || password::hash(&p)).await?)),
+    }
+}
+
+/// Employees the caller may see: the whole organisation for admins, auditors and portals with
+/// `employees:read`; oneself and one's direct reports for everyone else.
+#[utoipa::path(
+    tag = "employees",
+    params(EmployeeQuery),
+    responses(
+        (status = 200, description = "A page of employees", body = Page<Employee>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/employees")]
+pub async fn list_employees(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<EmployeeQuery>,
+) -> ApiResult<HttpResponse> {
+    let visibility = employee_visibility(&caller)?;
+    let query = query.0;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (after, fetch) = (page.after.clone(), page.fetch_limit());
+    let rows = state
+        .db
+        .read(move |conn| {
+            let mut q = employees::table.into_boxed();
+            match visibility {
+                EmployeeVisibility::Organization { organization_id } => {
+                    q = q.filter(employees::organization_id.eq(organization_id));
+                }
+                EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
+                    q = q
+                        .filter(employees::organization_id.eq(organization_id))
+                        .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)));
+                }
+            }
+            if let Some(after) = after {
+                q = q.filter(employees::id.gt(after));
+            }
+            if let Some(v) = query.unit_id {
+                q = q.filter(employees::unit_id.eq(v));
+            }
+            if let Some(v) = query.supervisor_id {
+                q = q.filter(employees::supervisor_id.eq(v));
+            }
+            if let Some(v) = query.active {
+                q = q.filter(employees::active.eq(v));
+            }
+            if let Some(since) = query.updated_since {
+                q = q.filter(employees::updated_at.ge(since.naive_utc()));
+            }
+            Ok(q.order(employees::id.asc()).limit(fetch).select(EmployeeRow::as_select()).load(conn)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), Employee::from)))
+}
+
+/// Adds an employee to the caller's organisation (admins).
+#[utoipa::path(
+    tag = "employees",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
+    request_body = NewEmployee,
+    responses(
+        (status = 201, description = "Created", body = Employee),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/employees")]
+pub async fn create_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ValidatedJson<NewEmployee>,
+) -> ApiResult<HttpResponse> {
+    authorize(&caller, Permission::Administer { organization_id: &caller.organization_id })?;
+    let mut input = body.into_inner();
+    let password_hash = hash_password(input.password.take()).await?;
+    let stored = state
+        .db
+        .write(move |conn| {
+            idempotency::once(conn, &caller, &key, &input, |conn| {
+                let employee = insert(conn, &caller.actor(), &caller.organization_id, input.clone(), password_hash)?;
+                Stored::new(actix_web::http::StatusCode::CREATED, &employee)
+            })
+        })
+        .await?;
+    Ok(stored.into_response())
+}
+
+/// One employee: oneself, a direct report, or anyone for admins and auditors.
+#[utoipa::path(
+    tag = "employees",
+    params(("id" = String, Path, description = "Employee id")),
+    responses(
+        (status = 200, description = "The employee", body = Employee, headers(("ETag" = String, description = "Current version"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/employees/{id}")]
+pub async fn get_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let employee = Employee::from(state.db.read(move |conn| find_visible(conn, &caller, &id)).await?);
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(employee.version))).json(employee))
+}
+
+/// Replaces an employee's data (admins); `If-Match` must carry the version read.
+#[utoipa::path(
+    tag = "employees",
+    params(
+        ("id" = String, Path, description = "Employee id"),
+        ("If-Match" = String, Header, description = "The ETag read"),
+    ),
+    request_body = EmployeeUpdate,
+    responses(
+        (status = 200, description = "Updated", body = Employee, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/employees/{id}")]
+pub async fn update_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidatedJson<EmployeeUpdate>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = body.into_inner();
+    let employee = state
+        .db
+        .write(move |conn| {
+            let before = find_visible(conn, &caller, &id)?;
+            let org = before.organization_id.clone();
+            authorize(&caller, Permission::Administer { organization_id: &org })?;
+            crate::db::lock_organization(conn, &org)?;
+            check_unit(conn, &org, &input.unit_id)?;
+            if let Some(supervisor) = &input.supervisor_id {
+                check_supervisor(conn, &org, &id, supervisor)?;
+            }
+            let after = EmployeeRow {
+                unit_id: input.unit_id,
+                supervisor_id: input.supervisor_id,
+                name: input.name,
+                position: input.position,
+                job_level: input.job_level.as_str().to_string(),
+                roles: Role::store_list(&input.roles),
+                active: input.active,
+                version: before.version + 1,
+                updated_at: now(),
+                ..before.clone()
+            };
+            let updated = diesel::update(employees::table.find(&id).filter(employees::version.eq(if_match.0)))
+                .set((
+                    employees::unit_id.eq(&after.unit_id),
+                    employees::supervisor_id.eq(&after.supervisor_id),
+                    employees::name.eq(&after.name),
+                    employees::position.eq(&after.position),
+                    employees::job_level.eq(&after.job_level),
+                    employees::roles.eq(&after.roles),
+                    employees::active.eq(after.active),
+                    employees::version.eq(after.version),
+                    employees::updated_at.eq(after.updated_at),
+                ))
+                .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            ensure_an_admin_remains(conn, &org)?;
+            if !after.active {
+                revoke_sessions(conn, &id)?;
+            }
+            let (before, after) = (Employee::from(before), Employee::from(after));
+            audit::record(
+                conn,
+                &caller.actor(),
+                &org,
+                Change::new("employee.update", "employee", &id).before(&before).after(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(employee.version))).json(employee))
+}
+
+/// Deactivates an employee (admins): their records stay, their sessions end, they cannot log in.
+#[utoipa::path(
+    tag = "employees",
+    params(("id" = String, Path, description = "Employee id")),
+    responses(
+        (status = 204, description = "Deactivated"),
+        problems::Delete,
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/employees/{id}")]
+pub async fn deactivate_employee(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let before = find_visible(conn, &caller, &id)?;
+            let org = before.organization_id.clone();
+            authorize(&caller, Permission::Administer { organization_id: &org })?;
+            crate::db::lock_organization(conn, &org)?;
+            if !before.active {
+                return Ok(());
+            }
+            let after = EmployeeRow { active: false, version: before.version + 1, updated_at: now(), ..before.clone() };
+            diesel::update(employees::table.find(&id))
+                .set((
+                    employees::active.eq(false),
+                    employees::version.eq(after.version),
+                    employees::updated_at.eq(after.updated_at),
+                ))
+                .execute(conn)?;
+            ensure_an_admin_remains(conn, &org)?;
+            revoke_sessions(conn, &id)?;
+            let (before, after) = (Employee::from(before), Employee::from(after));
+            audit::record(
+                conn,
+                &caller.actor(),
+                &org,
+                Change::new("employee.deactivate", "employee", &id).before(&before).after(&after),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sets a password: one's own (with the current one), or another employee's (admins).
+#[utoipa::path(
+    tag = "employees",
+    params(("id" = String, Path, description = "Employee id")),
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Password set; the employee's other sessions are ended"),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/employees/{id}/password")]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: ValidatedJson<PasswordChange>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = body.into_inner();
+    let target = id.clone();
+    let row = state.db.read(move |conn| find(conn, &target)).await?;
+    if password_setter(&caller, &row.reference())? == PasswordSetter::Themselves {
+        let current = input.current_password.clone().unwrap_or_default();
+        let stored = row.password_hash.clone();
+        if !web::block(move || password::verify(&current, stored.as_deref())).await? {
+            return Err(ApiError::field("current_password", "wrong_password", "the current password is not correct"));
+        }
+    }
+    let hash = hash_password(Some(input.new_password)).await?;
+    state
+        .db
+        .write(move |conn| {
+            diesel::update(employees::table.find(&id))
+                .set((employees::password_hash.eq(hash), employees::updated_at.eq(now())))
+                .execute(conn)?;
+            revoke_sessions(conn, &id)?;
+            audit::record(
+                conn,
+                &caller.actor(),
+                &row.organization_id,
+                Change::new("employee.set_password", "employee", &id),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

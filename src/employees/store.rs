@@ -1,0 +1,196 @@
+//! Employee rows and queries, and the checks that need the database.
+
+use diesel::prelude::*;
+
+use super::{Employee, JobLevel, NewEmployee};
+
+use crate::audit::{self, Actor, Change};
+use crate::auth::caller::{Caller, Role};
+use crate::authz::{authorize, EmployeeRef, Permission};
+use crate::db::schema::{employees, refresh_tokens, units};
+use crate::db::{new_id, now, AnyConnection};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = employees)]
+pub struct EmployeeRow {
+    pub id: String,
+    pub organization_id: String,
+    pub unit_id: String,
+    pub supervisor_id: Option<String>,
+    pub nip: String,
+    pub name: String,
+    pub position: String,
+    pub job_level: String,
+    pub roles: String,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl EmployeeRow {
+    pub fn reference(&self) -> EmployeeRef {
+        EmployeeRef {
+            id: self.id.clone(),
+            organization_id: self.organization_id.clone(),
+            supervisor_id: self.supervisor_id.clone(),
+        }
+    }
+}
+
+impl From<EmployeeRow> for Employee {
+    fn from(row: EmployeeRow) -> Self {
+        Employee {
+            job_level: JobLevel::parse(&row.job_level).unwrap_or(JobLevel::Pelaksana),
+            roles: Role::parse_list(&row.roles),
+            has_password: row.password_hash.is_some(),
+            id: row.id,
+            organization_id: row.organization_id,
+            unit_id: row.unit_id,
+            supervisor_id: row.supervisor_id,
+            nip: row.nip,
+            name: row.name,
+            position: row.position,
+            active: row.active,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        }
+    }
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<EmployeeRow> {
+    employees::table
+        .find(id)
+        .select(EmployeeRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("employee"))
+}
+
+pub fn find_by_nip(conn: &mut AnyConnection, nip: &str) -> ApiResult<Option<EmployeeRow>> {
+    Ok(employees::table.filter(employees::nip.eq(nip)).select(EmployeeRow::as_select()).first(conn).optional()?)
+}
+
+/// Loads an employee the caller may see, or answers 404.
+pub fn find_visible(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<EmployeeRow> {
+    let row = find(conn, id)?;
+    authorize(caller, Permission::ReadEmployee { employee: &row.reference() })?;
+    Ok(row)
+}
+
+pub fn check_unit(conn: &mut AnyConnection, organization_id: &str, unit_id: &str) -> ApiResult<()> {
+    let org: Option<String> = units::table.find(unit_id).select(units::organization_id).first(conn).optional()?;
+    match org {
+        Some(org) if org == organization_id => Ok(()),
+        _ => Err(ApiError::field("unit_id", "unknown_unit", "no such unit in this organisation")),
+    }
+}
+
+/// The supervisor must be another active employee of the same organisation, and the reporting
+/// line must not loop back to `employee_id`.
+pub fn check_supervisor(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    employee_id: &str,
+    supervisor_id: &str,
+) -> ApiResult<()> {
+    let invalid = |why: &str| ApiError::field("supervisor_id", "invalid_supervisor", why);
+    let mut current = Some(supervisor_id.to_string());
+    let mut steps = 0;
+    while let Some(id) = current {
+        if id == employee_id {
+            return Err(invalid("the reporting line would loop back to this employee"));
+        }
+        let row: Option<(String, Option<String>, bool)> = employees::table
+            .find(&id)
+            .select((employees::organization_id, employees::supervisor_id, employees::active))
+            .first(conn)
+            .optional()?;
+        match row {
+            Some((org, _, false)) if org == organization_id && steps == 0 => {
+                return Err(invalid("the supervisor is deactivated"));
+            }
+            Some((org, next, _)) if org == organization_id => current = next,
+            _ => return Err(invalid("no such employee in this organisation")),
+        }
+        steps += 1;
+        if steps > 64 {
+            return Err(invalid("the reporting line is deeper than 64 levels"));
+        }
+    }
+    Ok(())
+}
+
+/// Inserts an employee and records it; used by the API, the CSV import, the CLI and the seed.
+pub fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    organization_id: &str,
+    input: NewEmployee,
+    password_hash: Option<String>,
+) -> ApiResult<Employee> {
+    let id = new_id();
+    crate::db::lock_organization(conn, organization_id)?;
+    check_unit(conn, organization_id, &input.unit_id)?;
+    if let Some(supervisor) = &input.supervisor_id {
+        check_supervisor(conn, organization_id, &id, supervisor)?;
+    }
+    if find_by_nip(conn, &input.nip)?.is_some() {
+        return Err(ApiError::field("nip", "duplicate", "an employee with this NIP already exists"));
+    }
+    let row = EmployeeRow {
+        id,
+        organization_id: organization_id.to_string(),
+        unit_id: input.unit_id,
+        supervisor_id: input.supervisor_id,
+        nip: input.nip,
+        name: input.name,
+        position: input.position,
+        job_level: input.job_level.as_str().to_string(),
+        roles: Role::store_list(&input.roles),
+        password_hash,
+        active: true,
+        version: 1,
+        created_at: now(),
+        updated_at: now(),
+    };
+    diesel::insert_into(employees::table).values(&row).execute(conn)?;
+    let employee = Employee::from(row);
+    audit::record(
+        conn,
+        actor,
+        organization_id,
+        Change::new("employee.create", "employee", &employee.id).after(&employee),
+    )?;
+    Ok(employee)
+}
+
+/// Ends every refresh-token family of an employee.
+pub fn revoke_sessions(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<()> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::employee_id.eq(employee_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// An organisation must keep at least one active admin, or nobody could manage it.
+pub fn ensure_an_admin_remains(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<()> {
+    let admins: Vec<String> = employees::table
+        .filter(employees::organization_id.eq(organization_id))
+        .filter(employees::active.eq(true))
+        .filter(employees::roles.like("%admin%"))
+        .select(employees::roles)
+        .load(conn)?;
+    if admins.iter().any(|roles| Role::parse_list(roles).contains(&Role::Admin)) {
+        Ok(())
+    } else {
+        Err(ApiError::conflict("last_admin", "The organisation must keep at least one active admin"))
+    }
+}
