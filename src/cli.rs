@@ -138,9 +138,11 @@ fn fail(message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// The admin's password from the terminal without echo, or the first line of a pipe.
 fn read_password() -> Result<String, String> {
     if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        eprintln!("Password (at least 12 characters; it is shown as you type, or pipe it in):");
+        eprintln!("Password (at least 12 characters; not shown as you type):");
+        return rpassword::read_password().map_err(|e| e.to_string());
     }
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;

@@ -275,6 +275,27 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
+/// For `#[serde(deserialize_with = "crate::extract::object")]`: a struct that must come as a JSON
+/// object. A derived struct also takes an array, matched by position, so a client ordering the
+/// values as the spec lists the properties would fill the wrong fields; the spec says object.
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct ObjectOnly<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    deserializer.deserialize_map(ObjectOnly(std::marker::PhantomData))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -140,6 +140,10 @@ async fn tickets_work_once_and_only_while_valid() {
     let mut missing = all(4);
     missing.as_object_mut().unwrap().remove("prosedur");
     app.send(rate(&fresh, missing, "10.1.0.1:1")).await.expect_problem(422, "validation_failed");
+    // Scores by position are refused: the spec says an object keyed by element.
+    let by_position = json!([4, 4, 4, 4, 4, 4, 4, 4, 4]);
+    let problem = app.send(rate(&fresh, by_position, "10.1.0.1:1")).await.expect_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "scores");
     // A refused rating does not use the ticket up.
     app.send(rate(&fresh, all(2), "10.1.0.1:1")).await.expect(201);
 

@@ -1,6 +1,9 @@
 //! The test harness: a fresh database per test (a SQLite file, or a PostgreSQL database when
 //! TEST_DATABASE_URL is set), the real app factory, and fixtures.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use actix_web::http::{header, Method, StatusCode};
@@ -29,7 +32,27 @@ pub const RATE_LIMIT_NOW: i64 = 1_790_000_000;
 pub struct TestApp {
     pub state: web::Data<AppState>,
     pub settings: Settings,
+    /// The app, built once (with its OpenAPI document) and called for every request.
+    service: Rc<Service>,
     cleanup: Cleanup,
+}
+
+/// Sends one request through the built app.
+type Service = dyn Fn(actix_test::TestRequest) -> Pin<Box<dyn Future<Output = TestResponse>>>;
+
+/// Builds the real app for `state` once.
+async fn build_service(state: web::Data<AppState>) -> Rc<Service> {
+    let app = Rc::new(actix_test::init_service(build_app(state)).await);
+    Rc::new(move |req: actix_test::TestRequest| {
+        let app = app.clone();
+        Box::pin(async move {
+            let response = actix_test::call_service(&*app, req.to_request()).await;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = actix_test::read_body(response).await;
+            TestResponse { status, headers, body: body.to_vec() }
+        }) as Pin<Box<dyn Future<Output = TestResponse>>>
+    })
 }
 
 enum Cleanup {
@@ -81,7 +104,8 @@ impl TestApp {
         let db = web::block(move || Database::connect(&target, 4)).await.unwrap().expect("test database connects");
         let mut state = AppState::new(db, &settings);
         state.rate_limit.clock = Clock::Fixed(RATE_LIMIT_NOW);
-        TestApp { state: web::Data::new(state), settings, cleanup }
+        let state = web::Data::new(state);
+        TestApp { service: build_service(state.clone()).await, state, settings, cleanup }
     }
 
     pub fn db(&self) -> &Database {
@@ -101,12 +125,7 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: actix_test::TestRequest) -> TestResponse {
-        let app = actix_test::init_service(build_app(self.state.clone())).await;
-        let response = actix_test::call_service(&app, req.to_request()).await;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = actix_test::read_body(response).await;
-        TestResponse { status, headers, body: body.to_vec() }
+        (self.service)(req).await
     }
 
     pub async fn get(&self, path: &str, token: &str) -> TestResponse {
@@ -174,7 +193,13 @@ impl TestApp {
         let db = web::block(move || Database::connect(&target, 2)).await.unwrap().expect("the database connects");
         let mut state = AppState::new(db, &self.settings);
         state.rate_limit.clock = clock;
-        TestApp { state: web::Data::new(state), settings: self.settings.clone(), cleanup: Cleanup::None }
+        let state = web::Data::new(state);
+        TestApp {
+            service: build_service(state.clone()).await,
+            state,
+            settings: self.settings.clone(),
+            cleanup: Cleanup::None,
+        }
     }
 
     /// An access token for an employee, as the token endpoint would issue it.
