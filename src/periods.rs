@@ -27,34 +27,22 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_periods).service(create_period).service(get_period).service(change_status);
 }
 
-/// Where a period is in the yearly cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PeriodStatus {
-    /// Perencanaan: SKPs are drafted and approved.
-    Planning,
-    /// Pelaksanaan: achievements and feedback are recorded.
-    Running,
-    /// Evaluasi: assessments and ratings are made.
-    Evaluating,
-    /// Closed: everything in the period is read-only and scores are frozen.
-    Closed,
+crate::domain::text_enum! {
+    /// Where a period is in the yearly cycle.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum PeriodStatus {
+        /// Perencanaan: SKPs are drafted and approved.
+        Planning = "planning",
+        /// Pelaksanaan: achievements and feedback are recorded.
+        Running = "running",
+        /// Evaluasi: assessments and ratings are made.
+        Evaluating = "evaluating",
+        /// Closed: everything in the period is read-only and scores are frozen.
+        Closed = "closed",
+    }
 }
 
 impl PeriodStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PeriodStatus::Planning => "planning",
-            PeriodStatus::Running => "running",
-            PeriodStatus::Evaluating => "evaluating",
-            PeriodStatus::Closed => "closed",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [PeriodStatus::Planning, PeriodStatus::Running, PeriodStatus::Evaluating, PeriodStatus::Closed]
-            .into_iter()
-            .find(|s| s.as_str() == value)
-    }
     /// The one step forward from here, if any.
     pub fn next(self) -> Option<Self> {
         match self {
@@ -72,19 +60,13 @@ pub struct PeriodRow {
     pub id: String,
     pub organization_id: String,
     pub year: i32,
-    pub frequency: String,
-    pub status: String,
+    pub frequency: EvaluationFrequency,
+    pub status: PeriodStatus,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub version: i32,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-}
-
-impl PeriodRow {
-    pub fn status(&self) -> PeriodStatus {
-        PeriodStatus::parse(&self.status).unwrap_or(PeriodStatus::Closed)
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -135,12 +117,8 @@ pub struct Period {
 impl Period {
     fn new(row: PeriodRow, subs: Vec<SubPeriodRow>) -> Self {
         Period {
-            frequency: if row.frequency == "monthly" {
-                EvaluationFrequency::Monthly
-            } else {
-                EvaluationFrequency::Quarterly
-            },
-            status: row.status(),
+            frequency: row.frequency,
+            status: row.status,
             id: row.id,
             organization_id: row.organization_id,
             year: row.year,
@@ -247,7 +225,7 @@ pub fn writable_on(conn: &mut AnyConnection, organization_id: &str, on: NaiveDat
 }
 
 fn refuse_if_closed(period: &PeriodRow) -> ApiResult<()> {
-    if period.status() != PeriodStatus::Closed {
+    if period.status != PeriodStatus::Closed {
         return Ok(());
     }
     Err(ApiError::conflict(
@@ -278,8 +256,8 @@ pub fn insert(
         id: new_id(),
         organization_id: organization_id.to_string(),
         year,
-        frequency: frequency.as_str().to_string(),
-        status: PeriodStatus::Planning.as_str().to_string(),
+        frequency,
+        status: PeriodStatus::Planning,
         starts_on: NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
         ends_on: NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
         version: 1,
@@ -468,7 +446,7 @@ pub async fn change_status(
                 &caller,
                 Permission::AdministerRecord { organization_id: &before.organization_id, record: "period" },
             )?;
-            let from = before.status();
+            let from = before.status;
             let reopening = from == PeriodStatus::Closed && input.status == PeriodStatus::Evaluating;
             if reopening && input.reason.is_none() {
                 return Err(ApiError::field("reason", "required", "say why the closed period is reopened"));

@@ -21,30 +21,22 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_units).service(create_unit).service(get_unit).service(update_unit).service(delete_unit);
 }
 
-/// What kind of unit this is in the government's structure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    Pemda,
-    Sekretariat,
-    Dinas,
-    Badan,
-    Kecamatan,
-    Kelurahan,
-    Bagian,
-    Bidang,
-    Seksi,
-    Subbagian,
-    Upt,
-    Lainnya,
-}
-
-impl UnitKind {
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(value.to_string())).ok()
+crate::domain::text_enum! {
+    /// What kind of unit this is in the government's structure.
+    #[derive(ToSchema)]
+    pub enum UnitKind {
+        Pemda = "pemda",
+        Sekretariat = "sekretariat",
+        Dinas = "dinas",
+        Badan = "badan",
+        Kecamatan = "kecamatan",
+        Kelurahan = "kelurahan",
+        Bagian = "bagian",
+        Bidang = "bidang",
+        Seksi = "seksi",
+        Subbagian = "subbagian",
+        Upt = "upt",
+        Lainnya = "lainnya",
     }
 }
 
@@ -56,7 +48,7 @@ pub struct UnitRow {
     pub parent_id: Option<String>,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub is_service_unit: bool,
     pub version: i32,
     pub created_at: chrono::NaiveDateTime,
@@ -84,7 +76,7 @@ pub struct Unit {
 impl From<UnitRow> for Unit {
     fn from(row: UnitRow) -> Self {
         Unit {
-            kind: UnitKind::parse(&row.kind).unwrap_or(UnitKind::Lainnya),
+            kind: row.kind,
             id: row.id,
             organization_id: row.organization_id,
             parent_id: row.parent_id,
@@ -194,7 +186,7 @@ pub fn insert(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, in
         parent_id: input.parent_id,
         code: input.code,
         name: input.name,
-        kind: input.kind.as_str(),
+        kind: input.kind,
         is_service_unit: input.is_service_unit,
         version: 1,
         created_at: now(),
@@ -346,7 +338,7 @@ pub async fn update_unit(
                 parent_id: input.parent_id,
                 code: input.code,
                 name: input.name,
-                kind: input.kind.as_str(),
+                kind: input.kind,
                 is_service_unit: input.is_service_unit,
                 version: before.version + 1,
                 updated_at: now(),

@@ -1,5 +1,9 @@
 //! The two migration sets must describe the same schema: same steps, same statements, differing
-//! only where the SQL dialects must.
+//! only where the SQL dialects must. Value lists on text columns (`<table>_<column>_known`) are a
+//! CHECK on PostgreSQL and a pair of triggers on SQLite (which cannot add a CHECK to a table):
+//! both must list the same names, and those names must be the Rust enums' (see src/db/types.rs).
+
+use std::collections::BTreeMap;
 
 use std::path::Path;
 
@@ -28,11 +32,160 @@ fn both_backends_have_the_same_migrations() {
                 )
                 .unwrap()
             };
-            assert_eq!(
-                normalise(&read("postgres")),
-                normalise(&read("sqlite")),
-                "{step}/{file} differs between the backends"
-            );
+            let (postgres, postgres_known) = split_known_values(&read("postgres"));
+            let (sqlite, sqlite_known) = split_known_values(&read("sqlite"));
+            assert_eq!(normalise(&postgres), normalise(&sqlite), "{step}/{file} differs between the backends");
+            assert_eq!(postgres_known, sqlite_known, "{step}/{file}: the value lists differ between the backends");
         }
     }
+}
+
+/// A value list: (table, column) → the names it allows; an empty list where it is dropped.
+type KnownValues = BTreeMap<String, (String, String, Vec<String>)>;
+
+/// Takes the value-list statements out of a migration: PostgreSQL's
+/// `ALTER TABLE t ADD CONSTRAINT t_c_known CHECK (c IN ('a', 'b'));` and SQLite's
+/// `CREATE TRIGGER t_c_known_insert|update … WHEN NEW.c NOT IN ('a', 'b') BEGIN … END;` (both
+/// triggers required), and their drops. Returns the rest of the file and the lists by name.
+fn split_known_values(sql: &str) -> (String, KnownValues) {
+    let values = |list: &str| -> Vec<String> {
+        let list = list.trim().trim_end_matches(';').trim_end_matches(')').trim_end_matches(')');
+        list.split(", ").map(|v| v.trim_matches('\'').to_string()).collect()
+    };
+    let (mut rest, mut known) = (String::new(), KnownValues::new());
+    let mut triggers: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    let mut lines = sql.lines();
+    while let Some(line) = lines.next() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["ALTER", "TABLE", table, "ADD", "CONSTRAINT", name, "CHECK", column, "IN", ..] => {
+                let list = line.split_once(" IN (").unwrap().1;
+                let column = column.trim_start_matches('(');
+                known.insert(name.to_string(), (table.to_string(), column.to_string(), values(list)));
+            }
+            ["ALTER", "TABLE", table, "DROP", "CONSTRAINT", name] => {
+                known.insert(name.trim_end_matches(';').to_string(), (table.to_string(), String::new(), vec![]));
+            }
+            ["CREATE", "TRIGGER", trigger, "BEFORE", ..]
+                if trigger.ends_with("_known_insert") || trigger.ends_with("_known_update") =>
+            {
+                let (name, event) = trigger.rsplit_once('_').unwrap();
+                let table = words[words.len() - 1];
+                let when = lines.next().expect("WHEN line");
+                let body = lines.next().expect("BEGIN line");
+                assert!(
+                    body.contains(&format!("RAISE(ABORT, 'CHECK constraint failed: {name}')")),
+                    "{trigger}: {body}"
+                );
+                let (column, list) =
+                    when.trim_start_matches("WHEN NEW.").split_once(" NOT IN (").expect("WHEN NEW.c NOT IN (…)");
+                let entry = (table.to_string(), column.to_string(), values(list));
+                if let Some(other) = known.insert(name.to_string(), entry.clone()) {
+                    assert_eq!(other, entry, "{name}: the insert and update triggers differ");
+                }
+                triggers.entry(name.to_string()).or_default().push(if event == "insert" { "insert" } else { "update" });
+            }
+            ["DROP", "TRIGGER", trigger] => {
+                let trigger = trigger.trim_end_matches(';');
+                let (name, event) = trigger.rsplit_once('_').unwrap();
+                let table = known.get(name).map(|k| k.0.clone());
+                known.insert(name.to_string(), (table.unwrap_or_default(), String::new(), vec![]));
+                triggers.entry(name.to_string()).or_default().push(if event == "insert" { "insert" } else { "update" });
+            }
+            _ => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+        }
+    }
+    for (name, mut events) in triggers {
+        events.sort_unstable();
+        assert_eq!(events, ["insert", "update"], "{name} needs a trigger for INSERT and one for UPDATE");
+    }
+    // A dropped list names no table on SQLite (DROP TRIGGER does not say); compare names only.
+    for entry in known.values_mut() {
+        if entry.2.is_empty() {
+            entry.0.clear();
+        }
+    }
+    (rest, known)
+}
+
+/// Every value list in force after all migrations, by name.
+fn known_values_in_force() -> KnownValues {
+    let mut in_force = KnownValues::new();
+    for step in steps("postgres") {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres").join(&step).join("up.sql");
+        for (name, entry) in split_known_values(&std::fs::read_to_string(path).unwrap()).1 {
+            if entry.2.is_empty() {
+                in_force.remove(&name);
+            } else {
+                in_force.insert(name, entry);
+            }
+        }
+    }
+    in_force
+}
+
+/// Every combination of `names`, sorted and joined as the service stores a set of them.
+fn stored_sets(names: &[&str], separator: &str) -> Vec<String> {
+    let mut names = names.to_vec();
+    names.sort_unstable();
+    let mut sets = vec![String::new()];
+    for size in 1..=names.len() {
+        let mut chosen: Vec<usize> = (0..size).collect();
+        loop {
+            sets.push(chosen.iter().map(|&i| names[i]).collect::<Vec<_>>().join(separator));
+            let Some(i) = (0..size).rev().find(|&i| chosen[i] < names.len() - size + i) else { break };
+            chosen[i] += 1;
+            for j in i + 1..size {
+                chosen[j] = chosen[j - 1] + 1;
+            }
+        }
+    }
+    sets
+}
+
+#[test]
+fn the_value_lists_are_the_enums_of_the_code() {
+    use kinerja::auth::caller::{Role, Scope};
+    use kinerja::auth::tokens::SubjectKind;
+    use kinerja::domain::capaian::Aspect;
+    use kinerja::domain::policy::EvaluationFrequency;
+    use kinerja::employees::JobLevel;
+    use kinerja::periods::PeriodStatus;
+    use kinerja::skp::{Perspective, SkpStatus, TargetKind};
+    use kinerja::units::UnitKind;
+
+    fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<String> {
+        all.iter().map(|v| name(*v).to_string()).collect()
+    }
+    let roles: Vec<&str> = Role::ALL.iter().filter(|r| **r != Role::Pegawai).map(|r| r.as_str()).collect();
+    let scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+    let mut actors = names(&SubjectKind::ALL, SubjectKind::as_str);
+    actors.push("cli".into());
+    let expected: Vec<(&str, &str, Vec<String>)> = vec![
+        ("units", "kind", names(&UnitKind::ALL, UnitKind::as_str)),
+        ("employees", "job_level", names(&JobLevel::ALL, JobLevel::as_str)),
+        ("employees", "roles", stored_sets(&roles, ",")),
+        ("service_clients", "scopes", stored_sets(&scopes, " ")),
+        ("audit_events", "actor_kind", actors),
+        ("periods", "frequency", names(&EvaluationFrequency::ALL, EvaluationFrequency::as_str)),
+        ("periods", "status", names(&PeriodStatus::ALL, PeriodStatus::as_str)),
+        ("skps", "status", names(&SkpStatus::ALL, SkpStatus::as_str)),
+        ("skp_targets", "kind", names(&TargetKind::ALL, TargetKind::as_str)),
+        ("skp_targets", "perspective", names(&Perspective::ALL, Perspective::as_str)),
+        ("skp_aspects", "aspect", names(&Aspect::ALL, Aspect::as_str)),
+        ("peer_assignments", "rater_group", vec!["peer".into(), "subordinate".into()]),
+    ];
+    let mut in_force = known_values_in_force();
+    for (table, column, mut names) in expected {
+        let name = format!("{table}_{column}_known");
+        let (_, _, mut listed) =
+            in_force.remove(&name).unwrap_or_else(|| panic!("no value list {name} in the migrations"));
+        names.sort();
+        listed.sort();
+        assert_eq!(listed, names, "{name}: the migrations and the code disagree");
+    }
+    assert!(in_force.is_empty(), "value lists with no enum checked here: {:?}", in_force.keys().collect::<Vec<_>>());
 }

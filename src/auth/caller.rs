@@ -1,7 +1,6 @@
 //! Who is calling: the bearer token checked and turned into a [`Caller`].
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::tokens::SubjectKind;
@@ -9,34 +8,18 @@ use crate::error::ApiError;
 use crate::request_id::RequestId;
 use crate::state::AppState;
 
-/// Organisation-level roles. Every employee is also a `pegawai`; supervisor rights follow
-/// from the reporting line, not from a role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Pegawai,
-    Admin,
-    Auditor,
+crate::domain::text_enum! {
+    /// Organisation-level roles. Every employee is also a `pegawai`; supervisor rights follow
+    /// from the reporting line, not from a role.
+    #[derive(ToSchema)]
+    pub enum Role {
+        Pegawai = "pegawai",
+        Admin = "admin",
+        Auditor = "auditor",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Pegawai => "pegawai",
-            Role::Admin => "admin",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        match value {
-            "pegawai" => Some(Role::Pegawai),
-            "admin" => Some(Role::Admin),
-            "auditor" => Some(Role::Auditor),
-            _ => None,
-        }
-    }
-
     /// Roles as stored on an employee: a comma-separated list (`pegawai` is implied).
     pub fn parse_list(stored: &str) -> Vec<Role> {
         let mut roles = vec![Role::Pegawai];
@@ -52,31 +35,14 @@ impl Role {
     }
 }
 
-/// What a service client (portal) may do; granted per client by an admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, PartialOrd, Ord)]
-pub enum Scope {
-    #[serde(rename = "organization:read")]
-    OrganizationRead,
-    #[serde(rename = "employees:read")]
-    EmployeesRead,
-    /// Issue one-time citizen rating tickets (service desks, portals).
-    #[serde(rename = "rating_tickets:issue")]
-    RatingTicketsIssue,
-}
-
-impl Scope {
-    pub const ALL: &'static [Scope] = &[Scope::OrganizationRead, Scope::EmployeesRead, Scope::RatingTicketsIssue];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::OrganizationRead => "organization:read",
-            Scope::EmployeesRead => "employees:read",
-            Scope::RatingTicketsIssue => "rating_tickets:issue",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Scope> {
-        Scope::ALL.iter().copied().find(|s| s.as_str() == value)
+crate::domain::text_enum! {
+    /// What a service client (portal) may do; granted per client by an admin.
+    #[derive(ToSchema, PartialOrd, Ord)]
+    pub enum Scope {
+        OrganizationRead = "organization:read",
+        EmployeesRead = "employees:read",
+        /// Issue one-time citizen rating tickets (service desks, portals).
+        RatingTicketsIssue = "rating_tickets:issue",
     }
 }
 

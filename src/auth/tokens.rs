@@ -5,12 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
 
-/// Whether the subject is a person or a service client (portal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    Employee,
-    ServiceClient,
+crate::domain::text_enum! {
+    /// Whether the subject is a person or a service client (portal).
+    pub enum SubjectKind {
+        Employee = "employee",
+        ServiceClient = "service_client",
+    }
 }
 
 /// The claims of an access token.

@@ -2,6 +2,7 @@
 //! helpers that keep blocking diesel calls off the async executor.
 
 pub mod schema;
+pub mod types;
 
 use std::sync::{Arc, Mutex};
 

@@ -6,53 +6,28 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The core values of the civil service (BerAKHLAK).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BerakhlakValue {
-    /// Berorientasi pelayanan: service-oriented.
-    BerorientasiPelayanan,
-    /// Akuntabel: accountable.
-    Akuntabel,
-    /// Kompeten: competent.
-    Kompeten,
-    /// Harmonis: harmonious.
-    Harmonis,
-    /// Loyal.
-    Loyal,
-    /// Adaptif: adaptive.
-    Adaptif,
-    /// Kolaboratif: collaborative.
-    Kolaboratif,
+crate::domain::text_enum! {
+    /// The core values of the civil service (BerAKHLAK).
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum BerakhlakValue {
+        /// Berorientasi pelayanan: service-oriented.
+        BerorientasiPelayanan = "berorientasi_pelayanan",
+        /// Akuntabel: accountable.
+        Akuntabel = "akuntabel",
+        /// Kompeten: competent.
+        Kompeten = "kompeten",
+        /// Harmonis: harmonious.
+        Harmonis = "harmonis",
+        /// Loyal.
+        Loyal = "loyal",
+        /// Adaptif: adaptive.
+        Adaptif = "adaptif",
+        /// Kolaboratif: collaborative.
+        Kolaboratif = "kolaboratif",
+    }
 }
 
 impl BerakhlakValue {
-    pub const ALL: [BerakhlakValue; 7] = [
-        BerakhlakValue::BerorientasiPelayanan,
-        BerakhlakValue::Akuntabel,
-        BerakhlakValue::Kompeten,
-        BerakhlakValue::Harmonis,
-        BerakhlakValue::Loyal,
-        BerakhlakValue::Adaptif,
-        BerakhlakValue::Kolaboratif,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BerakhlakValue::BerorientasiPelayanan => "berorientasi_pelayanan",
-            BerakhlakValue::Akuntabel => "akuntabel",
-            BerakhlakValue::Kompeten => "kompeten",
-            BerakhlakValue::Harmonis => "harmonis",
-            BerakhlakValue::Loyal => "loyal",
-            BerakhlakValue::Adaptif => "adaptif",
-            BerakhlakValue::Kolaboratif => "kolaboratif",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == value)
-    }
-
     pub fn label_id(self) -> &'static str {
         match self {
             BerakhlakValue::BerorientasiPelayanan => "Berorientasi Pelayanan",
@@ -66,18 +41,19 @@ impl BerakhlakValue {
     }
 }
 
-/// Who gave a behaviour rating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RaterGroup {
-    /// The direct supervisor (the appraiser).
-    Supervisor,
-    /// Peers at the same level (rekan kerja setingkat).
-    Peer,
-    /// Direct subordinates (bawahan langsung), for employees who supervise.
-    Subordinate,
-    /// The employee's own view: shown beside the others, weighs nothing.
-    SelfAssessment,
+crate::domain::text_enum! {
+    /// Who gave a behaviour rating.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum RaterGroup {
+        /// The direct supervisor (the appraiser).
+        Supervisor = "supervisor",
+        /// Peers at the same level (rekan kerja setingkat).
+        Peer = "peer",
+        /// Direct subordinates (bawahan langsung), for employees who supervise.
+        Subordinate = "subordinate",
+        /// The employee's own view: shown beside the others, weighs nothing.
+        SelfAssessment = "self_assessment",
+    }
 }
 
 impl RaterGroup {

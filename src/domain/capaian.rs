@@ -14,46 +14,33 @@ pub const EFFICIENCY_SWITCH: f64 = 24.0;
 /// gives E = 24.000000000000014 in binary, which is E = 24 and must take the first formula.
 pub const TOLERANCE: f64 = 1e-9;
 
-/// Main (utama) or additional (tambahan) target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TargetKind {
-    Utama,
-    Tambahan,
+crate::domain::text_enum! {
+    /// Main (utama) or additional (tambahan) target.
+    #[derive(ToSchema)]
+    pub enum TargetKind {
+        Utama = "utama",
+        Tambahan = "tambahan",
+    }
 }
 
-/// What a target's indicator measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Aspect {
-    /// Quantity: more is better.
-    Kuantitas,
-    /// Quality (percent): more is better.
-    Kualitas,
-    /// Time (months or days): less is better.
-    Waktu,
-    /// Cost (rupiah): less is better; optional.
-    Biaya,
+crate::domain::text_enum! {
+    /// What a target's indicator measures.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum Aspect {
+        /// Quantity: more is better.
+        Kuantitas = "kuantitas",
+        /// Quality (percent): more is better.
+        Kualitas = "kualitas",
+        /// Time (months or days): less is better.
+        Waktu = "waktu",
+        /// Cost (rupiah): less is better; optional.
+        Biaya = "biaya",
+    }
 }
 
 impl Aspect {
-    pub const ALL: [Aspect; 4] = [Aspect::Kuantitas, Aspect::Kualitas, Aspect::Waktu, Aspect::Biaya];
-
     pub fn is_lower_better(self) -> bool {
         matches!(self, Aspect::Waktu | Aspect::Biaya)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Aspect::Kuantitas => "kuantitas",
-            Aspect::Kualitas => "kualitas",
-            Aspect::Waktu => "waktu",
-            Aspect::Biaya => "biaya",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Aspect> {
-        Aspect::ALL.into_iter().find(|a| a.as_str() == value)
     }
 
     /// The units an aspect may be stated in; `None` means any unit (quantity counts anything).

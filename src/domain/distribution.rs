@@ -9,20 +9,16 @@ use utoipa::ToSchema;
 
 use super::predikat::Predikat;
 
-/// The organisation's own performance rating for the period, set by the level above.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgRating {
-    Istimewa,
-    Baik,
-    ButuhPerbaikan,
-    Kurang,
-    SangatKurang,
-}
-
-impl OrgRating {
-    pub const ALL: [OrgRating; 5] =
-        [OrgRating::Istimewa, OrgRating::Baik, OrgRating::ButuhPerbaikan, OrgRating::Kurang, OrgRating::SangatKurang];
+crate::domain::text_enum! {
+    /// The organisation's own performance rating for the period, set by the level above.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum OrgRating {
+        Istimewa = "istimewa",
+        Baik = "baik",
+        ButuhPerbaikan = "butuh_perbaikan",
+        Kurang = "kurang",
+        SangatKurang = "sangat_kurang",
+    }
 }
 
 /// One limit on the share or number of employees with any of `predikats`.

@@ -11,6 +11,9 @@ pub mod predikat;
 pub mod recommendation;
 pub mod score;
 pub mod skm;
+pub mod text_enum;
+
+pub(crate) use text_enum::text_enum;
 
 /// Rounds to two decimals, for presentation only (the rules keep full precision).
 pub fn round2(x: f64) -> f64 {

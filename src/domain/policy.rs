@@ -7,21 +7,13 @@ use super::behaviour::RaterWeights;
 use super::distribution::DistributionCurve;
 use super::predikat::RatingThresholds;
 
-/// How often employees are evaluated within the year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EvaluationFrequency {
-    Monthly,
-    #[default]
-    Quarterly,
-}
-
-impl EvaluationFrequency {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvaluationFrequency::Monthly => "monthly",
-            EvaluationFrequency::Quarterly => "quarterly",
-        }
+crate::domain::text_enum! {
+    /// How often employees are evaluated within the year.
+    #[derive(Default, ToSchema)]
+    pub enum EvaluationFrequency {
+        Monthly = "monthly",
+        #[default]
+        Quarterly = "quarterly",
     }
 }
 

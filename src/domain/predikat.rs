@@ -6,51 +6,26 @@ use utoipa::ToSchema;
 
 use super::capaian::TOLERANCE;
 
-/// A rating of results (hasil kerja) or behaviour (perilaku kerja) against expectations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Rating {
-    DiBawahEkspektasi,
-    SesuaiEkspektasi,
-    DiAtasEkspektasi,
-}
-
-impl Rating {
-    pub const ALL: [Rating; 3] = [Rating::DiBawahEkspektasi, Rating::SesuaiEkspektasi, Rating::DiAtasEkspektasi];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::DiBawahEkspektasi => "di_bawah_ekspektasi",
-            Rating::SesuaiEkspektasi => "sesuai_ekspektasi",
-            Rating::DiAtasEkspektasi => "di_atas_ekspektasi",
-        }
+crate::domain::text_enum! {
+    /// A rating of results (hasil kerja) or behaviour (perilaku kerja) against expectations.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum Rating {
+        DiBawahEkspektasi = "di_bawah_ekspektasi",
+        SesuaiEkspektasi = "sesuai_ekspektasi",
+        DiAtasEkspektasi = "di_atas_ekspektasi",
     }
 }
 
-/// The employee's performance predicate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Predikat {
-    SangatBaik,
-    Baik,
-    ButuhPerbaikan,
-    /// Written "Kurang/Misconduct" in the regulation.
-    Kurang,
-    SangatKurang,
-}
-
-impl Predikat {
-    pub const ALL: [Predikat; 5] =
-        [Predikat::SangatBaik, Predikat::Baik, Predikat::ButuhPerbaikan, Predikat::Kurang, Predikat::SangatKurang];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Predikat::SangatBaik => "sangat_baik",
-            Predikat::Baik => "baik",
-            Predikat::ButuhPerbaikan => "butuh_perbaikan",
-            Predikat::Kurang => "kurang",
-            Predikat::SangatKurang => "sangat_kurang",
-        }
+crate::domain::text_enum! {
+    /// The employee's performance predicate.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum Predikat {
+        SangatBaik = "sangat_baik",
+        Baik = "baik",
+        ButuhPerbaikan = "butuh_perbaikan",
+        /// Written "Kurang/Misconduct" in the regulation.
+        Kurang = "kurang",
+        SangatKurang = "sangat_kurang",
     }
 }
 

@@ -7,12 +7,13 @@ use utoipa::ToSchema;
 use super::capaian::CAPAIAN_CAP;
 use super::policy::ComponentWeights;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Component {
-    Results,
-    Behaviour,
-    Citizen,
+crate::domain::text_enum! {
+    #[derive(ToSchema)]
+    pub enum Component {
+        Results = "results",
+        Behaviour = "behaviour",
+        Citizen = "citizen",
+    }
 }
 
 /// One component's part in the score.

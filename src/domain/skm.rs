@@ -5,57 +5,32 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The nine elements (unsur) of the survey, in the regulation's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SkmElement {
-    /// 1. Persyaratan (requirements).
-    Persyaratan,
-    /// 2. Sistem, mekanisme dan prosedur (procedure).
-    Prosedur,
-    /// 3. Waktu penyelesaian (time to complete).
-    WaktuPenyelesaian,
-    /// 4. Biaya/tarif (cost).
-    BiayaTarif,
-    /// 5. Produk spesifikasi jenis pelayanan (the product).
-    ProdukLayanan,
-    /// 6. Kompetensi pelaksana (staff competence).
-    KompetensiPelaksana,
-    /// 7. Perilaku pelaksana (staff behaviour).
-    PerilakuPelaksana,
-    /// 8. Penanganan pengaduan, saran dan masukan (complaint handling).
-    PenangananPengaduan,
-    /// 9. Sarana dan prasarana (facilities).
-    SaranaPrasarana,
+crate::domain::text_enum! {
+    /// The nine elements (unsur) of the survey, in the regulation's order.
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum SkmElement {
+        /// 1. Persyaratan (requirements).
+        Persyaratan = "persyaratan",
+        /// 2. Sistem, mekanisme dan prosedur (procedure).
+        Prosedur = "prosedur",
+        /// 3. Waktu penyelesaian (time to complete).
+        WaktuPenyelesaian = "waktu_penyelesaian",
+        /// 4. Biaya/tarif (cost).
+        BiayaTarif = "biaya_tarif",
+        /// 5. Produk spesifikasi jenis pelayanan (the product).
+        ProdukLayanan = "produk_layanan",
+        /// 6. Kompetensi pelaksana (staff competence).
+        KompetensiPelaksana = "kompetensi_pelaksana",
+        /// 7. Perilaku pelaksana (staff behaviour).
+        PerilakuPelaksana = "perilaku_pelaksana",
+        /// 8. Penanganan pengaduan, saran dan masukan (complaint handling).
+        PenangananPengaduan = "penanganan_pengaduan",
+        /// 9. Sarana dan prasarana (facilities).
+        SaranaPrasarana = "sarana_prasarana",
+    }
 }
 
 impl SkmElement {
-    pub const ALL: [SkmElement; 9] = [
-        SkmElement::Persyaratan,
-        SkmElement::Prosedur,
-        SkmElement::WaktuPenyelesaian,
-        SkmElement::BiayaTarif,
-        SkmElement::ProdukLayanan,
-        SkmElement::KompetensiPelaksana,
-        SkmElement::PerilakuPelaksana,
-        SkmElement::PenangananPengaduan,
-        SkmElement::SaranaPrasarana,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkmElement::Persyaratan => "persyaratan",
-            SkmElement::Prosedur => "prosedur",
-            SkmElement::WaktuPenyelesaian => "waktu_penyelesaian",
-            SkmElement::BiayaTarif => "biaya_tarif",
-            SkmElement::ProdukLayanan => "produk_layanan",
-            SkmElement::KompetensiPelaksana => "kompetensi_pelaksana",
-            SkmElement::PerilakuPelaksana => "perilaku_pelaksana",
-            SkmElement::PenangananPengaduan => "penanganan_pengaduan",
-            SkmElement::SaranaPrasarana => "sarana_prasarana",
-        }
-    }
-
     /// Position 0-8 in the regulation's order.
     pub fn index(self) -> usize {
         SkmElement::ALL.iter().position(|e| *e == self).expect("every element is listed")

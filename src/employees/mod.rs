@@ -17,36 +17,20 @@ use crate::auth::caller::Role;
 use crate::auth::password;
 use crate::domain::nip::Nip;
 
-/// The kind of position (jenis jabatan); senior executives (`jpt`) plan with perspectives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum JobLevel {
-    /// Jabatan Pimpinan Tinggi (senior executive).
-    Jpt,
-    /// Jabatan Administrator.
-    Administrator,
-    /// Jabatan Pengawas.
-    Pengawas,
-    /// Jabatan Pelaksana.
-    Pelaksana,
-    /// Jabatan Fungsional.
-    Fungsional,
-}
-
-impl JobLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            JobLevel::Jpt => "jpt",
-            JobLevel::Administrator => "administrator",
-            JobLevel::Pengawas => "pengawas",
-            JobLevel::Pelaksana => "pelaksana",
-            JobLevel::Fungsional => "fungsional",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [JobLevel::Jpt, JobLevel::Administrator, JobLevel::Pengawas, JobLevel::Pelaksana, JobLevel::Fungsional]
-            .into_iter()
-            .find(|l| l.as_str() == value)
+crate::domain::text_enum! {
+    /// The kind of position (jenis jabatan); senior executives (`jpt`) plan with perspectives.
+    #[derive(ToSchema)]
+    pub enum JobLevel {
+        /// Jabatan Pimpinan Tinggi (senior executive).
+        Jpt = "jpt",
+        /// Jabatan Administrator.
+        Administrator = "administrator",
+        /// Jabatan Pengawas.
+        Pengawas = "pengawas",
+        /// Jabatan Pelaksana.
+        Pelaksana = "pelaksana",
+        /// Jabatan Fungsional.
+        Fungsional = "fungsional",
     }
 }
 

@@ -188,7 +188,7 @@ pub async fn update_employee(
                 supervisor_id: input.supervisor_id,
                 name: input.name,
                 position: input.position,
-                job_level: input.job_level.as_str().to_string(),
+                job_level: input.job_level,
                 roles: Role::store_list(&input.roles),
                 active: input.active,
                 version: before.version + 1,

@@ -21,7 +21,7 @@ pub struct EmployeeRow {
     pub nip: String,
     pub name: String,
     pub position: String,
-    pub job_level: String,
+    pub job_level: JobLevel,
     pub roles: String,
     pub password_hash: Option<String>,
     pub active: bool,
@@ -43,7 +43,7 @@ impl EmployeeRow {
 impl From<EmployeeRow> for Employee {
     fn from(row: EmployeeRow) -> Self {
         Employee {
-            job_level: JobLevel::parse(&row.job_level).unwrap_or(JobLevel::Pelaksana),
+            job_level: row.job_level,
             roles: Role::parse_list(&row.roles),
             has_password: row.password_hash.is_some(),
             id: row.id,
@@ -149,7 +149,7 @@ pub fn insert(
         nip: input.nip,
         name: input.name,
         position: input.position,
-        job_level: input.job_level.as_str().to_string(),
+        job_level: input.job_level,
         roles: Role::store_list(&input.roles),
         password_hash,
         active: true,

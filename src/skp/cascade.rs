@@ -150,7 +150,7 @@ impl Plans {
             employee_name: person.name.clone(),
             position: person.position.clone(),
             skp_id: skp.id.clone(),
-            skp_status: skp.status(),
+            skp_status: skp.status,
             revision: skp.revision,
             targets,
         })
@@ -173,7 +173,7 @@ impl Plans {
             id: t.id.clone(),
             lineage_id: t.lineage_id.clone(),
             description: t.description.clone(),
-            kind: super::store::target_kind(t),
+            kind: t.kind,
             weight: t.weight,
             supported_by,
         }

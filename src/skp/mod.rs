@@ -17,47 +17,33 @@ use crate::domain::capaian::Aspect;
 // Scores weigh main targets differently, so the kind lives with the rules.
 pub use crate::domain::capaian::TargetKind;
 
-/// Where an SKP is in its approval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SkpStatus {
-    Draft,
-    Submitted,
-    Approved,
-    Returned,
+crate::domain::text_enum! {
+    /// Where an SKP is in its approval.
+    #[derive(ToSchema)]
+    pub enum SkpStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Approved = "approved",
+        Returned = "returned",
+    }
 }
 
 impl SkpStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SkpStatus::Draft => "draft",
-            SkpStatus::Submitted => "submitted",
-            SkpStatus::Approved => "approved",
-            SkpStatus::Returned => "returned",
-        }
-    }
-    pub fn parse(value: &str) -> SkpStatus {
-        match value {
-            "submitted" => SkpStatus::Submitted,
-            "approved" => SkpStatus::Approved,
-            "returned" => SkpStatus::Returned,
-            _ => SkpStatus::Draft,
-        }
-    }
     /// The employee may change the content.
     pub fn is_editable(self) -> bool {
         matches!(self, SkpStatus::Draft | SkpStatus::Returned)
     }
 }
 
-/// The perspective of a senior executive's (JPT) target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Perspective {
-    PenerimaLayanan,
-    ProsesBisnis,
-    PenguatanInternal,
-    Anggaran,
+crate::domain::text_enum! {
+    /// The perspective of a senior executive's (JPT) target.
+    #[derive(ToSchema)]
+    pub enum Perspective {
+        PenerimaLayanan = "penerima_layanan",
+        ProsesBisnis = "proses_bisnis",
+        PenguatanInternal = "penguatan_internal",
+        Anggaran = "anggaran",
+    }
 }
 
 /// The SKP's annex (lampiran): what the employee gets, how they account for it, and what follows.

@@ -107,7 +107,7 @@ fn summaries(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<SkpSu
             let (name, nip) =
                 people.iter().find(|p| p.0 == r.employee_id).map(|p| (p.1.clone(), p.2.clone())).unwrap_or_default();
             SkpSummary {
-                status: r.status(),
+                status: r.status,
                 id: r.id,
                 period_id: r.period_id,
                 employee_id: r.employee_id,
@@ -360,7 +360,7 @@ pub async fn create_skp(
                     period_id: period.id,
                     employee_id: me.clone(),
                     revision: 1,
-                    status: SkpStatus::Draft.as_str().into(),
+                    status: SkpStatus::Draft,
                     resources: input.annex.resources.clone(),
                     accountability: input.annex.accountability.clone(),
                     consequences: input.annex.consequences.clone(),
@@ -434,12 +434,12 @@ pub async fn update_skp(
         .write(move |conn| {
             let (row, owner) = load_checked(conn, &caller, &id, |owner| Permission::EditSkp { owner })?;
             periods::writable(conn, &row.period_id)?;
-            if !row.status().is_editable() {
+            if !row.status.is_editable() {
                 return Err(ApiError::conflict(
                     "skp_locked",
                     format!(
                         "A {} SKP cannot be edited; an approved one changes through a new revision",
-                        row.status().as_str()
+                        row.status.as_str()
                     ),
                 ));
             }
@@ -495,10 +495,10 @@ pub async fn submit_skp(
         .db
         .write(move |conn| {
             let (row, owner) = load_checked(conn, &caller, &id, |owner| Permission::EditSkp { owner })?;
-            if !row.status().is_editable() {
+            if !row.status.is_editable() {
                 return Err(ApiError::conflict(
                     "invalid_transition",
-                    format!("A {} SKP cannot be submitted", row.status().as_str()),
+                    format!("A {} SKP cannot be submitted", row.status.as_str()),
                 ));
             }
             store::check_submittable(&store::load(conn, row.clone())?)?;
@@ -526,11 +526,11 @@ fn decide(
     comment: Option<String>,
 ) -> ApiResult<Skp> {
     let (row, _) = load_checked(conn, caller, id, |owner| Permission::DecideSkp { owner })?;
-    if row.status() != SkpStatus::Submitted {
+    if row.status != SkpStatus::Submitted {
         let verb = if outcome == SkpStatus::Approved { "approved" } else { "returned" };
         return Err(ApiError::conflict(
             "invalid_transition",
-            format!("A {} SKP cannot be {verb}", row.status().as_str()),
+            format!("A {} SKP cannot be {verb}", row.status.as_str()),
         ));
     }
     let change = StatusChange {
@@ -612,7 +612,7 @@ pub async fn create_revision(
             let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::EditSkp { owner })?;
             periods::writable(conn, &row.period_id)?;
             let newest = store::latest(conn, &row.employee_id, &row.period_id)?.ok_or(ApiError::NotFound("skp"))?;
-            if newest.id != row.id || row.status() != SkpStatus::Approved {
+            if newest.id != row.id || row.status != SkpStatus::Approved {
                 return Err(ApiError::conflict(
                     "revision_not_allowed",
                     "Only the newest revision, once approved, can be revised; edit the open revision instead",
@@ -622,7 +622,7 @@ pub async fn create_revision(
             let next = SkpRow {
                 id: new_id(),
                 revision: row.revision + 1,
-                status: SkpStatus::Draft.as_str().into(),
+                status: SkpStatus::Draft,
                 approver_id: None,
                 return_comment: None,
                 submitted_at: None,

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::{AspectTarget, Indicator, Skp, SkpAnnex, SkpContent, SkpStatus, Target, TargetKind};
+use super::{AspectTarget, Indicator, Perspective, Skp, SkpAnnex, SkpContent, SkpStatus, Target, TargetKind};
 use crate::db::schema::{skp_aspects, skp_indicators, skp_targets, skps};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::capaian::{validate_unit, Aspect};
@@ -19,7 +19,7 @@ pub struct SkpRow {
     pub period_id: String,
     pub employee_id: String,
     pub revision: i32,
-    pub status: String,
+    pub status: SkpStatus,
     pub resources: String,
     pub accountability: String,
     pub consequences: String,
@@ -32,12 +32,6 @@ pub struct SkpRow {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-impl SkpRow {
-    pub fn status(&self) -> SkpStatus {
-        SkpStatus::parse(&self.status)
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = skp_targets)]
 pub struct TargetRow {
@@ -46,8 +40,8 @@ pub struct TargetRow {
     pub lineage_id: String,
     pub position: i32,
     pub description: String,
-    pub kind: String,
-    pub perspective: Option<String>,
+    pub kind: TargetKind,
+    pub perspective: Option<Perspective>,
     pub weight: f64,
     pub supports_lineage_id: Option<String>,
 }
@@ -66,17 +60,9 @@ pub struct IndicatorRow {
 pub struct AspectRow {
     pub id: String,
     pub indicator_id: String,
-    pub aspect: String,
+    pub aspect: Aspect,
     pub target_value: f64,
     pub unit: String,
-}
-
-fn enum_text<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-}
-
-fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).ok()
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<SkpRow> {
@@ -119,13 +105,11 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
 
     let mut aspects_of: HashMap<String, Vec<AspectTarget>> = HashMap::new();
     for a in aspects {
-        if let Some(aspect) = Aspect::parse(&a.aspect) {
-            aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
-                aspect,
-                target: a.target_value,
-                unit: a.unit,
-            });
-        }
+        aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
+            aspect: a.aspect,
+            target: a.target_value,
+            unit: a.unit,
+        });
     }
     let mut indicators_of: HashMap<String, Vec<Indicator>> = HashMap::new();
     for i in indicators {
@@ -137,8 +121,8 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
         .into_iter()
         .map(|t| Target {
             indicators: indicators_of.remove(&t.id).unwrap_or_default(),
-            kind: parse_enum(&t.kind).unwrap_or(TargetKind::Tambahan),
-            perspective: t.perspective.as_deref().and_then(parse_enum),
+            kind: t.kind,
+            perspective: t.perspective,
             id: t.id,
             lineage_id: t.lineage_id,
             description: t.description,
@@ -147,7 +131,7 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
         })
         .collect();
     Ok(Skp {
-        status: row.status(),
+        status: row.status,
         total_weight: targets.iter().map(|t| t.weight).sum(),
         targets,
         annex: SkpAnnex {
@@ -181,7 +165,7 @@ pub fn check_content(
 ) -> ApiResult<Vec<Option<String>>> {
     let mut errors = Vec::new();
     let mut supports = Vec::new();
-    let executive = JobLevel::parse(&owner.job_level) == Some(JobLevel::Jpt);
+    let executive = owner.job_level == JobLevel::Jpt;
     for (t, target) in content.targets.iter().enumerate() {
         let at = |field: &str| format!("targets[{t}].{field}");
         if target.id.is_some() && content.targets[..t].iter().any(|earlier| earlier.id == target.id) {
@@ -279,8 +263,8 @@ pub fn replace_targets(
             skp_id: skp_id.to_string(),
             position: position as i32,
             description: target.description.clone(),
-            kind: enum_text(target.kind),
-            perspective: target.perspective.map(enum_text),
+            kind: target.kind,
+            perspective: target.perspective,
             weight: target.weight,
             supports_lineage_id: supports.clone(),
         };
@@ -307,7 +291,7 @@ fn insert_target(
             let aspect = AspectRow {
                 id: new_id(),
                 indicator_id: indicator.id.clone(),
-                aspect: aspect.aspect.as_str().to_string(),
+                aspect: aspect.aspect,
                 target_value: aspect.target,
                 unit: aspect.unit.trim().to_string(),
             };
@@ -338,8 +322,8 @@ pub fn copy_targets(conn: &mut AnyConnection, from: &Skp, to_skp_id: &str) -> Ap
             lineage_id: target.lineage_id.clone(),
             position: position as i32,
             description: target.description.clone(),
-            kind: enum_text(target.kind),
-            perspective: target.perspective.map(enum_text),
+            kind: target.kind,
+            perspective: target.perspective,
             weight: target.weight,
             supports_lineage_id: target.supports_target_id.clone(),
         };
@@ -382,8 +366,4 @@ pub fn check_submittable(skp: &Skp) -> ApiResult<()> {
     } else {
         Err(ApiError::Validation(errors))
     }
-}
-
-pub fn target_kind(row: &TargetRow) -> TargetKind {
-    parse_enum(&row.kind).unwrap_or(TargetKind::Tambahan)
 }

@@ -125,3 +125,23 @@ async fn a_portal_without_the_read_scope_is_refused_not_told_the_record_is_missi
     app.get(&unit, &stranger).await.expect_problem(404, "not_found");
     app.get(&period, &stranger).await.expect_problem(404, "not_found");
 }
+
+#[actix_web::test]
+async fn the_database_refuses_a_kind_role_or_level_the_code_does_not_know() {
+    let app = TestApp::spawn().await;
+    app.seed_org("tc");
+    for sql in [
+        "UPDATE units SET kind = 'castle'",
+        "UPDATE employees SET job_level = 'raja'",
+        "UPDATE employees SET roles = 'admin,king'",
+        "UPDATE audit_events SET actor_kind = 'ghost'",
+    ] {
+        let statement = sql.to_string();
+        let result = app.db().write_blocking(move |conn| {
+            use diesel::RunQueryDsl;
+            Ok(diesel::sql_query(statement).execute(conn)?)
+        });
+        let err = result.expect_err(sql);
+        assert!(format!("{err:?}").contains("_known"), "{sql}: {err:?}");
+    }
+}

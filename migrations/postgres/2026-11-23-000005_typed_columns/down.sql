@@ -1,0 +1,12 @@
+ALTER TABLE peer_assignments DROP CONSTRAINT peer_assignments_rater_group_known;
+ALTER TABLE skp_aspects DROP CONSTRAINT skp_aspects_aspect_known;
+ALTER TABLE skp_targets DROP CONSTRAINT skp_targets_perspective_known;
+ALTER TABLE skp_targets DROP CONSTRAINT skp_targets_kind_known;
+ALTER TABLE skps DROP CONSTRAINT skps_status_known;
+ALTER TABLE periods DROP CONSTRAINT periods_status_known;
+ALTER TABLE periods DROP CONSTRAINT periods_frequency_known;
+ALTER TABLE audit_events DROP CONSTRAINT audit_events_actor_kind_known;
+ALTER TABLE service_clients DROP CONSTRAINT service_clients_scopes_known;
+ALTER TABLE employees DROP CONSTRAINT employees_roles_known;
+ALTER TABLE employees DROP CONSTRAINT employees_job_level_known;
+ALTER TABLE units DROP CONSTRAINT units_kind_known;
