@@ -169,6 +169,8 @@ pub struct ChainVerification {
     pub problem: Option<String>,
 }
 
+/// Checks the chain up to the head it reads first. Run it in one snapshot ([`crate::db::Database::read`]):
+/// otherwise an event written after the head was read looks like a chain longer than its head.
 pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<ChainVerification> {
     let (head_seq, head_hash): (i64, String) =
         audit_heads::table.find(organization_id).select((audit_heads::seq, audit_heads::hash)).first(conn)?;
@@ -187,6 +189,7 @@ pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResul
         let batch: Vec<AuditEventRow> = audit_events::table
             .filter(audit_events::organization_id.eq(organization_id))
             .filter(audit_events::seq.gt(after))
+            .filter(audit_events::seq.le(head_seq))
             .order(audit_events::seq.asc())
             .limit(BATCH)
             .select(AuditEventRow::as_select())
@@ -216,7 +219,17 @@ pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResul
             _ => break,
         }
     }
-    if expected_seq - 1 != head_seq || prev_hash != head_hash {
+    // In one snapshot nothing follows the head; an event that does was put there behind its back.
+    let beyond_head: i64 = audit_events::table
+        .filter(audit_events::organization_id.eq(organization_id))
+        .filter(audit_events::seq.gt(head_seq))
+        .count()
+        .get_result(conn)?;
+    if beyond_head > 0 {
+        result.intact = false;
+        result.first_broken_seq = Some(head_seq + 1);
+        result.problem = Some(format!("{beyond_head} event(s) follow the head at {head_seq}"));
+    } else if expected_seq - 1 != head_seq || prev_hash != head_hash {
         result.intact = false;
         result.first_broken_seq = Some(expected_seq);
         result.problem = Some(format!("the chain ends at event {} but its head is at {head_seq}", expected_seq - 1));

@@ -103,18 +103,14 @@ impl Database {
         Ok(Self { pool, target: target.clone(), sqlite_writer: Arc::new(Mutex::new(())) })
     }
 
-    /// Runs read-only work on a blocking thread.
+    /// Runs read-only work on a blocking thread, in one snapshot (see [`Database::read_blocking`]).
     pub async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
+        let db = self.clone();
+        actix_web::web::block(move || db.read_blocking(work)).await?
     }
 
     /// Runs `work` in one transaction on a blocking thread; any error rolls everything back.
@@ -141,12 +137,22 @@ impl Database {
         conn.transaction(work)
     }
 
+    /// Runs read-only work in one snapshot, so that its queries all see the same committed state
+    /// even while others write: a read-only REPEATABLE READ transaction on PostgreSQL, a (deferred)
+    /// read transaction on SQLite, whose WAL snapshot holds from the first read to the end. A write
+    /// inside fails on PostgreSQL: use [`Database::write`].
     pub fn read_blocking<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
     {
         let mut conn = self.pool.get()?;
-        work(&mut conn)
+        let conn: &mut AnyConnection = &mut conn;
+        conn.transaction(|conn| {
+            if let AnyConnection::Postgresql(pg) = conn {
+                pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            }
+            work(conn)
+        })
     }
 }
 

@@ -95,3 +95,57 @@ async fn an_altered_or_deleted_event_is_detected() {
     let truncated = app.get("/api/v1/audit-events/verify", &app.token_for(&third.admin)).await.expect(200);
     assert_eq!(truncated["intact"], false);
 }
+
+/// Verification reads the head and the events in one snapshot: writers appending while it runs
+/// never make an intact chain look broken (it used to report "the chain ends at N+1 but its head
+/// is at N").
+#[actix_web::test]
+async fn verification_during_concurrent_writes_always_finds_the_chain_intact() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use kinerja::audit::Actor;
+    use kinerja::units::{self, UnitInput, UnitKind};
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("busy");
+    let auditor = app.token_for(&org.auditor);
+    const WRITERS: usize = 4;
+    const UNITS_EACH: usize = 12;
+    let running = Arc::new(AtomicUsize::new(WRITERS));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (db, org_id, running) = (app.db().clone(), org.id.clone(), running.clone());
+            std::thread::spawn(move || {
+                for n in 0..UNITS_EACH {
+                    let org_id = org_id.clone();
+                    db.write_blocking(move |conn| {
+                        let input = UnitInput {
+                            parent_id: None,
+                            code: format!("w{w}-{n}"),
+                            name: format!("Unit {w}-{n}"),
+                            kind: UnitKind::Seksi,
+                            is_service_unit: false,
+                        };
+                        units::insert(conn, &Actor::cli("test"), &org_id, input)
+                    })
+                    .expect("a writer creates its unit");
+                }
+                running.fetch_sub(1, Ordering::SeqCst);
+            })
+        })
+        .collect();
+    let mut verifications = 0;
+    while running.load(Ordering::SeqCst) > 0 {
+        let result = app.get("/api/v1/audit-events/verify", &auditor).await.expect(200);
+        assert_eq!(result["intact"], true, "verification {verifications} during writes: {result}");
+        verifications += 1;
+    }
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let last = app.get("/api/v1/audit-events/verify", &auditor).await.expect(200);
+    assert_eq!(last["intact"], true, "{last}");
+    assert!(last["head_seq"].as_i64().unwrap() >= (WRITERS * UNITS_EACH) as i64);
+    assert!(verifications > 0, "the verifier ran while the writers wrote");
+}

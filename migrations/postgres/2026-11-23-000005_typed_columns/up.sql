@@ -11,7 +11,7 @@ ALTER TABLE employees ADD CONSTRAINT employees_roles_known CHECK (roles IN ('', 
 
 ALTER TABLE service_clients ADD CONSTRAINT service_clients_scopes_known CHECK (scopes IN ('', 'employees:read', 'organization:read', 'rating_tickets:issue', 'employees:read organization:read', 'employees:read rating_tickets:issue', 'organization:read rating_tickets:issue', 'employees:read organization:read rating_tickets:issue'));
 
-ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_kind_known CHECK (actor_kind IN ('employee', 'service_client', 'cli'));
+ALTER TABLE audit_events ADD CONSTRAINT audit_events_actor_kind_known CHECK (actor_kind IN ('employee', 'service_client', 'cli', 'citizen'));
 
 ALTER TABLE periods ADD CONSTRAINT periods_frequency_known CHECK (frequency IN ('monthly', 'quarterly'));
 

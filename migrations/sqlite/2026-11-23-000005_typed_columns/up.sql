@@ -36,11 +36,11 @@ WHEN NEW.scopes NOT IN ('', 'employees:read', 'organization:read', 'rating_ticke
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: service_clients_scopes_known'); END;
 
 CREATE TRIGGER audit_events_actor_kind_known_insert BEFORE INSERT ON audit_events
-WHEN NEW.actor_kind NOT IN ('employee', 'service_client', 'cli')
+WHEN NEW.actor_kind NOT IN ('employee', 'service_client', 'cli', 'citizen')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: audit_events_actor_kind_known'); END;
 
 CREATE TRIGGER audit_events_actor_kind_known_update BEFORE UPDATE OF actor_kind ON audit_events
-WHEN NEW.actor_kind NOT IN ('employee', 'service_client', 'cli')
+WHEN NEW.actor_kind NOT IN ('employee', 'service_client', 'cli', 'citizen')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: audit_events_actor_kind_known'); END;
 
 CREATE TRIGGER periods_frequency_known_insert BEFORE INSERT ON periods
