@@ -56,11 +56,6 @@ crate::domain::text_enum! {
     }
 }
 
-impl RaterGroup {
-    pub const ALL: [RaterGroup; 4] =
-        [RaterGroup::Supervisor, RaterGroup::Peer, RaterGroup::Subordinate, RaterGroup::SelfAssessment];
-}
-
 /// The lowest and highest behaviour score.
 pub const SCORE_RANGE: std::ops::RangeInclusive<f64> = 1.0..=5.0;
 
