@@ -155,6 +155,7 @@ fn the_value_lists_are_the_enums_of_the_code() {
     use kinerja::domain::policy::EvaluationFrequency;
     use kinerja::employees::JobLevel;
     use kinerja::periods::PeriodStatus;
+    use kinerja::ratings::peer::AssignedGroup;
     use kinerja::skp::{Perspective, SkpStatus, TargetKind};
     use kinerja::units::UnitKind;
 
@@ -177,7 +178,7 @@ fn the_value_lists_are_the_enums_of_the_code() {
         ("skp_targets", "kind", names(&TargetKind::ALL, TargetKind::as_str)),
         ("skp_targets", "perspective", names(&Perspective::ALL, Perspective::as_str)),
         ("skp_aspects", "aspect", names(&Aspect::ALL, Aspect::as_str)),
-        ("peer_assignments", "rater_group", vec!["peer".into(), "subordinate".into()]),
+        ("peer_assignments", "rater_group", names(&AssignedGroup::ALL, AssignedGroup::as_str)),
     ];
     let mut in_force = known_values_in_force();
     for (table, column, mut names) in expected {
@@ -189,4 +190,33 @@ fn the_value_lists_are_the_enums_of_the_code() {
         assert_eq!(listed, names, "{name}: the migrations and the code disagree");
     }
     assert!(in_force.is_empty(), "value lists with no enum checked here: {:?}", in_force.keys().collect::<Vec<_>>());
+}
+
+/// The score columns are the domain's lists, in their order: the nine SKM elements in
+/// `citizen_ratings`, the seven BerAKHLAK values in `peer_ratings` (the code derives its fields,
+/// rows and sums from the same lists, so a column added or renamed in one place only fails here).
+#[test]
+fn the_score_columns_are_the_domain_lists() {
+    use kinerja::domain::behaviour::BerakhlakValue;
+    use kinerja::domain::skm::SkmElement;
+
+    let sql: String = steps("postgres")
+        .iter()
+        .map(|step| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres").join(step).join("up.sql");
+            std::fs::read_to_string(path).unwrap()
+        })
+        .collect();
+    let integer_columns = |table: &str| -> Vec<String> {
+        let body = sql.split(&format!("CREATE TABLE {table} (")).nth(1).expect("the table is created");
+        let body = body.split("\n);").next().unwrap();
+        body.lines()
+            .filter(|line| line.contains(" INTEGER NOT NULL"))
+            .map(|line| line.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    let skm: Vec<&str> = SkmElement::ALL.iter().map(|e| e.as_str()).collect();
+    assert_eq!(integer_columns("citizen_ratings"), skm);
+    let berakhlak: Vec<&str> = BerakhlakValue::ALL.iter().map(|v| v.as_str()).collect();
+    assert_eq!(integer_columns("peer_ratings"), berakhlak);
 }

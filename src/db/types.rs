@@ -196,6 +196,7 @@ text_column!(
     crate::skp::SkpStatus,
     crate::skp::TargetKind,
     crate::skp::Perspective,
+    crate::ratings::peer::AssignedGroup,
 );
 
 #[cfg(test)]

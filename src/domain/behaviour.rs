@@ -6,26 +6,37 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-crate::domain::text_enum! {
+/// The seven BerAKHLAK values: the one list that [`BerakhlakValue`], the raters' scores, the
+/// table's columns and the SQL sums are made from. `berakhlak_values!(some_macro! { args })` calls
+/// `some_macro! { args ; Variant field "field", … }`.
+macro_rules! berakhlak_values {
+    ($($then:ident)::+ ! { $($args:tt)* }) => {
+        $($then)::+! {
+            $($args)* ;
+            /// Berorientasi pelayanan: service-oriented.
+            BerorientasiPelayanan berorientasi_pelayanan "berorientasi_pelayanan",
+            /// Akuntabel: accountable.
+            Akuntabel akuntabel "akuntabel",
+            /// Kompeten: competent.
+            Kompeten kompeten "kompeten",
+            /// Harmonis: harmonious.
+            Harmonis harmonis "harmonis",
+            /// Loyal.
+            Loyal loyal "loyal",
+            /// Adaptif: adaptive.
+            Adaptif adaptif "adaptif",
+            /// Kolaboratif: collaborative.
+            Kolaboratif kolaboratif "kolaboratif",
+        }
+    };
+}
+pub(crate) use berakhlak_values;
+
+berakhlak_values!(crate::domain::text_enum::enum_from_list! {
     /// The core values of the civil service (BerAKHLAK).
     #[derive(PartialOrd, Ord, ToSchema)]
-    pub enum BerakhlakValue {
-        /// Berorientasi pelayanan: service-oriented.
-        BerorientasiPelayanan = "berorientasi_pelayanan",
-        /// Akuntabel: accountable.
-        Akuntabel = "akuntabel",
-        /// Kompeten: competent.
-        Kompeten = "kompeten",
-        /// Harmonis: harmonious.
-        Harmonis = "harmonis",
-        /// Loyal.
-        Loyal = "loyal",
-        /// Adaptif: adaptive.
-        Adaptif = "adaptif",
-        /// Kolaboratif: collaborative.
-        Kolaboratif = "kolaboratif",
-    }
-}
+    pub enum BerakhlakValue
+});
 
 impl BerakhlakValue {
     pub fn label_id(self) -> &'static str {

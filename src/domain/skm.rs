@@ -5,30 +5,41 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-crate::domain::text_enum! {
+/// The nine elements (unsur) of the survey in the regulation's order: the one list that
+/// [`SkmElement`], the citizen's scores, the table's columns and the SQL sums are made from.
+/// `skm_elements!(some_macro! { args })` calls `some_macro! { args ; Variant field "field", … }`.
+macro_rules! skm_elements {
+    ($($then:ident)::+ ! { $($args:tt)* }) => {
+        $($then)::+! {
+            $($args)* ;
+            /// 1. Persyaratan (requirements).
+            Persyaratan persyaratan "persyaratan",
+            /// 2. Sistem, mekanisme dan prosedur (procedure).
+            Prosedur prosedur "prosedur",
+            /// 3. Waktu penyelesaian (time to complete).
+            WaktuPenyelesaian waktu_penyelesaian "waktu_penyelesaian",
+            /// 4. Biaya/tarif (cost).
+            BiayaTarif biaya_tarif "biaya_tarif",
+            /// 5. Produk spesifikasi jenis pelayanan (the product).
+            ProdukLayanan produk_layanan "produk_layanan",
+            /// 6. Kompetensi pelaksana (staff competence).
+            KompetensiPelaksana kompetensi_pelaksana "kompetensi_pelaksana",
+            /// 7. Perilaku pelaksana (staff behaviour).
+            PerilakuPelaksana perilaku_pelaksana "perilaku_pelaksana",
+            /// 8. Penanganan pengaduan, saran dan masukan (complaint handling).
+            PenangananPengaduan penanganan_pengaduan "penanganan_pengaduan",
+            /// 9. Sarana dan prasarana (facilities).
+            SaranaPrasarana sarana_prasarana "sarana_prasarana",
+        }
+    };
+}
+pub(crate) use skm_elements;
+
+skm_elements!(crate::domain::text_enum::enum_from_list! {
     /// The nine elements (unsur) of the survey, in the regulation's order.
     #[derive(PartialOrd, Ord, ToSchema)]
-    pub enum SkmElement {
-        /// 1. Persyaratan (requirements).
-        Persyaratan = "persyaratan",
-        /// 2. Sistem, mekanisme dan prosedur (procedure).
-        Prosedur = "prosedur",
-        /// 3. Waktu penyelesaian (time to complete).
-        WaktuPenyelesaian = "waktu_penyelesaian",
-        /// 4. Biaya/tarif (cost).
-        BiayaTarif = "biaya_tarif",
-        /// 5. Produk spesifikasi jenis pelayanan (the product).
-        ProdukLayanan = "produk_layanan",
-        /// 6. Kompetensi pelaksana (staff competence).
-        KompetensiPelaksana = "kompetensi_pelaksana",
-        /// 7. Perilaku pelaksana (staff behaviour).
-        PerilakuPelaksana = "perilaku_pelaksana",
-        /// 8. Penanganan pengaduan, saran dan masukan (complaint handling).
-        PenangananPengaduan = "penanganan_pengaduan",
-        /// 9. Sarana dan prasarana (facilities).
-        SaranaPrasarana = "sarana_prasarana",
-    }
-}
+    pub enum SkmElement
+});
 
 impl SkmElement {
     /// Position 0-8 in the regulation's order.

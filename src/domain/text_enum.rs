@@ -84,3 +84,43 @@ macro_rules! text_enum {
     };
 }
 pub(crate) use text_enum;
+
+/// Declares a [`text_enum!`] from a list macro such as [`crate::domain::skm::skm_elements`], whose
+/// items read `Variant field "field"`: the field name doubles as the stored name, which a
+/// compile-time check holds to.
+macro_rules! enum_from_list {
+    (
+        $(#[$meta:meta])* $vis:vis enum $name:ident ;
+        $( $(#[$variant_meta:meta])* $variant:ident $field:ident $text:tt, )+
+    ) => {
+        $crate::domain::text_enum! {
+            $(#[$meta])*
+            $vis enum $name {
+                $( $(#[$variant_meta])* $variant = $text, )+
+            }
+        }
+        $(
+            const _: () = assert!(
+                $crate::domain::text_enum::same_name(stringify!($field), $text),
+                concat!("the field ", stringify!($field), " must be stored as ", $text)
+            );
+        )+
+    };
+}
+pub(crate) use enum_from_list;
+
+/// `a == b`, usable in constants.
+pub const fn same_name(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}

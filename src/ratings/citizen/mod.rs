@@ -48,38 +48,28 @@ pub struct IssuedTicket {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The nine SKM elements, each 1 (tidak baik) to 4 (sangat baik).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SkmScores {
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub persyaratan: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub prosedur: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub waktu_penyelesaian: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub biaya_tarif: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub produk_layanan: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub kompetensi_pelaksana: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub perilaku_pelaksana: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub penanganan_pengaduan: i32,
-    #[validate(range(min = 1, max = 4))]
-    #[schema(minimum = 1, maximum = 4)]
-    pub sarana_prasarana: i32,
+/// Declares the citizen's scores from the one list of elements (`skm_elements!`).
+macro_rules! skm_scores {
+    (
+        $(#[$meta:meta])* ;
+        $( $(#[$element_meta:meta])* $element:ident $field:ident $name:tt, )+
+    ) => {
+        $(#[$meta])*
+        pub struct SkmScores {
+            $(
+                #[validate(range(min = 1, max = 4))]
+                #[schema(minimum = 1, maximum = 4)]
+                pub $field: i32,
+            )+
+        }
+    };
 }
+
+crate::domain::skm::skm_elements!(skm_scores! {
+    /// The nine SKM elements, each 1 (tidak baik) to 4 (sangat baik).
+    #[derive(Debug, Clone, Copy, Serialize, Deserialize, Validate, ToSchema)]
+    #[serde(deny_unknown_fields)]
+});
 
 /// A citizen's rating, sent with the ticket they were given.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]

@@ -95,31 +95,6 @@ pub fn claim_ticket(conn: &mut AnyConnection, ticket_id: &str) -> ApiResult<bool
     Ok(claimed == 1)
 }
 
-pub fn insert_rating(conn: &mut AnyConnection, r: NewRatingRow<'_>) -> ApiResult<()> {
-    let s = r.scores;
-    diesel::insert_into(citizen_ratings::table)
-        .values((
-            citizen_ratings::id.eq(r.id),
-            citizen_ratings::organization_id.eq(r.organization_id),
-            citizen_ratings::unit_id.eq(r.unit_id),
-            citizen_ratings::officer_id.eq(r.officer_id),
-            citizen_ratings::ticket_id.eq(r.ticket_id),
-            citizen_ratings::persyaratan.eq(s.persyaratan),
-            citizen_ratings::prosedur.eq(s.prosedur),
-            citizen_ratings::waktu_penyelesaian.eq(s.waktu_penyelesaian),
-            citizen_ratings::biaya_tarif.eq(s.biaya_tarif),
-            citizen_ratings::produk_layanan.eq(s.produk_layanan),
-            citizen_ratings::kompetensi_pelaksana.eq(s.kompetensi_pelaksana),
-            citizen_ratings::perilaku_pelaksana.eq(s.perilaku_pelaksana),
-            citizen_ratings::penanganan_pengaduan.eq(s.penanganan_pengaduan),
-            citizen_ratings::sarana_prasarana.eq(s.sarana_prasarana),
-            citizen_ratings::comment.eq(r.comment),
-            citizen_ratings::submitted_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// The first and last day of a sub-period of `period_id`, if it is one.
 pub fn sub_period_days(
     conn: &mut AnyConnection,
@@ -153,59 +128,58 @@ pub fn service_units(conn: &mut AnyConnection, organization_id: &str) -> ApiResu
         .load(conn)?)
 }
 
-/// The per-element sums and the count of a set of ratings, as SQL returns them.
-#[derive(Debug, Queryable)]
-pub struct ElementSums {
-    respondents: i64,
-    sums: NineSums,
-}
+/// Makes, from the one list of elements (`skm_elements!`), what follows the nine columns: the
+/// insert of a rating, the per-element sums as SQL returns them, and the select list of those sums.
+macro_rules! per_element {
+    ( ; $( $(#[$element_meta:meta])* $element:ident $field:ident $name:tt, )+ ) => {
+        pub fn insert_rating(conn: &mut AnyConnection, r: NewRatingRow<'_>) -> ApiResult<()> {
+            let s = r.scores;
+            diesel::insert_into(citizen_ratings::table)
+                .values((
+                    citizen_ratings::id.eq(r.id),
+                    citizen_ratings::organization_id.eq(r.organization_id),
+                    citizen_ratings::unit_id.eq(r.unit_id),
+                    citizen_ratings::officer_id.eq(r.officer_id),
+                    citizen_ratings::ticket_id.eq(r.ticket_id),
+                    $( citizen_ratings::$field.eq(s.$field), )+
+                    citizen_ratings::comment.eq(r.comment),
+                    citizen_ratings::submitted_at.eq(now()),
+                ))
+                .execute(conn)?;
+            Ok(())
+        }
 
-/// One `SUM` per element, in the regulation's order (`NULL` when there are no ratings).
-type NineSums = (
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-);
+        /// The count and the per-element sums of a set of ratings (`NULL` sums when there are none).
+        #[derive(Debug, Default, Queryable)]
+        pub struct ElementSums {
+            respondents: i64,
+            $( $field: Option<i64>, )+
+        }
 
-impl ElementSums {
-    /// No ratings at all.
-    pub fn none() -> Self {
-        ElementSums { respondents: 0, sums: Default::default() }
-    }
+        impl ElementSums {
+            /// No ratings at all.
+            pub fn none() -> Self {
+                Self::default()
+            }
 
-    pub fn index(&self, min_responses: u32) -> SkmResult {
-        let (a, b, c, d, e, f, g, h, i) = self.sums;
-        let sums = [a, b, c, d, e, f, g, h, i].map(|s| s.unwrap_or(0).max(0) as u64);
-        skm_index(sums, self.respondents.max(0) as u64, min_responses as u64)
-    }
-}
+            pub fn index(&self, min_responses: u32) -> SkmResult {
+                // In the list's order, which is `SkmElement::ALL`'s.
+                let sums = [$( self.$field ),+].map(|s| s.unwrap_or(0).max(0) as u64);
+                skm_index(sums, self.respondents.max(0) as u64, min_responses as u64)
+            }
+        }
 
-/// The count and the nine element sums, as one SQL select list (the same for one subject and for
-/// the per-unit grouping).
-macro_rules! element_sums {
-    () => {
-        (
-            diesel::dsl::count_star(),
-            (
-                diesel::dsl::sum(citizen_ratings::persyaratan),
-                diesel::dsl::sum(citizen_ratings::prosedur),
-                diesel::dsl::sum(citizen_ratings::waktu_penyelesaian),
-                diesel::dsl::sum(citizen_ratings::biaya_tarif),
-                diesel::dsl::sum(citizen_ratings::produk_layanan),
-                diesel::dsl::sum(citizen_ratings::kompetensi_pelaksana),
-                diesel::dsl::sum(citizen_ratings::perilaku_pelaksana),
-                diesel::dsl::sum(citizen_ratings::penanganan_pengaduan),
-                diesel::dsl::sum(citizen_ratings::sarana_prasarana),
-            ),
-        )
+        /// The count and the nine element sums, as one SQL select list (the same for one subject
+        /// and for the per-unit grouping).
+        macro_rules! element_sums {
+            () => {
+                (diesel::dsl::count_star(), $( diesel::dsl::sum(citizen_ratings::$field), )+)
+            };
+        }
     };
 }
+
+crate::domain::skm::skm_elements!(per_element! {});
 
 /// The start of `from` and the start of the day after `to`: the half-open range of a period's days.
 pub fn day_range(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {

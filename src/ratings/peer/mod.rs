@@ -14,30 +14,18 @@ use validator::Validate;
 
 use crate::domain::behaviour::{BerakhlakValue, RaterGroup};
 
-/// The groups that rate through assignments (the supervisor rates in the assessment itself).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssignedGroup {
-    /// A colleague at the same level.
-    Peer,
-    /// A direct subordinate of the rated employee.
-    Subordinate,
+crate::domain::text_enum! {
+    /// The groups that rate through assignments (the supervisor rates in the assessment itself).
+    #[derive(ToSchema)]
+    pub enum AssignedGroup {
+        /// A colleague at the same level.
+        Peer = "peer",
+        /// A direct subordinate of the rated employee.
+        Subordinate = "subordinate",
+    }
 }
 
 impl AssignedGroup {
-    fn as_str(self) -> &'static str {
-        match self {
-            AssignedGroup::Peer => "peer",
-            AssignedGroup::Subordinate => "subordinate",
-        }
-    }
-    fn parse(value: &str) -> Self {
-        if value == "subordinate" {
-            AssignedGroup::Subordinate
-        } else {
-            AssignedGroup::Peer
-        }
-    }
     fn rater_group(self) -> RaterGroup {
         match self {
             AssignedGroup::Peer => RaterGroup::Peer,
@@ -46,32 +34,28 @@ impl AssignedGroup {
     }
 }
 
-/// One score per BerAKHLAK value, each 1 (far below) to 5 (far above expectations).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BerakhlakScores {
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub berorientasi_pelayanan: i32,
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub akuntabel: i32,
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub kompeten: i32,
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub harmonis: i32,
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub loyal: i32,
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub adaptif: i32,
-    #[validate(range(min = 1, max = 5))]
-    #[schema(minimum = 1, maximum = 5)]
-    pub kolaboratif: i32,
+/// Declares the raters' scores from the one list of values (`berakhlak_values!`).
+macro_rules! berakhlak_scores {
+    (
+        $(#[$meta:meta])* ;
+        $( $(#[$value_meta:meta])* $value:ident $field:ident $name:tt, )+
+    ) => {
+        $(#[$meta])*
+        pub struct BerakhlakScores {
+            $(
+                #[validate(range(min = 1, max = 5))]
+                #[schema(minimum = 1, maximum = 5)]
+                pub $field: i32,
+            )+
+        }
+    };
 }
+
+crate::domain::behaviour::berakhlak_values!(berakhlak_scores! {
+    /// One score per BerAKHLAK value, each 1 (far below) to 5 (far above expectations).
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+    #[serde(deny_unknown_fields)]
+});
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -17,62 +17,69 @@ pub struct AssignmentRow {
     pub period_id: String,
     pub ratee_id: String,
     pub rater_id: String,
-    pub rater_group: String,
+    pub rater_group: AssignedGroup,
     pub assigned_by: String,
     pub created_at: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = peer_ratings)]
-pub struct RatingRow {
-    pub assignment_id: String,
-    pub berorientasi_pelayanan: i32,
-    pub akuntabel: i32,
-    pub kompeten: i32,
-    pub harmonis: i32,
-    pub loyal: i32,
-    pub adaptif: i32,
-    pub kolaboratif: i32,
-    pub comment: Option<String>,
-    pub submitted_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
+/// Makes, from the one list of values (`berakhlak_values!`), what follows the seven columns: the
+/// stored rating and the per-value sums of a group's ratings.
+macro_rules! per_value {
+    ( ; $( $(#[$value_meta:meta])* $value:ident $field:ident $name:tt, )+ ) => {
+        #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+        #[diesel(table_name = peer_ratings)]
+        pub struct RatingRow {
+            pub assignment_id: String,
+            $( pub $field: i32, )+
+            pub comment: Option<String>,
+            pub submitted_at: chrono::NaiveDateTime,
+            pub updated_at: chrono::NaiveDateTime,
+        }
+
+        impl RatingRow {
+            pub fn new(
+                assignment_id: String,
+                scores: BerakhlakScores,
+                comment: Option<String>,
+                submitted_at: chrono::NaiveDateTime,
+                updated_at: chrono::NaiveDateTime,
+            ) -> Self {
+                RatingRow { assignment_id, $( $field: scores.$field, )+ comment, submitted_at, updated_at }
+            }
+
+            pub fn scores(&self) -> BerakhlakScores {
+                BerakhlakScores { $( $field: self.$field, )+ }
+            }
+        }
+
+        /// The count and the per-value sums of one group's answered ratings, computed in SQL.
+        #[derive(Debug, Queryable)]
+        struct GroupSums {
+            respondents: i64,
+            $( $field: Option<i64>, )+
+        }
+
+        impl GroupSums {
+            fn of(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<Self> {
+                use diesel::dsl::{count_star, sum};
+                Ok(peer_ratings::table
+                    .inner_join(peer_assignments::table)
+                    .filter(peer_assignments::ratee_id.eq(ratee_id))
+                    .filter(peer_assignments::period_id.eq(period_id))
+                    .filter(peer_assignments::rater_group.eq(group))
+                    .select((count_star(), $( sum(peer_ratings::$field), )+))
+                    .first(conn)?)
+            }
+
+            /// The sums in the list's order, which is `BerakhlakValue::ALL`'s.
+            fn totals(&self) -> [Option<i64>; BerakhlakValue::ALL.len()] {
+                [$( self.$field ),+]
+            }
+        }
+    };
 }
 
-impl RatingRow {
-    pub fn new(
-        assignment_id: String,
-        s: BerakhlakScores,
-        comment: Option<String>,
-        submitted_at: chrono::NaiveDateTime,
-        updated_at: chrono::NaiveDateTime,
-    ) -> Self {
-        RatingRow {
-            assignment_id,
-            berorientasi_pelayanan: s.berorientasi_pelayanan,
-            akuntabel: s.akuntabel,
-            kompeten: s.kompeten,
-            harmonis: s.harmonis,
-            loyal: s.loyal,
-            adaptif: s.adaptif,
-            kolaboratif: s.kolaboratif,
-            comment,
-            submitted_at,
-            updated_at,
-        }
-    }
-
-    pub fn scores(&self) -> BerakhlakScores {
-        BerakhlakScores {
-            berorientasi_pelayanan: self.berorientasi_pelayanan,
-            akuntabel: self.akuntabel,
-            kompeten: self.kompeten,
-            harmonis: self.harmonis,
-            loyal: self.loyal,
-            adaptif: self.adaptif,
-            kolaboratif: self.kolaboratif,
-        }
-    }
-}
+crate::domain::behaviour::berakhlak_values!(per_value! {});
 
 /// Direct reports and same-unit, same-level colleagues of `ratee`: active, neither `ratee` nor
 /// their supervisor.
@@ -221,7 +228,7 @@ pub fn assigned(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group
     Ok(peer_assignments::table
         .filter(peer_assignments::ratee_id.eq(ratee_id))
         .filter(peer_assignments::period_id.eq(period_id))
-        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .filter(peer_assignments::rater_group.eq(group))
         .count()
         .get_result(conn)?)
 }
@@ -232,13 +239,10 @@ pub fn answered(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group
         .inner_join(peer_assignments::table)
         .filter(peer_assignments::ratee_id.eq(ratee_id))
         .filter(peer_assignments::period_id.eq(period_id))
-        .filter(peer_assignments::rater_group.eq(group.as_str()))
+        .filter(peer_assignments::rater_group.eq(group))
         .count()
         .get_result(conn)?)
 }
-
-/// Sums per value of the answered ratings of one group, computed in SQL.
-type GroupSums = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
 /// One group's aggregate for an employee in a period; below `minimum` answers, nothing of them.
 pub fn group_aggregate(
@@ -248,23 +252,8 @@ pub fn group_aggregate(
     group: AssignedGroup,
     minimum: i64,
 ) -> ApiResult<GroupAggregate> {
-    use diesel::dsl::{count_star, sum};
-    let (respondents, a, b, c, d, e, f, g): GroupSums = peer_ratings::table
-        .inner_join(peer_assignments::table)
-        .filter(peer_assignments::ratee_id.eq(ratee_id))
-        .filter(peer_assignments::period_id.eq(period_id))
-        .filter(peer_assignments::rater_group.eq(group.as_str()))
-        .select((
-            count_star(),
-            sum(peer_ratings::berorientasi_pelayanan),
-            sum(peer_ratings::akuntabel),
-            sum(peer_ratings::kompeten),
-            sum(peer_ratings::harmonis),
-            sum(peer_ratings::loyal),
-            sum(peer_ratings::adaptif),
-            sum(peer_ratings::kolaboratif),
-        ))
-        .first(conn)?;
+    let sums = GroupSums::of(conn, ratee_id, period_id, group)?;
+    let respondents = sums.respondents;
     let assigned = assigned(conn, ratee_id, period_id, group)?;
     // Below the minimum nothing of the answers is shown, not even how many came in, so that no
     // single answer (or the moment it was given) can be told apart.
@@ -272,7 +261,7 @@ pub fn group_aggregate(
     let means = enough_responses.then(|| {
         BerakhlakValue::ALL
             .into_iter()
-            .zip([a, b, c, d, e, f, g])
+            .zip(sums.totals())
             .map(|(value, total)| (value, total.unwrap_or(0) as f64 / respondents as f64))
             .collect()
     });
