@@ -41,6 +41,7 @@ crate::domain::text_enum! {
         Closed = "closed",
     }
 }
+crate::db::types::text_column!(PeriodStatus);
 
 impl PeriodStatus {
     /// The one step forward from here, if any.

@@ -39,6 +39,7 @@ crate::domain::text_enum! {
         Lainnya = "lainnya",
     }
 }
+crate::db::types::text_column!(UnitKind);
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = units)]

@@ -1,10 +1,12 @@
 //! Typed `Text` columns that fail closed: text-backed enums and id newtypes.
 //!
 //! * **Enums.** Declare the enum with [`crate::domain::text_enum!`] (each value with its one
-//!   stored name), then list it in [`text_column!`] below (or call `crate::db::types::text_column!`
-//!   beside it). Rows then hold the enum itself; reading a name no value has is an error (a 500
-//!   naming the column's type), never a default. The migration `2026-11-23-000005_typed_columns`
-//!   adds a CHECK with the same names; `tests/migrations.rs` checks they agree.
+//!   stored name), then make it a column type with `crate::db::types::text_column!(MyEnum);`
+//!   beside it (the domain's enums are listed at the end of this file, the domain knows no diesel).
+//!   Rows then hold the enum itself; reading a name no value has is an error (a 500 naming the
+//!   type and the value), never a default. Add a CHECK for the column in a migration like
+//!   `2026-11-23-000005_typed_columns` (a trigger pair on SQLite); `tests/migrations.rs` checks
+//!   that the lists agree with the enums.
 //! * **Ids.** [`OrganizationId`], [`EmployeeId`] and [`UnitId`] are distinct types, so one cannot be
 //!   passed where another is meant. They serialise as plain strings; in a `ToSchema` struct write
 //!   `#[schema(value_type = String)]` on the field so the spec stays a plain string. Declare a new
@@ -59,7 +61,6 @@ macro_rules! text_column {
         };
     )+};
 }
-#[allow(unused_imports)] // for resource modules that declare their own
 pub(crate) use text_column;
 
 /// Declares an id newtype over a `Text` column: serialised as a plain string, compared by value,
@@ -186,17 +187,12 @@ id_type! {
     UnitId
 }
 
-// The enums stored in columns. Each is declared with `text_enum!` beside its resource.
+// The domain's enums stored in columns (the domain itself knows no diesel). A resource's own
+// enums are registered beside them, e.g. `crate::db::types::text_column!(UnitKind);` in units.rs.
 text_column!(
     crate::domain::capaian::Aspect,
+    crate::domain::capaian::TargetKind,
     crate::domain::policy::EvaluationFrequency,
-    crate::employees::JobLevel,
-    crate::units::UnitKind,
-    crate::periods::PeriodStatus,
-    crate::skp::SkpStatus,
-    crate::skp::TargetKind,
-    crate::skp::Perspective,
-    crate::ratings::peer::AssignedGroup,
 );
 
 #[cfg(test)]
@@ -207,7 +203,7 @@ mod tests {
 
     use super::{EmployeeId, UnitId};
     use crate::db::AnyConnection;
-    use crate::skp::SkpStatus;
+    use crate::domain::capaian::Aspect;
 
     fn conn() -> AnyConnection {
         AnyConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap())
@@ -215,16 +211,16 @@ mod tests {
 
     #[test]
     fn an_unknown_stored_name_is_an_error_never_a_default() {
-        let err = diesel::select(sql::<Text>("'archived'")).get_result::<SkpStatus>(&mut conn()).unwrap_err();
-        assert!(format!("{err:?}").contains(r#"unknown SkpStatus value \"archived\""#), "{err:?}");
+        let err = diesel::select(sql::<Text>("'mutu'")).get_result::<Aspect>(&mut conn()).unwrap_err();
+        assert!(format!("{err:?}").contains(r#"unknown Aspect value \"mutu\""#), "{err:?}");
     }
 
     #[test]
     fn enums_and_ids_round_trip_through_the_shared_connection() {
         let mut conn = conn();
-        for status in SkpStatus::ALL {
-            let back: SkpStatus = diesel::select(status.into_sql::<Text>()).get_result(&mut conn).unwrap();
-            assert_eq!(back, status);
+        for aspect in Aspect::ALL {
+            let back: Aspect = diesel::select(aspect.into_sql::<Text>()).get_result(&mut conn).unwrap();
+            assert_eq!(back, aspect);
         }
         let unit = UnitId::generate();
         let back: UnitId = diesel::select((&unit).into_sql::<Text>()).get_result(&mut conn).unwrap();

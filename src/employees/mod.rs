@@ -33,6 +33,7 @@ crate::domain::text_enum! {
         Fungsional = "fungsional",
     }
 }
+crate::db::types::text_column!(JobLevel);
 
 /// An employee. Never carries the password hash.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

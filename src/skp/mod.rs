@@ -27,6 +27,7 @@ crate::domain::text_enum! {
         Returned = "returned",
     }
 }
+crate::db::types::text_column!(SkpStatus);
 
 impl SkpStatus {
     /// The employee may change the content.
@@ -45,6 +46,7 @@ crate::domain::text_enum! {
         Anggaran = "anggaran",
     }
 }
+crate::db::types::text_column!(Perspective);
 
 /// The SKP's annex (lampiran): what the employee gets, how they account for it, and what follows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]

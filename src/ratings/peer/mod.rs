@@ -24,6 +24,7 @@ crate::domain::text_enum! {
         Subordinate = "subordinate",
     }
 }
+crate::db::types::text_column!(AssignedGroup);
 
 impl AssignedGroup {
     fn rater_group(self) -> RaterGroup {
