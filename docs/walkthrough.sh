@@ -38,9 +38,9 @@ curl -s -X POST $B/api/v1/skps/$S2/approve -H "$(H $KABID)" -H 'if-match: "3"' |
 curl -s -X POST $B/api/v1/skps/$S2/approve -H "$(H $STAF2)" -H 'if-match: "4"' | j '("staf2 approving own, refused:", d["status"], d["code"])'
 curl -s $B/api/v1/periods/$PERIOD/cascade -H "$(H $ADMIN)" | j '[(r["employee_name"], [(t["description"], [(n["employee_name"], [(t2["description"], [m["employee_name"] for m in t2["supported_by"]]) for t2 in n["targets"]]) for n in t["supported_by"]]) for t in r["targets"]]) for r in d["roots"]]'
 REV=$(curl -s -X POST $B/api/v1/skps/$S1/revisions -H "$(H $STAF1)" | j 'd["id"]')
-curl -s $B/api/v1/skps/$REV/revisions -H "$(H $STAF1)" | j '[(s["revision"], s["status"]) for s in d]'
+curl -s $B/api/v1/skps/$REV/revisions -H "$(H $STAF1)" | j '[(s["revision"], s["status"]) for s in d["items"]]'
 echo "== issue 4: four peers assigned, three answer"
-curl -s "$B/api/v1/peer-assignments/proposals?period_id=$PERIOD&ratee_id=$(curl -s $B/api/v1/me -H "$(H $STAF1)" | j 'd["employee"]["id"]')" -H "$(H $KABID)" | j '[(p["name"], p["group"]) for p in d]'
+curl -s "$B/api/v1/peer-assignments/proposals?period_id=$PERIOD&ratee_id=$(curl -s $B/api/v1/me -H "$(H $STAF1)" | j 'd["employee"]["id"]')" -H "$(H $KABID)" | j '[(p["name"], p["group"]) for p in d["items"]]'
 STAF1_ID=$(curl -s $B/api/v1/me -H "$(H $STAF1)" | j 'd["employee"]["id"]')
 KABID_ID=$(curl -s $B/api/v1/me -H "$(H $KABID)" | j 'd["employee"]["id"]')
 BIDANG=$(curl -s "$B/api/v1/organizations/$ORG/units?limit=200" -H "$(H $ADMIN)" | j '[u["id"] for u in d["items"] if u["code"]=="bid-pelayanan"][0]')
@@ -54,16 +54,22 @@ curl -s $B/api/v1/periods/$PERIOD/peer-assignments -H "$(H $KABID)" -H 'content-
 i=0
 for nip in 199405052020121006 199501012021011100 199502012021011200; do
   i=$((i+1)); T_=$(tok $nip)
-  A=$(curl -s "$B/api/v1/me/peer-assignments?period_id=$PERIOD" -H "$(H $T_)" | j 'd[0]["id"]')
+  A=$(curl -s "$B/api/v1/me/peer-assignments?period_id=$PERIOD" -H "$(H $T_)" | j 'd["items"][0]["id"]')
   curl -s -X PUT $B/api/v1/peer-assignments/$A/rating -H "$(H $T_)" -H 'content-type: application/json' -d "{\"scores\":{\"berorientasi_pelayanan\":$((i+2)),\"akuntabel\":4,\"kompeten\":4,\"harmonis\":3,\"loyal\":5,\"adaptif\":3,\"kolaboratif\":4},\"comment\":\"catatan pribadi $i\"}" > /dev/null
 done
 curl -s "$B/api/v1/employees/$STAF1_ID/peer-feedback?period_id=$PERIOD" -H "$(H $STAF1)" | j '[(g["group"], g["respondents"], g["means"]) for g in d["groups"]]'
 FOURTH=$(tok 199503012021011300)
-curl -s "$B/api/v1/me/peer-assignments?period_id=$PERIOD" -H "$(H $FOURTH)" | j '[(a["ratee_name"], a["scores"]) for a in d]'
+curl -s "$B/api/v1/me/peer-assignments?period_id=$PERIOD" -H "$(H $FOURTH)" | j '[(a["ratee_name"], a["scores"]) for a in d["items"]]'
 curl -s "$B/api/v1/employees/$STAF1_ID/peer-feedback?period_id=$PERIOD" -H "$(H $FOURTH)" | j '(d["status"], d["code"])'
 echo "== issue 4: a portal issues tickets, citizens rate"
 CLIENT=$(curl -s $B/api/v1/service-clients -H "$(H $ADMIN)" -H 'content-type: application/json' -d '{"name":"Portal Layanan","scopes":["rating_tickets:issue"]}')
 CID=$(echo "$CLIENT" | j 'd["client"]["client_id"]'); CSEC=$(echo "$CLIENT" | j 'd["client_secret"]')
+# A ticket-issuing portal works once a second admin approves it (the one who made it cannot).
+ADMIN2_NIP=198001012005011009
+curl -s $B/api/v1/employees -H "$(H $ADMIN)" -H 'content-type: application/json' -d "{\"nip\":\"$ADMIN2_NIP\",\"name\":\"Admin Kedua\",\"position\":\"Pranata Komputer\",\"job_level\":\"fungsional\",\"unit_id\":\"$UNIT\",\"roles\":[\"admin\"],\"password\":\"$PW\"}" > /dev/null
+APPROVE=$B/api/v1/service-clients/$(echo "$CLIENT" | j 'd["client"]["id"]')/approve
+curl -s -X POST $APPROVE -H "$(H $ADMIN)" | j '("creator approves own portal:", d["status"])'
+curl -s -X POST $APPROVE -H "$(H $(tok $ADMIN2_NIP))" | j '("second admin:", d["approval"])'
 PORTAL=$(curl -s $B/api/v1/auth/token -H 'content-type: application/json' -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$CID\",\"client_secret\":\"$CSEC\"}" | j 'd["access_token"]')
 # Ten citizens: persyaratan 4,4,4,4,4,4,4,3,3,3; every other element 3 (by hand: IKM 3.0778, index 76.94, B).
 for i in 0 1 2 3 4 5 6 7 8 9; do
@@ -73,5 +79,5 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
 done
 curl -s $B/api/v1/public/citizen-ratings -H 'content-type: application/json' -d "{\"ticket\":\"$TK\",\"scores\":{\"persyaratan\":1,\"prosedur\":1,\"waktu_penyelesaian\":1,\"biaya_tarif\":1,\"produk_layanan\":1,\"kompetensi_pelaksana\":1,\"perilaku_pelaksana\":1,\"penanganan_pengaduan\":1,\"sarana_prasarana\":1}}" | j '("reused ticket:", d["status"], d["code"])'
 curl -s "$B/api/v1/units/$BIDANG/citizen-index?period_id=$PERIOD" -H "$(H $ADMIN)" | j '(d["result"]["respondents"], round(d["result"]["ikm"],4), round(d["result"]["converted"],2), d["result"]["mutu"], d["result"]["element_means"][0])'
-curl -s $B/api/v1/public/organizations/demo/citizen-index | j '[(u["unit_name"], u["result"]["status"], u["result"].get("converted"), u["result"].get("mutu"), u["result"]["respondents"]) for u in d["units"]]'
+curl -s $B/api/v1/public/organizations/demo/citizen-index | j '([(u["unit_name"], u["result"]["status"], u["result"].get("converted"), u["result"].get("mutu"), u["result"]["respondents"]) for u in d["units"]], [(p["portal_name"], p["ratings"]) for p in d["portals"]])'
 curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '("audit chain intact:", d["intact"], d["events_checked"])'

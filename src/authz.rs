@@ -51,11 +51,15 @@ pub enum Permission<'a> {
     /// Answer a peer-rating assignment: its rater only. To anyone else the assignment does not
     /// exist (`404`), so nobody learns who rates whom.
     AnswerPeerAssignment { rater_id: &'a str },
+    /// Approve a portal that issues rating tickets: an admin of its organisation other than the
+    /// one who made it (segregation of duties).
+    ApprovePortal { organization_id: &'a str, created_by: Option<&'a str> },
     /// Read the aggregate of an employee's peer ratings: as [`Permission::ReadPerformance`].
     ReadPeerFeedback { ratee: &'a EmployeeRef },
-    /// Issue citizen rating tickets: portals with `rating_tickets:issue` only. Admins do not, so
-    /// that nobody inside the organisation can make up citizens' ratings.
-    IssueRatingTickets { organization_id: &'a str },
+    /// Issue citizen rating tickets: portals with `rating_tickets:issue` only, once approved by a
+    /// second admin (or made by the operator). Admins do not issue them, and no single admin can
+    /// make a portal that does, so nobody inside the organisation can make up citizens' ratings.
+    IssueRatingTickets { organization_id: &'a str, portal_approved: bool },
 }
 
 pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
@@ -149,15 +153,23 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 Err(ApiError::NotFound("peer assignment"))
             }
         }
+        Permission::ApprovePortal { organization_id, created_by } => {
+            authorize(caller, Permission::Administer { organization_id })?;
+            require(
+                created_by.is_none() || caller.employee_id() != created_by,
+                "A second admin approves the portal: not the one who made it",
+            )
+        }
         Permission::ReadPeerFeedback { ratee } => authorize(caller, Permission::ReadPerformance { employee: ratee }),
-        Permission::IssueRatingTickets { organization_id } => {
+        Permission::IssueRatingTickets { organization_id, portal_approved } => {
             if !same_org(organization_id) {
                 return Err(ApiError::NotFound("organization"));
             }
             require(
                 caller.has_scope(Scope::RatingTicketsIssue),
                 "Only portals with the rating_tickets:issue scope issue rating tickets",
-            )
+            )?;
+            require(portal_approved, "This portal issues tickets once a second admin of the organisation approves it")
         }
         Permission::ReadAudit { organization_id } => {
             if !same_org(organization_id) {

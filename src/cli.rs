@@ -45,6 +45,26 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Manage service clients (portals).
+    Client {
+        #[command(subcommand)]
+        command: ClientCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientCommand {
+    /// Create a portal as the operator; one with `rating_tickets:issue` then needs no second
+    /// admin's approval. Prints its client id and secret (shown once).
+    Create {
+        #[arg(long)]
+        org_code: String,
+        #[arg(long)]
+        name: String,
+        /// A scope to grant (repeat for several): employees:read, organization:read, rating_tickets:issue.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +143,9 @@ pub fn run() -> ExitCode {
                 }
                 Command::Seed { demo: false } => Err("say which data set: kinerja seed --demo".into()),
                 Command::Audit { command: AuditCommand::Verify { org_code } } => verify_audit(&db, org_code.as_deref()),
+                Command::Client { command: ClientCommand::Create { org_code, name, scopes } } => {
+                    create_client(&db, &org_code, &name, &scopes)
+                }
                 Command::Serve | Command::Openapi => unreachable!("handled above"),
             };
             match result {
@@ -206,6 +229,26 @@ fn create_admin(
         })
         .map_err(ApiError::describe)?;
     println!("admin {} ({}) created in organisation {}", employee.name, employee.nip, employee.organization_id);
+    Ok(())
+}
+
+fn create_client(db: &Database, org_code: &str, name: &str, scopes: &[String]) -> Result<(), String> {
+    use crate::auth::caller::Scope;
+    use crate::auth::service_clients::{self, NewServiceClient};
+    let scopes = scopes
+        .iter()
+        .map(|s| Scope::parse(s).ok_or_else(|| format!("unknown scope {s:?}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let input = NewServiceClient { name: name.to_string(), scopes };
+    validator::Validate::validate(&input).map_err(|e| ApiError::from(e).describe())?;
+    let org_code = org_code.to_string();
+    let created = db
+        .write_blocking(move |conn| {
+            let org = organizations::find_by_code(conn, &org_code)?.ok_or(ApiError::NotFound("organization"))?;
+            service_clients::insert(conn, &Actor::cli("kinerja client create"), &org.id, &input, None)
+        })
+        .map_err(ApiError::describe)?;
+    println!("client_id={}\nclient_secret={}", created.client.client_id, created.client_secret);
     Ok(())
 }
 

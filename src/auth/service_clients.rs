@@ -8,17 +8,18 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::caller::{Caller, Scope};
-use crate::audit::{self, Change};
+use crate::audit::{self, Actor, Change};
 use crate::authz::{authorize, Permission};
 use crate::db::schema::service_clients;
-use crate::db::{new_id, now};
+use crate::db::{new_id, now, AnyConnection};
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::ValidatedJson;
+use crate::extract::{ValidatedJson, ValidatedQuery};
+use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_clients).service(create_client).service(revoke_client);
+    cfg.service(list_clients).service(create_client).service(approve_client).service(revoke_client);
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -32,10 +33,27 @@ pub struct ServiceClientRow {
     pub scopes: String,
     pub revoked_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
+    /// The admin who made it; `None`: the operator's command line.
+    pub created_by: Option<String>,
+    /// The second admin who approved it; `None` with `approved_at` set: the operator.
+    pub approved_by: Option<String>,
+    pub approved_at: Option<chrono::NaiveDateTime>,
 }
 
 pub fn parse_scopes(stored: &str) -> Vec<Scope> {
     stored.split_whitespace().filter_map(Scope::parse).collect()
+}
+
+/// Whether a portal's tickets work: one that issues rating tickets needs a second admin's approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PortalApproval {
+    /// Its scopes need none (it issues no rating tickets).
+    NotNeeded,
+    /// It issues rating tickets once an admin other than its creator approves it.
+    Pending,
+    /// Approved by a second admin, or made by the operator's command line.
+    Approved,
 }
 
 /// A service client; its secret is shown only once, when it is created.
@@ -47,22 +65,37 @@ pub struct ServiceClient {
     pub scopes: Vec<Scope>,
     pub revoked: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The admin who made it; absent when the operator made it on the command line.
+    pub created_by: Option<String>,
+    pub approval: PortalApproval,
+    /// The admin who approved it; absent when it needs no approval, waits, or the operator made it.
+    pub approved_by: Option<String>,
 }
 
 impl From<ServiceClientRow> for ServiceClient {
     fn from(row: ServiceClientRow) -> Self {
+        let scopes = parse_scopes(&row.scopes);
+        let approval = match (scopes.contains(&Scope::RatingTicketsIssue), row.approved_at) {
+            (false, _) => PortalApproval::NotNeeded,
+            (true, None) => PortalApproval::Pending,
+            (true, Some(_)) => PortalApproval::Approved,
+        };
         ServiceClient {
-            scopes: parse_scopes(&row.scopes),
+            scopes,
             revoked: row.revoked_at.is_some(),
             id: row.id,
             name: row.name,
             client_id: row.client_id,
             created_at: row.created_at.and_utc(),
+            created_by: row.created_by,
+            approval,
+            approved_by: row.approved_by,
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "Portal Layanan Kota", "scopes": ["employees:read"]}))]
 pub struct NewServiceClient {
     #[validate(length(min = 2, max = 200))]
@@ -83,27 +116,72 @@ pub struct CreatedServiceClient {
 /// The organisation's service clients (admins).
 #[utoipa::path(
     tag = "service-clients",
+    params(PageQuery),
     responses(
-        (status = 200, description = "All clients", body = Vec<ServiceClient>),
+        (status = 200, description = "A page of the clients", body = Page<ServiceClient>),
         problems::Read,
     ),
     security(("bearer" = []))
 )]
 #[get("/service-clients")]
-pub async fn list_clients(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn list_clients(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<PageQuery>,
+) -> ApiResult<HttpResponse> {
     authorize(&caller, Permission::Administer { organization_id: &caller.organization_id })?;
+    let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
+    let (after, fetch) = (page.after.clone(), page.fetch_limit());
     let org = caller.organization_id.clone();
     let rows = state
         .db
         .read(move |conn| {
-            Ok(service_clients::table
-                .filter(service_clients::organization_id.eq(org))
-                .order(service_clients::id.asc())
-                .select(ServiceClientRow::as_select())
-                .load(conn)?)
+            let mut q = service_clients::table.filter(service_clients::organization_id.eq(org)).into_boxed();
+            if let Some(after) = after {
+                q = q.filter(service_clients::id.gt(after));
+            }
+            Ok(q.order(service_clients::id.asc()).limit(fetch).select(ServiceClientRow::as_select()).load(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(rows.into_iter().map(ServiceClient::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), ServiceClient::from)))
+}
+
+/// Stores a new client and records it; returns it with its secret. `created_by` is the admin who
+/// asked (`None`: the operator's command line, whose portals need no second approval).
+pub fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    organization_id: &str,
+    input: &NewServiceClient,
+    created_by: Option<&str>,
+) -> ApiResult<CreatedServiceClient> {
+    let secret = random_token();
+    let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    let created_at = now();
+    let row = ServiceClientRow {
+        id: new_id(),
+        organization_id: organization_id.to_string(),
+        name: input.name.clone(),
+        client_id: format!("kc_{}", uuid::Uuid::new_v4().simple()),
+        secret_hash: sha256_hex(&secret),
+        scopes: scopes.join(" "),
+        revoked_at: None,
+        created_at,
+        created_by: created_by.map(str::to_string),
+        approved_by: None,
+        approved_at: created_by.is_none().then_some(created_at),
+    };
+    diesel::insert_into(service_clients::table).values(&row).execute(conn)?;
+    let client = ServiceClient::from(row);
+    audit::record(
+        conn,
+        actor,
+        organization_id,
+        Change::new("service_client.create", "service_client", &client.id).after(&client),
+    )?;
+    Ok(CreatedServiceClient { client, client_secret: secret })
 }
 
 /// Registers a portal (admins). The answer holds the secret, once. It takes no `Idempotency-Key`:
@@ -127,33 +205,78 @@ pub async fn create_client(
     let input = body.into_inner();
     let created = state
         .db
+        .write(move |conn| insert(conn, &caller.actor(), &caller.organization_id, &input, caller.employee_id()))
+        .await?;
+    Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(created))
+}
+
+/// Finds a client of the caller's organisation; another organisation's does not exist.
+fn find_in_org(conn: &mut AnyConnection, organization_id: &str, id: &str) -> ApiResult<ServiceClientRow> {
+    service_clients::table
+        .find(id)
+        .filter(service_clients::organization_id.eq(organization_id))
+        .select(ServiceClientRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("service client"))
+}
+
+/// Approves a portal that issues rating tickets (an admin other than the one who made it): only
+/// then do its tickets work, so that no single admin can make up citizens' ratings.
+#[utoipa::path(
+    tag = "service-clients",
+    params(("id" = String, Path, description = "Service client id")),
+    responses(
+        (status = 200, description = "Approved; its tickets work now", body = ServiceClient),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/service-clients/{id}/approve")]
+pub async fn approve_client(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let client = state
+        .db
         .write(move |conn| {
-            let secret = random_token();
-            let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
-            scopes.sort_unstable();
-            scopes.dedup();
-            let row = ServiceClientRow {
-                id: new_id(),
-                organization_id: caller.organization_id.clone(),
-                name: input.name.clone(),
-                client_id: format!("kc_{}", uuid::Uuid::new_v4().simple()),
-                secret_hash: sha256_hex(&secret),
-                scopes: scopes.join(" "),
-                revoked_at: None,
-                created_at: now(),
-            };
-            diesel::insert_into(service_clients::table).values(&row).execute(conn)?;
-            let client = ServiceClient::from(row);
+            let before = find_in_org(conn, &caller.organization_id, &id)?;
+            authorize(
+                &caller,
+                Permission::ApprovePortal {
+                    organization_id: &before.organization_id,
+                    created_by: before.created_by.as_deref(),
+                },
+            )?;
+            let before = ServiceClient::from(before);
+            if before.revoked {
+                return Err(ApiError::conflict("client_revoked", "A revoked client cannot be approved"));
+            }
+            if before.approval != PortalApproval::Pending {
+                return Err(ApiError::conflict("nothing_to_approve", "This client does not wait for an approval"));
+            }
+            let approved_by = caller.employee_id().map(str::to_string);
+            let approved_at = now();
+            let updated =
+                diesel::update(service_clients::table.find(&id).filter(service_clients::approved_at.is_null()))
+                    .set((service_clients::approved_by.eq(&approved_by), service_clients::approved_at.eq(approved_at)))
+                    .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::conflict("nothing_to_approve", "This client does not wait for an approval"));
+            }
+            let after = ServiceClient { approval: PortalApproval::Approved, approved_by, ..before.clone() };
             audit::record(
                 conn,
                 &caller.actor(),
                 &caller.organization_id,
-                Change::new("service_client.create", "service_client", &client.id).after(&client),
+                Change::new("service_client.approve", "service_client", &id).before(&before).after(&after),
             )?;
-            Ok(CreatedServiceClient { client, client_secret: secret })
+            Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header(("Cache-Control", "no-store")).json(created))
+    Ok(HttpResponse::Ok().json(client))
 }
 
 /// Revokes a client (admins): it can get no new tokens; tokens already issued expire on their own.
@@ -177,13 +300,7 @@ pub async fn revoke_client(
     state
         .db
         .write(move |conn| {
-            let before: ServiceClientRow = service_clients::table
-                .find(&id)
-                .filter(service_clients::organization_id.eq(&caller.organization_id))
-                .select(ServiceClientRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound("service client"))?;
+            let before = find_in_org(conn, &caller.organization_id, &id)?;
             if before.revoked_at.is_some() {
                 return Ok(());
             }

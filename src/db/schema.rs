@@ -55,6 +55,9 @@ diesel::table! {
         scopes -> Text,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
     }
 }
 

@@ -158,8 +158,8 @@ async fn portals_get_tokens_by_client_credentials_within_their_scopes() {
     // Revoked: no new tokens.
     let admin = app.token_for(&org.admin);
     let clients = app.get("/api/v1/service-clients", &admin).await.expect(200);
-    let id = clients[0]["id"].as_str().unwrap();
-    assert!(clients[0].get("secret_hash").is_none());
+    let id = clients["items"][0]["id"].as_str().unwrap();
+    assert!(clients["items"][0].get("secret_hash").is_none());
     app.delete(&format!("/api/v1/service-clients/{id}"), &admin).await.expect(204);
     ask("employees:read", &secret).await.expect_problem(401, "invalid_client");
 }

@@ -102,6 +102,10 @@ fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &
             ),
         ),
         (
+            "POST /api/v1/service-clients/{id}/approve",
+            row(format!("/api/v1/service-clients/{client_id}/approve"), Some(json!({})), Some(403), Some(404)),
+        ),
+        (
             "DELETE /api/v1/service-clients/{id}",
             row(format!("/api/v1/service-clients/{client_id}"), None, Some(403), Some(404)),
         ),

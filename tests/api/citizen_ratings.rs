@@ -278,3 +278,59 @@ async fn the_index_of_a_sub_period_counts_only_its_days() {
     let foreign = format!("/api/v1/units/{}/citizen-index?period_id={period_id}&sub_period_id=nope", org.bidang.id);
     assert_eq!(app.get(&foreign, &admin).await.expect(422)["errors"][0]["field"], "sub_period_id");
 }
+
+#[actix_web::test]
+async fn a_ticket_portal_works_only_once_a_second_admin_approves_it_and_the_public_sees_its_ratings() {
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
+    let org = app.seed_org("four-eyes");
+    let admin = app.token_for(&org.admin);
+    let created = app
+        .post("/api/v1/service-clients", &admin, json!({"name": "Loket Kecamatan", "scopes": ["rating_tickets:issue"]}))
+        .await
+        .expect(201);
+    assert_eq!(created["client"]["approval"], "pending");
+    assert_eq!(created["client"]["created_by"], org.admin.id.as_str());
+    let (client_id, secret) =
+        (created["client"]["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap());
+    let desk = app.client_token(client_id, secret).await;
+    // One admin alone cannot make a portal that rates officers as "citizens".
+    let refused = app.post("/api/v1/rating-tickets", &desk, json!({"unit_id": org.bidang.id})).await;
+    refused.expect_problem(403, "forbidden");
+    let approve = format!("/api/v1/service-clients/{}/approve", created["client"]["id"].as_str().unwrap());
+    app.post(&approve, &admin, json!({})).await.expect_problem(403, "forbidden");
+    let second = app.second_admin(&org);
+    let approved = app.post(&approve, &app.token_for(&second), json!({})).await.expect(200);
+    assert_eq!(approved["approval"], "approved");
+    assert_eq!(approved["approved_by"], second.id.as_str());
+    app.post(&approve, &app.token_for(&second), json!({})).await.expect_problem(409, "nothing_to_approve");
+    for _ in 0..2 {
+        let t = ticket(&app, &desk, &org.bidang.id, None).await;
+        app.send(rate(&t, all(4), "192.0.2.30:1000")).await.expect(201);
+    }
+    // A portal the operator made on the command line needs no second admin; it produced nothing yet.
+    let made = app
+        .db()
+        .write_blocking(|conn| {
+            let input = kinerja::auth::service_clients::NewServiceClient {
+                name: "Kios Mandiri".into(),
+                scopes: vec![kinerja::auth::caller::Scope::RatingTicketsIssue],
+            };
+            kinerja::auth::service_clients::insert(conn, &kinerja::audit::Actor::cli("operator"), &org.id, &input, None)
+        })
+        .unwrap();
+    assert_eq!(made.client.approval, kinerja::auth::service_clients::PortalApproval::Approved);
+    let kiosk = app.client_token(&made.client.client_id, &made.client_secret).await;
+    ticket(&app, &kiosk, &org.bidang.id, None).await;
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let public = app
+        .send(TestRequest::get().uri(&format!("/api/v1/public/organizations/four-eyes/citizen-index?year={year}")))
+        .await
+        .expect(200);
+    let portals: Vec<(String, i64)> = public["portals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["portal_name"].as_str().unwrap().to_string(), p["ratings"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(portals, vec![("Kios Mandiri".to_string(), 0), ("Loket Kecamatan".to_string(), 2)]);
+}

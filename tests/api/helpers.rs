@@ -383,16 +383,43 @@ impl TestApp {
     }
 
     /// Creates a service client with `scopes` (as the org's admin) and returns (client_id, secret).
+    /// A portal that issues rating tickets is then approved by a second admin, as it must be.
     pub async fn service_client(&self, org: &Org, scopes: &[&str]) -> (String, String) {
         let admin = self.token_for(&org.admin);
         let created = self
             .post("/api/v1/service-clients", &admin, serde_json::json!({"name": "Portal Kota", "scopes": scopes}))
             .await
             .expect(201);
+        if scopes.contains(&"rating_tickets:issue") {
+            let second = self.token_for(&self.second_admin(org));
+            let path = format!("/api/v1/service-clients/{}/approve", created["client"]["id"].as_str().unwrap());
+            self.post(&path, &second, serde_json::json!({})).await.expect(200);
+        }
         (
             created["client"]["client_id"].as_str().unwrap().to_string(),
             created["client_secret"].as_str().unwrap().to_string(),
         )
+    }
+
+    /// Another admin of `org` (the fixture has one), e.g. to approve what the first one made.
+    pub fn second_admin(&self, org: &Org) -> Employee {
+        let (org_id, unit_id) = (org.id.clone(), org.root.id.clone());
+        let block = next_nip_block();
+        self.db()
+            .write_blocking(move |conn| {
+                let input = NewEmployee {
+                    nip: nip(block, 7),
+                    name: "Admin Kedua".into(),
+                    position: "Analis".into(),
+                    job_level: JobLevel::Fungsional,
+                    unit_id,
+                    supervisor_id: None,
+                    roles: vec![Role::Admin],
+                    password: None,
+                };
+                employees::insert(conn, &Actor::cli("test"), &org_id, input, Some(password_hash().to_string()))
+            })
+            .expect("a second admin can be added")
     }
 
     /// A token for a service client via the client-credentials grant.

@@ -138,11 +138,22 @@ pub struct PublicUnitIndex {
     pub result: SkmResult,
 }
 
+/// How many of the year's ratings came through one portal's tickets: the public can see where
+/// the ratings come from, and a portal producing more than its counter serves stands out.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PortalRatings {
+    pub portal_id: String,
+    pub portal_name: String,
+    pub ratings: i64,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicIndex {
     pub organization: String,
     pub year: i32,
     pub units: Vec<PublicUnitIndex>,
+    /// Every portal that issues rating tickets, with the ratings its tickets produced this year.
+    pub portals: Vec<PortalRatings>,
 }
 
 /// Whose ratings an index counts.

@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::store::{self, ElementSums, NewRatingRow, NewTicketRow, TicketRow};
 use super::{
-    CitizenIndex, CitizenRatingInput, IndexQuery, IssuedTicket, NewTicket, PublicIndex, PublicQuery, PublicUnitIndex,
-    RatingReceived, SkmSubject,
+    CitizenIndex, CitizenRatingInput, IndexQuery, IssuedTicket, NewTicket, PortalRatings, PublicIndex, PublicQuery,
+    PublicUnitIndex, RatingReceived, SkmSubject,
 };
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
@@ -45,11 +45,12 @@ pub async fn issue_ticket(
     caller: Caller,
     body: ValidatedJson<NewTicket>,
 ) -> ApiResult<HttpResponse> {
-    authorize(&caller, Permission::IssueRatingTickets { organization_id: &caller.organization_id })?;
     let input = body.into_inner();
     let ticket = state
         .db
         .write(move |conn| {
+            let portal_approved = store::portal_approved(conn, &caller.subject_id)?;
+            authorize(&caller, Permission::IssueRatingTickets { organization_id: &caller.organization_id, portal_approved })?;
             let org = caller.organization_id.clone();
             match store::unit_service(conn, &input.unit_id)? {
                 Some((unit_org, true)) if unit_org == org => {}
@@ -308,7 +309,11 @@ pub async fn public_index(
                     PublicUnitIndex { unit_id, unit_name, result }
                 })
                 .collect();
-            Ok(PublicIndex { organization: org_name, year, units: out })
+            let portals = store::ratings_per_portal(conn, &org_id, start, end)?
+                .into_iter()
+                .map(|(portal_id, portal_name, ratings)| PortalRatings { portal_id, portal_name, ratings })
+                .collect();
+            Ok(PublicIndex { organization: org_name, year, units: out, portals })
         })
         .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(index))

@@ -7,7 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::{SkmScores, SkmSubject};
-use crate::db::schema::{citizen_ratings, employees, organizations, rating_tickets, sub_periods, units};
+use crate::db::schema::{
+    citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
+};
 use crate::db::{now, AnyConnection};
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::error::ApiResult;
@@ -119,6 +121,47 @@ pub fn organization_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<O
 }
 
 /// An organisation's service units (id, name), by name.
+/// Whether a service client may use its ticket scope: approved by a second admin or the operator.
+pub fn portal_approved(conn: &mut AnyConnection, client_row_id: &str) -> ApiResult<bool> {
+    let approved_at: Option<Option<NaiveDateTime>> =
+        service_clients::table.find(client_row_id).select(service_clients::approved_at).first(conn).optional()?;
+    Ok(matches!(approved_at, Some(Some(_))))
+}
+
+/// How many ratings the tickets of each ticket-issuing portal of the organisation produced from
+/// `start` to `end` (every such portal, none left out for having produced none), by portal name.
+pub fn ratings_per_portal(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> ApiResult<Vec<(String, String, i64)>> {
+    let portals: Vec<(String, String, String)> = service_clients::table
+        .filter(service_clients::organization_id.eq(organization_id))
+        .filter(service_clients::scopes.like("%rating_tickets:issue%"))
+        .order((service_clients::name.asc(), service_clients::id.asc()))
+        .select((service_clients::id, service_clients::name, service_clients::scopes))
+        .load(conn)?;
+    let counts: HashMap<String, i64> = citizen_ratings::table
+        .inner_join(rating_tickets::table.on(rating_tickets::id.eq(citizen_ratings::ticket_id)))
+        .filter(citizen_ratings::organization_id.eq(organization_id))
+        .filter(citizen_ratings::submitted_at.ge(start))
+        .filter(citizen_ratings::submitted_at.lt(end))
+        .group_by(rating_tickets::issued_by)
+        .select((rating_tickets::issued_by, diesel::dsl::count_star()))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(portals
+        .into_iter()
+        .filter(|(_, _, scopes)| scopes.split_whitespace().any(|s| s == "rating_tickets:issue"))
+        .map(|(id, name, _)| {
+            let ratings = counts.get(&id).copied().unwrap_or(0);
+            (id, name, ratings)
+        })
+        .collect())
+}
+
 pub fn service_units(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Vec<(String, String)>> {
     Ok(units::table
         .filter(units::organization_id.eq(organization_id))
