@@ -38,7 +38,24 @@ async fn serve_openapi(document: web::Data<OpenApiJson>) -> actix_web::HttpRespo
 
 /// The OpenAPI document the routes make.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts().1
+    let mut api = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts().1;
+    close_tagged_alternatives(&mut api);
+    api
+}
+
+/// utoipa says `additionalProperties: false` for structs with `deny_unknown_fields` but not for
+/// the alternatives of a tagged enum that has it (the token request): say it there too.
+pub fn close_tagged_alternatives(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{AdditionalProperties, Schema};
+    use utoipa::openapi::RefOr;
+    let Some(components) = api.components.as_mut() else { return };
+    if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut("TokenRequest") {
+        for item in one_of.items.iter_mut() {
+            if let RefOr::T(Schema::Object(object)) = item {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
 }
 
 #[derive(OpenApi)]

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::{SecretSource, Settings};
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::openapi::{configure_api, ApiDoc, OpenApiJson};
+use crate::openapi::{close_tagged_alternatives, configure_api, ApiDoc, OpenApiJson};
 use crate::request_id;
 use crate::state::AppState;
 
@@ -30,7 +30,9 @@ pub fn build_app(
         InitError = (),
     >,
 > {
-    let (app, api) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts();
+    let (app, mut api) =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure_api).split_for_parts();
+    close_tagged_alternatives(&mut api);
     let known_routes = web::Data::new(KnownRoutes::from(&api));
     let document = web::Data::new(OpenApiJson(api.to_json().expect("the OpenAPI document serialises")));
     let limits = state.limits;

@@ -26,7 +26,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// How to get a token: `password` for people, `client_credentials` for portals.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(tag = "grant_type", rename_all = "snake_case")]
+#[serde(tag = "grant_type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TokenRequest {
     /// A person logs in with their NIP and password.
     Password { nip: String, password: String },
@@ -86,6 +86,7 @@ pub struct TokenResponse {
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 256))]
     #[schema(min_length = 1, max_length = 256)]

@@ -208,3 +208,13 @@ async fn unknown_or_misspelt_fields_are_refused_by_name() {
     assert_eq!(refused["errors"][0]["field"], "annex.resorces");
     assert_eq!(refused["errors"][0]["code"], "unknown_field");
 }
+
+#[actix_web::test]
+async fn a_misspelt_login_field_is_named_too() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("login-typo");
+    let body = json!({"grant_type": "password", "nip": org.staff.nip, "password": "whatever it is", "pasword": "x"});
+    let refused = app.request(Method::POST, "/api/v1/auth/token", None, Some(body)).await.expect(422);
+    assert_eq!(refused["errors"][0]["field"], "pasword");
+    assert_eq!(refused["errors"][0]["code"], "unknown_field");
+}

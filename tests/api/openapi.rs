@@ -145,3 +145,29 @@ fn a_new_employee_may_carry_an_initial_password() {
     assert_eq!(password["minLength"], 12);
     assert_eq!(password["writeOnly"], true);
 }
+
+#[test]
+fn every_json_request_body_refuses_unknown_fields() {
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    // A schema closes when it says so, or when each of its alternatives does.
+    fn closed(schemas: &Value, schema: &Value) -> bool {
+        if let Some(name) = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+            return closed(schemas, &schemas[name]);
+        }
+        if let Some(alternatives) = schema["oneOf"].as_array() {
+            return alternatives.iter().all(|a| closed(schemas, a));
+        }
+        schema["additionalProperties"] == false
+    }
+    let mut open = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let body = &op["requestBody"]["content"]["application/json"]["schema"];
+            if !body.is_null() && !closed(schemas, body) {
+                open.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(open.is_empty(), "request bodies without additionalProperties: false: {open:#?}");
+}
