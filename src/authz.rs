@@ -56,6 +56,12 @@ pub enum Permission<'a> {
     ApprovePortal { organization_id: &'a str, created_by: Option<&'a str> },
     /// Read the aggregate of an employee's peer ratings: as [`Permission::ReadPerformance`].
     ReadPeerFeedback { ratee: &'a EmployeeRef },
+    /// Read an employee's score with its explanation: as [`Permission::ReadPerformance`].
+    ReadScore { employee: &'a EmployeeRef },
+    /// Read the scores of a supervisor's direct reports: that supervisor, admins and auditors.
+    ReadTeamScores { supervisor: &'a EmployeeRef },
+    /// Read the scores of a whole unit: admins and auditors.
+    ReadUnitScores { organization_id: &'a str },
     /// Issue citizen rating tickets: portals with `rating_tickets:issue` only, once approved by a
     /// second admin (or made by the operator). Admins do not issue them, and no single admin can
     /// make a portal that does, so nobody inside the organisation can make up citizens' ratings.
@@ -161,6 +167,25 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             )
         }
         Permission::ReadPeerFeedback { ratee } => authorize(caller, Permission::ReadPerformance { employee: ratee }),
+        Permission::ReadScore { employee } => authorize(caller, Permission::ReadPerformance { employee }),
+        Permission::ReadTeamScores { supervisor } => {
+            if !same_org(&supervisor.organization_id) {
+                return Err(ApiError::NotFound("employee"));
+            }
+            if caller.kind == SubjectKind::ServiceClient {
+                return Err(ApiError::forbidden("Portals do not read performance records"));
+            }
+            require(
+                staff || caller.employee_id() == Some(supervisor.id.as_str()),
+                "Only the supervisor, admins and auditors read a team's scores",
+            )
+        }
+        Permission::ReadUnitScores { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("unit"));
+            }
+            require(staff, "Only admins and auditors read a unit's scores")
+        }
         Permission::IssueRatingTickets { organization_id, portal_approved } => {
             if !same_org(organization_id) {
                 return Err(ApiError::NotFound("organization"));

@@ -23,6 +23,7 @@ pub mod policies;
 pub mod rate_limit;
 pub mod ratings;
 pub mod request_id;
+pub mod scores;
 pub mod secrets;
 pub mod seed;
 pub mod skp;

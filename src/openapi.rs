@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
-use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, skp, units};
+use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, scores, skp, units};
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
 pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -23,6 +23,7 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(skp::routes)
             .configure(ratings::peer::routes)
             .configure(ratings::citizen::routes)
+            .configure(scores::routes)
             .configure(audit::routes::routes)
             // Served from the state rather than documented: the document does not list itself.
             .route("/openapi.json", web::get().to(serve_openapi)),
@@ -101,6 +102,7 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "skp", description = "Performance plans (SKP): targets, indicators, approval, revisions and the cascade"),
         (name = "peer-ratings", description = "360 feedback on the BerAKHLAK values, shown only as aggregates"),
         (name = "citizen-ratings", description = "Citizen satisfaction (SKM): one-time rating tickets and the index"),
+        (name = "scores", description = "Scores computed from every input, with their explanation"),
         (name = "public", description = "Open, non-personal transparency figures"),
         (name = "service-clients", description = "Portals that call the API with client credentials"),
         (name = "audit", description = "The hash-chained audit trail"),

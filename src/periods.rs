@@ -209,6 +209,13 @@ pub fn find_by_year(conn: &mut AnyConnection, organization_id: &str, year: i32) 
         .optional()?)
 }
 
+/// Whether the year's assessment is open: the period is `evaluating` or later, or its last day is
+/// past. From then on peer and subordinate answers are final and their aggregates are shown;
+/// before, a change in the means would tell who answered last and what.
+pub fn assessment_open(period: &PeriodRow, today: NaiveDate) -> bool {
+    period.status >= PeriodStatus::Evaluating || today > period.ends_on
+}
+
 /// Loads a period for a write inside it: refuses when the period is closed.
 pub fn writable(conn: &mut AnyConnection, id: &str) -> ApiResult<PeriodRow> {
     let period = find(conn, id)?;

@@ -27,6 +27,32 @@ pub struct AspectInput {
     pub target: f64,
     /// The verified realisation; `None` when none is recorded (it then scores as not carried out).
     pub realised: Option<f64>,
+    /// Where `target` and `realised` come from when not straight from the plan and one record,
+    /// e.g. "annual 12 ÷ 4 sub-periods; sum of 2 verified".
+    #[serde(default)]
+    pub basis: Option<String>,
+}
+
+/// An aspect's target for one of `sub_periods` equal parts of the year: counts, months and
+/// rupiah are shared out; a quality percentage holds in every part.
+pub fn sub_period_target(aspect: Aspect, annual: f64, sub_periods: u32) -> f64 {
+    match aspect {
+        Aspect::Kualitas => annual,
+        Aspect::Kuantitas | Aspect::Waktu | Aspect::Biaya => annual / f64::from(sub_periods.max(1)),
+    }
+}
+
+/// An aspect's realisation over the year from the verified values of its sub-periods: counts,
+/// months and rupiah add up; quality is the mean of the parts that have one. `None` without any.
+pub fn year_realised(aspect: Aspect, values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let sum: f64 = values.iter().sum();
+    Some(match aspect {
+        Aspect::Kualitas => sum / values.len() as f64,
+        Aspect::Kuantitas | Aspect::Waktu | Aspect::Biaya => sum,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -106,6 +132,8 @@ pub struct AspectRow {
     pub realised: f64,
     /// False when no realisation was recorded and 0 was used.
     pub recorded: bool,
+    /// Where target and realisation come from, when shared out or summed.
+    pub basis: Option<String>,
     /// `100 − realised/target × 100`, for time and cost.
     pub efficiency: Option<f64>,
     /// The branch taken, e.g. "waktu, E = 33.3 > 24".
@@ -403,6 +431,7 @@ fn aspect_row(input: &AspectInput, score: AspectScore) -> AspectRow {
         target: score.target,
         realised: score.realised,
         recorded,
+        basis: input.basis.clone(),
         efficiency: score.efficiency,
         branch: if recorded { score.branch } else { format!("{}, nothing recorded", score.aspect.as_str()) },
         formula: score.formula,

@@ -90,7 +90,13 @@ pub fn target_rows(conn: &mut AnyConnection, skp_ids: &[String]) -> ApiResult<Ve
 
 /// The SKP with its targets, indicators and aspects.
 pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
-    let targets = target_rows(conn, std::slice::from_ref(&row.id))?;
+    Ok(load_many(conn, vec![row])?.pop().expect("one SKP in, one out"))
+}
+
+/// Several SKPs with their targets, indicators and aspects, in four queries whatever their number.
+pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<Skp>> {
+    let skp_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let targets = target_rows(conn, &skp_ids)?;
     let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
     let indicators: Vec<IndicatorRow> = skp_indicators::table
         .filter(skp_indicators::target_id.eq_any(&target_ids))
@@ -117,9 +123,9 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
         aspects.sort_by_key(|a| a.aspect);
         indicators_of.entry(i.target_id).or_default().push(Indicator { id: i.id, description: i.description, aspects });
     }
-    let targets: Vec<Target> = targets
-        .into_iter()
-        .map(|t| Target {
+    let mut targets_of: HashMap<String, Vec<Target>> = HashMap::new();
+    for t in targets {
+        targets_of.entry(t.skp_id.clone()).or_default().push(Target {
             indicators: indicators_of.remove(&t.id).unwrap_or_default(),
             kind: t.kind,
             perspective: t.perspective,
@@ -128,30 +134,55 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
             description: t.description,
             weight: t.weight,
             supports_target_id: t.supports_lineage_id,
+        });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let targets = targets_of.remove(&row.id).unwrap_or_default();
+            Skp {
+                status: row.status,
+                total_weight: targets.iter().map(|t| t.weight).sum(),
+                targets,
+                annex: SkpAnnex {
+                    resources: row.resources,
+                    accountability: row.accountability,
+                    consequences: row.consequences,
+                },
+                id: row.id,
+                organization_id: row.organization_id,
+                period_id: row.period_id,
+                employee_id: row.employee_id,
+                revision: row.revision,
+                approver_id: row.approver_id,
+                return_comment: row.return_comment,
+                submitted_at: row.submitted_at.map(|t| t.and_utc()),
+                decided_at: row.decided_at.map(|t| t.and_utc()),
+                version: row.version,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+            }
         })
-        .collect();
-    Ok(Skp {
-        status: row.status,
-        total_weight: targets.iter().map(|t| t.weight).sum(),
-        targets,
-        annex: SkpAnnex {
-            resources: row.resources,
-            accountability: row.accountability,
-            consequences: row.consequences,
-        },
-        id: row.id,
-        organization_id: row.organization_id,
-        period_id: row.period_id,
-        employee_id: row.employee_id,
-        revision: row.revision,
-        approver_id: row.approver_id,
-        return_comment: row.return_comment,
-        submitted_at: row.submitted_at.map(|t| t.and_utc()),
-        decided_at: row.decided_at.map(|t| t.and_utc()),
-        version: row.version,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-    })
+        .collect())
+}
+
+/// The newest approved revision of each of `employee_ids`' SKPs in a period: what their work is
+/// measured against.
+pub fn approved_of(conn: &mut AnyConnection, employee_ids: &[String], period_id: &str) -> ApiResult<Vec<Skp>> {
+    let rows: Vec<SkpRow> = skps::table
+        .filter(skps::employee_id.eq_any(employee_ids))
+        .filter(skps::period_id.eq(period_id))
+        .filter(skps::status.eq(SkpStatus::Approved))
+        .order((skps::employee_id.asc(), skps::revision.desc()))
+        .select(SkpRow::as_select())
+        .load(conn)?;
+    let mut newest: Vec<SkpRow> = Vec::new();
+    for row in rows {
+        if newest.last().is_none_or(|last| last.employee_id != row.employee_id) {
+            newest.push(row);
+        }
+    }
+    load_many(conn, newest)
 }
 
 /// Checks what `validator` cannot: units per aspect, aspects once per indicator, perspectives

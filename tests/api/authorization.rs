@@ -194,6 +194,23 @@ fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &
             row(format!("/api/v1/units/{}/citizen-index?period_id={period_id}", a.bidang.id), None, None, Some(404)),
         ),
         (
+            "GET /api/v1/employees/{id}/score",
+            row(format!("/api/v1/employees/{}/score?period_id={period_id}", a.peer.id), None, Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/scores/team",
+            row(
+                format!("/api/v1/scores/team?period_id={period_id}&supervisor_id={}", a.supervisor.id),
+                None,
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/units/{id}/scores",
+            row(format!("/api/v1/units/{}/scores?period_id={period_id}", a.bidang.id), None, Some(403), Some(404)),
+        ),
+        (
             "GET /api/v1/employees/{id}/citizen-index",
             row(
                 format!("/api/v1/employees/{}/citizen-index?period_id={period_id}", a.peer.id),

@@ -165,9 +165,18 @@ impl TestApp {
 
     /// Moves a period forward through its statuses until it is closed (as an admin); returns it.
     pub async fn close_period(&self, admin: &str, period_id: &str) -> Value {
+        self.advance_period(admin, period_id, "closed").await
+    }
+
+    /// Moves a period forward until it is `evaluating` (as an admin); returns it.
+    pub async fn to_evaluating(&self, admin: &str, period_id: &str) -> Value {
+        self.advance_period(admin, period_id, "evaluating").await
+    }
+
+    async fn advance_period(&self, admin: &str, period_id: &str, until: &str) -> Value {
         let path = format!("/api/v1/periods/{period_id}");
         let mut period = self.get(&path, admin).await.expect(200);
-        while period["status"] != "closed" {
+        while period["status"] != until {
             let next = match period["status"].as_str() {
                 Some("planning") => "running",
                 Some("running") => "evaluating",

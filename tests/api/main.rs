@@ -13,5 +13,6 @@ mod import;
 mod openapi;
 mod peer_ratings;
 mod periods;
+mod scores;
 mod skp;
 mod units;

@@ -75,7 +75,25 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
         seen_by_ratee_and_supervisor.push(partial.to_string());
     }
 
+    // Three answered, but the year's assessment is not open: answers may still change, so
+    // nothing of them is shown yet (a change in the means would tell whose answer changed).
+    let early = app.get(&feedback_path, &app.token_for(&org.staff)).await.expect(200);
+    assert_eq!(early["assessment_open"], false);
+    assert!(early["groups"][0]["means"].is_null() && early["groups"][0]["respondents"].is_null(), "{early}");
+    seen_by_ratee_and_supervisor.push(early.to_string());
+    app.to_evaluating(&admin, period_id).await;
+    // From now on the answers are final.
+    let first_path = {
+        let mine =
+            app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &app.token_for(&peers[0])).await;
+        format!("/api/v1/peer-assignments/{}/rating", mine.expect(200)["items"][0]["id"].as_str().unwrap())
+    };
+    app.put_unversioned(&first_path, &app.token_for(&peers[0]), json!({"scores": scores(1, 1)}))
+        .await
+        .expect_problem(409, "peer_answers_final");
+
     let own = app.get(&feedback_path, &app.token_for(&org.staff)).await.expect(200);
+    assert_eq!(own["assessment_open"], true);
     let by_supervisor = app.get(&feedback_path, &supervisor).await.expect(200);
     assert_eq!(own, by_supervisor);
     let group = &own["groups"][0];

@@ -21,7 +21,7 @@ fn aspect(aspect: Aspect, target: f64, realised: f64) -> AspectInput {
         Aspect::Waktu => "bulan",
         Aspect::Biaya => "rupiah",
     };
-    AspectInput { aspect, unit: unit.into(), target, realised: Some(realised) }
+    AspectInput { aspect, unit: unit.into(), target, realised: Some(realised), basis: None }
 }
 
 fn target(id: &str, kind: TargetKind, weight: f64, aspects: Vec<AspectInput>) -> TargetInput {
@@ -454,6 +454,19 @@ proptest! {
         let parts: f64 = card.nilai_kinerja.unwrap().parts.iter().map(|p| p.weight).sum();
         prop_assert!((parts - 1.0).abs() < 1e-9);
     }
+}
+
+#[test]
+fn a_sub_period_gets_its_share_of_the_year_and_the_year_sums_its_parts() {
+    assert_eq!(sub_period_target(Aspect::Kuantitas, 12.0, 4), 3.0);
+    assert_eq!(sub_period_target(Aspect::Waktu, 12.0, 12), 1.0);
+    assert_eq!(sub_period_target(Aspect::Kualitas, 100.0, 4), 100.0);
+    assert_eq!(year_realised(Aspect::Kuantitas, &[3.0, 4.0, 5.0]), Some(12.0));
+    assert_eq!(year_realised(Aspect::Kualitas, &[90.0, 100.0]), Some(95.0));
+    assert_eq!(year_realised(Aspect::Biaya, &[]), None);
+    // Four quarters each on their share make the year on its target: 3 of 3 each, 12 of 12.
+    let quarter = sub_period_target(Aspect::Kuantitas, 12.0, 4);
+    assert_eq!(year_realised(Aspect::Kuantitas, &[quarter; 4]), Some(12.0));
 }
 
 #[test]

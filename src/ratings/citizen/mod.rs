@@ -3,7 +3,7 @@
 //! with it, without logging in. The index is computed in SQL over the period's dates.
 
 mod routes;
-mod store;
+pub(crate) mod store;
 
 pub use routes::routes;
 
@@ -158,7 +158,7 @@ pub struct PublicIndex {
 
 /// Whose ratings an index counts.
 #[derive(Debug, Clone, Copy)]
-enum SkmSubject<'a> {
+pub(crate) enum SkmSubject<'a> {
     /// Every rating of a service unit.
     Unit(&'a str),
     /// The ratings naming an officer.

@@ -270,3 +270,23 @@ pub fn sums_per_unit(
         .into_iter()
         .collect())
 }
+
+/// The element sums per officer of the ratings naming `officer_ids` submitted in `[start, end)`,
+/// in one aggregate grouped by officer. Officers without ratings are absent.
+pub fn sums_per_officer(
+    conn: &mut AnyConnection,
+    officer_ids: &[String],
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> ApiResult<HashMap<String, ElementSums>> {
+    Ok(citizen_ratings::table
+        .filter(citizen_ratings::officer_id.eq_any(officer_ids))
+        .filter(citizen_ratings::submitted_at.ge(start))
+        .filter(citizen_ratings::submitted_at.lt(end))
+        .group_by(citizen_ratings::officer_id)
+        .select((citizen_ratings::officer_id, element_sums!()))
+        .load::<(Option<String>, ElementSums)>(conn)?
+        .into_iter()
+        .filter_map(|(officer, sums)| officer.map(|o| (o, sums)))
+        .collect())
+}

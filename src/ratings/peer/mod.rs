@@ -4,7 +4,7 @@
 //! what any one rater said, is returned to nobody but that rater.
 
 mod routes;
-mod store;
+pub(crate) mod store;
 
 pub use routes::routes;
 
@@ -27,7 +27,7 @@ crate::domain::text_enum! {
 crate::db::types::text_column!(AssignedGroup);
 
 impl AssignedGroup {
-    fn rater_group(self) -> RaterGroup {
+    pub fn rater_group(self) -> RaterGroup {
         match self {
             AssignedGroup::Peer => RaterGroup::Peer,
             AssignedGroup::Subordinate => RaterGroup::Subordinate,
@@ -128,7 +128,7 @@ pub struct GroupAggregate {
     pub assigned: i64,
     /// The policy's minimum of answers before anything of them is shown.
     pub min_respondents: i64,
-    /// Whether `min_respondents` answered, so that `respondents` and `means` are given.
+    /// Whether the assessment is open and `min_respondents` answered, so that `respondents` and `means` are given.
     pub enough_responses: bool,
     /// How many answered; absent below the minimum.
     pub respondents: Option<i64>,
@@ -141,6 +141,9 @@ pub struct PeerFeedback {
     pub employee_id: String,
     pub period_id: String,
     pub policy_version: i32,
+    /// Whether the year's assessment is open (the period is `evaluating` or has ended): before,
+    /// answers may still change and nothing of them is shown.
+    pub assessment_open: bool,
     pub groups: Vec<GroupAggregate>,
 }
 

@@ -216,7 +216,13 @@ pub async fn submit_peer_rating(
         .write(move |conn| {
             let assignment = store::find_assignment(conn, &id)?.ok_or(ApiError::NotFound("peer assignment"))?;
             authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id })?;
-            periods::writable(conn, &assignment.period_id)?;
+            let period = periods::writable(conn, &assignment.period_id)?;
+            if periods::assessment_open(&period, chrono::Utc::now().date_naive()) {
+                return Err(ApiError::conflict(
+                    "peer_answers_final",
+                    "The year's assessment is open: peer and subordinate answers are final and shown as aggregates",
+                ));
+            }
             // The first submission time is kept when the answer changes.
             let first_submitted = store::first_submitted(conn, &assignment.id)?;
             let row = RatingRow::new(
@@ -251,8 +257,9 @@ pub async fn submit_peer_rating(
     Ok(HttpResponse::Ok().json(saved))
 }
 
-/// The aggregate of an employee's peer and subordinate ratings for a period: per group, the
-/// number who answered and, once the policy's minimum answered, the mean per value. Never who
+/// The aggregate of an employee's peer and subordinate ratings for a period: per group, once the
+/// year's assessment is open (the period is `evaluating` or has ended, and answers are final) and
+/// the policy's minimum answered, the number who answered and the mean per value. Never who
 /// answered or what any one rater said.
 #[utoipa::path(
     tag = "peer-ratings",
@@ -279,13 +286,15 @@ pub async fn peer_feedback(
             let period = period_of_org(conn, &caller, &period_id)?;
             let (policy_version, policy) = crate::policies::current(conn, &ratee.organization_id)?;
             let minimum = policy.min_peers as i64;
+            let open = periods::assessment_open(&period, chrono::Utc::now().date_naive());
             Ok(PeerFeedback {
                 employee_id: ratee.id.clone(),
                 period_id: period.id.clone(),
                 policy_version,
+                assessment_open: open,
                 groups: vec![
-                    store::group_aggregate(conn, &ratee.id, &period.id, AssignedGroup::Peer, minimum)?,
-                    store::group_aggregate(conn, &ratee.id, &period.id, AssignedGroup::Subordinate, minimum)?,
+                    store::group_aggregate(conn, &ratee.id, &period.id, AssignedGroup::Peer, minimum, open)?,
+                    store::group_aggregate(conn, &ratee.id, &period.id, AssignedGroup::Subordinate, minimum, open)?,
                 ],
             })
         })

@@ -1,5 +1,7 @@
 //! Peer rating rows and queries: assignments, answers, and the per-group sums computed in SQL.
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
 
 use super::{AssignedGroup, BerakhlakScores, GroupAggregate, RaterInput};
@@ -69,6 +71,27 @@ macro_rules! per_value {
                     .filter(peer_assignments::rater_group.eq(group))
                     .select((count_star(), $( sum(peer_ratings::$field), )+))
                     .first(conn)?)
+            }
+
+            /// The sums of each of `ratee_ids`' groups in a period, in one grouped query whatever
+            /// the number of employees.
+            fn of_each(
+                conn: &mut AnyConnection,
+                ratee_ids: &[String],
+                period_id: &str,
+            ) -> ApiResult<Vec<(String, AssignedGroup, Self)>> {
+                use diesel::dsl::{count_star, sum};
+                Ok(peer_ratings::table
+                    .inner_join(peer_assignments::table)
+                    .filter(peer_assignments::ratee_id.eq_any(ratee_ids))
+                    .filter(peer_assignments::period_id.eq(period_id))
+                    .group_by((peer_assignments::ratee_id, peer_assignments::rater_group))
+                    .select((
+                        peer_assignments::ratee_id,
+                        peer_assignments::rater_group,
+                        (count_star(), $( sum(peer_ratings::$field), )+),
+                    ))
+                    .load(conn)?)
             }
 
             /// The sums in the list's order, which is `BerakhlakValue::ALL`'s.
@@ -244,27 +267,46 @@ pub fn answered(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group
         .get_result(conn)?)
 }
 
-/// One group's aggregate for an employee in a period; below `minimum` answers, nothing of them.
+impl GroupSums {
+    /// The mean per value.
+    fn means(&self) -> BTreeMap<BerakhlakValue, f64> {
+        BerakhlakValue::ALL
+            .into_iter()
+            .zip(self.totals())
+            .map(|(value, total)| (value, total.unwrap_or(0) as f64 / self.respondents.max(1) as f64))
+            .collect()
+    }
+}
+
+/// One rated employee's answers from one group: who, which group, how many answered, mean per value.
+pub type GroupAnswers = (String, AssignedGroup, i64, BTreeMap<BerakhlakValue, f64>);
+
+/// The answers to each of `ratee_ids` in a period per rater group: how many answered and the mean
+/// per value, in one grouped query whatever the number of employees.
+pub fn answers_of(conn: &mut AnyConnection, ratee_ids: &[String], period_id: &str) -> ApiResult<Vec<GroupAnswers>> {
+    Ok(GroupSums::of_each(conn, ratee_ids, period_id)?
+        .into_iter()
+        .map(|(ratee, group, sums)| (ratee, group, sums.respondents, sums.means()))
+        .collect())
+}
+
+/// One group's aggregate for an employee in a period; nothing of the answers before the
+/// assessment is `open` or below `minimum` answers.
 pub fn group_aggregate(
     conn: &mut AnyConnection,
     ratee_id: &str,
     period_id: &str,
     group: AssignedGroup,
     minimum: i64,
+    open: bool,
 ) -> ApiResult<GroupAggregate> {
     let sums = GroupSums::of(conn, ratee_id, period_id, group)?;
     let respondents = sums.respondents;
     let assigned = assigned(conn, ratee_id, period_id, group)?;
     // Below the minimum nothing of the answers is shown, not even how many came in, so that no
     // single answer (or the moment it was given) can be told apart.
-    let enough_responses = respondents >= minimum && respondents > 0;
-    let means = enough_responses.then(|| {
-        BerakhlakValue::ALL
-            .into_iter()
-            .zip(sums.totals())
-            .map(|(value, total)| (value, total.unwrap_or(0) as f64 / respondents as f64))
-            .collect()
-    });
+    let enough_responses = open && respondents >= minimum && respondents > 0;
+    let means = enough_responses.then(|| sums.means());
     Ok(GroupAggregate {
         group: group.rater_group(),
         assigned,

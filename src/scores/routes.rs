@@ -1,0 +1,158 @@
+//! The scores endpoints: one employee with the explanation; a team and a unit, paged, without it.
+
+use actix_web::{get, web, HttpResponse};
+use diesel::prelude::*;
+
+use super::store::{self, Scope};
+use super::{EmployeeScore, ScoreQuery, ScoreSummary, TeamQuery, UnitScoreQuery};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, Permission};
+use crate::db::schema::employees;
+use crate::db::AnyConnection;
+use crate::employees::{self as staff, EmployeeRow};
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::ValidatedQuery;
+use crate::pagination::{Page, PageRequest};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(employee_score).service(team_scores).service(unit_scores);
+}
+
+/// An employee's score for the year or a sub-period, with every step explained: each aspect's
+/// formula and percentage, each target's capaian, nilai hasil kerja and the suggested results
+/// rating; behaviour per BerAKHLAK value and rater group; the citizen index; the final ratings
+/// beside the suggested; the predicate; nilai kinerja; the policy version. Computed on read.
+/// The employee, their direct supervisor, admins and auditors.
+#[utoipa::path(
+    tag = "scores",
+    params(("id" = String, Path, description = "Employee id"), ScoreQuery),
+    responses(
+        (status = 200, description = "The score and its explanation", body = EmployeeScore),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/employees/{id}/score")]
+pub async fn employee_score(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidatedQuery<ScoreQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let score = state
+        .db
+        .read(move |conn| {
+            let person = staff::find(conn, &id)?;
+            authorize(&caller, Permission::ReadScore { employee: &person.reference() })?;
+            let scope = store::scope(conn, &person.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
+            store::scores_of(conn, &scope, vec![person])?.pop().ok_or_else(|| ApiError::internal("no score computed"))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(score))
+}
+
+/// Whose scores a list shows.
+enum Members {
+    /// A supervisor's direct reports.
+    ReportsTo(String),
+    /// Everyone in these units.
+    InUnits(Vec<String>),
+}
+
+/// Scores a page of employees, ordered by id, after the cursor: a fixed number of queries.
+fn page_of(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    page: &PageRequest,
+    members: Members,
+) -> ApiResult<Page<ScoreSummary>> {
+    let mut q =
+        employees::table.filter(employees::organization_id.eq(scope.period.organization_id.clone())).into_boxed();
+    q = match members {
+        Members::ReportsTo(supervisor_id) => q.filter(employees::supervisor_id.eq(supervisor_id)),
+        Members::InUnits(unit_ids) => q.filter(employees::unit_id.eq_any(unit_ids)),
+    };
+    if let Some(after) = &page.after {
+        q = q.filter(employees::id.gt(after.clone()));
+    }
+    let people: Vec<EmployeeRow> =
+        q.order(employees::id.asc()).limit(page.fetch_limit()).select(EmployeeRow::as_select()).load(conn)?;
+    let scores = store::scores_of(conn, scope, people)?;
+    Ok(page.page(scores, |s| s.employee_id.clone(), ScoreSummary::from))
+}
+
+/// The scores of a supervisor's direct reports (the caller's, unless admins or auditors name
+/// another supervisor), paged, without the explanation.
+#[utoipa::path(
+    tag = "scores",
+    params(TeamQuery),
+    responses(
+        (status = 200, description = "A page of scores", body = Page<ScoreSummary>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/scores/team")]
+pub async fn team_scores(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<TeamQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let scores = state
+        .db
+        .read(move |conn| {
+            let supervisor_id = match (&query.supervisor_id, caller.employee_id()) {
+                (Some(id), _) => id.clone(),
+                (None, Some(me)) => me.to_string(),
+                (None, None) => return Err(ApiError::field("supervisor_id", "required", "name the supervisor")),
+            };
+            let supervisor = staff::find(conn, &supervisor_id)?;
+            authorize(&caller, Permission::ReadTeamScores { supervisor: &supervisor.reference() })?;
+            let scope =
+                store::scope(conn, &supervisor.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
+            page_of(conn, &scope, &page, Members::ReportsTo(supervisor.id.clone()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(scores))
+}
+
+/// The scores of a unit's employees, optionally with its sub-units, paged, without the
+/// explanation (admins and auditors).
+#[utoipa::path(
+    tag = "scores",
+    params(("id" = String, Path, description = "Unit id"), UnitScoreQuery),
+    responses(
+        (status = 200, description = "A page of scores", body = Page<ScoreSummary>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/units/{id}/scores")]
+pub async fn unit_scores(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidatedQuery<UnitScoreQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let scores = state
+        .db
+        .read(move |conn| {
+            let unit = crate::units::find(conn, &id)?;
+            authorize(&caller, Permission::ReadUnitScores { organization_id: &unit.organization_id })?;
+            let scope = store::scope(conn, &unit.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
+            let unit_ids = if query.include_sub_units.unwrap_or(false) {
+                store::subtree(conn, &unit.organization_id, &unit.id)?
+            } else {
+                vec![unit.id.clone()]
+            };
+            page_of(conn, &scope, &page, Members::InUnits(unit_ids))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(scores))
+}

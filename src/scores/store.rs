@@ -1,0 +1,199 @@
+//! Loading every input of the scores of a set of employees: one query per kind of input, whatever
+//! the number of employees, targets or indicators.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::{EmployeeScore, ScoreScope};
+use crate::db::schema::{sub_periods, units};
+use crate::db::AnyConnection;
+use crate::domain::behaviour::{GroupInput, RaterGroup};
+use crate::domain::engine::{
+    self, sub_period_target, AspectInput, IndicatorInput, ScoreInputs, TargetInput, WithheldGroup,
+};
+use crate::employees::EmployeeRow;
+use crate::error::{ApiError, ApiResult};
+use crate::periods::{PeriodRow, SubPeriodRow};
+use crate::ratings::{citizen, peer};
+use crate::skp::Skp;
+
+/// The period (and sub-period) a score is for.
+pub struct Scope {
+    pub period: PeriodRow,
+    pub sub_period: Option<SubPeriodRow>,
+    /// How many sub-periods the year has: a sub-period's targets are this share of the year's.
+    pub sub_period_count: u32,
+}
+
+impl Scope {
+    pub fn view(&self) -> ScoreScope {
+        match &self.sub_period {
+            Some(sub) => ScoreScope {
+                period_id: self.period.id.clone(),
+                sub_period_id: Some(sub.id.clone()),
+                label: sub.label.clone(),
+                from: sub.starts_on,
+                to: sub.ends_on,
+            },
+            None => ScoreScope {
+                period_id: self.period.id.clone(),
+                sub_period_id: None,
+                label: self.period.year.to_string(),
+                from: self.period.starts_on,
+                to: self.period.ends_on,
+            },
+        }
+    }
+}
+
+/// The period of the caller's organisation and, if named, its sub-period.
+pub fn scope(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    period_id: &str,
+    sub_period_id: Option<&str>,
+) -> ApiResult<Scope> {
+    let period = crate::periods::find(conn, period_id)?;
+    if period.organization_id != organization_id {
+        return Err(ApiError::NotFound("period"));
+    }
+    let subs: Vec<SubPeriodRow> = sub_periods::table
+        .filter(sub_periods::period_id.eq(&period.id))
+        .select(SubPeriodRow::as_select())
+        .load(conn)?;
+    let sub_period_count = subs.len() as u32;
+    let sub_period = match sub_period_id {
+        None => None,
+        Some(id) => Some(subs.into_iter().find(|s| s.id == id).ok_or_else(|| {
+            ApiError::field("sub_period_id", "unknown_sub_period", "not a sub-period of this period")
+        })?),
+    };
+    Ok(Scope { period, sub_period, sub_period_count })
+}
+
+/// The units in `unit_id`'s subtree, itself included.
+pub fn subtree(conn: &mut AnyConnection, organization_id: &str, unit_id: &str) -> ApiResult<Vec<String>> {
+    let all: Vec<(String, Option<String>)> = units::table
+        .filter(units::organization_id.eq(organization_id))
+        .select((units::id, units::parent_id))
+        .load(conn)?;
+    let mut found = vec![unit_id.to_string()];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i].clone();
+        found.extend(all.iter().filter(|(_, p)| p.as_deref() == Some(parent.as_str())).map(|(id, _)| id.clone()));
+        i += 1;
+    }
+    Ok(found)
+}
+
+/// The plan's targets as the engine takes them, for the year or shared out to one sub-period.
+fn targets_of(skp: &Skp, scope: &Scope) -> Vec<TargetInput> {
+    skp.targets
+        .iter()
+        .map(|t| TargetInput {
+            id: t.id.clone(),
+            description: t.description.clone(),
+            kind: t.kind,
+            weight: t.weight,
+            indicators: t
+                .indicators
+                .iter()
+                .map(|i| IndicatorInput {
+                    id: i.id.clone(),
+                    description: i.description.clone(),
+                    aspects: i
+                        .aspects
+                        .iter()
+                        .map(|a| {
+                            let (target, basis) = match &scope.sub_period {
+                                None => (a.target, None),
+                                Some(_) => {
+                                    let share = sub_period_target(a.aspect, a.target, scope.sub_period_count);
+                                    let basis = (share != a.target).then(|| {
+                                        format!("annual target {} ÷ {} sub-periods", a.target, scope.sub_period_count)
+                                    });
+                                    (share, basis)
+                                }
+                            };
+                            AspectInput { aspect: a.aspect, unit: a.unit.clone(), target, realised: None, basis }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Computes the scores of `people` (all of the same organisation) for `scope`.
+pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<EmployeeScore>> {
+    let Some(first) = people.first() else { return Ok(Vec::new()) };
+    let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let mut skps: HashMap<String, Skp> = crate::skp::approved_of(conn, &ids, &scope.period.id)?
+        .into_iter()
+        .map(|s| (s.employee_id.clone(), s))
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    // Peer and subordinate ratings are given for the year: they count in any score only once the
+    // year's assessment is open and they are final.
+    let peers_open = crate::periods::assessment_open(&scope.period, today);
+    let mut behaviour: HashMap<String, Vec<GroupInput>> = HashMap::new();
+    if peers_open {
+        for (ratee, group, respondents, means) in peer::store::answers_of(conn, &ids, &scope.period.id)? {
+            behaviour.entry(ratee).or_default().push(GroupInput {
+                group: group.rater_group(),
+                respondents: respondents.max(0) as u32,
+                means,
+            });
+        }
+    }
+    let view = scope.view();
+    let (start, end) = citizen::store::day_range(view.from, view.to);
+    let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
+    people
+        .into_iter()
+        .map(|person| {
+            let skp = skps.remove(&person.id);
+            let inputs = ScoreInputs {
+                targets: skp.as_ref().map(|s| targets_of(s, scope)).unwrap_or_default(),
+                behaviour: behaviour.remove(&person.id).unwrap_or_default(),
+                withheld: withheld(peers_open),
+                citizen: citizen_sums.get(&person.id).map(|sums| sums.index(policy.min_citizen_responses)),
+                supervisor_ratings: None,
+                objection: None,
+                policy_version,
+                policy: policy.clone(),
+            };
+            score(person, skp.as_ref(), &view, &inputs)
+        })
+        .collect()
+}
+
+fn withheld(peers_open: bool) -> Vec<WithheldGroup> {
+    if peers_open {
+        return Vec::new();
+    }
+    [RaterGroup::Peer, RaterGroup::Subordinate]
+        .into_iter()
+        .map(|group| WithheldGroup {
+            group,
+            reason: "peer and subordinate ratings show once the year's assessment opens (the period is evaluating or has ended)".into(),
+        })
+        .collect()
+}
+
+fn score(person: EmployeeRow, skp: Option<&Skp>, scope: &ScoreScope, inputs: &ScoreInputs) -> ApiResult<EmployeeScore> {
+    let explanation = engine::compute(inputs).map_err(ApiError::internal)?;
+    Ok(EmployeeScore {
+        employee_id: person.id,
+        employee_name: person.name,
+        nip: person.nip,
+        unit_id: person.unit_id,
+        scope: scope.clone(),
+        skp_id: skp.map(|s| s.id.clone()),
+        skp_revision: skp.map(|s| s.revision),
+        explanation,
+    })
+}

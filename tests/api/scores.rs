@@ -1,0 +1,231 @@
+//! Scores computed on read from the plan, the ratings and the policy, with their explanation.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{nip, Org, TestApp};
+
+/// The worked example of domain.md as two targets: A (weight 60) and B (weight 40).
+fn worked_example_targets() -> Vec<Value> {
+    let target = |description: &str, weight: f64, quantity: f64| {
+        json!({
+            "description": description, "kind": "utama", "weight": weight,
+            "indicators": [{"description": format!("Indikator {description}"), "aspects": [
+                {"aspect": "kuantitas", "target": quantity, "unit": "laporan"},
+                {"aspect": "kualitas", "target": 100, "unit": "persen"},
+                {"aspect": "waktu", "target": 12, "unit": "bulan"}
+            ]}]
+        })
+    };
+    vec![target("Target A", 60.0, 12.0), target("Target B", 40.0, 4.0)]
+}
+
+/// A 2030 period and the staff's approved SKP of the worked example; returns the period.
+async fn planned(app: &TestApp, org: &Org) -> Value {
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let staff = app.token_for(&org.staff);
+    let skp = app.post("/api/v1/skps", &staff, json!({"period_id": period["id"]})).await.expect(201);
+    let path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());
+    let filled = app.put(&path, &staff, 1, json!({"targets": worked_example_targets()})).await.expect(200);
+    let version = filled["version"].as_i64().unwrap();
+    let submitted = app.post_versioned(&format!("{path}/submit"), &staff, version, json!({})).await.expect(200);
+    let version = submitted["version"].as_i64().unwrap();
+    let supervisor = app.token_for(&org.supervisor);
+    app.post_versioned(&format!("{path}/approve"), &supervisor, version, json!({})).await.expect(200);
+    period
+}
+
+fn scores(value: i32) -> Value {
+    json!({"berorientasi_pelayanan": value, "akuntabel": value, "kompeten": value, "harmonis": value, "loyal": value, "adaptif": value, "kolaboratif": value})
+}
+
+#[actix_web::test]
+async fn a_score_explains_every_step_and_peers_count_once_the_assessment_opens() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scores");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let admin = app.token_for(&org.admin);
+    let supervisor = app.token_for(&org.supervisor);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+
+    let score = app.get(&path, &app.token_for(&org.staff)).await.expect(200);
+    assert_eq!(score, app.get(&path, &supervisor).await.expect(200), "the supervisor sees the same");
+    assert_eq!(score["scope"]["label"], "2030");
+    assert_eq!(score["skp_revision"], 1);
+    let card = &score["explanation"];
+    assert_eq!(card["policy_version"], 1);
+    // Nothing realised yet: every aspect scores 0, said so, and the suggestion is below.
+    let aspect = &card["results"]["targets"][0]["indicators"][0]["aspects"][0];
+    assert_eq!((aspect["aspect"].as_str(), aspect["target"].as_f64()), (Some("kuantitas"), Some(12.0)));
+    assert_eq!(
+        (aspect["recorded"].as_bool(), aspect["branch"].as_str()),
+        (Some(false), Some("kuantitas, nothing recorded"))
+    );
+    assert_eq!(card["results"]["targets"][1]["weight_share"], 0.4);
+    assert_eq!(card["results"]["nilai_hasil_kerja"], 0.0);
+    assert_eq!(card["results"]["suggested"]["rule"], "0.00 < 90: di_bawah_ekspektasi");
+    // Nobody rated behaviour: no behaviour score, no predicate; nilai kinerja is results alone.
+    assert_eq!(card["behaviour"]["groups"][0]["reason"], "the supervisor has not rated yet");
+    assert!(card["behaviour"]["mean"].is_null() && card["predicate"].is_null());
+    assert_eq!(card["nilai_kinerja"]["value"], 0.0);
+    assert_eq!(card["ratings"].as_array().unwrap().len(), 2);
+
+    // A quarter is measured against its share of the year: 12 reports a year are 3 a quarter.
+    let quarter = &period["sub_periods"][0];
+    let q_path = format!("{path}&sub_period_id={}", quarter["id"].as_str().unwrap());
+    let q = app.get(&q_path, &supervisor).await.expect(200);
+    assert_eq!(q["scope"]["label"], "2030-Q1");
+    let q_aspects = &q["explanation"]["results"]["targets"][0]["indicators"][0]["aspects"];
+    assert_eq!(
+        (q_aspects[0]["target"].as_f64(), q_aspects[0]["basis"].as_str()),
+        (Some(3.0), Some("annual target 12 ÷ 4 sub-periods"))
+    );
+    assert_eq!((q_aspects[1]["target"].as_f64(), q_aspects[1]["basis"].as_str()), (Some(100.0), None));
+
+    // Three peers answer while the year runs: their answers count only once the assessment opens.
+    let mut peers = vec![org.peer.clone()];
+    for n in 0..2 {
+        let body = json!({"nip": nip(950, n), "name": format!("Rekan {n}"), "position": "Pelaksana", "job_level": "pelaksana",
+                          "unit_id": org.bidang.id, "supervisor_id": org.supervisor.id});
+        peers.push(serde_json::from_value(app.post("/api/v1/employees", &admin, body).await.expect(201)).unwrap());
+    }
+    let raters: Vec<Value> =
+        peers.iter().map(|p: &kinerja::employees::Employee| json!({"rater_id": p.id, "group": "peer"})).collect();
+    app.post(
+        &format!("/api/v1/periods/{period_id}/peer-assignments"),
+        &supervisor,
+        json!({"ratee_id": org.staff.id, "raters": raters}),
+    )
+    .await
+    .expect(201);
+    // 4, 4 and 5 on every value: mean 13/3 = 4.33.
+    for (peer, value) in peers.iter().zip([4, 4, 5]) {
+        let token = app.token_for(peer);
+        let mine = app.get(&format!("/api/v1/me/peer-assignments?period_id={period_id}"), &token).await.expect(200);
+        let rating = format!("/api/v1/peer-assignments/{}/rating", mine["items"][0]["id"].as_str().unwrap());
+        app.put_unversioned(&rating, &token, json!({"scores": scores(value)})).await.expect(200);
+    }
+    let running = app.get(&path, &supervisor).await.expect(200);
+    let peer_row = &running["explanation"]["behaviour"]["groups"][1];
+    assert_eq!((peer_row["group"].as_str(), peer_row["counted"].as_bool()), (Some("peer"), Some(false)));
+    assert!(peer_row["respondents"].is_null());
+    assert!(peer_row["reason"].as_str().unwrap().contains("once the year's assessment opens"), "{peer_row}");
+    assert!(running["explanation"]["behaviour"]["values"][0]["peer"].is_null());
+
+    app.to_evaluating(&admin, period_id).await;
+    let open = app.get(&path, &supervisor).await.expect(200);
+    let behaviour = &open["explanation"]["behaviour"];
+    let peer_row = &behaviour["groups"][1];
+    // Peers alone (the supervisor has not assessed): their weight 0.3 renormalised to 1.
+    assert_eq!(
+        (peer_row["counted"].as_bool(), peer_row["respondents"].as_i64(), peer_row["weight"].as_f64()),
+        (Some(true), Some(3), Some(1.0))
+    );
+    let mean = behaviour["mean"].as_f64().unwrap();
+    assert!((mean - 13.0 / 3.0).abs() < 1e-9, "{mean}");
+    assert_eq!(behaviour["suggested"]["rating"], "di_atas_ekspektasi");
+    assert_eq!(behaviour["multi_rater"], true);
+    // Results below × behaviour above, as suggested: butuh_perbaikan (provisional).
+    let predicate = &open["explanation"]["predicate"];
+    assert_eq!(
+        (predicate["predikat"].as_str(), predicate["basis"].as_str()),
+        (Some("butuh_perbaikan"), Some("suggested"))
+    );
+    // Peers counted, so 60/40: 0.6 × 0 + 0.4 × min(4.33/3 × 100, 120) = 0.4 × 120 = 48.
+    let nk = open["explanation"]["nilai_kinerja"]["value"].as_f64().unwrap();
+    assert!((nk - 48.0).abs() < 1e-9, "{nk}");
+}
+
+#[actix_web::test]
+async fn teams_and_units_page_through_summaries() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scorelists");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let supervisor = app.token_for(&org.supervisor);
+
+    let team = app.get(&format!("/api/v1/scores/team?period_id={period_id}"), &supervisor).await.expect(200);
+    let items = team["items"].as_array().unwrap();
+    let mut ids: Vec<&str> = items.iter().map(|i| i["employee_id"].as_str().unwrap()).collect();
+    ids.sort();
+    let mut expected = vec![org.staff.id.as_str(), org.peer.id.as_str()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    let staff_row = items.iter().find(|i| i["employee_id"] == org.staff.id.as_str()).unwrap();
+    assert!(staff_row["skp_id"].is_string() && staff_row.get("explanation").is_none());
+    assert_eq!(
+        (staff_row["nilai_hasil_kerja"].as_f64(), staff_row["suggested_results"].as_str()),
+        (Some(0.0), Some("di_bawah_ekspektasi"))
+    );
+    let peer_row = items.iter().find(|i| i["employee_id"] == org.peer.id.as_str()).unwrap();
+    assert!(peer_row["skp_id"].is_null() && peer_row["nilai_hasil_kerja"].is_null());
+
+    // The root unit alone holds the admin, the auditor and the head; with its sub-units, all six.
+    let auditor = app.token_for(&org.auditor);
+    let root = format!("/api/v1/units/{}/scores?period_id={period_id}", org.root.id);
+    assert_eq!(app.get(&root, &auditor).await.expect(200)["items"].as_array().unwrap().len(), 3);
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut page_path = format!("{root}&include_sub_units=true&limit=4");
+        if let Some(c) = &cursor {
+            page_path.push_str(&format!("&cursor={c}"));
+        }
+        let page = app.get(&page_path, &auditor).await.expect(200);
+        seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["employee_id"].as_str().unwrap().to_string()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6);
+    // An admin names another supervisor's team.
+    let path = format!("/api/v1/scores/team?period_id={period_id}&supervisor_id={}", org.head.id);
+    let heads = app.get(&path, &app.token_for(&org.admin)).await.expect(200);
+    assert_eq!(heads["items"][0]["employee_id"], org.supervisor.id.as_str());
+}
+
+#[actix_web::test]
+async fn scores_refuse_whoever_may_not_see_them_and_bad_input() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scorerefuse");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let staff_score = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+
+    // A colleague does not see the staff's score; the head (two levels up) neither.
+    app.get(&staff_score, &app.token_for(&org.peer)).await.expect_problem(404, "not_found");
+    app.get(&staff_score, &app.token_for(&org.head)).await.expect_problem(404, "not_found");
+    // Another organisation's admin finds nothing.
+    let other = app.seed_org("scorerefuse-b");
+    app.get(&staff_score, &app.token_for(&other.admin)).await.expect_problem(404, "not_found");
+    // Portals read no performance data.
+    let (client, secret) = app.service_client(&org, &["employees:read"]).await;
+    let portal = app.client_token(&client, &secret).await;
+    app.get(&staff_score, &portal).await.expect_problem(403, "forbidden");
+    let team = format!("/api/v1/scores/team?period_id={period_id}&supervisor_id={}", org.supervisor.id);
+    app.get(&team, &portal).await.expect_problem(403, "forbidden");
+    // Staff read no one else's team, and no unit.
+    app.get(&team, &app.token_for(&org.staff)).await.expect_problem(403, "forbidden");
+    let unit = format!("/api/v1/units/{}/scores?period_id={period_id}", org.bidang.id);
+    app.get(&unit, &app.token_for(&org.supervisor)).await.expect_problem(403, "forbidden");
+    app.get(&unit, &app.token_for(&other.admin)).await.expect_problem(404, "not_found");
+    app.get(&unit, &portal).await.expect_problem(403, "forbidden");
+
+    // Bad input: a foreign sub-period, a missing period, another organisation's period, a bad page.
+    let admin = app.token_for(&org.admin);
+    let foreign_period =
+        app.post("/api/v1/periods", &app.token_for(&other.admin), json!({"year": 2030})).await.expect(201);
+    let sub = foreign_period["sub_periods"][0]["id"].as_str().unwrap();
+    let refused = app.get(&format!("{staff_score}&sub_period_id={sub}"), &admin).await.expect(422);
+    assert_eq!(refused["errors"][0]["code"], "unknown_sub_period");
+    let no_period = format!("/api/v1/employees/{}/score", org.staff.id);
+    assert!([400, 422].contains(&app.get(&no_period, &admin).await.status.as_u16()));
+    let foreign =
+        format!("/api/v1/employees/{}/score?period_id={}", org.staff.id, foreign_period["id"].as_str().unwrap());
+    app.get(&foreign, &admin).await.expect_problem(404, "not_found");
+    app.get(&format!("{unit}&limit=0"), &admin).await.expect(422);
+    app.get(&format!("{unit}&cursor=%25%25"), &admin).await.expect(422);
+    app.get("/api/v1/units/nope/scores?period_id=x", &admin).await.expect_problem(404, "not_found");
+}
