@@ -6,7 +6,7 @@
 //! employees on the page.
 
 mod routes;
-pub(crate) mod store;
+pub mod store;
 
 pub use routes::routes;
 

@@ -1,5 +1,9 @@
 //! Scores computed on read from the plan, the ratings and the policy, with their explanation.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use diesel::connection::{Connection, InstrumentationEvent};
 use serde_json::{json, Value};
 
 use crate::helpers::{nip, Org, TestApp};
@@ -228,4 +232,55 @@ async fn scores_refuse_whoever_may_not_see_them_and_bad_input() {
     app.get(&format!("{unit}&limit=0"), &admin).await.expect(422);
     app.get(&format!("{unit}&cursor=%25%25"), &admin).await.expect(422);
     app.get("/api/v1/units/nope/scores?period_id=x", &admin).await.expect_problem(404, "not_found");
+}
+
+/// How many SELECTs scoring `people` costs.
+fn queries_to_score(app: &TestApp, org_id: &str, period_id: &str, people: &[&str]) -> usize {
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    let (org_id, period_id) = (org_id.to_string(), period_id.to_string());
+    let ids: Vec<String> = people.iter().map(|p| p.to_string()).collect();
+    let scored = app
+        .db()
+        .read_blocking(move |conn| {
+            let rows = ids.iter().map(|id| kinerja::employees::find(conn, id)).collect::<Result<Vec<_>, _>>()?;
+            let scope = kinerja::scores::store::scope(conn, &org_id, &period_id, None)?;
+            conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                if let InstrumentationEvent::StartQuery { query, .. } = event {
+                    if query.to_string().trim_start().starts_with("SELECT") {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+            kinerja::scores::store::scores_of(conn, &scope, rows)
+        })
+        .unwrap();
+    assert_eq!(scored.len(), people.len());
+    queries.load(Ordering::SeqCst)
+}
+
+#[actix_web::test]
+async fn scoring_a_page_costs_the_same_queries_however_many_employees_and_targets() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scorecount");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    // The peer plans too, with the same two targets: more targets, indicators and aspects.
+    let peer = app.token_for(&org.peer);
+    let skp = app.post("/api/v1/skps", &peer, json!({"period_id": period_id})).await.expect(201);
+    let path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());
+    let filled = app.put(&path, &peer, 1, json!({"targets": worked_example_targets()})).await.expect(200);
+    let submitted = app
+        .post_versioned(&format!("{path}/submit"), &peer, filled["version"].as_i64().unwrap(), json!({}))
+        .await
+        .expect(200);
+    let version = submitted["version"].as_i64().unwrap();
+    app.post_versioned(&format!("{path}/approve"), &app.token_for(&org.supervisor), version, json!({}))
+        .await
+        .expect(200);
+
+    let one = queries_to_score(&app, &org.id, period_id, &[&org.staff.id]);
+    let three = queries_to_score(&app, &org.id, period_id, &[&org.staff.id, &org.peer.id, &org.supervisor.id]);
+    assert_eq!(one, three, "no query per employee or per target");
+    assert!(one <= 10, "{one} queries");
 }
