@@ -31,6 +31,11 @@ pub enum Permission<'a> {
     AdministerRecord { organization_id: &'a str, record: &'static str },
     /// Read one employee: themselves, their direct supervisor, admins, auditors, `employees:read` portals.
     ReadEmployee { employee: &'a EmployeeRef },
+    /// Read an employee's reporting-line history (mutasi): as [`Permission::ReadEmployee`].
+    ReadReportingLines { employee: &'a EmployeeRef },
+    /// Move an employee to another unit or supervisor, or correct a wrong record: admins of the
+    /// employee's organisation ([`Permission::ReadEmployee`] first, so others see `404`).
+    ChangeReportingLine { employee: &'a EmployeeRef },
     /// Read and verify the audit trail (admins and auditors).
     ReadAudit { organization_id: &'a str },
     /// Read an employee's performance records (SKP, peer feedback, citizen index): the employee,
@@ -109,6 +114,11 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             } else {
                 Err(ApiError::NotFound("employee"))
             }
+        }
+        Permission::ReadReportingLines { employee } => authorize(caller, Permission::ReadEmployee { employee }),
+        Permission::ChangeReportingLine { employee } => {
+            authorize(caller, Permission::ReadEmployee { employee })?;
+            require(caller.has_role(Role::Admin), "Only the organisation's admins change reporting lines")
         }
         Permission::ReadPerformance { employee } => {
             let is_person = caller.kind == SubjectKind::Employee;

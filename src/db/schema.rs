@@ -277,6 +277,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reporting_lines (id) {
+        id -> Text,
+        organization_id -> Text,
+        employee_id -> Text,
+        unit_id -> Text,
+        supervisor_id -> Nullable<Text>,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        reason -> Text,
+        changed_by_kind -> Text,
+        changed_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> organizations (organization_id));
 diesel::joinable!(peer_ratings -> peer_assignments (assignment_id));
 diesel::joinable!(skps -> employees (employee_id));
@@ -310,4 +326,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     rating_tickets,
     citizen_ratings,
     rate_limits,
+    reporting_lines,
 );

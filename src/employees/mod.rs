@@ -1,8 +1,10 @@
 //! Employees (pegawai ASN). An employee is also the account a person logs in with (by NIP).
 //! Types here; handlers in `routes.rs`; rows, queries and the checks that need the database in
-//! `store.rs`; the CSV import in `import.rs`.
+//! `store.rs`; the CSV import in `import.rs`; the dated history of reporting lines (mutasi) in
+//! `reporting_lines.rs`.
 
 pub mod import;
+mod reporting_lines;
 mod routes;
 mod store;
 
@@ -162,4 +164,49 @@ pub struct EmployeeQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
+}
+
+/// One period of an employee's reporting line (mutasi history): their unit and direct supervisor
+/// from `effective_from` until `effective_to`. The employee record holds the current line, which
+/// pending work (SKPs to approve, achievements to verify, assessments, objections) follows; past
+/// decisions keep the actor who made them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReportingLine {
+    pub id: String,
+    pub employee_id: String,
+    pub unit_id: String,
+    /// The direct supervisor during this period; none for the head of the agency.
+    pub supervisor_id: Option<String>,
+    /// The first day this line held (in the organisation's calendar).
+    pub effective_from: chrono::NaiveDate,
+    /// The day the next line took effect (exclusive); absent for the current line.
+    pub effective_to: Option<chrono::NaiveDate>,
+    /// Why the line changed (mutasi, a corrected record, …).
+    pub reason: String,
+    /// Who recorded it: `employee` (an admin), `cli`, `service_client` or `migration`.
+    pub changed_by_kind: String,
+    /// The id of who recorded it.
+    pub changed_by: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A new reporting line for an employee (a move to another unit, a new supervisor, or the
+/// correction of a wrong record), effective from a day that is not in the future and not before
+/// the current line began.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"unit_id": "0193...", "supervisor_id": "0193...", "effective_from": "2026-07-01", "reason": "Mutasi ke Bidang IKP (SK Bupati 800/123/2026)"}))]
+pub struct ReportingLineChange {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub unit_id: String,
+    /// The new direct supervisor; `null` for an employee with no supervisor in the system.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub supervisor_id: Option<String>,
+    /// The first day of the new line; defaults to today in the organisation's time zone.
+    pub effective_from: Option<chrono::NaiveDate>,
+    #[validate(length(min = 3, max = 1000))]
+    #[schema(min_length = 3, max_length = 1000)]
+    pub reason: String,
 }

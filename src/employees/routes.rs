@@ -1,10 +1,14 @@
 //! The employee endpoints: list, create, read, update, deactivate, set a password (and the CSV
 //! import, in `import.rs`).
 
+use super::reporting_lines::history_key;
 use super::store::{
-    check_supervisor, check_unit, ensure_an_admin_remains, find, find_visible, insert, revoke_sessions, EmployeeRow,
+    change_reporting_line, check_supervisor, check_unit, ensure_an_admin_remains, find, find_visible, insert,
+    record_line_if_changed, reporting_line_history, revoke_sessions, EmployeeRow,
 };
-use super::{import, Employee, EmployeeQuery, EmployeeUpdate, NewEmployee, PasswordChange};
+use super::{
+    import, Employee, EmployeeQuery, EmployeeUpdate, NewEmployee, PasswordChange, ReportingLine, ReportingLineChange,
+};
 use actix_web::{delete, get, http::header, post, put, web, HttpResponse};
 use diesel::prelude::*;
 
@@ -17,7 +21,7 @@ use crate::db::schema::employees;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
-use crate::pagination::{Page, PageRequest};
+use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -27,7 +31,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_employee)
         .service(update_employee)
         .service(deactivate_employee)
-        .service(set_password);
+        .service(set_password)
+        .service(create_reporting_line)
+        .service(list_reporting_lines);
 }
 
 /// Hashes a password on a blocking thread (argon2 is slow on purpose).
@@ -212,6 +218,7 @@ pub async fn update_employee(
                 return Err(ApiError::PreconditionFailed);
             }
             ensure_an_admin_remains(conn, &org)?;
+            record_line_if_changed(conn, &caller.actor(), &before, &after)?;
             if !after.active {
                 revoke_sessions(conn, &id)?;
             }
@@ -323,4 +330,69 @@ pub async fn set_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Moves an employee to another unit or supervisor, or corrects a wrong supervisor record, in one
+/// call (admins): effective from a given day (default today, never in the future, not before the
+/// current line began), with a reason, audited. Everything still waiting for a decision on the
+/// employee (SKP approval, achievements to verify, assessments, objections) goes to the new
+/// supervisor at once; past decisions stay attributed to whoever made them.
+#[utoipa::path(
+    tag = "employees",
+    params(
+        ("id" = String, Path, description = "Employee id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result"),
+    ),
+    request_body = ReportingLineChange,
+    responses(
+        (status = 201, description = "The new reporting line", body = ReportingLine),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/employees/{id}/reporting-line")]
+pub async fn create_reporting_line(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: ValidatedJson<ReportingLineChange>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let input = body.into_inner();
+    let stored = state
+        .db
+        .write(move |conn| {
+            idempotency::once(conn, &caller, &key, &(&id, &input), |conn| {
+                let line = change_reporting_line(conn, &caller, &id, input.clone())?;
+                Stored::new(actix_web::http::StatusCode::CREATED, &line)
+            })
+        })
+        .await?;
+    Ok(stored.into_response())
+}
+
+/// An employee's reporting-line history (mutasi), oldest first: who may read the employee may
+/// read it.
+#[utoipa::path(
+    tag = "employees",
+    params(("id" = String, Path, description = "Employee id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of reporting lines", body = Page<ReportingLine>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/employees/{id}/reporting-lines")]
+pub async fn list_reporting_lines(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidatedQuery<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let page = PageRequest::new(query.0.limit, query.0.cursor.as_deref())?;
+    let request = page.clone();
+    let rows = state.db.read(move |conn| reporting_line_history(conn, &caller, &id, &request)).await?;
+    Ok(HttpResponse::Ok().json(page.page(rows, history_key, ReportingLine::from)))
 }

@@ -2,7 +2,8 @@
 
 use diesel::prelude::*;
 
-use super::{Employee, JobLevel, NewEmployee};
+use super::reporting_lines::{self, NewLine};
+use super::{Employee, JobLevel, NewEmployee, ReportingLine, ReportingLineChange};
 
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::{Caller, Role};
@@ -10,6 +11,7 @@ use crate::authz::{authorize, EmployeeRef, Permission};
 use crate::db::schema::{employees, refresh_tokens, units};
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::pagination::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = employees)]
@@ -158,6 +160,19 @@ pub fn insert(
         updated_at: now(),
     };
     diesel::insert_into(employees::table).values(&row).execute(conn)?;
+    let today = reporting_lines::today(conn, organization_id)?;
+    reporting_lines::record(
+        conn,
+        actor,
+        NewLine {
+            organization_id,
+            employee_id: &row.id,
+            unit_id: &row.unit_id,
+            supervisor_id: row.supervisor_id.as_deref(),
+            effective_from: today,
+            reason: "employee added",
+        },
+    )?;
     let employee = Employee::from(row);
     audit::record(
         conn,
@@ -193,4 +208,104 @@ pub fn ensure_an_admin_remains(conn: &mut AnyConnection, organization_id: &str) 
     } else {
         Err(ApiError::conflict("last_admin", "The organisation must keep at least one active admin"))
     }
+}
+
+/// After an update of the employee record: when the unit or supervisor changed, the history gets
+/// a new line from today (a dated move goes through [`change_reporting_line`]).
+pub fn record_line_if_changed(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    before: &EmployeeRow,
+    after: &EmployeeRow,
+) -> ApiResult<()> {
+    if before.unit_id == after.unit_id && before.supervisor_id == after.supervisor_id {
+        return Ok(());
+    }
+    let today = reporting_lines::today(conn, &after.organization_id)?;
+    reporting_lines::record(
+        conn,
+        actor,
+        NewLine {
+            organization_id: &after.organization_id,
+            employee_id: &after.id,
+            unit_id: &after.unit_id,
+            supervisor_id: after.supervisor_id.as_deref(),
+            effective_from: today,
+            reason: "changed with the employee record",
+        },
+    )?;
+    Ok(())
+}
+
+/// Moves an employee to a new unit or supervisor, or corrects a wrong record (admins), in one
+/// step: the employee row takes the new line (so pending work goes to the new supervisor at once),
+/// the history closes the old line and opens the new one, and the audit trail keeps both with the
+/// reason.
+pub fn change_reporting_line(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    input: ReportingLineChange,
+) -> ApiResult<ReportingLine> {
+    let before = find(conn, id)?;
+    let org = before.organization_id.clone();
+    authorize(caller, Permission::ChangeReportingLine { employee: &before.reference() })?;
+    crate::db::lock_organization(conn, &org)?;
+    check_unit(conn, &org, &input.unit_id)?;
+    if let Some(supervisor) = &input.supervisor_id {
+        check_supervisor(conn, &org, id, supervisor)?;
+    }
+    let today = reporting_lines::today(conn, &org)?;
+    let effective_from = input.effective_from.unwrap_or(today);
+    if effective_from > today {
+        return Err(ApiError::field(
+            "effective_from",
+            "in_future",
+            format!("a reporting line takes effect when it is recorded: on {today} at the latest"),
+        ));
+    }
+    if before.unit_id == input.unit_id && before.supervisor_id == input.supervisor_id {
+        return Err(ApiError::conflict("unchanged", "The employee already has this unit and supervisor"));
+    }
+    diesel::update(employees::table.find(id))
+        .set((
+            employees::unit_id.eq(&input.unit_id),
+            employees::supervisor_id.eq(&input.supervisor_id),
+            employees::version.eq(before.version + 1),
+            employees::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    let actor = caller.actor();
+    let (closed, opened) = reporting_lines::record(
+        conn,
+        &actor,
+        NewLine {
+            organization_id: &org,
+            employee_id: id,
+            unit_id: &input.unit_id,
+            supervisor_id: input.supervisor_id.as_deref(),
+            effective_from,
+            reason: &input.reason,
+        },
+    )?;
+    let (closed, opened) = (closed.map(ReportingLine::from), ReportingLine::from(opened));
+    audit::record(
+        conn,
+        &actor,
+        &org,
+        Change::new("employee.change_reporting_line", "employee", id).before(&closed).after(&opened),
+    )?;
+    Ok(opened)
+}
+
+/// One page of an employee's reporting-line history, for a caller who may read the employee.
+pub fn reporting_line_history(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    page: &PageRequest,
+) -> ApiResult<Vec<reporting_lines::ReportingLineRow>> {
+    let employee = find(conn, id)?;
+    authorize(caller, Permission::ReadReportingLines { employee: &employee.reference() })?;
+    reporting_lines::history(conn, id, page)
 }

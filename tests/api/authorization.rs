@@ -49,6 +49,19 @@ fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &
             "PUT /api/v1/employees/{id}",
             row(format!("/api/v1/employees/{}", a.peer.id), Some(update), Some(404), Some(404)),
         ),
+        (
+            "POST /api/v1/employees/{id}/reporting-line",
+            row(
+                format!("/api/v1/employees/{}/reporting-line", a.peer.id),
+                Some(json!({"unit_id": a.root.id, "supervisor_id": a.head.id, "reason": "Mutasi"})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/employees/{id}/reporting-lines",
+            row(format!("/api/v1/employees/{}/reporting-lines", a.peer.id), None, Some(404), Some(404)),
+        ),
         ("DELETE /api/v1/employees/{id}", row(format!("/api/v1/employees/{}", a.peer.id), None, Some(404), Some(404))),
         (
             "PUT /api/v1/employees/{id}/password",

@@ -13,6 +13,7 @@ mod import;
 mod openapi;
 mod peer_ratings;
 mod periods;
+mod reporting_lines;
 mod scores;
 mod skp;
 mod units;

@@ -1,0 +1,135 @@
+//! The dated history of reporting lines (mutasi): its rows and queries. Written in the same
+//! transaction as every change of an employee's unit or supervisor (create, update, CSV import,
+//! the reporting-line call); the employee row keeps the current line.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::ReportingLine;
+use crate::audit::Actor;
+use crate::db::schema::reporting_lines;
+use crate::db::{new_id, now, AnyConnection};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{text_and_id_key, PageRequest};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = reporting_lines)]
+pub struct ReportingLineRow {
+    pub id: String,
+    pub organization_id: String,
+    pub employee_id: String,
+    pub unit_id: String,
+    pub supervisor_id: Option<String>,
+    pub effective_from: NaiveDate,
+    pub effective_to: Option<NaiveDate>,
+    pub reason: String,
+    pub changed_by_kind: String,
+    pub changed_by: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl From<ReportingLineRow> for ReportingLine {
+    fn from(row: ReportingLineRow) -> Self {
+        ReportingLine {
+            id: row.id,
+            employee_id: row.employee_id,
+            unit_id: row.unit_id,
+            supervisor_id: row.supervisor_id,
+            effective_from: row.effective_from,
+            effective_to: row.effective_to,
+            reason: row.reason,
+            changed_by_kind: row.changed_by_kind,
+            changed_by: row.changed_by,
+            created_at: row.created_at.and_utc(),
+        }
+    }
+}
+
+/// The new line of one employee, and why.
+pub struct NewLine<'a> {
+    pub organization_id: &'a str,
+    pub employee_id: &'a str,
+    pub unit_id: &'a str,
+    pub supervisor_id: Option<&'a str>,
+    pub effective_from: NaiveDate,
+    pub reason: &'a str,
+}
+
+/// "Today" for reporting lines: the organisation's calendar day.
+pub fn today(_conn: &mut AnyConnection, _organization_id: &str) -> ApiResult<NaiveDate> {
+    Ok(now().date())
+}
+
+/// The line that holds now (the open one), if the employee has a history.
+pub fn current(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<Option<ReportingLineRow>> {
+    Ok(reporting_lines::table
+        .filter(reporting_lines::employee_id.eq(employee_id))
+        .filter(reporting_lines::effective_to.is_null())
+        .select(ReportingLineRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Closes the open line (it ends the day the new one starts) and opens the new one. The new line
+/// may not start before the open one did: history before it stays as recorded. Returns the closed
+/// line and the new one.
+pub fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    line: NewLine<'_>,
+) -> ApiResult<(Option<ReportingLineRow>, ReportingLineRow)> {
+    let open = current(conn, line.employee_id)?;
+    let closed = match open {
+        Some(open) if line.effective_from < open.effective_from => {
+            return Err(ApiError::field(
+                "effective_from",
+                "before_current_line",
+                format!("the current reporting line began on {}; a new one cannot start earlier", open.effective_from),
+            ));
+        }
+        Some(open) => {
+            diesel::update(reporting_lines::table.find(&open.id))
+                .set(reporting_lines::effective_to.eq(line.effective_from))
+                .execute(conn)?;
+            Some(ReportingLineRow { effective_to: Some(line.effective_from), ..open })
+        }
+        None => None,
+    };
+    let row = ReportingLineRow {
+        id: new_id(),
+        organization_id: line.organization_id.to_string(),
+        employee_id: line.employee_id.to_string(),
+        unit_id: line.unit_id.to_string(),
+        supervisor_id: line.supervisor_id.map(str::to_string),
+        effective_from: line.effective_from,
+        effective_to: None,
+        reason: line.reason.to_string(),
+        changed_by_kind: actor.kind.to_string(),
+        changed_by: actor.id.clone(),
+        created_at: now(),
+    };
+    diesel::insert_into(reporting_lines::table).values(&row).execute(conn)?;
+    Ok((closed, row))
+}
+
+/// The sort key of the history: the order the lines were recorded in, which is their order in time
+/// (a new line never starts before the open one).
+pub fn history_key(row: &ReportingLineRow) -> String {
+    text_and_id_key(&row.created_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(), &row.id)
+}
+
+/// One page of an employee's history, oldest first (fetch [`PageRequest::fetch_limit`] rows).
+pub fn history(conn: &mut AnyConnection, employee_id: &str, page: &PageRequest) -> ApiResult<Vec<ReportingLineRow>> {
+    let mut q = reporting_lines::table.filter(reporting_lines::employee_id.eq(employee_id)).into_boxed();
+    if let Some((at, id)) = page.after_text_and_id()? {
+        let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S%.6f")
+            .map_err(|_| ApiError::field("cursor", "invalid_cursor", "use a next_cursor returned by this list"))?;
+        q = q.filter(
+            reporting_lines::created_at.gt(at).or(reporting_lines::created_at.eq(at).and(reporting_lines::id.gt(id))),
+        );
+    }
+    Ok(q.order((reporting_lines::created_at.asc(), reporting_lines::id.asc()))
+        .limit(page.fetch_limit())
+        .select(ReportingLineRow::as_select())
+        .load(conn)?)
+}
