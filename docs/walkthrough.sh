@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The "Done means" stories of issues 2-4 through the documented API. Usage: walk.sh BASE PASSWORD
+# The "Done means" stories of issues 2-4 and 8 through the documented API. Usage: walk.sh BASE PASSWORD
 set -euo pipefail
 B=$1; PW=$2
 j() { python3 -c "import sys,json; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, {'d': d}))" "$1"; }
@@ -80,4 +80,22 @@ done
 curl -s $B/api/v1/public/citizen-ratings -H 'content-type: application/json' -d "{\"ticket\":\"$TK\",\"scores\":{\"persyaratan\":1,\"prosedur\":1,\"waktu_penyelesaian\":1,\"biaya_tarif\":1,\"produk_layanan\":1,\"kompetensi_pelaksana\":1,\"perilaku_pelaksana\":1,\"penanganan_pengaduan\":1,\"sarana_prasarana\":1}}" | j '("reused ticket:", d["status"], d["code"])'
 curl -s "$B/api/v1/units/$BIDANG/citizen-index?period_id=$PERIOD" -H "$(H $ADMIN)" | j '(d["result"]["respondents"], round(d["result"]["ikm"],4), round(d["result"]["converted"],2), d["result"]["mutu"], d["result"]["element_means"][0])'
 curl -s $B/api/v1/public/organizations/demo/citizen-index | j '([(u["unit_name"], u["result"]["status"], u["result"].get("converted"), u["result"].get("mutu"), u["result"]["respondents"]) for u in d["units"]], [(p["portal_name"], p["ratings"]) for p in d["portals"]])'
+curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '("audit chain intact:", d["intact"], d["events_checked"])'
+echo "== issue 8: mutasi: the supervisor changes mid-year; the new one finds the pending work in their inbox"
+STAF3=$(tok 199405052020121006)
+STAF3_ID=$(curl -s $B/api/v1/me -H "$(H $STAF3)" | j 'd["employee"]["id"]')
+KADIS_ME=$(curl -s $B/api/v1/me -H "$(H $KADIS)"); KADIS_ID=$(echo "$KADIS_ME" | j 'd["employee"]["id"]'); KADIS_UNIT=$(echo "$KADIS_ME" | j 'd["employee"]["unit_id"]')
+ADMIN_ID=$(curl -s $B/api/v1/me -H "$(H $ADMIN)" | j 'd["employee"]["id"]')
+WHO="{'$ADMIN_ID':'admin','$KADIS_ID':'kadis','$KABID_ID':'kabid','$STAF3_ID':'staf3'}"
+S3=$(plan $STAF3 "$(T 'Arsip digital kependudukan' 100 "\"supports_target_id\":\"$BT\",")")
+curl -s $B/api/v1/skps/inbox -H "$(H $KABID)" | j '("kabid inbox before:", [s["employee_name"] for s in d["items"]])'
+curl -s $B/api/v1/employees/$STAF3_ID/reporting-line -H "$(H $KABID)" -H 'content-type: application/json' -d "{\"unit_id\":\"$KADIS_UNIT\",\"supervisor_id\":\"$KABID_ID\",\"reason\":\"kembalikan\"}" | j '("kabid changing the line, refused:", d["status"], d["code"])'
+curl -s $B/api/v1/employees/$STAF3_ID/reporting-line -H "$(H $ADMIN)" -H 'content-type: application/json' -d "{\"unit_id\":\"$KADIS_UNIT\",\"supervisor_id\":\"$KADIS_ID\",\"reason\":\"Mutasi ke Sekretariat, SK Kepala Dinas 800/45\"}" | j "('new line:', $WHO[d['supervisor_id']], d['effective_from'], d['reason'])"
+curl -s $B/api/v1/skps/inbox -H "$(H $KABID)" | j '("kabid inbox after:", [s["employee_name"] for s in d["items"]])'
+curl -s $B/api/v1/skps/inbox -H "$(H $KADIS)" | j '("kadis inbox after:", [s["employee_name"] for s in d["items"]])'
+curl -s -X POST $B/api/v1/skps/$S3/approve -H "$(H $KABID)" -H 'if-match: "3"' | j '("old supervisor approving, refused:", d["status"], d["code"])'
+curl -s -X POST $B/api/v1/skps/$S3/approve -H "$(H $KADIS)" -H 'if-match: "3"' | j "('staf3 SKP', d['status'], 'by', $WHO[d['approver_id']])"
+curl -s $B/api/v1/employees/$STAF3_ID/reporting-lines -H "$(H $STAF3)" | j "[($WHO.get(l['supervisor_id']), l['effective_from'], l['effective_to'], l['reason'], $WHO.get(l['changed_by'], l['changed_by'])) for l in d['items']]"
+curl -s "$B/api/v1/audit-events?resource_id=$STAF3_ID" -H "$(H $ADMIN)" | j "[(e['action'], $WHO.get(e['actor_id'], e['actor_id'])) for e in d['items']]"
+curl -s "$B/api/v1/audit-events?resource_id=$S3" -H "$(H $ADMIN)" | j "[(e['action'], $WHO.get(e['actor_id'], e['actor_id'])) for e in d['items']]"
 curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '("audit chain intact:", d["intact"], d["events_checked"])'
