@@ -71,6 +71,21 @@ pub enum Permission<'a> {
     /// second admin (or made by the operator). Admins do not issue them, and no single admin can
     /// make a portal that does, so nobody inside the organisation can make up citizens' ratings.
     IssueRatingTickets { organization_id: &'a str, portal_approved: bool },
+    /// Read an employee's achievements and their evidence files: as [`Permission::ReadPerformance`].
+    ReadAchievement { owner: &'a EmployeeRef },
+    /// Record and correct achievements, add or remove evidence, resubmit: the employee only.
+    RecordAchievement { owner: &'a EmployeeRef },
+    /// Verify or reject an achievement: the owner's direct supervisor (for the head of the agency,
+    /// who has none in the system, an admin other than the owner, as for SKP approval).
+    VerifyAchievement { owner: &'a EmployeeRef },
+    /// Read the feedback about an employee: the employee, their direct supervisor, the
+    /// supervisor's own supervisor (second level) and auditors. Not admins: feedback is coaching
+    /// between people, not administration; admins who need it for a case ask an auditor.
+    ReadFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str> },
+    /// Start a feedback thread with an employee: their direct supervisor.
+    WriteFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str> },
+    /// Reply in a feedback thread: the employee, or the supervisor who opened the thread.
+    ReplyFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str>, opened_by: &'a str },
 }
 
 pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
@@ -205,6 +220,56 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 "Only portals with the rating_tickets:issue scope issue rating tickets",
             )?;
             require(portal_approved, "This portal issues tickets once a second admin of the organisation approves it")
+        }
+        Permission::ReadAchievement { owner } => authorize(caller, Permission::ReadPerformance { employee: owner })
+            .map_err(|e| if matches!(e, ApiError::NotFound(_)) { ApiError::NotFound("achievement") } else { e }),
+        Permission::RecordAchievement { owner } => {
+            authorize(caller, Permission::ReadAchievement { owner })?;
+            require(caller.employee_id() == Some(owner.id.as_str()), "Only the employee records their own achievements")
+        }
+        Permission::VerifyAchievement { owner } => {
+            authorize(caller, Permission::ReadAchievement { owner })?;
+            let is_supervisor =
+                caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_deref();
+            let is_admin_for_the_top = owner.supervisor_id.is_none()
+                && caller.has_role(Role::Admin)
+                && caller.employee_id() != Some(owner.id.as_str());
+            require(
+                is_supervisor || is_admin_for_the_top,
+                "Only the employee's direct supervisor verifies or rejects their achievements",
+            )
+        }
+        Permission::ReadFeedback { employee, second_level_id } => {
+            let me = caller.employee_id();
+            let party = me.is_some()
+                && (me == Some(employee.id.as_str())
+                    || me == employee.supervisor_id.as_deref()
+                    || me == second_level_id);
+            if same_org(&employee.organization_id) && (party || caller.has_role(Role::Auditor)) {
+                return Ok(());
+            }
+            // Those who may see the employee learn that the feedback is private; others learn nothing.
+            match authorize(caller, Permission::ReadEmployee { employee }) {
+                Ok(()) => Err(ApiError::forbidden(
+                    "Feedback is private to the employee, their supervisor, the second-level supervisor and auditors",
+                )),
+                Err(_) => Err(ApiError::NotFound("feedback")),
+            }
+        }
+        Permission::WriteFeedback { employee, second_level_id } => {
+            authorize(caller, Permission::ReadFeedback { employee, second_level_id })?;
+            require(
+                caller.employee_id().is_some() && caller.employee_id() == employee.supervisor_id.as_deref(),
+                "Only the employee's direct supervisor starts feedback",
+            )
+        }
+        Permission::ReplyFeedback { employee, second_level_id, opened_by } => {
+            authorize(caller, Permission::ReadFeedback { employee, second_level_id })?;
+            let me = caller.employee_id();
+            require(
+                me.is_some() && (me == Some(employee.id.as_str()) || me == Some(opened_by)),
+                "Only the employee and the supervisor who started the feedback reply to it",
+            )
         }
         Permission::ReadAudit { organization_id } => {
             if !same_org(organization_id) {

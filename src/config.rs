@@ -72,6 +72,8 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     pub max_body_bytes: usize,
     pub max_import_bytes: usize,
+    /// Largest evidence file (bukti dukung) accepted for an achievement.
+    pub max_evidence_bytes: usize,
     pub max_json_depth: usize,
     pub shutdown_timeout: Duration,
     pub workers: Option<usize>,
@@ -169,6 +171,13 @@ impl Settings {
             )?),
             max_body_bytes: parse_number(&get, "KINERJA_MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024)?,
             max_import_bytes: parse_number(&get, "KINERJA_MAX_IMPORT_BYTES", 5 * 1024 * 1024, 1024, 256 * 1024 * 1024)?,
+            max_evidence_bytes: parse_number(
+                &get,
+                "KINERJA_MAX_EVIDENCE_BYTES",
+                5 * 1024 * 1024,
+                1024,
+                64 * 1024 * 1024,
+            )?,
             max_json_depth: parse_number(&get, "KINERJA_MAX_JSON_DEPTH", 32, 2, 128)?,
             shutdown_timeout: Duration::from_secs(parse_number(&get, "KINERJA_SHUTDOWN_TIMEOUT_SECS", 30, 0, 600)?),
             workers: match get("KINERJA_WORKERS") {

@@ -17,6 +17,7 @@ use crate::error::{ApiError, FieldError};
 pub struct RequestLimits {
     pub max_body_bytes: usize,
     pub max_import_bytes: usize,
+    pub max_evidence_bytes: usize,
     pub max_json_depth: usize,
 }
 
@@ -90,6 +91,7 @@ pub fn request_limits(req: &HttpRequest) -> RequestLimits {
     configured.map(|l| *l.get_ref()).unwrap_or(RequestLimits {
         max_body_bytes: 256 * 1024,
         max_import_bytes: 5 * 1024 * 1024,
+        max_evidence_bytes: 5 * 1024 * 1024,
         max_json_depth: 32,
     })
 }

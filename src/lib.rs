@@ -3,6 +3,7 @@
 //! `domain` holds the regulation's rules as pure functions; each resource module holds its
 //! routes, request/response types and handlers; `startup::build_app` is the app factory.
 
+pub mod achievements;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -13,6 +14,7 @@ pub mod domain;
 pub mod employees;
 pub mod error;
 pub mod extract;
+pub mod feedback;
 pub mod health;
 pub mod idempotency;
 pub mod openapi;

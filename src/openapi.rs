@@ -7,7 +7,9 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
-use crate::{audit, auth, employees, health, organizations, periods, policies, ratings, scores, skp, units};
+use crate::{
+    achievements, audit, auth, employees, feedback, health, organizations, periods, policies, ratings, scores, skp, units,
+};
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
 pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -21,6 +23,8 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(periods::routes)
             .configure(policies::routes)
             .configure(skp::routes)
+            .configure(achievements::routes)
+            .configure(feedback::routes)
             .configure(ratings::peer::routes)
             .configure(ratings::citizen::routes)
             .configure(scores::routes)
@@ -100,6 +104,8 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "periods", description = "Evaluation years and their sub-periods"),
         (name = "policies", description = "The versioned scoring policy"),
         (name = "skp", description = "Performance plans (SKP): targets, indicators, approval, revisions and the cascade"),
+        (name = "achievements", description = "Achievements (capaian/realisasi) with evidence (bukti dukung), verified by the supervisor"),
+        (name = "feedback", description = "Continuous feedback (umpan balik) between a supervisor and an employee; private to them, the second-level supervisor and auditors"),
         (name = "peer-ratings", description = "360 feedback on the BerAKHLAK values, shown only as aggregates"),
         (name = "citizen-ratings", description = "Citizen satisfaction (SKM): one-time rating tickets and the index"),
         (name = "scores", description = "Scores computed from every input, with their explanation"),

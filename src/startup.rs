@@ -40,7 +40,9 @@ pub fn build_app(
         .app_data(web::Data::new(limits))
         .app_data(known_routes)
         .app_data(document)
-        .app_data(web::PayloadConfig::new(limits.max_body_bytes.max(limits.max_import_bytes)))
+        .app_data(web::PayloadConfig::new(
+            limits.max_body_bytes.max(limits.max_import_bytes).max(limits.max_evidence_bytes),
+        ))
         .app_data(web::QueryConfig::default().error_handler(|err, _| {
             ApiError::bad_request("invalid_query", format!("Bad query parameter: {err}")).into()
         }))

@@ -22,6 +22,7 @@ impl AppState {
             limits: RequestLimits {
                 max_body_bytes: settings.max_body_bytes,
                 max_import_bytes: settings.max_import_bytes,
+                max_evidence_bytes: settings.max_evidence_bytes,
                 max_json_depth: settings.max_json_depth,
             },
             rate_limit: crate::rate_limit::RateLimit {

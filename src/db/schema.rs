@@ -293,6 +293,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    achievements (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        sub_period_id -> Text,
+        employee_id -> Text,
+        skp_id -> Text,
+        target_lineage_id -> Text,
+        indicator_id -> Text,
+        aspect_id -> Text,
+        aspect -> Text,
+        realised_value -> Double,
+        unit -> Text,
+        note -> Text,
+        status -> Text,
+        submitted_at -> Timestamp,
+        verifier_id -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    achievement_evidence (id) {
+        id -> Text,
+        achievement_id -> Text,
+        kind -> Text,
+        title -> Text,
+        url -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        sha256 -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence_files (evidence_id) {
+        evidence_id -> Text,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    feedback_threads (id) {
+        id -> Text,
+        organization_id -> Text,
+        employee_id -> Text,
+        supervisor_id -> Text,
+        target_lineage_id -> Nullable<Text>,
+        achievement_id -> Nullable<Text>,
+        message_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    feedback_messages (id) {
+        id -> Text,
+        thread_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(units -> organizations (organization_id));
 diesel::joinable!(peer_ratings -> peer_assignments (assignment_id));
 diesel::joinable!(skps -> employees (employee_id));
@@ -304,6 +377,10 @@ diesel::joinable!(employees -> units (unit_id));
 diesel::joinable!(service_clients -> organizations (organization_id));
 diesel::joinable!(refresh_tokens -> employees (employee_id));
 diesel::joinable!(audit_events -> organizations (organization_id));
+diesel::joinable!(achievements -> employees (employee_id));
+diesel::joinable!(achievement_evidence -> achievements (achievement_id));
+diesel::joinable!(evidence_files -> achievement_evidence (evidence_id));
+diesel::joinable!(feedback_messages -> feedback_threads (thread_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -327,4 +404,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     citizen_ratings,
     rate_limits,
     reporting_lines,
+    achievements,
+    achievement_evidence,
+    evidence_files,
+    feedback_threads,
+    feedback_messages,
 );

@@ -1,6 +1,7 @@
 //! The regulation's rules as pure functions: no actix, no diesel, no clock. Each module cites
 //! its source and is tested with worked examples and property tests.
 
+pub mod achievement;
 pub mod behaviour;
 pub mod capaian;
 pub mod distribution;

@@ -398,3 +398,16 @@ pub fn check_submittable(skp: &Skp) -> ApiResult<()> {
         Err(ApiError::Validation(errors))
     }
 }
+
+/// The latest approved revision of an employee's SKP for a period: the plan achievements are
+/// recorded against (a newer draft revision does not count until it is approved).
+pub fn latest_approved(conn: &mut AnyConnection, employee_id: &str, period_id: &str) -> ApiResult<Option<SkpRow>> {
+    Ok(skps::table
+        .filter(skps::employee_id.eq(employee_id))
+        .filter(skps::period_id.eq(period_id))
+        .filter(skps::status.eq(SkpStatus::Approved))
+        .order(skps::revision.desc())
+        .select(SkpRow::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,269 @@
+//! Reading and writing achievements, their evidence and the evidence files; the queries the
+//! inboxes need (what waits for a supervisor, what came back to an employee).
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::{Achievement, AchievementStatus, Evidence, EvidenceKind};
+use crate::db::schema::{achievement_evidence, achievements, employees, evidence_files, skp_aspects};
+use crate::db::AnyConnection;
+use crate::domain::capaian::Aspect;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{Page, PageRequest};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = achievements)]
+pub struct AchievementRow {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    pub sub_period_id: String,
+    pub employee_id: String,
+    pub skp_id: String,
+    pub target_lineage_id: String,
+    pub indicator_id: String,
+    pub aspect_id: String,
+    pub aspect: String,
+    pub realised_value: f64,
+    pub unit: String,
+    pub note: String,
+    pub status: String,
+    pub submitted_at: chrono::NaiveDateTime,
+    pub verifier_id: Option<String>,
+    pub decided_at: Option<chrono::NaiveDateTime>,
+    pub rejection_reason: Option<String>,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl AchievementRow {
+    /// The stored status; a value this version does not know is an error, not a guess.
+    pub fn status(&self) -> ApiResult<AchievementStatus> {
+        AchievementStatus::parse(&self.status)
+            .ok_or_else(|| ApiError::internal(format!("achievement {} has unknown status {:?}", self.id, self.status)))
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = achievement_evidence)]
+pub struct EvidenceRow {
+    pub id: String,
+    pub achievement_id: String,
+    pub kind: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub sha256: Option<String>,
+    pub created_by: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl EvidenceRow {
+    pub fn view(self) -> ApiResult<Evidence> {
+        let kind = EvidenceKind::parse(&self.kind)
+            .ok_or_else(|| ApiError::internal(format!("evidence {} has unknown kind {:?}", self.id, self.kind)))?;
+        Ok(Evidence {
+            download_path: (kind == EvidenceKind::File)
+                .then(|| format!("/api/v1/achievements/{}/evidence/{}/content", self.achievement_id, self.id)),
+            id: self.id,
+            kind,
+            title: self.title,
+            url: self.url,
+            file_name: self.file_name,
+            content_type: self.content_type,
+            size_bytes: self.size_bytes,
+            sha256: self.sha256,
+            created_by: self.created_by,
+            created_at: self.created_at.and_utc(),
+        })
+    }
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<AchievementRow> {
+    achievements::table
+        .find(id)
+        .select(AchievementRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("achievement"))
+}
+
+/// An achievement for (aspect, sub-period), if one was recorded.
+pub fn find_for(conn: &mut AnyConnection, aspect_id: &str, sub_period_id: &str) -> ApiResult<Option<AchievementRow>> {
+    Ok(achievements::table
+        .filter(achievements::aspect_id.eq(aspect_id))
+        .filter(achievements::sub_period_id.eq(sub_period_id))
+        .select(AchievementRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn evidence_of(conn: &mut AnyConnection, achievement_ids: &[String]) -> ApiResult<Vec<EvidenceRow>> {
+    Ok(achievement_evidence::table
+        .filter(achievement_evidence::achievement_id.eq_any(achievement_ids))
+        .order(achievement_evidence::id.asc())
+        .select(EvidenceRow::as_select())
+        .load(conn)?)
+}
+
+pub fn find_evidence(conn: &mut AnyConnection, achievement_id: &str, evidence_id: &str) -> ApiResult<EvidenceRow> {
+    achievement_evidence::table
+        .find(evidence_id)
+        .filter(achievement_evidence::achievement_id.eq(achievement_id))
+        .select(EvidenceRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("evidence"))
+}
+
+/// The achievements with their evidence and their aspects' target values, in the order given;
+/// three queries however many there are.
+pub fn load_many(conn: &mut AnyConnection, rows: Vec<AchievementRow>) -> ApiResult<Vec<Achievement>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let aspect_ids: Vec<String> = rows.iter().map(|r| r.aspect_id.clone()).collect();
+    let targets: HashMap<String, f64> = skp_aspects::table
+        .filter(skp_aspects::id.eq_any(&aspect_ids))
+        .select((skp_aspects::id, skp_aspects::target_value))
+        .load::<(String, f64)>(conn)?
+        .into_iter()
+        .collect();
+    let mut evidence: HashMap<String, Vec<Evidence>> = HashMap::new();
+    for row in evidence_of(conn, &ids)? {
+        evidence.entry(row.achievement_id.clone()).or_default().push(row.view()?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let status = row.status()?;
+            let aspect = Aspect::parse(&row.aspect)
+                .ok_or_else(|| ApiError::internal(format!("achievement {} has unknown aspect {:?}", row.id, row.aspect)))?;
+            Ok(Achievement {
+                target_value: targets.get(&row.aspect_id).copied().unwrap_or_default(),
+                evidence: evidence.remove(&row.id).unwrap_or_default(),
+                status,
+                aspect,
+                id: row.id,
+                organization_id: row.organization_id,
+                period_id: row.period_id,
+                sub_period_id: row.sub_period_id,
+                employee_id: row.employee_id,
+                skp_id: row.skp_id,
+                target_id: row.target_lineage_id,
+                indicator_id: row.indicator_id,
+                aspect_id: row.aspect_id,
+                realised: row.realised_value,
+                unit: row.unit,
+                note: row.note,
+                rejection_reason: row.rejection_reason,
+                verifier_id: row.verifier_id,
+                decided_at: row.decided_at.map(|t| t.and_utc()),
+                submitted_at: row.submitted_at.and_utc(),
+                version: row.version,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+            })
+        })
+        .collect()
+}
+
+pub fn load(conn: &mut AnyConnection, row: AchievementRow) -> ApiResult<Achievement> {
+    load_many(conn, vec![row])?.pop().ok_or(ApiError::NotFound("achievement"))
+}
+
+/// Moves the achievement to its next version if it is still at `version` (If-Match); 412 if not.
+pub fn bump_version(conn: &mut AnyConnection, row: &AchievementRow, version: i32) -> ApiResult<()> {
+    let updated = diesel::update(achievements::table.find(&row.id).filter(achievements::version.eq(version)))
+        .set((achievements::version.eq(row.version + 1), achievements::updated_at.eq(crate::db::now())))
+        .execute(conn)?;
+    if updated != 1 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(())
+}
+
+// Evidence files. These three functions are all that knows where the bytes live: a province
+// that keeps files in object storage replaces their bodies (put → upload under the evidence id,
+// content → download, delete → delete) and keeps the metadata and SHA-256 in the database.
+
+pub fn put_file(conn: &mut AnyConnection, evidence_id: &str, content: &[u8]) -> ApiResult<()> {
+    diesel::insert_into(evidence_files::table)
+        .values((evidence_files::evidence_id.eq(evidence_id), evidence_files::content.eq(content)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn file_content(conn: &mut AnyConnection, evidence_id: &str) -> ApiResult<Vec<u8>> {
+    evidence_files::table
+        .find(evidence_id)
+        .select(evidence_files::content)
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("evidence"))
+}
+
+pub fn delete_file(conn: &mut AnyConnection, evidence_id: &str) -> ApiResult<()> {
+    diesel::delete(evidence_files::table.find(evidence_id)).execute(conn)?;
+    Ok(())
+}
+
+// The inboxes' queries: one indexed query per page, and a count for the badge.
+
+/// Achievements that wait for `supervisor_id`'s verification: submitted ones of their current
+/// direct reports, oldest first.
+pub fn awaiting_verification(
+    conn: &mut AnyConnection,
+    supervisor_id: &str,
+    page: &PageRequest,
+) -> ApiResult<Page<Achievement>> {
+    let mut q = achievements::table
+        .inner_join(employees::table)
+        .filter(employees::supervisor_id.eq(supervisor_id))
+        .filter(achievements::status.eq(AchievementStatus::Submitted.as_str()))
+        .into_boxed();
+    if let Some(after) = &page.after {
+        q = q.filter(achievements::id.gt(after.clone()));
+    }
+    let rows =
+        q.order(achievements::id.asc()).limit(page.fetch_limit()).select(AchievementRow::as_select()).load(conn)?;
+    paged(conn, page, rows)
+}
+
+pub fn count_awaiting_verification(conn: &mut AnyConnection, supervisor_id: &str) -> ApiResult<i64> {
+    Ok(achievements::table
+        .inner_join(employees::table)
+        .filter(employees::supervisor_id.eq(supervisor_id))
+        .filter(achievements::status.eq(AchievementStatus::Submitted.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// An employee's rejected achievements, waiting for their correction, oldest first.
+pub fn rejected_of(conn: &mut AnyConnection, employee_id: &str, page: &PageRequest) -> ApiResult<Page<Achievement>> {
+    let mut q = achievements::table
+        .filter(achievements::employee_id.eq(employee_id))
+        .filter(achievements::status.eq(AchievementStatus::Rejected.as_str()))
+        .into_boxed();
+    if let Some(after) = &page.after {
+        q = q.filter(achievements::id.gt(after.clone()));
+    }
+    let rows =
+        q.order(achievements::id.asc()).limit(page.fetch_limit()).select(AchievementRow::as_select()).load(conn)?;
+    paged(conn, page, rows)
+}
+
+pub fn count_rejected_of(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<i64> {
+    Ok(achievements::table
+        .filter(achievements::employee_id.eq(employee_id))
+        .filter(achievements::status.eq(AchievementStatus::Rejected.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// A page of achievements from rows fetched with [`PageRequest::fetch_limit`], sorted by id.
+pub fn paged(conn: &mut AnyConnection, page: &PageRequest, rows: Vec<AchievementRow>) -> ApiResult<Page<Achievement>> {
+    let rows = page.page(rows, |r| r.id.clone(), |r| r);
+    Ok(Page { items: load_many(conn, rows.items)?, next_cursor: rows.next_cursor })
+}

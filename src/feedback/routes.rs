@@ -1,0 +1,291 @@
+//! The feedback endpoints: start a thread, list an employee's threads, read one, reply.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::store::{self, MessageRow, ThreadRow};
+use super::{FeedbackQuery, FeedbackThread, FeedbackThreadSummary, NewFeedback, NewReply};
+use crate::audit::{self, Change};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, Permission};
+use crate::db::schema::{feedback_threads, skp_targets, skps};
+use crate::db::{new_id, now, AnyConnection};
+use crate::employees::{self as staff, EmployeeRow};
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::{IdempotencyKey, ValidatedJson, ValidatedQuery};
+use crate::idempotency::{self, Stored};
+use crate::pagination::{Page, PageRequest};
+use crate::periods;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_feedback).service(start_feedback).service(get_feedback).service(reply_feedback);
+}
+
+/// The employee a thread is about, and their second-level supervisor (the supervisor's supervisor).
+fn parties(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<(EmployeeRow, Option<String>)> {
+    let employee = staff::find(conn, employee_id)?;
+    let second_level = match &employee.supervisor_id {
+        Some(supervisor) => staff::find(conn, supervisor)?.supervisor_id,
+        None => None,
+    };
+    Ok((employee, second_level))
+}
+
+/// What the audit trail keeps of a message: who, where, and a hash of the text (admins read the
+/// audit trail, and feedback is not theirs to read).
+fn audited(thread: &ThreadRow, message: &MessageRow) -> serde_json::Value {
+    serde_json::json!({
+        "thread_id": thread.id,
+        "message_id": message.id,
+        "employee_id": thread.employee_id,
+        "author_id": message.author_id,
+        "target_id": thread.target_lineage_id,
+        "achievement_id": thread.achievement_id,
+        "body_chars": message.body.chars().count(),
+        "body_sha256": hex::encode(Sha256::digest(message.body.as_bytes())),
+    })
+}
+
+/// The lineage of a target (id or lineage id) of the employee's SKP, refusing a closed period.
+fn target_of(conn: &mut AnyConnection, employee: &EmployeeRow, wanted: &str) -> ApiResult<String> {
+    let found: Option<(String, String)> = skp_targets::table
+        .inner_join(skps::table)
+        .filter(skps::employee_id.eq(&employee.id))
+        .filter(skp_targets::id.eq(wanted).or(skp_targets::lineage_id.eq(wanted)))
+        .select((skp_targets::lineage_id, skps::period_id))
+        .first(conn)
+        .optional()?;
+    let (lineage, period_id) = found
+        .ok_or_else(|| ApiError::field("target_id", "not_found", "must be a target of the employee's SKP"))?;
+    periods::writable(conn, &period_id)?;
+    Ok(lineage)
+}
+
+fn achievement_of(conn: &mut AnyConnection, employee: &EmployeeRow, wanted: &str) -> ApiResult<String> {
+    let achievement = crate::achievements::store::find(conn, wanted)
+        .ok()
+        .filter(|a| a.employee_id == employee.id)
+        .ok_or_else(|| ApiError::field("achievement_id", "not_found", "must be one of the employee's achievements"))?;
+    periods::writable(conn, &achievement.period_id)?;
+    Ok(achievement.id)
+}
+
+/// The feedback threads about an employee, oldest first: for the employee, their supervisor,
+/// the second-level supervisor and auditors.
+#[utoipa::path(
+    tag = "feedback",
+    params(("id" = String, Path, description = "Employee id"), FeedbackQuery),
+    responses(
+        (status = 200, description = "A page of threads", body = Page<FeedbackThreadSummary>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/employees/{id}/feedback")]
+pub async fn list_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    query: ValidatedQuery<FeedbackQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let result = state
+        .db
+        .read(move |conn| {
+            let (employee, second_level) = parties(conn, &id)?;
+            authorize(
+                &caller,
+                Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_deref() },
+            )?;
+            let mut q = feedback_threads::table.filter(feedback_threads::employee_id.eq(&employee.id)).into_boxed();
+            if let Some(after) = page.after.clone() {
+                q = q.filter(feedback_threads::id.gt(after));
+            }
+            if let Some(since) = query.updated_since {
+                q = q.filter(feedback_threads::updated_at.ge(since.naive_utc()));
+            }
+            let rows: Vec<ThreadRow> = q
+                .order(feedback_threads::id.asc())
+                .limit(page.fetch_limit())
+                .select(ThreadRow::as_select())
+                .load(conn)?;
+            Ok(page.page(rows, |r| r.id.clone(), ThreadRow::summary))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+/// Starts a feedback thread with an employee (their direct supervisor), optionally about one of
+/// their targets or achievements.
+#[utoipa::path(
+    tag = "feedback",
+    params(("id" = String, Path, description = "Employee id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
+    request_body = NewFeedback,
+    responses(
+        (status = 201, description = "The new thread", body = FeedbackThread),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/employees/{id}/feedback")]
+pub async fn start_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: ValidatedJson<NewFeedback>,
+) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    let body_text = input.body.trim().to_string();
+    if body_text.is_empty() {
+        return Err(ApiError::field("body", "required", "write something"));
+    }
+    let stored = state
+        .db
+        .write(move |conn| {
+            let request = (&*id, &input);
+            idempotency::once(conn, &caller, &key, &request, |conn| {
+                let (employee, second_level) = parties(conn, &id)?;
+                authorize(
+                    &caller,
+                    Permission::WriteFeedback {
+                        employee: &employee.reference(),
+                        second_level_id: second_level.as_deref(),
+                    },
+                )?;
+                let target = input.target_id.as_deref().map(|t| target_of(conn, &employee, t)).transpose()?;
+                let achievement =
+                    input.achievement_id.as_deref().map(|a| achievement_of(conn, &employee, a)).transpose()?;
+                let at = now();
+                let thread = ThreadRow {
+                    id: new_id(),
+                    organization_id: employee.organization_id.clone(),
+                    employee_id: employee.id.clone(),
+                    supervisor_id: caller.subject_id.clone(),
+                    target_lineage_id: target,
+                    achievement_id: achievement,
+                    message_count: 0,
+                    created_at: at,
+                    updated_at: at,
+                };
+                diesel::insert_into(feedback_threads::table).values(&thread).execute(conn)?;
+                let message = MessageRow {
+                    id: new_id(),
+                    thread_id: thread.id.clone(),
+                    author_id: caller.subject_id.clone(),
+                    body: body_text.clone(),
+                    created_at: at,
+                };
+                store::append(conn, &thread, &message)?;
+                audit::record(
+                    conn,
+                    &caller.actor(),
+                    &thread.organization_id,
+                    Change::new("feedback.create", "feedback", &thread.id).after(&audited(&thread, &message)),
+                )?;
+                let row = store::find(conn, &thread.id)?;
+                let created = store::load(conn, row)?;
+                Stored::new(StatusCode::CREATED, &created)
+            })
+        })
+        .await?;
+    Ok(stored.into_response())
+}
+
+/// One thread with its messages in time order.
+#[utoipa::path(
+    tag = "feedback",
+    params(("id" = String, Path, description = "Thread id")),
+    responses(
+        (status = 200, description = "The thread", body = FeedbackThread),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/feedback/{id}")]
+pub async fn get_feedback(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let thread = state
+        .db
+        .read(move |conn| {
+            let row = store::find(conn, &id)?;
+            let (employee, second_level) = parties(conn, &row.employee_id)?;
+            authorize(
+                &caller,
+                Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_deref() },
+            )
+            .map_err(|_| ApiError::NotFound("feedback"))?;
+            store::load(conn, row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(thread))
+}
+
+/// Replies in a thread: the employee, or the supervisor who started it.
+#[utoipa::path(
+    tag = "feedback",
+    params(("id" = String, Path, description = "Thread id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
+    request_body = NewReply,
+    responses(
+        (status = 201, description = "The thread with the reply", body = FeedbackThread),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/feedback/{id}/replies")]
+pub async fn reply_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    key: IdempotencyKey,
+    body: ValidatedJson<NewReply>,
+) -> ApiResult<HttpResponse> {
+    let body_text = body.into_inner().body.trim().to_string();
+    if body_text.is_empty() {
+        return Err(ApiError::field("body", "required", "write something"));
+    }
+    let stored = state
+        .db
+        .write(move |conn| {
+            let request = (&*id, &body_text);
+            idempotency::once(conn, &caller, &key, &request, |conn| {
+                let thread = store::find(conn, &id)?;
+                let (employee, second_level) = parties(conn, &thread.employee_id)?;
+                let reference = employee.reference();
+                let read = Permission::ReadFeedback { employee: &reference, second_level_id: second_level.as_deref() };
+                authorize(&caller, read).map_err(|_| ApiError::NotFound("feedback"))?;
+                authorize(
+                    &caller,
+                    Permission::ReplyFeedback {
+                        employee: &reference,
+                        second_level_id: second_level.as_deref(),
+                        opened_by: &thread.supervisor_id,
+                    },
+                )?;
+                let message = MessageRow {
+                    id: new_id(),
+                    thread_id: thread.id.clone(),
+                    author_id: caller.subject_id.clone(),
+                    body: body_text.clone(),
+                    created_at: now(),
+                };
+                store::append(conn, &thread, &message)?;
+                audit::record(
+                    conn,
+                    &caller.actor(),
+                    &thread.organization_id,
+                    Change::new("feedback.reply", "feedback", &thread.id).after(&audited(&thread, &message)),
+                )?;
+                let row = store::find(conn, &thread.id)?;
+                let updated = store::load(conn, row)?;
+                Stored::new(StatusCode::CREATED, &updated)
+            })
+        })
+        .await?;
+    Ok(stored.into_response())
+}
