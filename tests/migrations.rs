@@ -17,7 +17,10 @@ fn steps(backend: &str) -> Vec<String> {
 
 /// The PostgreSQL spelling of the few things SQLite writes differently.
 fn normalise(sql: &str) -> String {
-    sql.replace("DOUBLE PRECISION", "DOUBLE").replace("BYTEA", "BLOB").replace("DEFAULT FALSE", "DEFAULT 0").replace("DEFAULT TRUE", "DEFAULT 1")
+    sql.replace("DOUBLE PRECISION", "DOUBLE")
+        .replace("BYTEA", "BLOB")
+        .replace("DEFAULT FALSE", "DEFAULT 0")
+        .replace("DEFAULT TRUE", "DEFAULT 1")
 }
 
 #[test]

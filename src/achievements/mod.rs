@@ -32,7 +32,6 @@ pub struct Achievement {
     /// The target's lineage id (the same across SKP revisions).
     pub target_id: String,
     pub indicator_id: String,
-    pub aspect_id: String,
     pub aspect: Aspect,
     /// The aspect's planned value, from the SKP.
     pub target_value: f64,
@@ -55,6 +54,11 @@ pub struct Achievement {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
+/// A file's raw bytes, as the body of an upload or a download.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct FileBytes(pub Vec<u8>);
 
 /// Whether evidence is a link or an uploaded file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -114,13 +118,15 @@ pub struct NewLink {
 /// Records the realised value of one aspect for one sub-period (the employee).
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"aspect_id": "0193…", "sub_period_id": "0193…", "realised": 130, "note": "130 KTP-el terekam",
+#[schema(example = json!({"indicator_id": "0193…", "aspect": "kuantitas", "sub_period_id": "0193…", "realised": 130, "note": "130 KTP-el terekam",
     "links": [{"url": "https://drive.kota.go.id/laporan/ktp-q1", "title": "Rekap perekaman Q1"}]}))]
 pub struct NewAchievement {
-    /// An aspect of an indicator of the caller's approved SKP (`skps/{id}` → targets → indicators → aspects).
+    /// An indicator of the caller's approved SKP (`GET /me/skp` → targets → indicators).
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
-    pub aspect_id: String,
+    pub indicator_id: String,
+    /// One of the indicator's aspects.
+    pub aspect: Aspect,
     /// A sub-period (month or quarter) of the SKP's period that has begun.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]

@@ -10,15 +10,18 @@ use sha2::{Digest, Sha256};
 
 use super::store::{self, AchievementRow, EvidenceRow};
 use super::{
-    Achievement, AchievementQuery, AchievementStatus, AchievementUpdate, EvidenceFileType, EvidenceKind,
+    Achievement, AchievementQuery, AchievementStatus, AchievementUpdate, EvidenceFileType, EvidenceKind, FileBytes,
     NewAchievement, NewLink, Rejection, UploadQuery,
 };
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, performance_visibility, EmployeeRef, EmployeeVisibility, Permission};
-use crate::db::schema::{achievement_evidence, achievements, employees, skp_aspects, skp_indicators, skp_targets, skps};
+use crate::db::schema::{
+    achievement_evidence, achievements, employees, skp_aspects, skp_indicators, skp_targets, skps,
+};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::achievement::{check_link, clean_file_name, AchievementAction};
+use crate::domain::capaian::Aspect;
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, read_body, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
@@ -80,7 +83,7 @@ fn finish(
     before: Achievement,
 ) -> ApiResult<Achievement> {
     let row = store::find(conn, &before.id)?;
-                let after = store::load(conn, row)?;
+    let after = store::load(conn, row)?;
     audit::record(
         conn,
         &caller.actor(),
@@ -100,10 +103,11 @@ struct PlannedAspect {
     skp: SkpRow,
 }
 
-fn planned_aspect(conn: &mut AnyConnection, aspect_id: &str) -> ApiResult<PlannedAspect> {
+fn planned_aspect(conn: &mut AnyConnection, indicator_id: &str, aspect: Aspect) -> ApiResult<PlannedAspect> {
     let found: Option<(String, String, String, String, String, SkpRow)> = skp_aspects::table
         .inner_join(skp_indicators::table.inner_join(skp_targets::table.inner_join(skps::table)))
-        .filter(skp_aspects::id.eq(aspect_id))
+        .filter(skp_aspects::indicator_id.eq(indicator_id))
+        .filter(skp_aspects::aspect.eq(aspect.as_str()))
         .select((
             skp_aspects::id,
             skp_aspects::aspect,
@@ -114,7 +118,8 @@ fn planned_aspect(conn: &mut AnyConnection, aspect_id: &str) -> ApiResult<Planne
         ))
         .first(conn)
         .optional()?;
-    let (aspect_id, aspect, unit, indicator_id, target_lineage_id, skp) = found.ok_or(ApiError::NotFound("aspect"))?;
+    let (aspect_id, aspect, unit, indicator_id, target_lineage_id, skp) =
+        found.ok_or(ApiError::NotFound("indicator aspect"))?;
     Ok(PlannedAspect { aspect_id, aspect, unit, indicator_id, target_lineage_id, skp })
 }
 
@@ -153,7 +158,9 @@ fn check_room_for_evidence(conn: &mut AnyConnection, achievement_id: &str) -> Ap
     if count as usize >= MAX_EVIDENCE_PER_ACHIEVEMENT {
         return Err(ApiError::conflict(
             "evidence_limit",
-            format!("An achievement carries at most {MAX_EVIDENCE_PER_ACHIEVEMENT} pieces of evidence; remove one first"),
+            format!(
+                "An achievement carries at most {MAX_EVIDENCE_PER_ACHIEVEMENT} pieces of evidence; remove one first"
+            ),
         ));
     }
     Ok(())
@@ -252,10 +259,15 @@ pub async fn create_achievement(
         .db
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
-                let planned = planned_aspect(conn, &input.aspect_id)?;
+                let planned = planned_aspect(conn, &input.indicator_id, input.aspect)?;
                 let owner = staff::find(conn, &planned.skp.employee_id)?;
-                authorize(&caller, Permission::RecordAchievement { owner: &owner.reference() })
-                    .map_err(|e| if matches!(e, ApiError::NotFound(_)) { ApiError::NotFound("aspect") } else { e })?;
+                authorize(&caller, Permission::RecordAchievement { owner: &owner.reference() }).map_err(|e| {
+                    if matches!(e, ApiError::NotFound(_)) {
+                        ApiError::NotFound("indicator aspect")
+                    } else {
+                        e
+                    }
+                })?;
                 let period = periods::writable(conn, &planned.skp.period_id)?;
                 let approved = crate::skp::latest_approved(conn, &owner.id, &period.id)?;
                 if approved.as_ref().map(|s| &s.id) != Some(&planned.skp.id) {
@@ -338,9 +350,7 @@ fn sub_period_of(conn: &mut AnyConnection, sub_period_id: &str, period_id: &str)
         .select(SubPeriodRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            ApiError::field("sub_period_id", "not_in_period", "must be a sub-period of the SKP's period")
-        })
+        .ok_or_else(|| ApiError::field("sub_period_id", "not_in_period", "must be a sub-period of the SKP's period"))
 }
 
 /// One achievement with its evidence.
@@ -495,10 +505,8 @@ pub async fn verify_achievement(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let achievement = state
-        .db
-        .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Verify, None))
-        .await?;
+    let achievement =
+        state.db.write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Verify, None)).await?;
     Ok(ok_with_etag(StatusCode::OK, &achievement))
 }
 
@@ -591,12 +599,12 @@ struct UploadRequest<'a> {
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
     request_body(description = "The file's bytes; the Content-Type may be omitted or application/octet-stream",
         content(
-            (Vec<u8> = "application/pdf"),
-            (Vec<u8> = "image/jpeg"),
-            (Vec<u8> = "image/png"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (Vec<u8> = "application/octet-stream"),
+            (FileBytes = "application/pdf"),
+            (FileBytes = "image/jpeg"),
+            (FileBytes = "image/png"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "application/octet-stream"),
         )),
     responses(
         (status = 201, description = "The achievement with the file, in a new version", body = Achievement,
@@ -619,6 +627,15 @@ pub async fn upload_file(
     let file_name = clean_file_name(&query.filename).map_err(|why| ApiError::field("filename", "invalid", why))?;
     let title = query.title.as_deref().map(str::trim).filter(|t| !t.is_empty()).unwrap_or(&file_name).to_string();
     let declared = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    // Who may upload is settled before the body is read: nobody else gets to send megabytes.
+    let (checker, checked_id) = (caller.clone(), id.clone());
+    state
+        .db
+        .read(move |conn| {
+            let (row, _) = load_checked(conn, &checker, &checked_id, |owner| Permission::RecordAchievement { owner })?;
+            check_correctable(conn, &row)
+        })
+        .await?;
     let bytes = read_body(&req, &mut payload.into_inner(), state.limits.max_evidence_bytes).await?;
     if bytes.is_empty() {
         return Err(ApiError::bad_request("empty_file", "The body is empty; send the file's bytes"));
@@ -642,8 +659,12 @@ pub async fn upload_file(
     let stored = state
         .db
         .write(move |conn| {
-            let request =
-                UploadRequest { achievement_id: &id, filename: &file_name, title: query.title.as_deref(), sha256: &sha256 };
+            let request = UploadRequest {
+                achievement_id: &id,
+                filename: &file_name,
+                title: query.title.as_deref(),
+                sha256: &sha256,
+            };
             idempotency::once(conn, &caller, &key, &request, |conn| {
                 let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::RecordAchievement { owner })?;
                 check_correctable(conn, &row)?;
@@ -679,7 +700,7 @@ pub async fn upload_file(
     tag = "achievements",
     params(("id" = String, Path, description = "Achievement id"), ("evidence_id" = String, Path, description = "Evidence id")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = FileBytes,
             headers(
                 ("Content-Disposition" = String, description = "attachment, with the file name"),
                 ("ETag" = String, description = "The SHA-256 of the content, hex, quoted"),
@@ -710,13 +731,22 @@ pub async fn download_file(
         .await?;
     let sha256 = evidence.sha256.unwrap_or_default();
     let digest = hex::decode(&sha256).map_err(ApiError::internal)?;
+    let file_name = evidence.file_name.unwrap_or_else(|| "evidence".into());
+    // A plain ASCII name for old clients, and the exact name (RFC 6266 `filename*`) for the rest.
+    let ascii: String = file_name
+        .chars()
+        .map(|c| if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' { c } else { '_' })
+        .collect();
     let disposition = header::ContentDisposition {
         disposition: header::DispositionType::Attachment,
-        parameters: vec![header::DispositionParam::FilenameExt(header::ExtendedValue {
-            charset: header::Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: evidence.file_name.unwrap_or_else(|| "evidence".into()).into_bytes(),
-        })],
+        parameters: vec![
+            header::DispositionParam::Filename(ascii),
+            header::DispositionParam::FilenameExt(header::ExtendedValue {
+                charset: header::Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: file_name.into_bytes(),
+            }),
+        ],
     };
     Ok(HttpResponse::Ok()
         .content_type(evidence.content_type.unwrap_or_else(|| "application/octet-stream".into()))

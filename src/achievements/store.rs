@@ -138,8 +138,9 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<AchievementRow>) -> ApiResu
     rows.into_iter()
         .map(|row| {
             let status = row.status()?;
-            let aspect = Aspect::parse(&row.aspect)
-                .ok_or_else(|| ApiError::internal(format!("achievement {} has unknown aspect {:?}", row.id, row.aspect)))?;
+            let aspect = Aspect::parse(&row.aspect).ok_or_else(|| {
+                ApiError::internal(format!("achievement {} has unknown aspect {:?}", row.id, row.aspect))
+            })?;
             Ok(Achievement {
                 target_value: targets.get(&row.aspect_id).copied().unwrap_or_default(),
                 evidence: evidence.remove(&row.id).unwrap_or_default(),
@@ -153,7 +154,6 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<AchievementRow>) -> ApiResu
                 skp_id: row.skp_id,
                 target_id: row.target_lineage_id,
                 indicator_id: row.indicator_id,
-                aspect_id: row.aspect_id,
                 realised: row.realised_value,
                 unit: row.unit,
                 note: row.note,

@@ -58,8 +58,8 @@ fn target_of(conn: &mut AnyConnection, employee: &EmployeeRow, wanted: &str) -> 
         .select((skp_targets::lineage_id, skps::period_id))
         .first(conn)
         .optional()?;
-    let (lineage, period_id) = found
-        .ok_or_else(|| ApiError::field("target_id", "not_found", "must be a target of the employee's SKP"))?;
+    let (lineage, period_id) =
+        found.ok_or_else(|| ApiError::field("target_id", "not_found", "must be a target of the employee's SKP"))?;
     periods::writable(conn, &period_id)?;
     Ok(lineage)
 }
@@ -208,7 +208,11 @@ pub async fn start_feedback(
     security(("bearer" = []))
 )]
 #[get("/feedback/{id}")]
-pub async fn get_feedback(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_feedback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let thread = state
         .db
         .read(move |conn| {

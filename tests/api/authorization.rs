@@ -32,7 +32,28 @@ fn row(path: String, body: Option<Value>, staff: Option<u16>, other_org: Option<
     Row { path, body, staff, other_org }
 }
 
-fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &str) -> BTreeMap<&'static str, Row> {
+/// The head's achievement (with a file) and a feedback thread about the peer: records the plain
+/// employee of the matrix may not touch.
+struct Work {
+    achievement: String,
+    evidence: String,
+    indicator: String,
+    sub_period: String,
+    thread: String,
+}
+
+fn rows(
+    a: &Org,
+    period_id: &str,
+    client_id: &str,
+    peer_skp: &str,
+    assignment: &str,
+    work: &Work,
+) -> BTreeMap<&'static str, Row> {
+    let achievement = format!("/api/v1/achievements/{}", work.achievement);
+    let evidence = format!("{achievement}/evidence/{}", work.evidence);
+    let feedback = format!("/api/v1/employees/{}/feedback", a.peer.id);
+    let thread = format!("/api/v1/feedback/{}", work.thread);
     let unit = json!({"code": "x-unit", "name": "Unit X", "kind": "seksi"});
     let employee = json!({"nip": "199001012015031001", "name": "Pegawai X", "position": "Staf", "job_level": "pelaksana", "unit_id": a.bidang.id});
     let update = json!({"name": "Pegawai X", "position": "Staf", "job_level": "pelaksana", "unit_id": a.bidang.id, "supervisor_id": a.supervisor.id});
@@ -206,6 +227,54 @@ fn rows(a: &Org, period_id: &str, client_id: &str, peer_skp: &str, assignment: &
             "GET /api/v1/units/{id}/citizen-index",
             row(format!("/api/v1/units/{}/citizen-index?period_id={period_id}", a.bidang.id), None, None, Some(404)),
         ),
+        ("GET /api/v1/achievements", row("/api/v1/achievements".into(), None, None, None)),
+        (
+            "POST /api/v1/achievements",
+            row(
+                "/api/v1/achievements".into(),
+                Some(
+                    json!({"indicator_id": work.indicator, "aspect": "kuantitas", "sub_period_id": work.sub_period, "realised": 1}),
+                ),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        ("GET /api/v1/achievements/{id}", row(achievement.clone(), None, Some(404), Some(404))),
+        (
+            "PUT /api/v1/achievements/{id}",
+            row(achievement.clone(), Some(json!({"realised": 1, "note": ""})), Some(404), Some(404)),
+        ),
+        ("POST /api/v1/achievements/{id}/resubmit", row(format!("{achievement}/resubmit"), None, Some(404), Some(404))),
+        ("POST /api/v1/achievements/{id}/verify", row(format!("{achievement}/verify"), None, Some(404), Some(404))),
+        (
+            "POST /api/v1/achievements/{id}/reject",
+            row(format!("{achievement}/reject"), Some(json!({"reason": "tidak sesuai"})), Some(404), Some(404)),
+        ),
+        (
+            "POST /api/v1/achievements/{id}/evidence/links",
+            row(
+                format!("{achievement}/evidence/links"),
+                Some(json!({"url": "https://drive.example.go.id/x", "title": "Bukti"})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "POST /api/v1/achievements/{id}/evidence/files",
+            row(format!("{achievement}/evidence/files?filename=bukti.pdf"), None, Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/achievements/{id}/evidence/{evidence_id}/content",
+            row(format!("{evidence}/content"), None, Some(404), Some(404)),
+        ),
+        ("DELETE /api/v1/achievements/{id}/evidence/{evidence_id}", row(evidence, None, Some(404), Some(404))),
+        ("GET /api/v1/employees/{id}/feedback", row(feedback.clone(), None, Some(404), Some(404))),
+        ("POST /api/v1/employees/{id}/feedback", row(feedback, Some(json!({"body": "Catatan"})), Some(404), Some(404))),
+        ("GET /api/v1/feedback/{id}", row(thread.clone(), None, Some(404), Some(404))),
+        (
+            "POST /api/v1/feedback/{id}/replies",
+            row(format!("{thread}/replies"), Some(json!({"body": "Balasan"})), Some(404), Some(404)),
+        ),
         (
             "GET /api/v1/employees/{id}/score",
             row(format!("/api/v1/employees/{}/score?period_id={period_id}", a.peer.id), None, Some(404), Some(404)),
@@ -290,12 +359,14 @@ async fn every_operation_refuses_the_callers_it_must() {
     app.post(&path, &app.token_for(&a.supervisor), assign).await.expect(201);
     let mine_path = format!("/api/v1/me/peer-assignments?period_id={}", period["id"].as_str().unwrap());
     let mine = app.get(&mine_path, &app.token_for(&a.peer)).await.expect(200);
+    let work = work(&app, &a).await;
     let table = rows(
         &a,
         period["id"].as_str().unwrap(),
         clients["client"]["id"].as_str().unwrap(),
         peer_skp["id"].as_str().unwrap(),
         mine["items"][0]["id"].as_str().unwrap(),
+        &work,
     );
 
     let mut expired = app.claims_for(&a.admin);
@@ -352,4 +423,30 @@ async fn every_operation_refuses_the_callers_it_must() {
     assert_eq!((peer["version"].as_i64(), peer["active"].as_bool()), (Some(1), Some(true)));
     let skp = app.get(&format!("/api/v1/skps/{}", peer_skp["id"].as_str().unwrap()), &admin_a).await.expect(200);
     assert_eq!((skp["version"].as_i64(), skp["status"].as_str()), (Some(1), Some("draft")));
+    let achievement = app.get(&format!("/api/v1/achievements/{}", work.achievement), &admin_a).await.expect(200);
+    assert_eq!((achievement["version"].as_i64(), achievement["status"].as_str()), (Some(2), Some("submitted")));
+    let thread = app.get(&format!("/api/v1/feedback/{}", work.thread), &app.token_for(&a.auditor)).await.expect(200);
+    assert_eq!(thread["message_count"], 1);
+}
+
+/// The head of agency's achievement for the first quarter of 2025, with a PDF; the supervisor's
+/// feedback to the peer.
+async fn work(app: &TestApp, a: &Org) -> Work {
+    let plan = crate::skp::Planning::start_in(app, a, 2025).await;
+    let (head, admin) = (app.token_for(&a.head), app.token_for(&a.admin));
+    let approved = crate::achievements::approved_skp(app, &plan, &head, &admin, true).await;
+    let body = json!({"indicator_id": approved.indicator_id, "aspect": "kuantitas", "sub_period_id": approved.sub_period_id, "realised": 4});
+    let achievement = app.post("/api/v1/achievements", &head, body).await.expect(201);
+    let id = achievement["id"].as_str().unwrap().to_string();
+    let with_file =
+        crate::achievements::upload(app, &head, &id, "bukti.pdf", None, crate::achievements::PDF).await.expect(201);
+    let feedback = format!("/api/v1/employees/{}/feedback", a.peer.id);
+    let thread = app.post(&feedback, &app.token_for(&a.supervisor), json!({"body": "Bagus"})).await.expect(201);
+    Work {
+        achievement: id,
+        evidence: with_file["evidence"][0]["id"].as_str().unwrap().to_string(),
+        indicator: approved.indicator_id,
+        sub_period: approved.sub_period_id,
+        thread: thread["id"].as_str().unwrap().to_string(),
+    }
 }

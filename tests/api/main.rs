@@ -3,12 +3,14 @@
 
 mod helpers;
 
+mod achievements;
 mod audit;
 mod auth;
 mod authorization;
 mod citizen_ratings;
 mod employees;
 mod errors;
+mod feedback;
 mod import;
 mod openapi;
 mod peer_ratings;

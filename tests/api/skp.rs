@@ -6,12 +6,18 @@ use serde_json::{json, Value};
 
 use crate::helpers::{Org, TestApp};
 
-struct Planning<'a> {
+pub(crate) struct Planning<'a> {
     app: &'a TestApp,
-    period_id: String,
+    pub(crate) period_id: String,
 }
 
-fn target(description: &str, kind: &str, weight: f64, supports: Option<&str>, perspective: Option<&str>) -> Value {
+pub(crate) fn target(
+    description: &str,
+    kind: &str,
+    weight: f64,
+    supports: Option<&str>,
+    perspective: Option<&str>,
+) -> Value {
     json!({
         "description": description,
         "kind": kind,
@@ -31,23 +37,28 @@ fn target(description: &str, kind: &str, weight: f64, supports: Option<&str>, pe
 
 impl<'a> Planning<'a> {
     async fn start(app: &'a TestApp, org: &Org) -> Planning<'a> {
-        let period = app.post("/api/v1/periods", &app.token_for(&org.admin), json!({"year": 2030})).await.expect(201);
+        Planning::start_in(app, org, 2030).await
+    }
+
+    /// Opens `year` for the organisation.
+    pub(crate) async fn start_in(app: &'a TestApp, org: &Org, year: i32) -> Planning<'a> {
+        let period = app.post("/api/v1/periods", &app.token_for(&org.admin), json!({"year": year})).await.expect(201);
         Planning { app, period_id: period["id"].as_str().unwrap().to_string() }
     }
 
-    async fn create(&self, token: &str) -> Value {
+    pub(crate) async fn create(&self, token: &str) -> Value {
         self.app
             .post("/api/v1/skps", token, json!({"period_id": self.period_id, "annex": {"resources": "Laptop"}}))
             .await
             .expect(201)
     }
 
-    async fn put(&self, token: &str, skp: &Value, targets: Vec<Value>) -> crate::helpers::TestResponse {
+    pub(crate) async fn put(&self, token: &str, skp: &Value, targets: Vec<Value>) -> crate::helpers::TestResponse {
         let path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());
         self.app.put(&path, token, skp["version"].as_i64().unwrap() as i32, json!({"targets": targets})).await
     }
 
-    async fn action(
+    pub(crate) async fn action(
         &self,
         token: &str,
         skp: &Value,
@@ -65,7 +76,7 @@ impl<'a> Planning<'a> {
     }
 
     /// Creates, fills, submits and has `approver` approve an SKP; returns it approved.
-    async fn plan_and_approve(&self, owner: &str, approver: &str, targets: Vec<Value>) -> Value {
+    pub(crate) async fn plan_and_approve(&self, owner: &str, approver: &str, targets: Vec<Value>) -> Value {
         let skp = self.create(owner).await;
         let filled = self.put(owner, &skp, targets).await.expect(200);
         let submitted = self.action(owner, &filled, "submit", None).await.expect(200);
