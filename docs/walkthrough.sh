@@ -98,4 +98,40 @@ curl -s -X POST $B/api/v1/skps/$S3/approve -H "$(H $KADIS)" -H 'if-match: "3"' |
 curl -s $B/api/v1/employees/$STAF3_ID/reporting-lines -H "$(H $STAF3)" | j "[($WHO.get(l['supervisor_id']), l['effective_from'], l['effective_to'], l['reason'], $WHO.get(l['changed_by'], l['changed_by'])) for l in d['items']]"
 curl -s "$B/api/v1/audit-events?resource_id=$STAF3_ID" -H "$(H $ADMIN)" | j "[(e['action'], $WHO.get(e['actor_id'], e['actor_id'])) for e in d['items']]"
 curl -s "$B/api/v1/audit-events?resource_id=$S3" -H "$(H $ADMIN)" | j "[(e['action'], $WHO.get(e['actor_id'], e['actor_id'])) for e in d['items']]"
+echo "== issue 8: staf1 records a quarter's achievements with a PDF and a link; kabid rejects one and verifies the corrected one"
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+Q1=$(curl -s $B/api/v1/periods/$PERIOD -H "$(H $STAF1)" | j 'd["sub_periods"][0]["id"]')
+IND=$(curl -s $B/api/v1/skps/$S1 -H "$(H $STAF1)" | j 'd["targets"][0]["indicators"][0]["id"]')
+rec() { # aspect, realised, note, links-json -> the new achievement
+  curl -s $B/api/v1/achievements -H "$(H $STAF1)" -H 'content-type: application/json' -H "idempotency-key: walk-$1" \
+    -d "{\"indicator_id\":\"$IND\",\"aspect\":\"$1\",\"sub_period_id\":\"$Q1\",\"realised\":$2,\"note\":\"$3\",\"links\":$4}"
+}
+A1=$(rec kuantitas 140 "140 KTP-el terekam di Q1" '[{"url":"https://drive.kota.go.id/ktp/q1","title":"Rekap perekaman Q1"}]' | j 'd["id"]')
+A2=$(rec waktu 3 "Selesai dalam 3 bulan" '[]' | j 'd["id"]')
+rec kuantitas 140 "140 KTP-el terekam di Q1" '[{"url":"https://drive.kota.go.id/ktp/q1","title":"Rekap perekaman Q1"}]' | j '("repeated with the same Idempotency-Key, same achievement:", d["id"] == "'$A1'")'
+printf '%%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' > "$TMP/rekap-q1.pdf"
+curl -s "$B/api/v1/achievements/$A1/evidence/files?filename=rekap-q1.pdf" -H "$(H $STAF1)" -H 'content-type: application/pdf' --data-binary @"$TMP/rekap-q1.pdf" \
+  | j '("A1 evidence", d["version"], [(e["kind"], e["file_name"] or e["url"], e["sha256"]) for e in d["evidence"]])'
+echo "sha256sum of the file sent: $(sha256sum "$TMP/rekap-q1.pdf" | cut -d' ' -f1)"
+echo '<html>ini bukan PDF</html>' > "$TMP/palsu.pdf"
+curl -s "$B/api/v1/achievements/$A1/evidence/files?filename=palsu.pdf" -H "$(H $STAF1)" -H 'content-type: application/pdf' --data-binary @"$TMP/palsu.pdf" | j '("fake PDF:", d["status"], d["code"], d["detail"])'
+curl -s "$B/api/v1/achievements?status=submitted" -H "$(H $KABID)" | j '("kabid sees waiting:", [(a["aspect"], a["realised"], a["status"]) for a in d["items"]])'
+FILE=$(curl -s $B/api/v1/achievements/$A1 -H "$(H $KABID)" | j 'd["evidence"][1]["download_path"]')
+curl -s -D "$TMP/headers" -o "$TMP/downloaded.pdf" $B$FILE -H "$(H $KABID)"
+grep -i -E '^(content-type|content-disposition|etag|repr-digest):' "$TMP/headers" | tr -d '\r'
+cmp -s "$TMP/rekap-q1.pdf" "$TMP/downloaded.pdf" && echo "kabid downloaded the same bytes"
+curl -s -o /dev/null -w 'staf2 downloading staf1 evidence: %{http_code}\n' $B$FILE -H "$(H $STAF2)"
+curl -s -X POST $B/api/v1/achievements/$A2/reject -H "$(H $KABID)" -H 'if-match: "1"' -H 'content-type: application/json' -d '{"reason":"Waktu tidak sesuai laporan: Q1 adalah 3 bulan tetapi kegiatan selesai Februari"}' | j '("A2", d["status"], d["rejection_reason"])'
+curl -s -X PUT $B/api/v1/achievements/$A2 -H "$(H $STAF1)" -H 'if-match: "2"' -H 'content-type: application/json' -d '{"realised":2,"note":"Dikoreksi: selesai dalam 2 bulan"}' | j '("A2 corrected", d["status"], d["realised"])'
+curl -s -X POST $B/api/v1/achievements/$A2/resubmit -H "$(H $STAF1)" -H 'if-match: "3"' | j '("A2", d["status"])'
+curl -s -X POST $B/api/v1/achievements/$A2/verify -H "$(H $KABID)" -H 'if-match: "4"' | j '("A2", d["status"], d["version"])'
+curl -s -X POST $B/api/v1/achievements/$A1/verify -H "$(H $KABID)" -H 'if-match: "1"' | j '("A1 verify with the version before the PDF:", d["status"], d["code"])'
+curl -s -X POST $B/api/v1/achievements/$A1/verify -H "$(H $KABID)" -H 'if-match: "2"' | j '("A1", d["status"])'
+curl -s -X PUT $B/api/v1/achievements/$A2 -H "$(H $STAF1)" -H 'if-match: "5"' -H 'content-type: application/json' -d '{"realised":1}' | j '("A2 edit after verification:", d["status"], d["code"])'
+curl -s "$B/api/v1/audit-events?resource_id=$A2" -H "$(H $ADMIN)" | j '[(e["action"], {"'$STAF1_ID'": "staf1", "'$KABID_ID'": "kabid"}.get(e["actor_id"], e["actor_id"])) for e in d["items"]]'
+echo "== issue 8: kabid's feedback to staf1, a reply; kadis (second level) reads it, the admin may not"
+TH=$(curl -s $B/api/v1/employees/$STAF1_ID/feedback -H "$(H $KABID)" -H 'content-type: application/json' -d "{\"body\":\"Capaian Q1 bagus; lampirkan rekap per kecamatan.\",\"achievement_id\":\"$A1\"}" | j 'd["id"]')
+curl -s $B/api/v1/feedback/$TH/replies -H "$(H $STAF1)" -H 'content-type: application/json' -d '{"body":"Siap, Pak. Rekap per kecamatan menyusul."}' > /dev/null
+curl -s $B/api/v1/feedback/$TH -H "$(H $KADIS)" | j '[("staf1" if m["by_employee"] else "kabid", m["body"]) for m in d["messages"]]'
+curl -s $B/api/v1/feedback/$TH -H "$(H $ADMIN)" | j '("admin reading feedback:", d["status"], d["code"])'
 curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '("audit chain intact:", d["intact"], d["events_checked"])'

@@ -221,8 +221,7 @@ pub async fn get_feedback(
             authorize(
                 &caller,
                 Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_deref() },
-            )
-            .map_err(|_| ApiError::NotFound("feedback"))?;
+            )?;
             store::load(conn, row)
         })
         .await?;
@@ -261,8 +260,6 @@ pub async fn reply_feedback(
                 let thread = store::find(conn, &id)?;
                 let (employee, second_level) = parties(conn, &thread.employee_id)?;
                 let reference = employee.reference();
-                let read = Permission::ReadFeedback { employee: &reference, second_level_id: second_level.as_deref() };
-                authorize(&caller, read).map_err(|_| ApiError::NotFound("feedback"))?;
                 authorize(
                     &caller,
                     Permission::ReplyFeedback {

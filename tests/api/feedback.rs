@@ -53,7 +53,7 @@ async fn a_supervisor_and_an_employee_talk_in_a_private_thread() {
     }
     // Not admins, peers or other organisations.
     app.get(&threads, &admin).await.expect_problem(403, "forbidden");
-    app.get(&path, &admin).await.expect_problem(404, "not_found");
+    app.get(&path, &admin).await.expect_problem(403, "forbidden");
     app.get(&threads, &peer).await.expect_problem(404, "not_found");
     app.get(&path, &peer).await.expect_problem(404, "not_found");
     let other = app.seed_org("umpan-balik-lain");
@@ -72,7 +72,7 @@ async fn a_supervisor_and_an_employee_talk_in_a_private_thread() {
         assert_eq!(app.post(&threads, token, note.clone()).await.status.as_u16(), status, "{who} starting");
     }
     for (who, token, status) in
-        [("head", &head, 403), ("auditor", &auditor, 403), ("admin", &admin, 404), ("peer", &peer, 404)]
+        [("head", &head, 403), ("auditor", &auditor, 403), ("admin", &admin, 403), ("peer", &peer, 404)]
     {
         assert_eq!(app.post(&replies, token, note.clone()).await.status.as_u16(), status, "{who} replying");
     }
