@@ -387,7 +387,8 @@ pub async fn get_achievement(
     params(("id" = String, Path, description = "Achievement id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = AchievementUpdate,
     responses(
-        (status = 200, description = "Corrected", body = Achievement),
+        (status = 200, description = "Corrected", body = Achievement,
+            headers(("ETag" = String, description = "The new version"))),
         problems::Update,
     ),
     security(("bearer" = []))
@@ -468,7 +469,8 @@ fn transition(
     tag = "achievements",
     params(("id" = String, Path, description = "Achievement id"), ("If-Match" = String, Header, description = "The ETag read")),
     responses(
-        (status = 200, description = "Waiting for verification again", body = Achievement),
+        (status = 200, description = "Waiting for verification again", body = Achievement,
+            headers(("ETag" = String, description = "The new version"))),
         problems::Update,
     ),
     security(("bearer" = []))
@@ -493,7 +495,8 @@ pub async fn resubmit_achievement(
     tag = "achievements",
     params(("id" = String, Path, description = "Achievement id"), ("If-Match" = String, Header, description = "The ETag read")),
     responses(
-        (status = 200, description = "Verified", body = Achievement),
+        (status = 200, description = "Verified", body = Achievement,
+            headers(("ETag" = String, description = "The new version"))),
         problems::Update,
     ),
     security(("bearer" = []))
@@ -517,7 +520,8 @@ pub async fn verify_achievement(
     params(("id" = String, Path, description = "Achievement id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = Rejection,
     responses(
-        (status = 200, description = "Rejected", body = Achievement),
+        (status = 200, description = "Rejected", body = Achievement,
+            headers(("ETag" = String, description = "The new version"))),
         problems::Update,
     ),
     security(("bearer" = []))
