@@ -60,23 +60,12 @@ pub struct Achievement {
 #[schema(value_type = String, format = Binary)]
 pub struct FileBytes(pub Vec<u8>);
 
-/// Whether evidence is a link or an uploaded file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    Link,
-    File,
-}
-
-impl EvidenceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvidenceKind::Link => "link",
-            EvidenceKind::File => "file",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [EvidenceKind::Link, EvidenceKind::File].into_iter().find(|k| k.as_str() == value)
+crate::domain::text_enum! {
+    /// Whether evidence is a link or an uploaded file.
+    #[derive(ToSchema)]
+    pub enum EvidenceKind {
+        Link = "link",
+        File = "file",
     }
 }
 

@@ -5,16 +5,17 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// Where an achievement is in its verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AchievementStatus {
-    /// Recorded (or corrected and resubmitted); waits for the supervisor.
-    Submitted,
-    /// Checked by the supervisor; locked.
-    Verified,
-    /// Sent back with a reason; the employee corrects it and resubmits.
-    Rejected,
+crate::domain::text_enum! {
+    /// Where an achievement is in its verification.
+    #[derive(ToSchema)]
+    pub enum AchievementStatus {
+        /// Recorded (or corrected and resubmitted); waits for the supervisor.
+        Submitted = "submitted",
+        /// Checked by the supervisor; locked.
+        Verified = "verified",
+        /// Sent back with a reason; the employee corrects it and resubmits.
+        Rejected = "rejected",
+    }
 }
 
 /// What someone does to an achievement.
@@ -31,21 +32,6 @@ pub enum AchievementAction {
 }
 
 impl AchievementStatus {
-    pub const ALL: [AchievementStatus; 3] =
-        [AchievementStatus::Submitted, AchievementStatus::Verified, AchievementStatus::Rejected];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AchievementStatus::Submitted => "submitted",
-            AchievementStatus::Verified => "verified",
-            AchievementStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
-    }
-
     /// The status after `action`, or why the action is not possible now.
     pub fn after(self, action: AchievementAction) -> Result<AchievementStatus, &'static str> {
         use AchievementAction::*;
