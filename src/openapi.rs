@@ -8,7 +8,8 @@ use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
 use crate::{
-    achievements, audit, auth, employees, feedback, health, organizations, periods, policies, ratings, scores, skp, units,
+    achievements, audit, auth, employees, feedback, health, organizations, periods, policies, ratings, scores, skp,
+    units,
 };
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
