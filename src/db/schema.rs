@@ -8,6 +8,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        time_zone -> Text,
     }
 }
 
@@ -366,6 +367,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assessments (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        sub_period_id -> Nullable<Text>,
+        employee_id -> Text,
+        author_id -> Text,
+        kind -> Text,
+        status -> Text,
+        results_rating -> Nullable<Text>,
+        behaviour_rating -> Nullable<Text>,
+        comment -> Text,
+        reason -> Nullable<Text>,
+        coaching -> Nullable<Text>,
+        recognition -> Nullable<Text>,
+        published_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    assessment_scores (assessment_id, berakhlak_value) {
+        assessment_id -> Text,
+        berakhlak_value -> Text,
+        score -> Integer,
+    }
+}
+
+diesel::table! {
+    assessment_training_needs (id) {
+        id -> Text,
+        assessment_id -> Text,
+        position -> Integer,
+        topic -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> Text,
+        organization_id -> Text,
+        assessment_id -> Text,
+        employee_id -> Text,
+        assessor_id -> Text,
+        decider_id -> Nullable<Text>,
+        decider_kind -> Text,
+        reason -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        final_results_rating -> Nullable<Text>,
+        final_behaviour_rating -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        filed_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(assessment_scores -> assessments (assessment_id));
+diesel::joinable!(assessment_training_needs -> assessments (assessment_id));
+diesel::joinable!(objections -> assessments (assessment_id));
 diesel::joinable!(units -> organizations (organization_id));
 diesel::joinable!(peer_ratings -> peer_assignments (assignment_id));
 diesel::joinable!(skps -> employees (employee_id));
@@ -409,4 +477,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence_files,
     feedback_threads,
     feedback_messages,
+    assessments,
+    assessment_scores,
+    assessment_training_needs,
+    objections,
 );

@@ -2,6 +2,7 @@
 //! its source and is tested with worked examples and property tests.
 
 pub mod achievement;
+pub mod assessment;
 pub mod behaviour;
 pub mod capaian;
 pub mod distribution;
@@ -13,6 +14,7 @@ pub mod recommendation;
 pub mod score;
 pub mod skm;
 pub mod text_enum;
+pub mod time_zone;
 
 pub(crate) use text_enum::text_enum;
 

@@ -17,6 +17,16 @@ crate::domain::text_enum! {
     }
 }
 
+/// Who decides an objection where the supervisor has no supervisor in the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionFallback {
+    /// An admin of the organisation who is neither the employee nor the supervisor (recording,
+    /// as for the head of agency's SKP, the decision of the official above).
+    #[default]
+    Admin,
+}
+
 /// How results, behaviour and the citizen index combine into nilai kinerja.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,8 +69,13 @@ pub struct ScoringPolicy {
     pub min_peers: u32,
     /// Citizen responses needed before an index is given as a number (default 10).
     pub min_citizen_responses: u32,
-    /// Days an employee has to object to a rating (PP 30/2019: 14).
+    /// Days an employee has to object to a rating (PP 30/2019: 14), counted in local dates of
+    /// the organisation's time zone from the day the rating was published.
     pub objection_window_days: u32,
+    /// Who decides an objection when nobody sits above the supervisor who gave the rating
+    /// (default `admin`: an admin of the organisation who is not a party).
+    #[serde(default)]
+    pub objection_decider_without_superior: ObjectionFallback,
     pub evaluation_frequency: EvaluationFrequency,
     /// Allowed predicate distributions per organisation rating (default SE MenPANRB 3/2023).
     pub distribution_curve: DistributionCurve,
@@ -76,6 +91,7 @@ impl Default for ScoringPolicy {
             min_peers: 3,
             min_citizen_responses: 10,
             objection_window_days: 14,
+            objection_decider_without_superior: ObjectionFallback::Admin,
             evaluation_frequency: EvaluationFrequency::Quarterly,
             distribution_curve: DistributionCurve::default(),
         }
@@ -182,5 +198,13 @@ mod tests {
         let mut typo = json;
         typo["min_peer"] = 2.into();
         assert!(serde_json::from_value::<ScoringPolicy>(typo).is_err());
+    }
+
+    #[test]
+    fn a_policy_stored_before_the_objection_fallback_still_loads() {
+        let mut stored = serde_json::to_value(ScoringPolicy::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("objection_decider_without_superior");
+        let policy: ScoringPolicy = serde_json::from_value(stored).unwrap();
+        assert_eq!(policy.objection_decider_without_superior, ObjectionFallback::Admin);
     }
 }
