@@ -16,6 +16,28 @@ pub struct EmployeeRef {
     pub supervisor_id: Option<String>,
 }
 
+/// An assessment, as much as authorization needs.
+#[derive(Debug, Clone)]
+pub struct AssessmentRef {
+    /// The assessed employee.
+    pub employee: EmployeeRef,
+    /// The employee (self-assessment) or supervisor who wrote it.
+    pub author_id: String,
+    pub published: bool,
+    /// The author's own supervisor: hears objections, so reads the published assessment.
+    pub author_supervisor_id: Option<String>,
+}
+
+/// An objection, as much as authorization needs.
+#[derive(Debug, Clone)]
+pub struct ObjectionRef {
+    pub organization_id: String,
+    pub employee_id: String,
+    pub assessor_id: String,
+    /// The assessor's supervisor who decides; `None` when the policy's fallback (an admin) decides.
+    pub decider_id: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum Permission<'a> {
     /// Change the organisation, its units, employees and service clients (admins).
@@ -86,6 +108,21 @@ pub enum Permission<'a> {
     WriteFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str> },
     /// Reply in a feedback thread: the employee, or the supervisor who opened the thread.
     ReplyFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str>, opened_by: &'a str },
+    /// Read an assessment. A draft only its author; a published one the assessed employee, their
+    /// direct supervisor, the author's supervisor (who hears objections), admins and auditors.
+    ReadAssessment { assessment: &'a AssessmentRef },
+    /// Start an assessment of `employee`: the employee themselves (self-assessment) or their
+    /// direct supervisor. Admins do not rate anyone (segregation of duties).
+    StartAssessment { employee: &'a EmployeeRef },
+    /// Edit or publish an assessment: its author only.
+    EditAssessment { assessment: &'a AssessmentRef },
+    /// Object to a published assessment: the assessed employee only.
+    FileObjection { assessment: &'a AssessmentRef },
+    /// Read an objection: the employee, the assessor, the decider, admins and auditors.
+    ReadObjection { objection: &'a ObjectionRef },
+    /// Decide an objection: the assessor's supervisor named on it; where nobody sat above the
+    /// assessor, an admin who is neither the employee nor the assessor (the policy's fallback).
+    DecideObjection { objection: &'a ObjectionRef },
 }
 
 pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
@@ -270,6 +307,72 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 me.is_some() && (me == Some(employee.id.as_str()) || me == Some(opened_by)),
                 "Only the employee and the supervisor who started the feedback reply to it",
             )
+        }
+        Permission::ReadAssessment { assessment } => {
+            let me = caller.employee_id();
+            let is_author = caller.kind == SubjectKind::Employee && me == Some(assessment.author_id.as_str());
+            if is_author && same_org(&assessment.employee.organization_id) {
+                return Ok(());
+            }
+            let hears_objections = me.is_some() && me == assessment.author_supervisor_id.as_deref();
+            let visible = assessment.published
+                && (authorize(caller, Permission::ReadPerformance { employee: &assessment.employee }).is_ok()
+                    || (hears_objections && same_org(&assessment.employee.organization_id)));
+            if visible {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound("assessment"))
+            }
+        }
+        Permission::StartAssessment { employee } => {
+            authorize(caller, Permission::ReadPerformance { employee })?;
+            let me = caller.employee_id();
+            let is_self = me == Some(employee.id.as_str());
+            let is_supervisor = me.is_some() && me == employee.supervisor_id.as_deref();
+            require(
+                is_self || is_supervisor,
+                "Only the employee (a self-assessment) or their direct supervisor assesses their work",
+            )
+        }
+        Permission::EditAssessment { assessment } => {
+            authorize(caller, Permission::ReadAssessment { assessment })?;
+            require(
+                caller.employee_id() == Some(assessment.author_id.as_str()),
+                "Only the author edits or publishes an assessment",
+            )
+        }
+        Permission::FileObjection { assessment } => {
+            authorize(caller, Permission::ReadAssessment { assessment })?;
+            require(
+                caller.employee_id() == Some(assessment.employee.id.as_str()),
+                "Only the assessed employee objects to their assessment",
+            )
+        }
+        Permission::ReadObjection { objection } => {
+            let me = caller.employee_id();
+            let party = me.is_some()
+                && (me == Some(objection.employee_id.as_str())
+                    || me == Some(objection.assessor_id.as_str())
+                    || me == objection.decider_id.as_deref());
+            let person = caller.kind == SubjectKind::Employee;
+            if same_org(&objection.organization_id) && person && (party || staff) {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound("objection"))
+            }
+        }
+        Permission::DecideObjection { objection } => {
+            authorize(caller, Permission::ReadObjection { objection })?;
+            let me = caller.employee_id();
+            let allowed = match &objection.decider_id {
+                Some(decider) => me == Some(decider.as_str()),
+                None => {
+                    caller.has_role(Role::Admin)
+                        && me != Some(objection.employee_id.as_str())
+                        && me != Some(objection.assessor_id.as_str())
+                }
+            };
+            require(allowed, "Only the assessor's own supervisor (atasan pejabat penilai) decides this objection")
         }
         Permission::ReadAudit { organization_id } => {
             if !same_org(organization_id) {

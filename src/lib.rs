@@ -4,6 +4,7 @@
 //! routes, request/response types and handlers; `startup::build_app` is the app factory.
 
 pub mod achievements;
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -17,6 +18,7 @@ pub mod extract;
 pub mod feedback;
 pub mod health;
 pub mod idempotency;
+pub mod objections;
 pub mod openapi;
 pub mod organizations;
 pub mod pagination;

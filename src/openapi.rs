@@ -8,8 +8,8 @@ use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
 use crate::{
-    achievements, audit, auth, employees, feedback, health, organizations, periods, policies, ratings, scores, skp,
-    units,
+    achievements, assessments, audit, auth, employees, feedback, health, objections, organizations, periods, policies,
+    ratings, scores, skp, units,
 };
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
@@ -29,6 +29,8 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(ratings::peer::routes)
             .configure(ratings::citizen::routes)
             .configure(scores::routes)
+            .configure(assessments::routes)
+            .configure(objections::routes)
             .configure(audit::routes::routes)
             // Served from the state rather than documented: the document does not list itself.
             .route("/openapi.json", web::get().to(serve_openapi)),
@@ -110,6 +112,8 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "peer-ratings", description = "360 feedback on the BerAKHLAK values, shown only as aggregates"),
         (name = "citizen-ratings", description = "Citizen satisfaction (SKM): one-time rating tickets and the index"),
         (name = "scores", description = "Scores computed from every input, with their explanation"),
+        (name = "assessments", description = "Self-assessments and supervisors' assessments of a sub-period or the year, with the gap between them"),
+        (name = "objections", description = "Objections (keberatan) to a published assessment, decided by the supervisor's own supervisor"),
         (name = "public", description = "Open, non-personal transparency figures"),
         (name = "service-clients", description = "Portals that call the API with client credentials"),
         (name = "audit", description = "The hash-chained audit trail"),

@@ -1,0 +1,194 @@
+//! Assessments (evaluasi) of a sub-period or of the year: the employee's self-assessment and the
+//! supervisor's assessment on the same criteria — the results and behaviour ratings, a 1-5 score
+//! per BerAKHLAK value, comments and the follow-up plan. A draft is private to its author;
+//! publishing the supervisor's assessment shows it to the employee and opens the objection window.
+//! A published assessment is locked.
+
+mod routes;
+pub mod store;
+
+pub use routes::routes;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::assessment::CriterionGap;
+use crate::domain::predikat::{Predikat, Rating};
+use crate::ratings::peer::BerakhlakScores;
+
+/// Whose assessment it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentKind {
+    /// The employee's own view; it weighs nothing in the score.
+    #[serde(rename = "self")]
+    SelfAssessment,
+    /// The direct supervisor's (pejabat penilai kinerja) assessment: the one that counts.
+    Supervisor,
+}
+
+impl AssessmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentKind::SelfAssessment => "self",
+            AssessmentKind::Supervisor => "supervisor",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [AssessmentKind::SelfAssessment, AssessmentKind::Supervisor].into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+/// Draft (private to its author) or published (locked, shown to the employee and supervisors).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentStatus {
+    Draft,
+    Published,
+}
+
+impl AssessmentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentStatus::Draft => "draft",
+            AssessmentStatus::Published => "published",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [AssessmentStatus::Draft, AssessmentStatus::Published].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// A training need of the follow-up plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"topic": "Analisis data kependudukan", "note": "Diklat teknis, triwulan berikutnya"}))]
+pub struct TrainingNeed {
+    /// What to learn; the training unit groups recommendations by it.
+    #[validate(length(min = 3, max = 200))]
+    #[schema(min_length = 3, max_length = 200)]
+    pub topic: String,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The rencana tindak lanjut agreed after the assessment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpPlan {
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    #[serde(default)]
+    pub training_needs: Vec<TrainingNeed>,
+    /// Coaching (pembinaan) planned, if any.
+    #[validate(length(min = 3, max = 4000))]
+    #[schema(min_length = 3, max_length = 4000)]
+    pub coaching: Option<String>,
+    /// Recognition (penghargaan) recommended, if any.
+    #[validate(length(min = 3, max = 4000))]
+    #[schema(min_length = 3, max_length = 4000)]
+    pub recognition: Option<String>,
+}
+
+/// The whole content of an assessment; it replaces what was there. A draft may leave ratings
+/// and scores out; publishing needs both ratings and all seven scores.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "results_rating": "sesuai_ekspektasi", "behaviour_rating": "di_atas_ekspektasi",
+    "behaviour_scores": {"berorientasi_pelayanan": 4, "akuntabel": 4, "kompeten": 3, "harmonis": 4, "loyal": 5, "adaptif": 3, "kolaboratif": 4},
+    "comment": "Target triwulan tercapai", "reason": null,
+    "follow_up": {"training_needs": [{"topic": "Analisis data kependudukan", "note": ""}], "coaching": null, "recognition": null}
+}))]
+pub struct AssessmentContent {
+    pub results_rating: Option<Rating>,
+    pub behaviour_rating: Option<Rating>,
+    #[validate(nested)]
+    pub behaviour_scores: Option<BerakhlakScores>,
+    #[validate(length(max = 4000))]
+    #[schema(max_length = 4000)]
+    #[serde(default)]
+    pub comment: String,
+    /// Why a given rating differs from the suggested one (the score shows both).
+    #[validate(length(min = 3, max = 4000))]
+    #[schema(min_length = 3, max_length = 4000)]
+    pub reason: Option<String>,
+    #[validate(nested)]
+    #[serde(default)]
+    pub follow_up: FollowUpPlan,
+}
+
+/// Starts an empty draft assessment of a sub-period, or of the year when `sub_period_id` is absent.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAssessment {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub period_id: String,
+    /// A quarter or month of the period; absent for the assessment of the whole year.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub sub_period_id: Option<String>,
+    /// Whom to assess: the caller (a self-assessment, the default) or one of their direct reports.
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub employee_id: Option<String>,
+}
+
+/// The objection to a supervisor's assessment, in brief.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ObjectionBrief {
+    pub id: String,
+    /// `pending` or `decided`.
+    pub status: String,
+    /// `upheld` or `changed`, once decided.
+    pub outcome: Option<String>,
+}
+
+/// An assessment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Assessment {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    /// Absent for the assessment of the year.
+    pub sub_period_id: Option<String>,
+    pub employee_id: String,
+    /// Who wrote it: the employee (self) or the supervisor at the time.
+    pub author_id: String,
+    pub kind: AssessmentKind,
+    pub status: AssessmentStatus,
+    pub results_rating: Option<Rating>,
+    pub behaviour_rating: Option<Rating>,
+    pub behaviour_scores: Option<BerakhlakScores>,
+    pub comment: String,
+    pub reason: Option<String>,
+    pub follow_up: FollowUpPlan,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// For a published supervisor's assessment: the first instant at which an objection is late
+    /// (the end of the window's last day in the organisation's time zone).
+    pub objection_deadline: Option<chrono::DateTime<chrono::Utc>>,
+    pub objection: Option<ObjectionBrief>,
+    /// The ratings that count: the objection's decision where it changed them, else these.
+    pub final_results_rating: Option<Rating>,
+    pub final_behaviour_rating: Option<Rating>,
+    /// The predicate of the final ratings (the regulation's matrix), once both are given.
+    pub final_predikat: Option<Predikat>,
+    /// Send it back in `If-Match` to change the assessment.
+    pub version: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The supervisor's assessment beside the employee's published self-assessment, with the gap
+/// per criterion.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AssessmentComparison {
+    pub supervisor: Assessment,
+    /// Absent until the employee publishes a self-assessment of the same sub-period (or year).
+    pub self_assessment: Option<Assessment>,
+    pub gaps: Vec<CriterionGap>,
+}

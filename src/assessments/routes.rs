@@ -1,0 +1,472 @@
+//! The assessment endpoints: start, read, edit, publish, list, and the supervisor's gap view.
+
+use actix_web::{get, http::header, post, put, web, HttpResponse};
+use diesel::prelude::*;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use validator::Validate;
+
+use super::store::{self, AssessmentRow};
+use super::{Assessment, AssessmentComparison, AssessmentContent, AssessmentKind, AssessmentStatus, NewAssessment};
+use crate::audit::{self, Change};
+use crate::auth::caller::{Caller, Role};
+use crate::authz::{authorize, performance_visibility, Permission};
+use crate::db::schema::{assessments, employees, sub_periods};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::assessment::{assessment_open, gaps};
+use crate::error::{problems, ApiError, ApiResult, FieldError};
+use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::idempotency::{self, Stored};
+use crate::pagination::{Page, PageRequest};
+use crate::periods::{self, PeriodStatus};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_assessments)
+        .service(create_assessment)
+        .service(get_assessment)
+        .service(update_assessment)
+        .service(publish_assessment)
+        .service(compare_assessment);
+}
+
+fn ok_with_etag(assessment: &Assessment) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::ETAG, etag(assessment.version))).json(assessment)
+}
+
+/// Loads an assessment and checks `permission` for the caller.
+pub(crate) fn load_checked(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    permission: for<'a> fn(&'a crate::authz::AssessmentRef) -> Permission<'a>,
+) -> ApiResult<AssessmentRow> {
+    let row = store::find(conn, id)?;
+    let reference = store::reference(conn, &row)?;
+    authorize(caller, permission(&reference))?;
+    Ok(row)
+}
+
+/// An edit of a draft by its author; a published assessment is locked.
+fn editable(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<AssessmentRow> {
+    let row = load_checked(conn, caller, id, |assessment| Permission::EditAssessment { assessment })?;
+    periods::writable(conn, &row.period_id)?;
+    if row.is_published()? {
+        return Err(ApiError::conflict(
+            "assessment_published",
+            "A published assessment is locked; the employee may object to it instead",
+        ));
+    }
+    Ok(row)
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentQuery {
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub period_id: Option<String>,
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub sub_period_id: Option<String>,
+    /// Only the assessments of the year (true) or of sub-periods (false).
+    pub yearly: Option<bool>,
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub employee_id: Option<String>,
+    pub kind: Option<AssessmentKind>,
+    pub status: Option<AssessmentStatus>,
+    /// Only assessments changed at or after this time (RFC 3339), for mobile sync.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Assessments the caller may see, by id: their own drafts, and published ones of themselves,
+/// their direct reports and their reports' reports (whose objections they hear); admins and
+/// auditors see every published assessment of the organisation.
+#[utoipa::path(
+    tag = "assessments",
+    params(AssessmentQuery),
+    responses(
+        (status = 200, description = "A page of assessments", body = Page<Assessment>),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/assessments")]
+pub async fn list_assessments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ValidatedQuery<AssessmentQuery>,
+) -> ApiResult<HttpResponse> {
+    performance_visibility(&caller)?;
+    let query = query.0;
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (after, fetch) = (page.after.clone(), page.fetch_limit());
+    let org = caller.organization_id.clone();
+    let me = caller.employee_id().unwrap_or_default().to_string();
+    let sees_organisation = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
+    let items = state
+        .db
+        .read(move |conn| {
+            let reports = employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
+            let published = assessments::status.eq(AssessmentStatus::Published.as_str());
+            let mut q = assessments::table.filter(assessments::organization_id.eq(org)).into_boxed();
+            q = if sees_organisation {
+                q.filter(assessments::author_id.eq(me.clone()).or(published))
+            } else {
+                q.filter(
+                    assessments::author_id.eq(me.clone()).or(published.and(
+                        assessments::employee_id
+                            .eq(me.clone())
+                            .or(assessments::employee_id.eq_any(reports))
+                            .or(assessments::author_id.eq_any(
+                                employees::table.filter(employees::supervisor_id.eq(me)).select(employees::id),
+                            )),
+                    )),
+                )
+            };
+            if let Some(after) = after {
+                q = q.filter(assessments::id.gt(after));
+            }
+            if let Some(v) = query.period_id {
+                q = q.filter(assessments::period_id.eq(v));
+            }
+            if let Some(v) = query.sub_period_id {
+                q = q.filter(assessments::sub_period_id.eq(v));
+            }
+            match query.yearly {
+                Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
+                Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
+                None => {}
+            }
+            if let Some(v) = query.employee_id {
+                q = q.filter(assessments::employee_id.eq(v));
+            }
+            if let Some(v) = query.kind {
+                q = q.filter(assessments::kind.eq(v.as_str()));
+            }
+            if let Some(v) = query.status {
+                q = q.filter(assessments::status.eq(v.as_str()));
+            }
+            if let Some(v) = query.updated_since {
+                q = q.filter(assessments::updated_at.ge(v.naive_utc()));
+            }
+            let rows = q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?;
+            store::load(conn, rows)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(page.page(items, |a| a.id.clone(), |a| a)))
+}
+
+/// Starts an empty draft: the caller's self-assessment, or (as their direct supervisor) the
+/// assessment of a report. One of each kind per employee and sub-period, and per year.
+#[utoipa::path(
+    tag = "assessments",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request return the first result")),
+    request_body = NewAssessment,
+    responses(
+        (status = 201, description = "Created", body = Assessment, headers(("ETag" = String, description = "Current version"))),
+        problems::Create,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/assessments")]
+pub async fn create_assessment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    key: IdempotencyKey,
+    body: ValidatedJson<NewAssessment>,
+) -> ApiResult<HttpResponse> {
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees assess"))?.to_string();
+    let input = body.into_inner();
+    let stored = state
+        .db
+        .write(move |conn| {
+            idempotency::once(conn, &caller, &key, &input, |conn| {
+                let period = periods::find(conn, &input.period_id)?;
+                if period.organization_id != caller.organization_id {
+                    return Err(ApiError::NotFound("period"));
+                }
+                periods::writable(conn, &period.id)?;
+                if let Some(sub) = &input.sub_period_id {
+                    let owner: Option<String> = sub_periods::table
+                        .find(sub)
+                        .select(sub_periods::period_id)
+                        .first(conn)
+                        .optional()?;
+                    if owner.as_deref() != Some(period.id.as_str()) {
+                        return Err(ApiError::field(
+                            "sub_period_id",
+                            "not_in_period",
+                            "must be a sub-period of the period (see GET /periods/{id})",
+                        ));
+                    }
+                }
+                let employee = crate::employees::find(conn, input.employee_id.as_deref().unwrap_or(&me))?;
+                authorize(&caller, Permission::StartAssessment { employee: &employee.reference() })?;
+                let kind = if employee.id == me { AssessmentKind::SelfAssessment } else { AssessmentKind::Supervisor };
+                let row = AssessmentRow {
+                    id: new_id(),
+                    organization_id: caller.organization_id.clone(),
+                    period_id: period.id,
+                    sub_period_id: input.sub_period_id.clone(),
+                    employee_id: employee.id,
+                    author_id: me.clone(),
+                    kind: kind.as_str().into(),
+                    status: AssessmentStatus::Draft.as_str().into(),
+                    results_rating: None,
+                    behaviour_rating: None,
+                    comment: String::new(),
+                    reason: None,
+                    coaching: None,
+                    recognition: None,
+                    published_at: None,
+                    version: 1,
+                    created_at: now(),
+                    updated_at: now(),
+                };
+                if store::counterpart(conn, &row, kind)?.is_some() {
+                    return Err(ApiError::conflict(
+                        "assessment_exists",
+                        format!(
+                            "There is already a {} assessment of this employee for this {}; edit it instead",
+                            kind.as_str(),
+                            if row.sub_period_id.is_some() { "sub-period" } else { "year" }
+                        ),
+                    ));
+                }
+                diesel::insert_into(assessments::table).values(&row).execute(conn)?;
+                let assessment = store::load_one(conn, row)?;
+                audit::record(
+                    conn,
+                    &caller.actor(),
+                    &caller.organization_id,
+                    Change::new("assessment.create", "assessment", &assessment.id).after(&assessment),
+                )?;
+                Stored::new(actix_web::http::StatusCode::CREATED, &assessment)
+            })
+        })
+        .await?;
+    Ok(stored.into_response())
+}
+
+/// One assessment. A draft is visible only to its author.
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = String, Path, description = "Assessment id")),
+    responses(
+        (status = 200, description = "The assessment", body = Assessment, headers(("ETag" = String, description = "Current version"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/assessments/{id}")]
+pub async fn get_assessment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let assessment = state
+        .db
+        .read(move |conn| {
+            let row = load_checked(conn, &caller, &id, |assessment| Permission::ReadAssessment { assessment })?;
+            store::load_one(conn, row)
+        })
+        .await?;
+    Ok(ok_with_etag(&assessment))
+}
+
+/// Replaces the content of a draft (its author).
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = String, Path, description = "Assessment id"), ("If-Match" = String, Header, description = "The ETag read")),
+    request_body = AssessmentContent,
+    responses(
+        (status = 200, description = "Updated", body = Assessment, headers(("ETag" = String, description = "The new version"))),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/assessments/{id}")]
+pub async fn update_assessment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: ValidatedJson<AssessmentContent>,
+) -> ApiResult<HttpResponse> {
+    let content = body.into_inner();
+    let assessment = state
+        .db
+        .write(move |conn| {
+            let row = editable(conn, &caller, &id)?;
+            let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
+                .set((
+                    assessments::results_rating.eq(content.results_rating.map(|r| r.as_str())),
+                    assessments::behaviour_rating.eq(content.behaviour_rating.map(|r| r.as_str())),
+                    assessments::comment.eq(&content.comment),
+                    assessments::reason.eq(&content.reason),
+                    assessments::coaching.eq(&content.follow_up.coaching),
+                    assessments::recognition.eq(&content.follow_up.recognition),
+                    assessments::version.eq(row.version + 1),
+                    assessments::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let org = row.organization_id.clone();
+            let before = store::load_one(conn, row)?;
+            store::write_content(conn, &before.id, &content)?;
+            let after = store::reload(conn, &before.id)?;
+            audit::record(
+                conn,
+                &caller.actor(),
+                &org,
+                Change::new("assessment.update", "assessment", &after.id).before(&before).after(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(ok_with_etag(&assessment))
+}
+
+/// What publishing needs: both ratings and all seven scores.
+fn check_complete(assessment: &Assessment) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    if assessment.results_rating.is_none() {
+        errors.push(FieldError::new("results_rating", "required", "rate the results before publishing"));
+    }
+    if assessment.behaviour_rating.is_none() {
+        errors.push(FieldError::new("behaviour_rating", "required", "rate the behaviour before publishing"));
+    }
+    if assessment.behaviour_scores.is_none() {
+        errors.push(FieldError::new(
+            "behaviour_scores",
+            "required",
+            "score each of the seven BerAKHLAK values before publishing",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Publishes a draft (its author); it is then locked. A self-assessment becomes visible to the
+/// supervisor; the supervisor's assessment to the employee, and the objection window opens. A
+/// sub-period can be published from its last day on (in the organisation's time zone), the year
+/// from its last day or once the period is evaluating.
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = String, Path, description = "Assessment id"), ("If-Match" = String, Header, description = "The ETag read")),
+    responses(
+        (status = 200, description = "Published", body = Assessment, headers(("ETag" = String, description = "The new version"))),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/assessments/{id}/publish")]
+pub async fn publish_assessment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let assessment = state
+        .db
+        .write(move |conn| {
+            let row = editable(conn, &caller, &id)?;
+            let before = store::load_one(conn, row.clone())?;
+            check_complete(&before)?;
+            let period = periods::find(conn, &row.period_id)?;
+            let last_day = match &row.sub_period_id {
+                Some(sub) => sub_periods::table.find(sub).select(sub_periods::ends_on).first(conn)?,
+                None => period.ends_on,
+            };
+            let today = crate::organizations::date_at(conn, &row.organization_id, chrono::Utc::now())?;
+            if !assessment_open(today, last_day, period.status() == PeriodStatus::Evaluating) {
+                return Err(ApiError::conflict(
+                    "assessment_not_open",
+                    format!("This can be published from {last_day} on, its last day (or once the period is evaluating)"),
+                ));
+            }
+            let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
+                .set((
+                    assessments::status.eq(AssessmentStatus::Published.as_str()),
+                    assessments::published_at.eq(Some(now())),
+                    assessments::version.eq(row.version + 1),
+                    assessments::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let after = store::reload(conn, &row.id)?;
+            audit::record(
+                conn,
+                &caller.actor(),
+                &row.organization_id,
+                Change::new("assessment.publish", "assessment", &after.id).before(&before).after(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(ok_with_etag(&assessment))
+}
+
+/// The supervisor's view: their assessment beside the employee's published self-assessment of the
+/// same sub-period (or year), and the gap per criterion (supervisor minus self).
+#[utoipa::path(
+    tag = "assessments",
+    params(("id" = String, Path, description = "The supervisor's assessment")),
+    responses(
+        (status = 200, description = "Both assessments and the gaps", body = AssessmentComparison),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/assessments/{id}/comparison")]
+pub async fn compare_assessment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let comparison = state
+        .db
+        .read(move |conn| {
+            let row = load_checked(conn, &caller, &id, |assessment| Permission::ReadAssessment { assessment })?;
+            if row.kind()? != AssessmentKind::Supervisor {
+                return Err(ApiError::conflict(
+                    "not_a_supervisor_assessment",
+                    "The comparison starts from the supervisor's assessment; this is a self-assessment",
+                ));
+            }
+            let own = match store::counterpart(conn, &row, AssessmentKind::SelfAssessment)? {
+                Some(own) => {
+                    let visible = authorize(&caller, Permission::ReadAssessment { assessment: &store::reference(conn, &own)? });
+                    if visible.is_ok() {
+                        Some(store::load_one(conn, own)?)
+                    } else {
+                        None
+                    }
+                }
+                None => None,
+            };
+            let supervisor = store::load_one(conn, row)?;
+            let gaps = gaps(
+                &store::criteria(&supervisor)?,
+                &own.as_ref().map(store::criteria).transpose()?.unwrap_or_default(),
+            );
+            Ok(AssessmentComparison { supervisor, self_assessment: own, gaps })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(comparison))
+}

@@ -1,0 +1,438 @@
+//! Reading and writing assessments with their scores and training needs, and the queries that
+//! other modules build on: the inbox (drafts, reports not yet assessed, published assessments)
+//! and the score engine (the final ratings and the scores of one employee and period).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{Assessment, AssessmentContent, AssessmentKind, AssessmentStatus, FollowUpPlan, ObjectionBrief, TrainingNeed};
+use crate::authz::AssessmentRef;
+use crate::db::schema::{assessment_scores, assessment_training_needs, assessments, employees, objections};
+use crate::db::{new_id, AnyConnection};
+use crate::domain::assessment::{objection_window, Criteria};
+use crate::domain::behaviour::BerakhlakValue;
+use crate::domain::predikat::{predikat, Rating};
+use crate::error::{ApiError, ApiResult};
+use crate::ratings::peer::BerakhlakScores;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = assessments)]
+pub struct AssessmentRow {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    pub sub_period_id: Option<String>,
+    pub employee_id: String,
+    pub author_id: String,
+    pub kind: String,
+    pub status: String,
+    pub results_rating: Option<String>,
+    pub behaviour_rating: Option<String>,
+    pub comment: String,
+    pub reason: Option<String>,
+    pub coaching: Option<String>,
+    pub recognition: Option<String>,
+    pub published_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+fn unknown(column: &str, value: &str) -> ApiError {
+    ApiError::internal(format!("unknown stored {column} {value:?}"))
+}
+
+/// A stored rating; an unknown value is an error, never a guess.
+pub fn rating(column: &str, value: Option<&str>) -> ApiResult<Option<Rating>> {
+    value.map(|v| Rating::parse(v).ok_or_else(|| unknown(column, v))).transpose()
+}
+
+impl AssessmentRow {
+    pub fn kind(&self) -> ApiResult<AssessmentKind> {
+        AssessmentKind::parse(&self.kind).ok_or_else(|| unknown("assessment kind", &self.kind))
+    }
+    pub fn status(&self) -> ApiResult<AssessmentStatus> {
+        AssessmentStatus::parse(&self.status).ok_or_else(|| unknown("assessment status", &self.status))
+    }
+    pub fn is_published(&self) -> ApiResult<bool> {
+        Ok(self.status()? == AssessmentStatus::Published)
+    }
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<AssessmentRow> {
+    assessments::table
+        .find(id)
+        .select(AssessmentRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("assessment"))
+}
+
+/// The other assessment of the same employee, scope and the given kind, if any.
+pub fn counterpart(conn: &mut AnyConnection, row: &AssessmentRow, kind: AssessmentKind) -> ApiResult<Option<AssessmentRow>> {
+    let mut q = assessments::table
+        .filter(assessments::employee_id.eq(&row.employee_id))
+        .filter(assessments::period_id.eq(&row.period_id))
+        .filter(assessments::kind.eq(kind.as_str()))
+        .into_boxed();
+    q = match &row.sub_period_id {
+        Some(sub) => q.filter(assessments::sub_period_id.eq(sub)),
+        None => q.filter(assessments::sub_period_id.is_null()),
+    };
+    Ok(q.select(AssessmentRow::as_select()).first(conn).optional()?)
+}
+
+/// What authorization needs to know of an assessment.
+pub fn reference(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<AssessmentRef> {
+    let employee = crate::employees::find(conn, &row.employee_id)?.reference();
+    let author_supervisor_id: Option<String> = employees::table
+        .find(&row.author_id)
+        .select(employees::supervisor_id)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    Ok(AssessmentRef {
+        employee,
+        author_id: row.author_id.clone(),
+        published: row.is_published()?,
+        author_supervisor_id,
+    })
+}
+
+/// The scores as rows, one per value, named as the request names them.
+fn score_rows(assessment_id: &str, scores: &BerakhlakScores) -> ApiResult<Vec<(String, String, i32)>> {
+    let map = serde_json::to_value(scores).map_err(ApiError::internal)?;
+    let map = map.as_object().ok_or_else(|| ApiError::internal("scores are not an object"))?;
+    map.iter()
+        .map(|(name, score)| {
+            let value = BerakhlakValue::parse(name).ok_or_else(|| unknown("BerAKHLAK value", name))?;
+            let score = score.as_i64().ok_or_else(|| ApiError::internal("a score is not a number"))? as i32;
+            Ok((assessment_id.to_string(), value.as_str().to_string(), score))
+        })
+        .collect()
+}
+
+/// Rows back into the seven scores; `None` unless all seven are there.
+fn scores_from_rows(rows: &[(String, i32)]) -> ApiResult<Option<BerakhlakScores>> {
+    if rows.len() != BerakhlakValue::ALL.len() {
+        return Ok(None);
+    }
+    let map: serde_json::Map<String, serde_json::Value> =
+        rows.iter().map(|(value, score)| (value.clone(), (*score).into())).collect();
+    serde_json::from_value(serde_json::Value::Object(map)).map(Some).map_err(ApiError::internal)
+}
+
+/// Replaces the content of an assessment (its scores and training needs too).
+pub fn write_content(conn: &mut AnyConnection, id: &str, content: &AssessmentContent) -> ApiResult<()> {
+    diesel::delete(assessment_scores::table.filter(assessment_scores::assessment_id.eq(id))).execute(conn)?;
+    if let Some(scores) = &content.behaviour_scores {
+        for (assessment_id, value, score) in score_rows(id, scores)? {
+            diesel::insert_into(assessment_scores::table)
+                .values((
+                    assessment_scores::assessment_id.eq(assessment_id),
+                    assessment_scores::berakhlak_value.eq(value),
+                    assessment_scores::score.eq(score),
+                ))
+                .execute(conn)?;
+        }
+    }
+    diesel::delete(assessment_training_needs::table.filter(assessment_training_needs::assessment_id.eq(id)))
+        .execute(conn)?;
+    for (position, need) in content.follow_up.training_needs.iter().enumerate() {
+        diesel::insert_into(assessment_training_needs::table)
+            .values((
+                assessment_training_needs::id.eq(new_id()),
+                assessment_training_needs::assessment_id.eq(id),
+                assessment_training_needs::position.eq(position as i32),
+                assessment_training_needs::topic.eq(need.topic.trim()),
+                assessment_training_needs::note.eq(&need.note),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// An objection as the assessment shows it: id, status, outcome and the ratings it decided.
+type ObjectionState = (String, String, Option<String>, Option<String>, Option<String>);
+
+/// The assessments with everything in them: four queries however many rows.
+pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec<Assessment>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut scores: HashMap<String, Vec<(String, i32)>> = HashMap::new();
+    for (id, value, score) in assessment_scores::table
+        .filter(assessment_scores::assessment_id.eq_any(&ids))
+        .select((assessment_scores::assessment_id, assessment_scores::berakhlak_value, assessment_scores::score))
+        .load::<(String, String, i32)>(conn)?
+    {
+        scores.entry(id).or_default().push((value, score));
+    }
+    let mut needs: HashMap<String, Vec<TrainingNeed>> = HashMap::new();
+    for (id, topic, note) in assessment_training_needs::table
+        .filter(assessment_training_needs::assessment_id.eq_any(&ids))
+        .order((assessment_training_needs::assessment_id, assessment_training_needs::position))
+        .select((assessment_training_needs::assessment_id, assessment_training_needs::topic, assessment_training_needs::note))
+        .load::<(String, String, String)>(conn)?
+    {
+        needs.entry(id).or_default().push(TrainingNeed { topic, note });
+    }
+    let objections_of: HashMap<String, ObjectionState> = objections::table
+        .filter(objections::assessment_id.eq_any(&ids))
+        .select((
+            objections::assessment_id,
+            objections::id,
+            objections::status,
+            objections::outcome,
+            objections::final_results_rating,
+            objections::final_behaviour_rating,
+        ))
+        .load::<(String, String, String, Option<String>, Option<String>, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(assessment, id, status, outcome, results, behaviour)| (assessment, (id, status, outcome, results, behaviour)))
+        .collect();
+    // Every row of one call belongs to one organisation (the caller's).
+    let window = match rows.first() {
+        Some(row) if rows.iter().any(|r| r.published_at.is_some()) => Some((
+            crate::organizations::time_zone(conn, &row.organization_id)?,
+            crate::policies::current(conn, &row.organization_id)?.1.objection_window_days,
+        )),
+        _ => None,
+    };
+    rows.into_iter()
+        .map(|row| {
+            let kind = row.kind()?;
+            let status = row.status()?;
+            let results_rating = rating("results_rating", row.results_rating.as_deref())?;
+            let behaviour_rating = rating("behaviour_rating", row.behaviour_rating.as_deref())?;
+            let objection = objections_of.get(&row.id);
+            let (final_results_rating, final_behaviour_rating) = match objection {
+                Some((_, _, Some(_), results, behaviour)) => (
+                    rating("final_results_rating", results.as_deref())?,
+                    rating("final_behaviour_rating", behaviour.as_deref())?,
+                ),
+                _ => (results_rating, behaviour_rating),
+            };
+            let published_at = row.published_at.map(|t| t.and_utc());
+            let objection_deadline = match (kind, published_at, window) {
+                (AssessmentKind::Supervisor, Some(at), Some((zone, days))) => {
+                    Some(objection_window(at, at, zone, days).closes_at)
+                }
+                _ => None,
+            };
+            Ok(Assessment {
+                behaviour_scores: scores_from_rows(scores.get(&row.id).map(Vec::as_slice).unwrap_or_default())?,
+                follow_up: FollowUpPlan {
+                    training_needs: needs.remove(&row.id).unwrap_or_default(),
+                    coaching: row.coaching,
+                    recognition: row.recognition,
+                },
+                objection: objection.map(|(id, status, outcome, ..)| ObjectionBrief {
+                    id: id.clone(),
+                    status: status.clone(),
+                    outcome: outcome.clone(),
+                }),
+                final_predikat: final_results_rating.zip(final_behaviour_rating).map(|(r, b)| predikat(r, b)),
+                final_results_rating,
+                final_behaviour_rating,
+                results_rating,
+                behaviour_rating,
+                objection_deadline,
+                published_at,
+                kind,
+                status,
+                id: row.id,
+                organization_id: row.organization_id,
+                period_id: row.period_id,
+                sub_period_id: row.sub_period_id,
+                employee_id: row.employee_id,
+                author_id: row.author_id,
+                comment: row.comment,
+                reason: row.reason,
+                version: row.version,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+            })
+        })
+        .collect()
+}
+
+pub fn load_one(conn: &mut AnyConnection, row: AssessmentRow) -> ApiResult<Assessment> {
+    load(conn, vec![row])?.pop().ok_or(ApiError::NotFound("assessment"))
+}
+
+/// The assessment as it is now, after a write.
+pub fn reload(conn: &mut AnyConnection, id: &str) -> ApiResult<Assessment> {
+    let row = find(conn, id)?;
+    load_one(conn, row)
+}
+
+/// The shared criteria of an assessment, for the gap view.
+pub fn criteria(assessment: &Assessment) -> ApiResult<Criteria> {
+    let mut scores = std::collections::BTreeMap::new();
+    if let Some(s) = &assessment.behaviour_scores {
+        for (_, value, score) in score_rows("", s)? {
+            scores.insert(BerakhlakValue::parse(&value).ok_or_else(|| unknown("BerAKHLAK value", &value))?, score);
+        }
+    }
+    Ok(Criteria { results_rating: assessment.results_rating, behaviour_rating: assessment.behaviour_rating, scores })
+}
+
+// ---- Queries for the inbox (paged by id, cheap: each reads an index) ----
+
+/// The author's drafts, by id (a supervisor's unfinished assessments, an employee's own).
+pub fn drafts_by_author(
+    conn: &mut AnyConnection,
+    author_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<AssessmentRow>> {
+    let mut q = assessments::table
+        .filter(assessments::author_id.eq(author_id))
+        .filter(assessments::status.eq(AssessmentStatus::Draft.as_str()))
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(assessments::id.gt(after.to_string()));
+    }
+    Ok(q.order(assessments::id.asc()).limit(limit).select(AssessmentRow::as_select()).load(conn)?)
+}
+
+/// The supervisor's direct reports (by the current reporting line) without a published
+/// supervisor's assessment of the scope (a sub-period, or the year when `sub_period_id` is None):
+/// assessments due. Paged by employee id.
+pub fn reports_not_assessed(
+    conn: &mut AnyConnection,
+    supervisor_id: &str,
+    period_id: &str,
+    sub_period_id: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<String>> {
+    let reports = employees::table.filter(employees::supervisor_id.eq(supervisor_id.to_string())).select(employees::id);
+    let mut done = assessments::table
+        .filter(assessments::period_id.eq(period_id.to_string()))
+        .filter(assessments::kind.eq(AssessmentKind::Supervisor.as_str()))
+        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .filter(assessments::employee_id.eq_any(reports))
+        .select(assessments::employee_id)
+        .into_boxed();
+    done = match sub_period_id {
+        Some(sub) => done.filter(assessments::sub_period_id.eq(sub.to_string())),
+        None => done.filter(assessments::sub_period_id.is_null()),
+    };
+    let done: Vec<String> = done.load(conn)?;
+    let mut q = employees::table
+        .filter(employees::supervisor_id.eq(supervisor_id))
+        .filter(employees::active.eq(true))
+        .filter(employees::id.ne_all(done))
+        .select(employees::id)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(employees::id.gt(after.to_string()));
+    }
+    Ok(q.order(employees::id.asc()).limit(limit).load(conn)?)
+}
+
+/// An employee's published assessments by supervisors, changed at or after `since`, by id.
+pub fn published_for_employee(
+    conn: &mut AnyConnection,
+    employee_id: &str,
+    since: Option<NaiveDateTime>,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<AssessmentRow>> {
+    let mut q = assessments::table
+        .filter(assessments::employee_id.eq(employee_id))
+        .filter(assessments::kind.eq(AssessmentKind::Supervisor.as_str()))
+        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .into_boxed();
+    if let Some(since) = since {
+        q = q.filter(assessments::updated_at.ge(since));
+    }
+    if let Some(after) = after {
+        q = q.filter(assessments::id.gt(after.to_string()));
+    }
+    Ok(q.order(assessments::id.asc()).limit(limit).select(AssessmentRow::as_select()).load(conn)?)
+}
+
+// ---- The score engine's input ----
+
+/// One published assessment of an employee and period as the score engine reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredAssessment {
+    pub assessment_id: String,
+    pub sub_period_id: Option<String>,
+    pub kind: AssessmentKind,
+    /// As the author gave them.
+    pub results_rating: Option<Rating>,
+    pub behaviour_rating: Option<Rating>,
+    /// What counts: the objection's decision where it changed them, else the author's.
+    pub final_results_rating: Option<Rating>,
+    pub final_behaviour_rating: Option<Rating>,
+    /// Why the given rating differs from the suggestion.
+    pub reason: Option<String>,
+    pub scores: std::collections::BTreeMap<BerakhlakValue, i32>,
+}
+
+/// Every published assessment (self and supervisor, each sub-period and the year) of one employee
+/// in one period, with final ratings and per-value scores: one query.
+pub fn published_for_scores(
+    conn: &mut AnyConnection,
+    employee_id: &str,
+    period_id: &str,
+) -> ApiResult<Vec<ScoredAssessment>> {
+    type Joined = (
+        (String, Option<String>, String, Option<String>, Option<String>, Option<String>),
+        Option<(Option<String>, Option<String>, Option<String>)>,
+        Option<(String, i32)>,
+    );
+    let rows: Vec<Joined> = assessments::table
+        .left_join(objections::table)
+        .left_join(assessment_scores::table)
+        .filter(assessments::employee_id.eq(employee_id))
+        .filter(assessments::period_id.eq(period_id))
+        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .order(assessments::id.asc())
+        .select((
+            (
+                assessments::id,
+                assessments::sub_period_id,
+                assessments::kind,
+                assessments::results_rating,
+                assessments::behaviour_rating,
+                assessments::reason,
+            ),
+            (objections::outcome, objections::final_results_rating, objections::final_behaviour_rating).nullable(),
+            (assessment_scores::berakhlak_value, assessment_scores::score).nullable(),
+        ))
+        .load(conn)?;
+    let mut out: Vec<ScoredAssessment> = Vec::new();
+    for ((id, sub_period_id, kind, results, behaviour, reason), objection, score) in rows {
+        if out.last().map(|a| a.assessment_id != id).unwrap_or(true) {
+            let results_rating = rating("results_rating", results.as_deref())?;
+            let behaviour_rating = rating("behaviour_rating", behaviour.as_deref())?;
+            let (final_results_rating, final_behaviour_rating) = match &objection {
+                Some((Some(_), r, b)) => {
+                    (rating("final_results_rating", r.as_deref())?, rating("final_behaviour_rating", b.as_deref())?)
+                }
+                _ => (results_rating, behaviour_rating),
+            };
+            out.push(ScoredAssessment {
+                assessment_id: id,
+                sub_period_id,
+                kind: AssessmentKind::parse(&kind).ok_or_else(|| unknown("assessment kind", &kind))?,
+                results_rating,
+                behaviour_rating,
+                final_results_rating,
+                final_behaviour_rating,
+                reason,
+                scores: Default::default(),
+            });
+        }
+        if let (Some((value, score)), Some(current)) = (score, out.last_mut()) {
+            let value = BerakhlakValue::parse(&value).ok_or_else(|| unknown("BerAKHLAK value", &value))?;
+            current.scores.insert(value, score);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,146 @@
+//! Objections (keberatan, PP 30/2019): within the policy's window after a supervisor's assessment
+//! is published (counted in the organisation's time zone), the employee objects once, with a
+//! reason. The assessor's own supervisor (atasan pejabat penilai) decides: `upheld` (the rating
+//! stands) or `changed` (new ratings), with a written reason. The decided ratings are the final
+//! ones; the assessment keeps the original.
+
+mod routes;
+pub mod store;
+
+pub use routes::routes;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::domain::predikat::{Predikat, Rating};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionStatus {
+    /// Waiting for the decider.
+    Pending,
+    /// Decided; final.
+    Decided,
+}
+
+impl ObjectionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectionStatus::Pending => "pending",
+            ObjectionStatus::Decided => "decided",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [ObjectionStatus::Pending, ObjectionStatus::Decided].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionOutcome {
+    /// The rating stands.
+    Upheld,
+    /// New ratings replace the supervisor's.
+    Changed,
+}
+
+impl ObjectionOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectionOutcome::Upheld => "upheld",
+            ObjectionOutcome::Changed => "changed",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [ObjectionOutcome::Upheld, ObjectionOutcome::Changed].into_iter().find(|o| o.as_str() == value)
+    }
+}
+
+/// Who decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeciderKind {
+    /// The assessor's own supervisor (atasan pejabat penilai), named in `decider_id`.
+    Superior,
+    /// Nobody sat above the assessor: an admin who is not a party decides (the policy's
+    /// `objection_decider_without_superior`).
+    Admin,
+}
+
+impl DeciderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeciderKind::Superior => "superior",
+            DeciderKind::Admin => "admin",
+        }
+    }
+    pub fn parse(value: &str) -> Option<Self> {
+        [DeciderKind::Superior, DeciderKind::Admin].into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+/// An objection to a published supervisor's assessment.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"assessment_id": "0193...", "reason": "Capaian triwulan melebihi target; bukti dukung terlampir"}))]
+pub struct NewObjection {
+    #[validate(length(min = 1, max = 64))]
+    #[schema(min_length = 1, max_length = 64)]
+    pub assessment_id: String,
+    /// Why the employee disagrees.
+    #[validate(length(min = 10, max = 4000))]
+    #[schema(min_length = 10, max_length = 4000)]
+    pub reason: String,
+}
+
+/// The decision on an objection: `upheld`, or `changed` with both new ratings.
+#[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"outcome": "changed", "reason": "Bukti dukung menunjukkan capaian di atas target",
+    "results_rating": "di_atas_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"}))]
+pub struct ObjectionDecision {
+    pub outcome: ObjectionOutcome,
+    /// The written reason for the decision.
+    #[validate(length(min = 10, max = 4000))]
+    #[schema(min_length = 10, max_length = 4000)]
+    pub reason: String,
+    /// Only with `changed`: the new results rating.
+    pub results_rating: Option<Rating>,
+    /// Only with `changed`: the new behaviour rating.
+    pub behaviour_rating: Option<Rating>,
+}
+
+/// An objection with its decision.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Objection {
+    pub id: String,
+    pub organization_id: String,
+    pub assessment_id: String,
+    pub period_id: String,
+    /// Absent when the assessment is of the year.
+    pub sub_period_id: Option<String>,
+    pub employee_id: String,
+    /// The supervisor who gave the rating.
+    pub assessor_id: String,
+    pub decider_kind: DeciderKind,
+    /// The assessor's supervisor who decides; absent when an admin decides (`decider_kind: admin`).
+    pub decider_id: Option<String>,
+    pub reason: String,
+    pub status: ObjectionStatus,
+    pub outcome: Option<ObjectionOutcome>,
+    pub decision_reason: Option<String>,
+    /// The supervisor's ratings, as published.
+    pub original_results_rating: Option<Rating>,
+    pub original_behaviour_rating: Option<Rating>,
+    /// The ratings that count once decided (the new ones when `changed`).
+    pub final_results_rating: Option<Rating>,
+    pub final_behaviour_rating: Option<Rating>,
+    pub final_predikat: Option<Predikat>,
+    pub decided_by: Option<String>,
+    pub filed_at: chrono::DateTime<chrono::Utc>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Send it back in `If-Match` to decide.
+    pub version: i32,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}

@@ -1,0 +1,190 @@
+//! Reading and writing objections, and the queries the inbox builds on (objections waiting for a
+//! decider, decisions for an employee).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{DeciderKind, Objection, ObjectionOutcome, ObjectionStatus};
+use crate::assessments::store::rating;
+use crate::authz::ObjectionRef;
+use crate::db::schema::{assessments, objections};
+use crate::db::AnyConnection;
+use crate::domain::predikat::predikat;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = objections)]
+pub struct ObjectionRow {
+    pub id: String,
+    pub organization_id: String,
+    pub assessment_id: String,
+    pub employee_id: String,
+    pub assessor_id: String,
+    pub decider_id: Option<String>,
+    pub decider_kind: String,
+    pub reason: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub decision_reason: Option<String>,
+    pub final_results_rating: Option<String>,
+    pub final_behaviour_rating: Option<String>,
+    pub decided_by: Option<String>,
+    pub filed_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub updated_at: NaiveDateTime,
+}
+
+fn unknown(column: &str, value: &str) -> ApiError {
+    ApiError::internal(format!("unknown stored {column} {value:?}"))
+}
+
+impl ObjectionRow {
+    pub fn status(&self) -> ApiResult<ObjectionStatus> {
+        ObjectionStatus::parse(&self.status).ok_or_else(|| unknown("objection status", &self.status))
+    }
+    pub fn reference(&self) -> ObjectionRef {
+        ObjectionRef {
+            organization_id: self.organization_id.clone(),
+            employee_id: self.employee_id.clone(),
+            assessor_id: self.assessor_id.clone(),
+            decider_id: self.decider_id.clone(),
+        }
+    }
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<ObjectionRow> {
+    objections::table
+        .find(id)
+        .select(ObjectionRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("objection"))
+}
+
+pub fn for_assessment(conn: &mut AnyConnection, assessment_id: &str) -> ApiResult<Option<ObjectionRow>> {
+    Ok(objections::table
+        .filter(objections::assessment_id.eq(assessment_id))
+        .select(ObjectionRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The objections with their assessment's scope and original ratings: two queries.
+pub fn load(conn: &mut AnyConnection, rows: Vec<ObjectionRow>) -> ApiResult<Vec<Objection>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.assessment_id.clone()).collect();
+    type Scope = (String, String, Option<String>, Option<String>, Option<String>);
+    let scopes: Vec<Scope> = assessments::table
+        .filter(assessments::id.eq_any(&ids))
+        .select((
+            assessments::id,
+            assessments::period_id,
+            assessments::sub_period_id,
+            assessments::results_rating,
+            assessments::behaviour_rating,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|row| {
+            let (_, period_id, sub_period_id, results, behaviour) = scopes
+                .iter()
+                .find(|s| s.0 == row.assessment_id)
+                .cloned()
+                .ok_or(ApiError::NotFound("assessment"))?;
+            let final_results_rating = rating("final_results_rating", row.final_results_rating.as_deref())?;
+            let final_behaviour_rating = rating("final_behaviour_rating", row.final_behaviour_rating.as_deref())?;
+            Ok(Objection {
+                status: row.status()?,
+                decider_kind: DeciderKind::parse(&row.decider_kind)
+                    .ok_or_else(|| unknown("objection decider kind", &row.decider_kind))?,
+                outcome: row
+                    .outcome
+                    .as_deref()
+                    .map(|o| ObjectionOutcome::parse(o).ok_or_else(|| unknown("objection outcome", o)))
+                    .transpose()?,
+                original_results_rating: rating("results_rating", results.as_deref())?,
+                original_behaviour_rating: rating("behaviour_rating", behaviour.as_deref())?,
+                final_predikat: final_results_rating.zip(final_behaviour_rating).map(|(r, b)| predikat(r, b)),
+                final_results_rating,
+                final_behaviour_rating,
+                period_id,
+                sub_period_id,
+                id: row.id,
+                organization_id: row.organization_id,
+                assessment_id: row.assessment_id,
+                employee_id: row.employee_id,
+                assessor_id: row.assessor_id,
+                decider_id: row.decider_id,
+                reason: row.reason,
+                decision_reason: row.decision_reason,
+                decided_by: row.decided_by,
+                filed_at: row.filed_at.and_utc(),
+                decided_at: row.decided_at.map(|t| t.and_utc()),
+                version: row.version,
+                updated_at: row.updated_at.and_utc(),
+            })
+        })
+        .collect()
+}
+
+pub fn load_one(conn: &mut AnyConnection, row: ObjectionRow) -> ApiResult<Objection> {
+    load(conn, vec![row])?.pop().ok_or(ApiError::NotFound("objection"))
+}
+
+/// The objection as it is now, after a write.
+pub fn reload(conn: &mut AnyConnection, id: &str) -> ApiResult<Objection> {
+    let row = find(conn, id)?;
+    load_one(conn, row)
+}
+
+// ---- Queries for the inbox (paged by id, each reads an index) ----
+
+/// Pending objections the caller decides: named on them, or (for an admin) those falling to the
+/// policy's admin fallback where the admin is not a party.
+pub fn waiting_for_decider(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    decider_id: &str,
+    is_admin: bool,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<ObjectionRow>> {
+    let pending = objections::status.eq(ObjectionStatus::Pending.as_str());
+    let named = objections::decider_id.eq(decider_id.to_string());
+    let mut q = objections::table.filter(objections::organization_id.eq(organization_id)).filter(pending).into_boxed();
+    q = if is_admin {
+        q.filter(
+            named.or(objections::decider_kind
+                .eq(DeciderKind::Admin.as_str())
+                .and(objections::employee_id.ne(decider_id.to_string()))
+                .and(objections::assessor_id.ne(decider_id.to_string()))),
+        )
+    } else {
+        q.filter(named)
+    };
+    if let Some(after) = after {
+        q = q.filter(objections::id.gt(after.to_string()));
+    }
+    Ok(q.order(objections::id.asc()).limit(limit).select(ObjectionRow::as_select()).load(conn)?)
+}
+
+/// An employee's objections decided at or after `since` (both parties see the decision).
+pub fn decided_for_employee(
+    conn: &mut AnyConnection,
+    employee_id: &str,
+    since: Option<NaiveDateTime>,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<ObjectionRow>> {
+    let mut q = objections::table
+        .filter(objections::employee_id.eq(employee_id))
+        .filter(objections::status.eq(ObjectionStatus::Decided.as_str()))
+        .into_boxed();
+    if let Some(since) = since {
+        q = q.filter(objections::decided_at.ge(since));
+    }
+    if let Some(after) = after {
+        q = q.filter(objections::id.gt(after.to_string()));
+    }
+    Ok(q.order(objections::id.asc()).limit(limit).select(ObjectionRow::as_select()).load(conn)?)
+}
