@@ -111,56 +111,55 @@ pub async fn list_assessments(
     let org = caller.organization_id.clone();
     let me = caller.employee_id().unwrap_or_default().to_string();
     let sees_organisation = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
-    let items = state
-        .db
-        .read(move |conn| {
-            let reports = employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
-            let published = assessments::status.eq(AssessmentStatus::Published.as_str());
-            let mut q = assessments::table.filter(assessments::organization_id.eq(org)).into_boxed();
-            q = if sees_organisation {
-                q.filter(assessments::author_id.eq(me.clone()).or(published))
-            } else {
-                q.filter(
-                    assessments::author_id.eq(me.clone()).or(published.and(
-                        assessments::employee_id
-                            .eq(me.clone())
-                            .or(assessments::employee_id.eq_any(reports))
-                            .or(assessments::author_id.eq_any(
-                                employees::table.filter(employees::supervisor_id.eq(me)).select(employees::id),
-                            )),
-                    )),
-                )
-            };
-            if let Some(after) = after {
-                q = q.filter(assessments::id.gt(after));
-            }
-            if let Some(v) = query.period_id {
-                q = q.filter(assessments::period_id.eq(v));
-            }
-            if let Some(v) = query.sub_period_id {
-                q = q.filter(assessments::sub_period_id.eq(v));
-            }
-            match query.yearly {
-                Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
-                Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
-                None => {}
-            }
-            if let Some(v) = query.employee_id {
-                q = q.filter(assessments::employee_id.eq(v));
-            }
-            if let Some(v) = query.kind {
-                q = q.filter(assessments::kind.eq(v.as_str()));
-            }
-            if let Some(v) = query.status {
-                q = q.filter(assessments::status.eq(v.as_str()));
-            }
-            if let Some(v) = query.updated_since {
-                q = q.filter(assessments::updated_at.ge(v.naive_utc()));
-            }
-            let rows = q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?;
-            store::load(conn, rows)
-        })
-        .await?;
+    let items =
+        state
+            .db
+            .read(move |conn| {
+                let reports = employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
+                let published = assessments::status.eq(AssessmentStatus::Published.as_str());
+                let mut q = assessments::table.filter(assessments::organization_id.eq(org)).into_boxed();
+                q =
+                    if sees_organisation {
+                        q.filter(assessments::author_id.eq(me.clone()).or(published))
+                    } else {
+                        q.filter(assessments::author_id.eq(me.clone()).or(published.and(
+                            assessments::employee_id.eq(me.clone()).or(assessments::employee_id.eq_any(reports)).or(
+                                assessments::author_id.eq_any(
+                                    employees::table.filter(employees::supervisor_id.eq(me)).select(employees::id),
+                                ),
+                            ),
+                        )))
+                    };
+                if let Some(after) = after {
+                    q = q.filter(assessments::id.gt(after));
+                }
+                if let Some(v) = query.period_id {
+                    q = q.filter(assessments::period_id.eq(v));
+                }
+                if let Some(v) = query.sub_period_id {
+                    q = q.filter(assessments::sub_period_id.eq(v));
+                }
+                match query.yearly {
+                    Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
+                    Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
+                    None => {}
+                }
+                if let Some(v) = query.employee_id {
+                    q = q.filter(assessments::employee_id.eq(v));
+                }
+                if let Some(v) = query.kind {
+                    q = q.filter(assessments::kind.eq(v.as_str()));
+                }
+                if let Some(v) = query.status {
+                    q = q.filter(assessments::status.eq(v.as_str()));
+                }
+                if let Some(v) = query.updated_since {
+                    q = q.filter(assessments::updated_at.ge(v.naive_utc()));
+                }
+                let rows = q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?;
+                store::load(conn, rows)
+            })
+            .await?;
     Ok(HttpResponse::Ok().json(page.page(items, |a| a.id.clone(), |a| a)))
 }
 
@@ -195,11 +194,8 @@ pub async fn create_assessment(
                 }
                 periods::writable(conn, &period.id)?;
                 if let Some(sub) = &input.sub_period_id {
-                    let owner: Option<String> = sub_periods::table
-                        .find(sub)
-                        .select(sub_periods::period_id)
-                        .first(conn)
-                        .optional()?;
+                    let owner: Option<String> =
+                        sub_periods::table.find(sub).select(sub_periods::period_id).first(conn).optional()?;
                     if owner.as_deref() != Some(period.id.as_str()) {
                         return Err(ApiError::field(
                             "sub_period_id",
@@ -395,7 +391,9 @@ pub async fn publish_assessment(
             if !assessment_open(today, last_day, period.status() == PeriodStatus::Evaluating) {
                 return Err(ApiError::conflict(
                     "assessment_not_open",
-                    format!("This can be published from {last_day} on, its last day (or once the period is evaluating)"),
+                    format!(
+                        "This can be published from {last_day} on, its last day (or once the period is evaluating)"
+                    ),
                 ));
             }
             let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
@@ -451,7 +449,8 @@ pub async fn compare_assessment(
             }
             let own = match store::counterpart(conn, &row, AssessmentKind::SelfAssessment)? {
                 Some(own) => {
-                    let visible = authorize(&caller, Permission::ReadAssessment { assessment: &store::reference(conn, &own)? });
+                    let visible =
+                        authorize(&caller, Permission::ReadAssessment { assessment: &store::reference(conn, &own)? });
                     if visible.is_ok() {
                         Some(store::load_one(conn, own)?)
                     } else {

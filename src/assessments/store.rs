@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{Assessment, AssessmentContent, AssessmentKind, AssessmentStatus, FollowUpPlan, ObjectionBrief, TrainingNeed};
+use super::{
+    Assessment, AssessmentContent, AssessmentKind, AssessmentStatus, FollowUpPlan, ObjectionBrief, TrainingNeed,
+};
 use crate::authz::AssessmentRef;
 use crate::db::schema::{assessment_scores, assessment_training_needs, assessments, employees, objections};
 use crate::db::{new_id, AnyConnection};
@@ -71,7 +73,11 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<AssessmentRow> {
 }
 
 /// The other assessment of the same employee, scope and the given kind, if any.
-pub fn counterpart(conn: &mut AnyConnection, row: &AssessmentRow, kind: AssessmentKind) -> ApiResult<Option<AssessmentRow>> {
+pub fn counterpart(
+    conn: &mut AnyConnection,
+    row: &AssessmentRow,
+    kind: AssessmentKind,
+) -> ApiResult<Option<AssessmentRow>> {
     let mut q = assessments::table
         .filter(assessments::employee_id.eq(&row.employee_id))
         .filter(assessments::period_id.eq(&row.period_id))
@@ -172,7 +178,11 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
     for (id, topic, note) in assessment_training_needs::table
         .filter(assessment_training_needs::assessment_id.eq_any(&ids))
         .order((assessment_training_needs::assessment_id, assessment_training_needs::position))
-        .select((assessment_training_needs::assessment_id, assessment_training_needs::topic, assessment_training_needs::note))
+        .select((
+            assessment_training_needs::assessment_id,
+            assessment_training_needs::topic,
+            assessment_training_needs::note,
+        ))
         .load::<(String, String, String)>(conn)?
     {
         needs.entry(id).or_default().push(TrainingNeed { topic, note });
@@ -189,7 +199,9 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
         ))
         .load::<(String, String, String, Option<String>, Option<String>, Option<String>)>(conn)?
         .into_iter()
-        .map(|(assessment, id, status, outcome, results, behaviour)| (assessment, (id, status, outcome, results, behaviour)))
+        .map(|(assessment, id, status, outcome, results, behaviour)| {
+            (assessment, (id, status, outcome, results, behaviour))
+        })
         .collect();
     // Every row of one call belongs to one organisation (the caller's).
     let window = match rows.first() {

@@ -141,7 +141,10 @@ mod tests {
         assert_eq!(w.closes_at, at("2026-03-16T17:00:00Z"));
         assert_eq!(published.date_naive(), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
         // In Jayapura (UTC+9) the same local dates end two hours earlier.
-        assert_eq!(objection_window(published, published, OrgTimeZone::AsiaJayapura, 14).closes_at, at("2026-03-16T15:00:00Z"));
+        assert_eq!(
+            objection_window(published, published, OrgTimeZone::AsiaJayapura, 14).closes_at,
+            at("2026-03-16T15:00:00Z")
+        );
     }
 
     #[test]

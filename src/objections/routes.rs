@@ -108,11 +108,9 @@ pub async fn list_objections(
                 q = q.filter(objections::employee_id.eq(v));
             }
             if let Some(v) = query.period_id {
-                q = q.filter(
-                    objections::assessment_id.eq_any(
-                        assessment_table::table.filter(assessment_table::period_id.eq(v)).select(assessment_table::id),
-                    ),
-                );
+                q = q.filter(objections::assessment_id.eq_any(
+                    assessment_table::table.filter(assessment_table::period_id.eq(v)).select(assessment_table::id),
+                ));
             }
             if let Some(v) = query.updated_since {
                 q = q.filter(objections::updated_at.ge(v.naive_utc()));
@@ -171,7 +169,8 @@ pub async fn file_objection(
                 }
                 let zone = crate::organizations::time_zone(conn, &assessment.organization_id)?;
                 let policy = crate::policies::current(conn, &assessment.organization_id)?.1;
-                let window = objection_window(published_at.and_utc(), chrono::Utc::now(), zone, policy.objection_window_days);
+                let window =
+                    objection_window(published_at.and_utc(), chrono::Utc::now(), zone, policy.objection_window_days);
                 if !window.open {
                     return Err(ApiError::conflict(
                         "objection_window_closed",
@@ -244,7 +243,11 @@ pub async fn file_objection(
     security(("bearer" = []))
 )]
 #[get("/objections/{id}")]
-pub async fn get_objection(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_objection(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let objection = state
         .db
         .read(move |conn| {
@@ -264,14 +267,18 @@ fn final_ratings(
     let mut errors = Vec::new();
     match decision.outcome {
         ObjectionOutcome::Upheld => {
-            for (field, given) in [("results_rating", decision.results_rating), ("behaviour_rating", decision.behaviour_rating)] {
+            for (field, given) in
+                [("results_rating", decision.results_rating), ("behaviour_rating", decision.behaviour_rating)]
+            {
                 if given.is_some() {
                     errors.push(FieldError::new(field, "not_allowed", "an upheld rating stands: send no new rating"));
                 }
             }
         }
         ObjectionOutcome::Changed => {
-            for (field, given) in [("results_rating", decision.results_rating), ("behaviour_rating", decision.behaviour_rating)] {
+            for (field, given) in
+                [("results_rating", decision.results_rating), ("behaviour_rating", decision.behaviour_rating)]
+            {
                 if given.is_none() {
                     errors.push(FieldError::new(field, "required", "a changed decision gives both new ratings"));
                 }
@@ -324,7 +331,10 @@ pub async fn decide_objection(
         .write(move |conn| {
             let row = load_checked(conn, &caller, &id, |objection| Permission::DecideObjection { objection })?;
             if row.status()? != ObjectionStatus::Pending {
-                return Err(ApiError::conflict("objection_decided", "This objection is decided; the decision is final"));
+                return Err(ApiError::conflict(
+                    "objection_decided",
+                    "This objection is decided; the decision is final",
+                ));
             }
             let before = store::load_one(conn, row.clone())?;
             periods::writable(conn, &before.period_id)?;

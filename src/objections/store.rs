@@ -86,11 +86,8 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<ObjectionRow>) -> ApiResult<Vec<
         .load(conn)?;
     rows.into_iter()
         .map(|row| {
-            let (_, period_id, sub_period_id, results, behaviour) = scopes
-                .iter()
-                .find(|s| s.0 == row.assessment_id)
-                .cloned()
-                .ok_or(ApiError::NotFound("assessment"))?;
+            let (_, period_id, sub_period_id, results, behaviour) =
+                scopes.iter().find(|s| s.0 == row.assessment_id).cloned().ok_or(ApiError::NotFound("assessment"))?;
             let final_results_rating = rating("final_results_rating", row.final_results_rating.as_deref())?;
             let final_behaviour_rating = rating("final_behaviour_rating", row.final_behaviour_rating.as_deref())?;
             Ok(Objection {

@@ -40,6 +40,9 @@ struct Work {
     indicator: String,
     sub_period: String,
     thread: String,
+    /// The supervisor's published assessment of the peer, and the peer's objection to it.
+    peer_assessment: String,
+    peer_objection: String,
 }
 
 fn rows(
@@ -54,6 +57,9 @@ fn rows(
     let evidence = format!("{achievement}/evidence/{}", work.evidence);
     let feedback = format!("/api/v1/employees/{}/feedback", a.peer.id);
     let thread = format!("/api/v1/feedback/{}", work.thread);
+    let (peer_assessment, peer_objection) = (&work.peer_assessment, &work.peer_objection);
+    let assessment = json!({"results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"});
+    let decision = json!({"outcome": "upheld", "reason": "Penilaian sudah sesuai"});
     let unit = json!({"code": "x-unit", "name": "Unit X", "kind": "seksi"});
     let employee = json!({"nip": "199001012015031001", "name": "Pegawai X", "position": "Staf", "job_level": "pelaksana", "unit_id": a.bidang.id});
     let update = json!({"name": "Pegawai X", "position": "Staf", "job_level": "pelaksana", "unit_id": a.bidang.id, "supervisor_id": a.supervisor.id});
@@ -255,6 +261,12 @@ fn rows(
             row(
                 format!("{achievement}/evidence/links"),
                 Some(json!({"url": "https://drive.example.go.id/x", "title": "Bukti"})),
+        ("GET /api/v1/assessments", row("/api/v1/assessments".into(), None, None, None)),
+        (
+            "POST /api/v1/assessments",
+            row(
+                "/api/v1/assessments".into(),
+                Some(json!({"period_id": period_id, "employee_id": a.peer.id})),
                 Some(404),
                 Some(404),
             ),
@@ -274,6 +286,38 @@ fn rows(
         (
             "POST /api/v1/feedback/{id}/replies",
             row(format!("{thread}/replies"), Some(json!({"body": "Balasan"})), Some(404), Some(404)),
+            "GET /api/v1/assessments/{id}",
+            row(format!("/api/v1/assessments/{peer_assessment}"), None, Some(404), Some(404)),
+        ),
+        (
+            "PUT /api/v1/assessments/{id}",
+            row(format!("/api/v1/assessments/{peer_assessment}"), Some(assessment), Some(404), Some(404)),
+        ),
+        (
+            "POST /api/v1/assessments/{id}/publish",
+            row(format!("/api/v1/assessments/{peer_assessment}/publish"), None, Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/assessments/{id}/comparison",
+            row(format!("/api/v1/assessments/{peer_assessment}/comparison"), None, Some(404), Some(404)),
+        ),
+        ("GET /api/v1/objections", row("/api/v1/objections".into(), None, None, None)),
+        (
+            "POST /api/v1/objections",
+            row(
+                "/api/v1/objections".into(),
+                Some(json!({"assessment_id": peer_assessment, "reason": "Saya tidak setuju dengan nilai ini"})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/objections/{id}",
+            row(format!("/api/v1/objections/{peer_objection}"), None, Some(404), Some(404)),
+        ),
+        (
+            "POST /api/v1/objections/{id}/decision",
+            row(format!("/api/v1/objections/{peer_objection}/decision"), Some(decision), Some(404), Some(404)),
         ),
         (
             "GET /api/v1/employees/{id}/score",
@@ -359,7 +403,21 @@ async fn every_operation_refuses_the_callers_it_must() {
     app.post(&path, &app.token_for(&a.supervisor), assign).await.expect(201);
     let mine_path = format!("/api/v1/me/peer-assignments?period_id={}", period["id"].as_str().unwrap());
     let mine = app.get(&mine_path, &app.token_for(&a.peer)).await.expect(200);
-    let work = work(&app, &a).await;
+    // The supervisor's published assessment of the peer for the first quarter, and the peer's objection.
+    let peer_assessment = crate::assessments::publish(
+        &app,
+        &app.token_for(&a.supervisor),
+        period["id"].as_str().unwrap(),
+        period["sub_periods"][0]["id"].as_str().unwrap(),
+        &a.peer.id,
+        crate::assessments::content("sesuai_ekspektasi", "sesuai_ekspektasi", 3),
+    )
+    .await;
+    let objection = json!({"assessment_id": peer_assessment["id"], "reason": "Saya tidak setuju dengan nilai ini"});
+    let peer_objection = app.post("/api/v1/objections", &app.token_for(&a.peer), objection).await.expect(201);
+    let mut work = work(&app, &a).await;
+    work.peer_assessment = peer_assessment["id"].as_str().unwrap().to_string();
+    work.peer_objection = peer_objection["id"].as_str().unwrap().to_string();
     let table = rows(
         &a,
         period["id"].as_str().unwrap(),
@@ -423,6 +481,9 @@ async fn every_operation_refuses_the_callers_it_must() {
     assert_eq!((peer["version"].as_i64(), peer["active"].as_bool()), (Some(1), Some(true)));
     let skp = app.get(&format!("/api/v1/skps/{}", peer_skp["id"].as_str().unwrap()), &admin_a).await.expect(200);
     assert_eq!((skp["version"].as_i64(), skp["status"].as_str()), (Some(1), Some("draft")));
+    let objection =
+        app.get(&format!("/api/v1/objections/{}", peer_objection["id"].as_str().unwrap()), &admin_a).await.expect(200);
+    assert_eq!((objection["version"].as_i64(), objection["status"].as_str()), (Some(1), Some("pending")));
     let achievement = app.get(&format!("/api/v1/achievements/{}", work.achievement), &admin_a).await.expect(200);
     assert_eq!((achievement["version"].as_i64(), achievement["status"].as_str()), (Some(2), Some("submitted")));
     let thread = app.get(&format!("/api/v1/feedback/{}", work.thread), &app.token_for(&a.auditor)).await.expect(200);
@@ -448,5 +509,7 @@ async fn work(app: &TestApp, a: &Org) -> Work {
         indicator: approved.indicator_id,
         sub_period: approved.sub_period_id,
         thread: thread["id"].as_str().unwrap().to_string(),
+        peer_assessment: String::new(),
+        peer_objection: String::new(),
     }
 }

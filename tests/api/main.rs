@@ -4,6 +4,7 @@
 mod helpers;
 
 mod achievements;
+mod assessments;
 mod audit;
 mod auth;
 mod authorization;
@@ -12,6 +13,7 @@ mod employees;
 mod errors;
 mod feedback;
 mod import;
+mod objections;
 mod openapi;
 mod peer_ratings;
 mod periods;
