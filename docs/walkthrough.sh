@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The "Done means" stories of issues 2-4 and 8 through the documented API. Usage: walk.sh BASE PASSWORD
+# The "Done means" stories of issues 2-4 and 8 through the documented API.
+# Usage: walkthrough.sh BASE PASSWORD [DATABASE_URL]
+# With DATABASE_URL (sqlite://FILE or postgres://...), a publication is backdated 15 days in the
+# database to show a late objection refused (the API has no way to move time).
 set -euo pipefail
-B=$1; PW=$2
+B=$1; PW=$2; DB=${3:-}
 j() { python3 -c "import sys,json; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, {'d': d}))" "$1"; }
 tok() { curl -sf $B/api/v1/auth/token -H 'content-type: application/json' -d "{\"grant_type\":\"password\",\"nip\":\"$1\",\"password\":\"$PW\"}" | j 'd["access_token"]'; }
 ADMIN=$(tok 197801152003121001); KADIS=$(tok 197005202000031002); KABID=$(tok 198203112006042003)
@@ -134,4 +137,43 @@ TH=$(curl -s $B/api/v1/employees/$STAF1_ID/feedback -H "$(H $KABID)" -H 'content
 curl -s $B/api/v1/feedback/$TH/replies -H "$(H $STAF1)" -H 'content-type: application/json' -d '{"body":"Siap, Pak. Rekap per kecamatan menyusul."}' > /dev/null
 curl -s $B/api/v1/feedback/$TH -H "$(H $KADIS)" | j '[("staf1" if m["by_employee"] else "kabid", m["body"]) for m in d["messages"]]'
 curl -s $B/api/v1/feedback/$TH -H "$(H $ADMIN)" | j '("admin reading feedback:", d["status"], d["code"])'
+echo "== issue 8: both assess the last ended quarter; the gap view shows the difference"
+KADIS_ID=$(curl -s $B/api/v1/me -H "$(H $KADIS)" | j 'd["employee"]["id"]')
+STAF2_ID=$(curl -s $B/api/v1/me -H "$(H $STAF2)" | j 'd["employee"]["id"]')
+Q=$(curl -s $B/api/v1/periods/$PERIOD -H "$(H $ADMIN)" | j '[s["id"] for s in d["sub_periods"] if s["ends_on"] <= __import__("datetime").date.today().isoformat()][-1]')
+backdate() { # assessment id, days: moves its publication back in the database (only with DATABASE_URL)
+  local at; at=$(python3 -c "import datetime; print((datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=$2)).strftime('%Y-%m-%d %H:%M:%S.%f'))")
+  local sql="UPDATE assessments SET published_at = '$at' WHERE id = '$1'"
+  case "$DB" in sqlite://*) sqlite3 "${DB#sqlite://}" "$sql" ;; *) psql -q "$DB" -c "$sql" ;; esac
+}
+SC() { echo "{\"berorientasi_pelayanan\":$1,\"akuntabel\":$2,\"kompeten\":$3,\"harmonis\":$4,\"loyal\":$5,\"adaptif\":$6,\"kolaboratif\":$7}"; }
+assess() { # token, employee id, results, behaviour, scores -> published assessment id
+  local id; id=$(curl -s $B/api/v1/assessments -H "$(H $1)" -H 'content-type: application/json' -d "{\"period_id\":\"$PERIOD\",\"sub_period_id\":\"$Q\",\"employee_id\":\"$2\"}" | j 'd["id"]')
+  curl -s -X PUT $B/api/v1/assessments/$id -H "$(H $1)" -H 'if-match: "1"' -H 'content-type: application/json' -d "{\"results_rating\":\"$3\",\"behaviour_rating\":\"$4\",\"behaviour_scores\":$5,\"comment\":\"Penilaian triwulan\",\"follow_up\":{\"training_needs\":[{\"topic\":\"Analisis data kependudukan\",\"note\":\"\"}],\"coaching\":null,\"recognition\":null}}" > /dev/null
+  curl -s -X POST $B/api/v1/assessments/$id/publish -H "$(H $1)" -H 'if-match: "2"' | j 'd["id"]'
+}
+OWN=$(assess $STAF1 $STAF1_ID di_atas_ekspektasi di_atas_ekspektasi "$(SC 5 5 5 4 4 5 5)")
+SUP=$(assess $KABID $STAF1_ID sesuai_ekspektasi di_atas_ekspektasi "$(SC 4 4 4 4 5 3 4)")
+curl -s $B/api/v1/assessments/$SUP/comparison -H "$(H $KABID)" | j '[(g["criterion"], g["supervisor"], g["self_assessment"], g["gap"]) for g in d["gaps"]]'
+curl -s $B/api/v1/assessments/$SUP -H "$(H $STAF1)" | j '("staf1 sees", d["status"], d["results_rating"], d["final_predikat"], "object until", d["objection_deadline"])'
+echo "== issue 8: the employee objects (on day 13 with DATABASE_URL); a colleague's objection to it and a late one are refused"
+[ -n "$DB" ] && backdate $SUP 13
+OBJ=$(curl -s $B/api/v1/objections -H "$(H $STAF1)" -H 'content-type: application/json' -d "{\"assessment_id\":\"$SUP\",\"reason\":\"Capaian triwulan saya di atas target, bukti dukung lengkap\"}")
+echo "$OBJ" | j '("staf1 objects:", d["status"], "decided by kadis:", d["decider_id"] == "'$KADIS_ID'")'
+OBJ=$(echo "$OBJ" | j 'd["id"]')
+curl -s $B/api/v1/objections -H "$(H $STAF1)" -H 'content-type: application/json' -d "{\"assessment_id\":\"$SUP\",\"reason\":\"Sekali lagi saya keberatan atas nilai ini\"}" | j '("again, refused:", d["status"], d["code"])'
+curl -s $B/api/v1/objections -H "$(H $STAF2)" -H 'content-type: application/json' -d "{\"assessment_id\":\"$SUP\",\"reason\":\"Saya keberatan atas nilai rekan saya\"}" | j '("colleague, refused:", d["status"], d["code"])'
+if [ -n "$DB" ]; then
+  SUP2=$(assess $KABID $STAF2_ID sesuai_ekspektasi sesuai_ekspektasi "$(SC 3 3 3 3 3 3 3)")
+  backdate $SUP2 15
+  curl -s $B/api/v1/objections -H "$(H $STAF2)" -H 'content-type: application/json' -d "{\"assessment_id\":\"$SUP2\",\"reason\":\"Saya keberatan atas nilai triwulan ini\"}" | j '("staf2 on day 15, refused:", d["status"], d["code"], d["detail"])'
+fi
+echo "== issue 8: the second-level supervisor changes the rating; both see it"
+curl -s "$B/api/v1/objections?status=pending" -H "$(H $KADIS)" | j '("kadis waiting:", [o["id"] for o in d["items"]] == ["'$OBJ'"])'
+curl -s -X POST $B/api/v1/objections/$OBJ/decision -H "$(H $KABID)" -H 'if-match: "1"' -H 'content-type: application/json' -d '{"outcome":"upheld","reason":"Penilaian saya sudah tepat"}' | j '("kabid deciding own rating, refused:", d["status"], d["code"])'
+curl -s -X POST $B/api/v1/objections/$OBJ/decision -H "$(H $KADIS)" -H 'if-match: "1"' -H 'content-type: application/json' -d '{"outcome":"changed","reason":"Bukti dukung menunjukkan capaian di atas target","results_rating":"di_atas_ekspektasi","behaviour_rating":"di_atas_ekspektasi"}' | j '("kadis:", d["outcome"], d["original_results_rating"], "->", d["final_results_rating"], d["final_predikat"])'
+for who in STAF1 KABID; do
+  curl -s $B/api/v1/assessments/$SUP -H "$(H ${!who})" | j '("'$who' sees", d["results_rating"], "final", d["final_results_rating"], d["final_predikat"], d["objection"]["outcome"])'
+done
+curl -s "$B/api/v1/audit-events?resource_type=objection" -H "$(H $ADMIN)" | j '[(e["action"], e["actor_id"] == "'$STAF1_ID'" and "staf1" or e["actor_id"] == "'$KADIS_ID'" and "kadis" or e["actor_id"]) for e in d["items"]]'
 curl -s $B/api/v1/audit-events/verify -H "$(H $ADMIN)" | j '("audit chain intact:", d["intact"], d["events_checked"])'
