@@ -483,6 +483,47 @@ pub fn skp_inbox(caller: &Caller) -> ApiResult<SkpInbox> {
     Ok(SkpInbox { supervisor_id: me.to_string(), with_heads_of_agency: caller.has_role(Role::Admin) })
 }
 
+/// Which objections wait for a caller's decision: those naming them as decider, and for an admin
+/// also those falling to the policy's admin fallback where the admin is not a party, as
+/// [`Permission::DecideObjection`] decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectionInbox {
+    pub decider_id: String,
+    pub with_admin_fallback: bool,
+}
+
+pub fn objection_inbox(caller: &Caller) -> ApiResult<ObjectionInbox> {
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?;
+    Ok(ObjectionInbox { decider_id: me.to_string(), with_admin_fallback: caller.has_role(Role::Admin) })
+}
+
+/// Which assessments and objections a caller may list, as [`Permission::ReadAssessment`] and
+/// [`Permission::ReadObjection`] decide for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvaluationVisibility {
+    /// Admins and auditors: every published assessment and every objection of the organisation,
+    /// and their own drafts.
+    Organization { organization_id: String, employee_id: Option<String> },
+    /// Others: their own drafts; published assessments of themselves, their direct reports and
+    /// their reports' reports (whose objections they hear); objections they are party to.
+    Parties { organization_id: String, employee_id: String },
+}
+
+pub fn evaluation_visibility(caller: &Caller) -> ApiResult<EvaluationVisibility> {
+    if caller.kind == SubjectKind::ServiceClient {
+        return Err(ApiError::forbidden("Portals do not read performance records"));
+    }
+    let organization_id = caller.organization_id.clone();
+    let employee_id = caller.employee_id().map(str::to_string);
+    match employee_id {
+        _ if caller.has_role(Role::Admin) || caller.has_role(Role::Auditor) => {
+            Ok(EvaluationVisibility::Organization { organization_id, employee_id })
+        }
+        Some(employee_id) => Ok(EvaluationVisibility::Parties { organization_id, employee_id }),
+        None => Err(ApiError::forbidden("Only employees read assessments")),
+    }
+}
+
 /// Who sets an employee's password, and so what they must prove.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordSetter {

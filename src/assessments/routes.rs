@@ -9,8 +9,8 @@ use validator::Validate;
 use super::store::{self, AssessmentRow};
 use super::{Assessment, AssessmentComparison, AssessmentContent, AssessmentKind, AssessmentStatus, NewAssessment};
 use crate::audit::{self, Change};
-use crate::auth::caller::{Caller, Role};
-use crate::authz::{authorize, performance_visibility, Permission};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permission};
 use crate::db::schema::{assessments, employees, sub_periods};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::{assessment_open, gaps};
@@ -104,62 +104,62 @@ pub async fn list_assessments(
     caller: Caller,
     query: ValidatedQuery<AssessmentQuery>,
 ) -> ApiResult<HttpResponse> {
-    performance_visibility(&caller)?;
+    let visibility = evaluation_visibility(&caller)?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (after, fetch) = (page.after.clone(), page.fetch_limit());
-    let org = caller.organization_id.clone();
-    let me = caller.employee_id().unwrap_or_default().to_string();
-    let sees_organisation = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
-    let items =
-        state
-            .db
-            .read(move |conn| {
-                let reports = employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
-                let published = assessments::status.eq(AssessmentStatus::Published.as_str());
-                let mut q = assessments::table.filter(assessments::organization_id.eq(org)).into_boxed();
-                q =
-                    if sees_organisation {
-                        q.filter(assessments::author_id.eq(me.clone()).or(published))
-                    } else {
-                        q.filter(assessments::author_id.eq(me.clone()).or(published.and(
-                            assessments::employee_id.eq(me.clone()).or(assessments::employee_id.eq_any(reports)).or(
-                                assessments::author_id.eq_any(
-                                    employees::table.filter(employees::supervisor_id.eq(me)).select(employees::id),
-                                ),
-                            ),
-                        )))
-                    };
-                if let Some(after) = after {
-                    q = q.filter(assessments::id.gt(after));
+    let items = state
+        .db
+        .read(move |conn| {
+            let published = assessments::status.eq(AssessmentStatus::Published.as_str());
+            let mut q = assessments::table.into_boxed();
+            q = match visibility {
+                EvaluationVisibility::Organization { organization_id, employee_id } => q
+                    .filter(assessments::organization_id.eq(organization_id))
+                    .filter(assessments::author_id.nullable().eq(employee_id).or(published)),
+                EvaluationVisibility::Parties { organization_id, employee_id: me } => {
+                    let reports =
+                        || employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
+                    q.filter(assessments::organization_id.eq(organization_id)).filter(
+                        assessments::author_id.eq(me.clone()).or(published.and(
+                            assessments::employee_id
+                                .eq(me.clone())
+                                .or(assessments::employee_id.eq_any(reports()))
+                                .or(assessments::author_id.eq_any(reports())),
+                        )),
+                    )
                 }
-                if let Some(v) = query.period_id {
-                    q = q.filter(assessments::period_id.eq(v));
-                }
-                if let Some(v) = query.sub_period_id {
-                    q = q.filter(assessments::sub_period_id.eq(v));
-                }
-                match query.yearly {
-                    Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
-                    Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
-                    None => {}
-                }
-                if let Some(v) = query.employee_id {
-                    q = q.filter(assessments::employee_id.eq(v));
-                }
-                if let Some(v) = query.kind {
-                    q = q.filter(assessments::kind.eq(v.as_str()));
-                }
-                if let Some(v) = query.status {
-                    q = q.filter(assessments::status.eq(v.as_str()));
-                }
-                if let Some(v) = query.updated_since {
-                    q = q.filter(assessments::updated_at.ge(v.naive_utc()));
-                }
-                let rows = q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?;
-                store::load(conn, rows)
-            })
-            .await?;
+            };
+            if let Some(after) = after {
+                q = q.filter(assessments::id.gt(after));
+            }
+            if let Some(v) = query.period_id {
+                q = q.filter(assessments::period_id.eq(v));
+            }
+            if let Some(v) = query.sub_period_id {
+                q = q.filter(assessments::sub_period_id.eq(v));
+            }
+            match query.yearly {
+                Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
+                Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
+                None => {}
+            }
+            if let Some(v) = query.employee_id {
+                q = q.filter(assessments::employee_id.eq(v));
+            }
+            if let Some(v) = query.kind {
+                q = q.filter(assessments::kind.eq(v.as_str()));
+            }
+            if let Some(v) = query.status {
+                q = q.filter(assessments::status.eq(v.as_str()));
+            }
+            if let Some(v) = query.updated_since {
+                q = q.filter(assessments::updated_at.ge(v.naive_utc()));
+            }
+            let rows = q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?;
+            store::load(conn, rows)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(page.page(items, |a| a.id.clone(), |a| a)))
 }
 
@@ -189,9 +189,10 @@ pub async fn create_assessment(
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
                 let period = periods::find(conn, &input.period_id)?;
-                if period.organization_id != caller.organization_id {
-                    return Err(ApiError::NotFound("period"));
-                }
+                authorize(
+                    &caller,
+                    Permission::ReadRecord { organization_id: &period.organization_id, record: "period" },
+                )?;
                 periods::writable(conn, &period.id)?;
                 if let Some(sub) = &input.sub_period_id {
                     let owner: Option<String> =

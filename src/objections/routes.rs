@@ -10,8 +10,8 @@ use super::store::{self, ObjectionRow};
 use super::{DeciderKind, NewObjection, Objection, ObjectionDecision, ObjectionOutcome, ObjectionStatus};
 use crate::assessments::{self, AssessmentKind};
 use crate::audit::{self, Change};
-use crate::auth::caller::{Caller, Role};
-use crate::authz::{authorize, performance_visibility, Permission};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permission};
 use crate::db::schema::{assessments as assessment_table, employees, objections};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::objection_window;
@@ -79,25 +79,27 @@ pub async fn list_objections(
     caller: Caller,
     query: ValidatedQuery<ObjectionQuery>,
 ) -> ApiResult<HttpResponse> {
-    performance_visibility(&caller)?;
+    let visibility = evaluation_visibility(&caller)?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (after, fetch) = (page.after.clone(), page.fetch_limit());
-    let org = caller.organization_id.clone();
-    let me = caller.employee_id().unwrap_or_default().to_string();
-    let sees_organisation = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
     let items = state
         .db
         .read(move |conn| {
-            let mut q = objections::table.filter(objections::organization_id.eq(org)).into_boxed();
-            if !sees_organisation {
-                q = q.filter(
-                    objections::employee_id
-                        .eq(me.clone())
-                        .or(objections::assessor_id.eq(me.clone()))
-                        .or(objections::decider_id.eq(me)),
-                );
-            }
+            let mut q = objections::table.into_boxed();
+            q = match visibility {
+                EvaluationVisibility::Organization { organization_id, .. } => {
+                    q.filter(objections::organization_id.eq(organization_id))
+                }
+                EvaluationVisibility::Parties { organization_id, employee_id: me } => {
+                    q.filter(objections::organization_id.eq(organization_id)).filter(
+                        objections::employee_id
+                            .eq(me.clone())
+                            .or(objections::assessor_id.eq(me.clone()))
+                            .or(objections::decider_id.eq(me)),
+                    )
+                }
+            };
             if let Some(after) = after {
                 q = q.filter(objections::id.gt(after));
             }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::{DeciderKind, Objection, ObjectionOutcome, ObjectionStatus};
 use crate::assessments::store::rating;
-use crate::authz::ObjectionRef;
+use crate::authz::{ObjectionInbox, ObjectionRef};
 use crate::db::schema::{assessments, objections};
 use crate::db::AnyConnection;
 use crate::domain::predikat::predikat;
@@ -136,20 +136,19 @@ pub fn reload(conn: &mut AnyConnection, id: &str) -> ApiResult<Objection> {
 
 // ---- Queries for the inbox (paged by id, each reads an index) ----
 
-/// Pending objections the caller decides: named on them, or (for an admin) those falling to the
-/// policy's admin fallback where the admin is not a party.
+/// Pending objections that wait for the caller's decision (see [`crate::authz::objection_inbox`]).
 pub fn waiting_for_decider(
     conn: &mut AnyConnection,
     organization_id: &str,
-    decider_id: &str,
-    is_admin: bool,
+    inbox: &ObjectionInbox,
     after: Option<&str>,
     limit: i64,
 ) -> ApiResult<Vec<ObjectionRow>> {
+    let decider_id = inbox.decider_id.as_str();
     let pending = objections::status.eq(ObjectionStatus::Pending.as_str());
     let named = objections::decider_id.eq(decider_id.to_string());
     let mut q = objections::table.filter(objections::organization_id.eq(organization_id)).filter(pending).into_boxed();
-    q = if is_admin {
+    q = if inbox.with_admin_fallback {
         q.filter(
             named.or(objections::decider_kind
                 .eq(DeciderKind::Admin.as_str())
