@@ -389,7 +389,7 @@ pub async fn publish_assessment(
                 None => period.ends_on,
             };
             let today = crate::organizations::date_at(conn, &row.organization_id, chrono::Utc::now())?;
-            if !assessment_open(today, last_day, period.status() == PeriodStatus::Evaluating) {
+            if !assessment_open(today, last_day, period.status == PeriodStatus::Evaluating) {
                 return Err(ApiError::conflict(
                     "assessment_not_open",
                     format!(

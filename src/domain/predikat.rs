@@ -14,10 +14,6 @@ crate::domain::text_enum! {
         SesuaiEkspektasi = "sesuai_ekspektasi",
         DiAtasEkspektasi = "di_atas_ekspektasi",
     }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == value)
-    }
 }
 
 crate::domain::text_enum! {
