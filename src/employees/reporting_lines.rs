@@ -56,8 +56,8 @@ pub struct NewLine<'a> {
 }
 
 /// "Today" for reporting lines: the organisation's calendar day.
-pub fn today(_conn: &mut AnyConnection, _organization_id: &str) -> ApiResult<NaiveDate> {
-    Ok(now().date())
+pub fn today(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<NaiveDate> {
+    crate::organizations::date_at(conn, organization_id, chrono::Utc::now())
 }
 
 /// The line that holds now (the open one), if the employee has a history.
