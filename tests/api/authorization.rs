@@ -261,12 +261,6 @@ fn rows(
             row(
                 format!("{achievement}/evidence/links"),
                 Some(json!({"url": "https://drive.example.go.id/x", "title": "Bukti"})),
-        ("GET /api/v1/assessments", row("/api/v1/assessments".into(), None, None, None)),
-        (
-            "POST /api/v1/assessments",
-            row(
-                "/api/v1/assessments".into(),
-                Some(json!({"period_id": period_id, "employee_id": a.peer.id})),
                 Some(404),
                 Some(404),
             ),
@@ -286,6 +280,35 @@ fn rows(
         (
             "POST /api/v1/feedback/{id}/replies",
             row(format!("{thread}/replies"), Some(json!({"body": "Balasan"})), Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/employees/{id}/score",
+            row(format!("/api/v1/employees/{}/score?period_id={period_id}", a.peer.id), None, Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/scores/team",
+            row(
+                format!("/api/v1/scores/team?period_id={period_id}&supervisor_id={}", a.supervisor.id),
+                None,
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/units/{id}/scores",
+            row(format!("/api/v1/units/{}/scores?period_id={period_id}", a.bidang.id), None, Some(403), Some(404)),
+        ),
+        ("GET /api/v1/assessments", row("/api/v1/assessments".into(), None, None, None)),
+        (
+            "POST /api/v1/assessments",
+            row(
+                "/api/v1/assessments".into(),
+                Some(json!({"period_id": period_id, "employee_id": a.peer.id})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
             "GET /api/v1/assessments/{id}",
             row(format!("/api/v1/assessments/{peer_assessment}"), None, Some(404), Some(404)),
         ),
@@ -318,23 +341,6 @@ fn rows(
         (
             "POST /api/v1/objections/{id}/decision",
             row(format!("/api/v1/objections/{peer_objection}/decision"), Some(decision), Some(404), Some(404)),
-        ),
-        (
-            "GET /api/v1/employees/{id}/score",
-            row(format!("/api/v1/employees/{}/score?period_id={period_id}", a.peer.id), None, Some(404), Some(404)),
-        ),
-        (
-            "GET /api/v1/scores/team",
-            row(
-                format!("/api/v1/scores/team?period_id={period_id}&supervisor_id={}", a.supervisor.id),
-                None,
-                Some(403),
-                Some(404),
-            ),
-        ),
-        (
-            "GET /api/v1/units/{id}/scores",
-            row(format!("/api/v1/units/{}/scores?period_id={period_id}", a.bidang.id), None, Some(403), Some(404)),
         ),
         (
             "GET /api/v1/employees/{id}/citizen-index",
@@ -481,13 +487,13 @@ async fn every_operation_refuses_the_callers_it_must() {
     assert_eq!((peer["version"].as_i64(), peer["active"].as_bool()), (Some(1), Some(true)));
     let skp = app.get(&format!("/api/v1/skps/{}", peer_skp["id"].as_str().unwrap()), &admin_a).await.expect(200);
     assert_eq!((skp["version"].as_i64(), skp["status"].as_str()), (Some(1), Some("draft")));
-    let objection =
-        app.get(&format!("/api/v1/objections/{}", peer_objection["id"].as_str().unwrap()), &admin_a).await.expect(200);
-    assert_eq!((objection["version"].as_i64(), objection["status"].as_str()), (Some(1), Some("pending")));
     let achievement = app.get(&format!("/api/v1/achievements/{}", work.achievement), &admin_a).await.expect(200);
     assert_eq!((achievement["version"].as_i64(), achievement["status"].as_str()), (Some(2), Some("submitted")));
     let thread = app.get(&format!("/api/v1/feedback/{}", work.thread), &app.token_for(&a.auditor)).await.expect(200);
     assert_eq!(thread["message_count"], 1);
+    let objection =
+        app.get(&format!("/api/v1/objections/{}", peer_objection["id"].as_str().unwrap()), &admin_a).await.expect(200);
+    assert_eq!((objection["version"].as_i64(), objection["status"].as_str()), (Some(1), Some("pending")));
 }
 
 /// The head of agency's achievement for the first quarter of 2025, with a PDF; the supervisor's
