@@ -373,6 +373,7 @@ pub fn published_for_employee(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoredAssessment {
     pub assessment_id: String,
+    pub employee_id: String,
     pub sub_period_id: Option<String>,
     pub kind: AssessmentKind,
     /// As the author gave them.
@@ -386,28 +387,29 @@ pub struct ScoredAssessment {
     pub scores: std::collections::BTreeMap<BerakhlakValue, i32>,
 }
 
-/// Every published assessment (self and supervisor, each sub-period and the year) of one employee
-/// in one period, with final ratings and per-value scores: one query.
+/// Every published assessment (self and supervisor, each sub-period and the year) of `employee_ids`
+/// in one period, with final ratings and per-value scores: one query however many employees.
 pub fn published_for_scores(
     conn: &mut AnyConnection,
-    employee_id: &str,
+    employee_ids: &[String],
     period_id: &str,
 ) -> ApiResult<Vec<ScoredAssessment>> {
     type Joined = (
-        (String, Option<String>, String, Option<String>, Option<String>, Option<String>),
+        (String, String, Option<String>, String, Option<String>, Option<String>, Option<String>),
         Option<(Option<String>, Option<String>, Option<String>)>,
         Option<(String, i32)>,
     );
     let rows: Vec<Joined> = assessments::table
         .left_join(objections::table)
         .left_join(assessment_scores::table)
-        .filter(assessments::employee_id.eq(employee_id))
+        .filter(assessments::employee_id.eq_any(employee_ids))
         .filter(assessments::period_id.eq(period_id))
         .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
         .order(assessments::id.asc())
         .select((
             (
                 assessments::id,
+                assessments::employee_id,
                 assessments::sub_period_id,
                 assessments::kind,
                 assessments::results_rating,
@@ -419,7 +421,7 @@ pub fn published_for_scores(
         ))
         .load(conn)?;
     let mut out: Vec<ScoredAssessment> = Vec::new();
-    for ((id, sub_period_id, kind, results, behaviour, reason), objection, score) in rows {
+    for ((id, employee_id, sub_period_id, kind, results, behaviour, reason), objection, score) in rows {
         if out.last().map(|a| a.assessment_id != id).unwrap_or(true) {
             let results_rating = rating("results_rating", results.as_deref())?;
             let behaviour_rating = rating("behaviour_rating", behaviour.as_deref())?;
@@ -431,6 +433,7 @@ pub fn published_for_scores(
             };
             out.push(ScoredAssessment {
                 assessment_id: id,
+                employee_id,
                 sub_period_id,
                 kind: AssessmentKind::parse(&kind).ok_or_else(|| unknown("assessment kind", &kind))?,
                 results_rating,

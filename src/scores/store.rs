@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::{EmployeeScore, ScoreScope};
+use crate::assessments::{self, AssessmentKind};
 use crate::db::schema::{sub_periods, units};
 use crate::db::AnyConnection;
 use crate::domain::behaviour::{GroupInput, RaterGroup};
 use crate::domain::engine::{
-    self, sub_period_target, AspectInput, IndicatorInput, ScoreInputs, TargetInput, WithheldGroup,
+    self, sub_period_target, AspectInput, GivenRatings, IndicatorInput, ObjectionDecision, ObjectionOutcome,
+    ScoreInputs, TargetInput, WithheldGroup,
 };
 use crate::employees::EmployeeRow;
 use crate::error::{ApiError, ApiResult};
@@ -135,7 +137,7 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
         .into_iter()
         .map(|s| (s.employee_id.clone(), s))
         .collect();
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::organizations::date_at(conn, &first.organization_id, chrono::Utc::now())?;
     // Peer and subordinate ratings are given for the year: they count in any score only once the
     // year's assessment is open and they are final.
     let peers_open = crate::periods::assessment_open(&scope.period, today);
@@ -149,6 +151,35 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
             });
         }
     }
+    let sub_period_id = scope.sub_period.as_ref().map(|s| s.id.clone());
+    let mut given: HashMap<String, (Option<GivenRatings>, Option<ObjectionDecision>)> = HashMap::new();
+    for a in assessments::store::published_for_scores(conn, &ids, &scope.period.id)? {
+        if a.sub_period_id != sub_period_id {
+            continue;
+        }
+        let means = a.scores.iter().map(|(value, score)| (*value, f64::from(*score))).collect();
+        let group = match a.kind {
+            AssessmentKind::Supervisor => RaterGroup::Supervisor,
+            AssessmentKind::SelfAssessment => RaterGroup::SelfAssessment,
+        };
+        if !a.scores.is_empty() {
+            behaviour.entry(a.employee_id.clone()).or_default().push(GroupInput { group, respondents: 1, means });
+        }
+        if a.kind != AssessmentKind::Supervisor {
+            continue;
+        }
+        let (Some(results), Some(behaviour_rating)) = (a.results_rating, a.behaviour_rating) else { continue };
+        let supervisor = GivenRatings { results, behaviour: behaviour_rating, reason: a.reason.clone() };
+        let finals = (a.final_results_rating.unwrap_or(results), a.final_behaviour_rating.unwrap_or(behaviour_rating));
+        // The objection's decision shows where it changed the ratings.
+        let objection = (finals != (results, behaviour_rating)).then(|| ObjectionDecision {
+            outcome: ObjectionOutcome::Changed,
+            results: finals.0,
+            behaviour: finals.1,
+            reason: "changed by the decision on the employee's objection".into(),
+        });
+        given.insert(a.employee_id, (Some(supervisor), objection));
+    }
     let view = scope.view();
     let (start, end) = citizen::store::day_range(view.from, view.to);
     let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
@@ -156,13 +187,14 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
         .into_iter()
         .map(|person| {
             let skp = skps.remove(&person.id);
+            let (supervisor_ratings, objection) = given.remove(&person.id).unwrap_or_default();
             let inputs = ScoreInputs {
                 targets: skp.as_ref().map(|s| targets_of(s, scope)).unwrap_or_default(),
                 behaviour: behaviour.remove(&person.id).unwrap_or_default(),
                 withheld: withheld(peers_open),
                 citizen: citizen_sums.get(&person.id).map(|sums| sums.index(policy.min_citizen_responses)),
-                supervisor_ratings: None,
-                objection: None,
+                supervisor_ratings,
+                objection,
                 policy_version,
                 policy: policy.clone(),
             };

@@ -152,12 +152,30 @@ async fn the_second_level_supervisor_changes_the_rating_and_both_see_it() {
     let (employee, period) = (org.staff.id.clone(), assessment["period_id"].as_str().unwrap().to_string());
     let scored = app
         .db()
-        .read_blocking(move |conn| kinerja::assessments::store::published_for_scores(conn, &employee, &period))
+        .read_blocking(move |conn| {
+            kinerja::assessments::store::published_for_scores(conn, std::slice::from_ref(&employee), &period)
+        })
         .unwrap();
     assert_eq!(scored.len(), 1);
     assert_eq!(scored[0].final_results_rating, Some(kinerja::domain::predikat::Rating::DiAtasEkspektasi));
     assert_eq!(scored[0].results_rating, Some(kinerja::domain::predikat::Rating::SesuaiEkspektasi));
     assert_eq!(scored[0].scores.len(), 7);
+    // The score shows the changed rating beside the supervisor's, and the predicate follows it.
+    let score_path = format!(
+        "/api/v1/employees/{}/score?period_id={}&sub_period_id={}",
+        org.staff.id,
+        assessment["period_id"].as_str().unwrap(),
+        assessment["sub_period_id"].as_str().unwrap()
+    );
+    let score = app.get(&score_path, &staff).await.expect(200);
+    let results = &score["explanation"]["ratings"][0];
+    assert_eq!(
+        (results["supervisor"].as_str(), results["final"].as_str(), results["source"].as_str()),
+        (Some("sesuai_ekspektasi"), Some("di_atas_ekspektasi"), Some("objection")),
+        "{score}"
+    );
+    assert_eq!(score["explanation"]["predicate"]["basis"], "final");
+    assert_eq!(score["explanation"]["behaviour"]["groups"][0]["counted"], true);
 
     // The audit trail names the right actor for each step.
     let events = app

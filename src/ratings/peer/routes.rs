@@ -217,7 +217,8 @@ pub async fn submit_peer_rating(
             let assignment = store::find_assignment(conn, &id)?.ok_or(ApiError::NotFound("peer assignment"))?;
             authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id })?;
             let period = periods::writable(conn, &assignment.period_id)?;
-            if periods::assessment_open(&period, chrono::Utc::now().date_naive()) {
+            let today = crate::organizations::date_at(conn, &period.organization_id, chrono::Utc::now())?;
+            if periods::assessment_open(&period, today) {
                 return Err(ApiError::conflict(
                     "peer_answers_final",
                     "The year's assessment is open: peer and subordinate answers are final and shown as aggregates",
@@ -286,7 +287,8 @@ pub async fn peer_feedback(
             let period = period_of_org(conn, &caller, &period_id)?;
             let (policy_version, policy) = crate::policies::current(conn, &ratee.organization_id)?;
             let minimum = policy.min_peers as i64;
-            let open = periods::assessment_open(&period, chrono::Utc::now().date_naive());
+            let today = crate::organizations::date_at(conn, &period.organization_id, chrono::Utc::now())?;
+            let open = periods::assessment_open(&period, today);
             Ok(PeerFeedback {
                 employee_id: ratee.id.clone(),
                 period_id: period.id.clone(),
