@@ -267,3 +267,23 @@ pub fn paged(conn: &mut AnyConnection, page: &PageRequest, rows: Vec<Achievement
     let rows = page.page(rows, |r| r.id.clone(), |r| r);
     Ok(Page { items: load_many(conn, rows.items)?, next_cursor: rows.next_cursor })
 }
+
+/// The verified realisations of `employee_ids` in a period, for the scores: one query whatever
+/// the number of people, as (indicator id, aspect, sub-period id, realised value).
+pub fn verified_values(
+    conn: &mut AnyConnection,
+    employee_ids: &[String],
+    period_id: &str,
+) -> ApiResult<Vec<(String, String, String, f64)>> {
+    Ok(achievements::table
+        .filter(achievements::employee_id.eq_any(employee_ids))
+        .filter(achievements::period_id.eq(period_id))
+        .filter(achievements::status.eq(AchievementStatus::Verified.as_str()))
+        .select((
+            achievements::indicator_id,
+            achievements::aspect,
+            achievements::sub_period_id,
+            achievements::realised_value,
+        ))
+        .load(conn)?)
+}

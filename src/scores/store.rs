@@ -10,6 +10,7 @@ use crate::assessments::{self, AssessmentKind};
 use crate::db::schema::{sub_periods, units};
 use crate::db::AnyConnection;
 use crate::domain::behaviour::{GroupInput, RaterGroup};
+use crate::domain::capaian::Aspect;
 use crate::domain::engine::{
     self, sub_period_target, AspectInput, GivenRatings, IndicatorInput, ObjectionDecision, ObjectionOutcome,
     ScoreInputs, TargetInput, WithheldGroup,
@@ -90,8 +91,21 @@ pub fn subtree(conn: &mut AnyConnection, organization_id: &str, unit_id: &str) -
     Ok(found)
 }
 
+/// Verified realisations by (indicator id, aspect), each with its sub-period.
+type Realised = HashMap<(String, Aspect), Vec<(String, f64)>>;
+
+/// What an aspect realised in the scope: the sub-period's verified value, or over the year the
+/// verified values of its sub-periods combined (counts, months and rupiah add up; quality averages).
+fn realised_in(realised: &Realised, indicator_id: &str, aspect: Aspect, scope: &Scope) -> Option<f64> {
+    let values = realised.get(&(indicator_id.to_string(), aspect))?;
+    match &scope.sub_period {
+        Some(sub) => values.iter().find(|(sub_period, _)| *sub_period == sub.id).map(|(_, v)| *v),
+        None => engine::year_realised(aspect, &values.iter().map(|(_, v)| *v).collect::<Vec<_>>()),
+    }
+}
+
 /// The plan's targets as the engine takes them, for the year or shared out to one sub-period.
-fn targets_of(skp: &Skp, scope: &Scope) -> Vec<TargetInput> {
+fn targets_of(skp: &Skp, scope: &Scope, realised: &Realised) -> Vec<TargetInput> {
     skp.targets
         .iter()
         .map(|t| TargetInput {
@@ -119,7 +133,13 @@ fn targets_of(skp: &Skp, scope: &Scope) -> Vec<TargetInput> {
                                     (share, basis)
                                 }
                             };
-                            AspectInput { aspect: a.aspect, unit: a.unit.clone(), target, realised: None, basis }
+                            AspectInput {
+                                aspect: a.aspect,
+                                unit: a.unit.clone(),
+                                target,
+                                realised: realised_in(realised, &i.id, a.aspect, scope),
+                                basis,
+                            }
                         })
                         .collect(),
                 })
@@ -137,6 +157,14 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
         .into_iter()
         .map(|s| (s.employee_id.clone(), s))
         .collect();
+    let mut realised: Realised = HashMap::new();
+    for (indicator_id, aspect, sub_period_id, value) in
+        crate::achievements::store::verified_values(conn, &ids, &scope.period.id)?
+    {
+        let aspect =
+            Aspect::parse(&aspect).ok_or_else(|| ApiError::internal(format!("unknown stored aspect {aspect:?}")))?;
+        realised.entry((indicator_id, aspect)).or_default().push((sub_period_id, value));
+    }
     let today = crate::organizations::date_at(conn, &first.organization_id, chrono::Utc::now())?;
     // Peer and subordinate ratings are given for the year: they count in any score only once the
     // year's assessment is open and they are final.
@@ -189,7 +217,7 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
             let skp = skps.remove(&person.id);
             let (supervisor_ratings, objection) = given.remove(&person.id).unwrap_or_default();
             let inputs = ScoreInputs {
-                targets: skp.as_ref().map(|s| targets_of(s, scope)).unwrap_or_default(),
+                targets: skp.as_ref().map(|s| targets_of(s, scope, &realised)).unwrap_or_default(),
                 behaviour: behaviour.remove(&person.id).unwrap_or_default(),
                 withheld: withheld(peers_open),
                 citizen: citizen_sums.get(&person.id).map(|sums| sums.index(policy.min_citizen_responses)),

@@ -165,6 +165,16 @@ async fn a_quarter_is_recorded_with_a_pdf_and_a_link_rejected_corrected_and_veri
     assert_eq!((resubmitted["status"].as_str(), resubmitted["rejection_reason"].as_str()), (Some("submitted"), None));
     let verified = app.post_versioned(&verify, &s.supervisor, 5, json!({})).await.expect(200);
     assert_eq!(verified["status"], "verified");
+
+    // The verified value is what the quarter's score uses; a rejected or pending one never is.
+    let score_path = format!(
+        "/api/v1/employees/{}/score?period_id={}&sub_period_id={}",
+        s.org.staff.id, s.plan.period_id, approved.sub_period_id
+    );
+    let score = app.get(&score_path, &s.supervisor).await.expect(200);
+    let aspect = &score["explanation"]["results"]["targets"][0]["indicators"][0]["aspects"][0];
+    assert_eq!((aspect["aspect"].as_str(), aspect["recorded"].as_bool()), (Some("kuantitas"), Some(true)), "{aspect}");
+    assert_eq!(aspect["realised"].as_f64(), Some(120.0), "{aspect}");
     app.put(&path, &s.staff, 6, json!({"realised": 1})).await.expect_problem(409, "achievement_locked");
     upload(&app, &s.staff, &achievement, "lagi.png", None, PNG).await.expect_problem(409, "achievement_locked");
     let evidence_path = format!("{path}/evidence/{}", file["id"].as_str().unwrap());
