@@ -278,7 +278,9 @@ pub async fn create_achievement(
                     ));
                 }
                 let sub_period = sub_period_of(conn, &input.sub_period_id, &period.id)?;
-                if sub_period.starts_on > chrono::Utc::now().date_naive() {
+                if sub_period.starts_on
+                    > crate::organizations::date_at(conn, &period.organization_id, chrono::Utc::now())?
+                {
                     return Err(ApiError::field(
                         "sub_period_id",
                         "not_started",

@@ -209,7 +209,8 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
         given.insert(a.employee_id, (Some(supervisor), objection));
     }
     let view = scope.view();
-    let (start, end) = citizen::store::day_range(view.from, view.to);
+    let tz = crate::organizations::time_zone(conn, &first.organization_id)?;
+    let (start, end) = citizen::store::day_range(tz, view.from, view.to);
     let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
     people
         .into_iter()

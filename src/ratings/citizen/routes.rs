@@ -64,7 +64,8 @@ pub async fn issue_ticket(
                     return Err(ApiError::field("officer_id", "unknown_employee", "no such employee in this organisation"));
                 }
             }
-            crate::periods::writable_on(conn, &org, now().date())?;
+            let today = crate::organizations::date_at(conn, &org, chrono::Utc::now())?;
+            crate::periods::writable_on(conn, &org, today)?;
             let token = random_token();
             let id = new_id();
             let expires_at = now() + chrono::Duration::hours(input.expires_in_hours.unwrap_or(168));
@@ -144,7 +145,8 @@ pub async fn submit_citizen_rating(
                 });
             }
             // A rating counts in today's period; a closed one's index is final.
-            crate::periods::writable_on(conn, &org, now().date())?;
+            let today = crate::organizations::date_at(conn, &org, chrono::Utc::now())?;
+            crate::periods::writable_on(conn, &org, today)?;
             if !store::claim_ticket(conn, &ticket_id)? {
                 return Err(used());
             }
@@ -191,6 +193,7 @@ fn period_index(
         Some(sub) => store::sub_period_days(conn, &period.id, sub)?
             .ok_or_else(|| ApiError::field("sub_period_id", "unknown_sub_period", "not a sub-period of this period"))?,
     };
+    let tz = crate::organizations::time_zone(conn, &period.organization_id)?;
     let (policy_version, policy) = crate::policies::current(conn, organization_id)?;
     let (kind, subject_id) = match subject {
         SkmSubject::Unit(id) => ("unit", id),
@@ -204,7 +207,7 @@ fn period_index(
         from,
         to,
         policy_version,
-        result: store::index_of(conn, subject, from, to, policy.min_citizen_responses)?,
+        result: store::index_of(conn, subject, from, to, tz, policy.min_citizen_responses)?,
     })
 }
 
@@ -296,6 +299,7 @@ pub async fn public_index(
             let (_, policy) = crate::policies::current(conn, &org_id)?;
             let service_units = store::service_units(conn, &org_id)?;
             let (start, end) = store::day_range(
+                crate::organizations::time_zone(conn, &org_id)?,
                 NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
                 NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
             );

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::domain::time_zone::OrgTimeZone;
+
 use super::{SkmScores, SkmSubject};
 use crate::db::schema::{
     citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
@@ -224,11 +226,11 @@ macro_rules! per_element {
 
 crate::domain::skm::skm_elements!(per_element! {});
 
-/// The start of `from` and the start of the day after `to`: the half-open range of a period's days.
-pub fn day_range(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
-    let start = from.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let end = to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).expect("midnight exists");
-    (start, end)
+/// The half-open range of a period's days as stored (UTC) instants: from local midnight of `from`
+/// to local midnight after `to`, in the organisation's time zone (a rating at 06:00 WIB on the
+/// first day of a quarter is 23:00 UTC the day before, and belongs to the new quarter).
+pub fn day_range(tz: OrgTimeZone, from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    (tz.start_of_day(from).naive_utc(), tz.end_of_day(to).naive_utc())
 }
 
 /// The index of one subject's ratings submitted from `from` to `to`, in one SQL aggregate.
@@ -237,9 +239,10 @@ pub fn index_of(
     subject: SkmSubject<'_>,
     from: NaiveDate,
     to: NaiveDate,
+    tz: OrgTimeZone,
     min_responses: u32,
 ) -> ApiResult<SkmResult> {
-    let (start, end) = day_range(from, to);
+    let (start, end) = day_range(tz, from, to);
     let mut q = citizen_ratings::table
         .filter(citizen_ratings::submitted_at.ge(start))
         .filter(citizen_ratings::submitted_at.lt(end))
@@ -289,4 +292,20 @@ pub fn sums_per_officer(
         .into_iter()
         .filter_map(|(officer, sums)| officer.map(|o| (o, sums)))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quarter_begins_at_local_midnight() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let (start, end) = day_range(OrgTimeZone::AsiaJakarta, d(4, 1), d(6, 30));
+        // 00:00 WIB on 1 April is 17:00 UTC on 31 March; the range ends at 00:00 WIB on 1 July.
+        assert_eq!(start, d(3, 31).and_hms_opt(17, 0, 0).unwrap());
+        assert_eq!(end, d(6, 30).and_hms_opt(17, 0, 0).unwrap());
+        let (start, _) = day_range(OrgTimeZone::AsiaJayapura, d(4, 1), d(6, 30));
+        assert_eq!(start, d(3, 31).and_hms_opt(15, 0, 0).unwrap());
+    }
 }
