@@ -18,13 +18,13 @@ use crate::db::schema::{periods, sub_periods};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::policy::EvaluationFrequency;
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{etag, IdempotencyKey, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_periods).service(create_period).service(get_period).service(change_status);
+    cfg.service(list_periods).service(create_period).service(get_period);
 }
 
 crate::domain::text_enum! {
@@ -422,77 +422,65 @@ pub async fn get_period(state: web::Data<AppState>, caller: Caller, id: web::Pat
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(period.version))).json(period))
 }
 
-/// Moves a period one step forward, or reopens a closed one with a reason (admins).
-#[utoipa::path(
-    tag = "periods",
-    params(
-        ("id" = String, Path, description = "Period id"),
-        ("If-Match" = String, Header, description = "The ETag read"),
-    ),
-    request_body = StatusChange,
-    responses(
-        (status = 200, description = "The period in its new status", body = Period, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
-        problems::Update,
-    ),
-    security(("bearer" = []))
-)]
-#[post("/periods/{id}/status")]
-pub async fn change_status(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    if_match: IfMatch,
-    body: ValidatedJson<StatusChange>,
-) -> ApiResult<HttpResponse> {
-    let id = id.into_inner();
-    let input = body.into_inner();
-    let period = state
-        .db
-        .write(move |conn| {
-            let before = find(conn, &id)?;
-            authorize(
-                &caller,
-                Permission::AdministerRecord { organization_id: &before.organization_id, record: "period" },
-            )?;
-            let from = before.status;
-            let reopening = from == PeriodStatus::Closed && input.status == PeriodStatus::Evaluating;
-            if reopening && input.reason.is_none() {
-                return Err(ApiError::field("reason", "required", "say why the closed period is reopened"));
-            }
-            if !reopening && from.next() != Some(input.status) {
-                return Err(ApiError::conflict(
-                    "invalid_transition",
-                    format!(
-                        "A {} period can only move to {}",
-                        from.as_str(),
-                        from.next().map(|s| s.as_str()).unwrap_or("evaluating (reopen, with a reason)")
-                    ),
-                ));
-            }
-            let updated = diesel::update(periods::table.find(&id).filter(periods::version.eq(if_match.0)))
-                .set((
-                    periods::status.eq(input.status.as_str()),
-                    periods::version.eq(before.version + 1),
-                    periods::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let org = before.organization_id.clone();
-            let before = load(conn, before)?;
-            let after_row = find(conn, &id)?;
-            let after = load(conn, after_row)?;
-            let action = if reopening { "period.reopen" } else { "period.status" };
-            let mut change = Change::new(action, "period", &id).before(&before).after(&after);
-            if let (Some(reason), Some(after)) = (&input.reason, change.after.as_mut()) {
-                after["reason"] = serde_json::Value::String(reason.clone());
-            }
-            audit::record(conn, &caller.actor(), &org, change)?;
-            Ok(after)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(period.version))).json(period))
+/// Moves a period one step forward, or reopens a closed one with a reason (admins), audited.
+/// `on_close` runs in the same transaction once the period is closed (it freezes the scores);
+/// what it returns is recorded in the audit event under `on_close`. The route is
+/// `scores::closing`'s, since closing freezes the scores and the scores read periods.
+pub fn change_status<T: Serialize>(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    version: i32,
+    input: &StatusChange,
+    on_close: impl FnOnce(&mut AnyConnection, &PeriodRow) -> ApiResult<T>,
+) -> ApiResult<Period> {
+    let before = find(conn, id)?;
+    authorize(caller, Permission::AdministerRecord { organization_id: &before.organization_id, record: "period" })?;
+    let from = before.status;
+    let reopening = from == PeriodStatus::Closed && input.status == PeriodStatus::Evaluating;
+    if reopening && input.reason.is_none() {
+        return Err(ApiError::field("reason", "required", "say why the closed period is reopened"));
+    }
+    if !reopening && from.next() != Some(input.status) {
+        return Err(ApiError::conflict(
+            "invalid_transition",
+            format!(
+                "A {} period can only move to {}",
+                from.as_str(),
+                from.next().map(|s| s.as_str()).unwrap_or("evaluating (reopen, with a reason)")
+            ),
+        ));
+    }
+    let updated = diesel::update(periods::table.find(id).filter(periods::version.eq(version)))
+        .set((
+            periods::status.eq(input.status.as_str()),
+            periods::version.eq(before.version + 1),
+            periods::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if updated != 1 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let org = before.organization_id.clone();
+    let before = load(conn, before)?;
+    let after_row = find(conn, id)?;
+    let closed = match after_row.status {
+        PeriodStatus::Closed => Some(on_close(conn, &after_row)?),
+        _ => None,
+    };
+    let after = load(conn, after_row)?;
+    let action = if reopening { "period.reopen" } else { "period.status" };
+    let mut change = Change::new(action, "period", id).before(&before).after(&after);
+    if let Some(after) = change.after.as_mut() {
+        if let Some(reason) = &input.reason {
+            after["reason"] = serde_json::Value::String(reason.clone());
+        }
+        if let Some(closed) = &closed {
+            after["on_close"] = serde_json::to_value(closed).map_err(ApiError::internal)?;
+        }
+    }
+    audit::record(conn, &caller.actor(), &org, change)?;
+    Ok(after)
 }
 
 #[cfg(test)]

@@ -384,7 +384,29 @@ pub struct ScoredAssessment {
     pub final_behaviour_rating: Option<Rating>,
     /// Why the given rating differs from the suggestion.
     pub reason: Option<String>,
+    /// The decision on the employee's objection, once decided.
+    pub objection: Option<DecidedObjection>,
     pub scores: std::collections::BTreeMap<BerakhlakValue, i32>,
+}
+
+/// An objection's decision as the score engine reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidedObjection {
+    pub outcome: crate::domain::engine::ObjectionOutcome,
+    /// The decided ratings (absent when upheld: the author's stand).
+    pub results: Option<Rating>,
+    pub behaviour: Option<Rating>,
+    /// The decider's reason.
+    pub reason: String,
+}
+
+fn decided_outcome(stored: &str) -> ApiResult<crate::domain::engine::ObjectionOutcome> {
+    use crate::domain::engine::ObjectionOutcome;
+    match stored {
+        "upheld" => Ok(ObjectionOutcome::Upheld),
+        "changed" => Ok(ObjectionOutcome::Changed),
+        other => Err(unknown("objection outcome", other)),
+    }
 }
 
 /// Every published assessment (self and supervisor, each sub-period and the year) of `employee_ids`
@@ -396,7 +418,7 @@ pub fn published_for_scores(
 ) -> ApiResult<Vec<ScoredAssessment>> {
     type Joined = (
         (String, String, Option<String>, String, Option<String>, Option<String>, Option<String>),
-        Option<(Option<String>, Option<String>, Option<String>)>,
+        Option<(Option<String>, Option<String>, Option<String>, Option<String>)>,
         Option<(String, i32)>,
     );
     let rows: Vec<Joined> = assessments::table
@@ -416,7 +438,13 @@ pub fn published_for_scores(
                 assessments::behaviour_rating,
                 assessments::reason,
             ),
-            (objections::outcome, objections::final_results_rating, objections::final_behaviour_rating).nullable(),
+            (
+                objections::outcome,
+                objections::final_results_rating,
+                objections::final_behaviour_rating,
+                objections::decision_reason,
+            )
+                .nullable(),
             (assessment_scores::berakhlak_value, assessment_scores::score).nullable(),
         ))
         .load(conn)?;
@@ -425,11 +453,18 @@ pub fn published_for_scores(
         if out.last().map(|a| a.assessment_id != id).unwrap_or(true) {
             let results_rating = rating("results_rating", results.as_deref())?;
             let behaviour_rating = rating("behaviour_rating", behaviour.as_deref())?;
-            let (final_results_rating, final_behaviour_rating) = match &objection {
-                Some((Some(_), r, b)) => {
-                    (rating("final_results_rating", r.as_deref())?, rating("final_behaviour_rating", b.as_deref())?)
-                }
-                _ => (results_rating, behaviour_rating),
+            let decided = match objection {
+                Some((Some(outcome), r, b, reason)) => Some(DecidedObjection {
+                    outcome: decided_outcome(&outcome)?,
+                    results: rating("final_results_rating", r.as_deref())?,
+                    behaviour: rating("final_behaviour_rating", b.as_deref())?,
+                    reason: reason.unwrap_or_default(),
+                }),
+                _ => None,
+            };
+            let (final_results_rating, final_behaviour_rating) = match &decided {
+                Some(d) => (d.results.or(results_rating), d.behaviour.or(behaviour_rating)),
+                None => (results_rating, behaviour_rating),
             };
             out.push(ScoredAssessment {
                 assessment_id: id,
@@ -441,6 +476,7 @@ pub fn published_for_scores(
                 final_results_rating,
                 final_behaviour_rating,
                 reason,
+                objection: decided,
                 scores: Default::default(),
             });
         }

@@ -431,6 +431,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    score_snapshots (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        snapshot -> Integer,
+        frozen_at -> Timestamp,
+        employee_id -> Text,
+        scope -> Text,
+        employee_name -> Text,
+        nip -> Text,
+        unit_id -> Text,
+        skp_id -> Nullable<Text>,
+        skp_revision -> Nullable<Integer>,
+        policy_version -> Integer,
+        inputs -> Text,
+        result -> Text,
+    }
+}
+
 diesel::joinable!(assessment_scores -> assessments (assessment_id));
 diesel::joinable!(assessment_training_needs -> assessments (assessment_id));
 diesel::joinable!(objections -> assessments (assessment_id));
@@ -481,4 +501,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_scores,
     assessment_training_needs,
     objections,
+    score_snapshots,
 );

@@ -270,6 +270,8 @@ pub struct RatingRow {
     pub supervisor: Option<Rating>,
     /// The rating the objection's decision gave, if one was decided.
     pub objection: Option<Rating>,
+    /// The objection's decision: `upheld` (the supervisor's rating stands) or `changed`.
+    pub objection_outcome: Option<ObjectionOutcome>,
     /// The rating that stands.
     #[serde(rename = "final")]
     #[schema(rename = "final")]
@@ -347,13 +349,13 @@ pub fn compute(inputs: &ScoreInputs) -> Result<Scorecard, EngineError> {
             RatingDimension::Results,
             results.suggested.as_ref().map(|s| s.rating),
             inputs.supervisor_ratings.as_ref().map(|r| (r.results, r.reason.as_deref())),
-            inputs.objection.as_ref().map(|o| (o.results, o.reason.as_str())),
+            inputs.objection.as_ref().map(|o| (o.outcome, o.results, o.reason.as_str())),
         ),
         rating_row(
             RatingDimension::Behaviour,
             behaviour.suggested.as_ref().map(|s| s.rating),
             inputs.supervisor_ratings.as_ref().map(|r| (r.behaviour, r.reason.as_deref())),
-            inputs.objection.as_ref().map(|o| (o.behaviour, o.reason.as_str())),
+            inputs.objection.as_ref().map(|o| (o.outcome, o.behaviour, o.reason.as_str())),
         ),
     ];
     let predicate = predicate_part(&ratings);
@@ -570,10 +572,10 @@ fn rating_row(
     dimension: RatingDimension,
     suggested: Option<Rating>,
     supervisor: Option<(Rating, Option<&str>)>,
-    objection: Option<(Rating, &str)>,
+    objection: Option<(ObjectionOutcome, Rating, &str)>,
 ) -> RatingRow {
     let (final_rating, source, reason) = match (objection, supervisor) {
-        (Some((rating, reason)), _) => (Some(rating), Some(RatingSource::Objection), Some(reason.to_string())),
+        (Some((_, rating, reason)), _) => (Some(rating), Some(RatingSource::Objection), Some(reason.to_string())),
         (None, Some((rating, reason))) => (Some(rating), Some(RatingSource::Supervisor), reason.map(str::to_string)),
         (None, None) => (None, None, None),
     };
@@ -582,7 +584,8 @@ fn rating_row(
         dimension,
         suggested,
         supervisor: supervisor.map(|s| s.0),
-        objection: objection.map(|o| o.0),
+        objection: objection.map(|o| o.1),
+        objection_outcome: objection.map(|o| o.0),
         final_rating,
         source,
         differs_from_suggested,

@@ -3,14 +3,17 @@
 //! objection's decision, peer and subordinate ratings, the citizen index naming the employee, the
 //! policy in force), so it is never stale. The rules are `domain::engine`; this module loads
 //! their inputs in a fixed number of queries per request, whatever the number of targets or
-//! employees on the page.
+//! employees on the page. Closing a period freezes its scores (`freeze`): a closed period's
+//! scores are served from the stored snapshot, and every snapshot stays readable.
 
+mod closing;
+pub mod freeze;
 mod routes;
 pub mod store;
 
 pub use routes::routes;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -29,6 +32,11 @@ pub struct ScoreQuery {
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
     pub sub_period_id: Option<String>,
+    /// A stored snapshot (1 for the period's first close, 2 for the next, ...) instead of the
+    /// latest one (closed period) or the live score (open period).
+    #[validate(range(min = 1))]
+    #[param(minimum = 1)]
+    pub snapshot: Option<i32>,
 }
 
 /// A supervisor's team, paged.
@@ -41,6 +49,10 @@ pub struct TeamQuery {
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
     pub sub_period_id: Option<String>,
+    /// A stored snapshot instead of the latest (closed period) or the live scores.
+    #[validate(range(min = 1))]
+    #[param(minimum = 1)]
+    pub snapshot: Option<i32>,
     /// Whose direct reports; the caller's when absent (admins and auditors may name anyone).
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
@@ -62,6 +74,10 @@ pub struct UnitScoreQuery {
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
     pub sub_period_id: Option<String>,
+    /// A stored snapshot instead of the latest (closed period) or the live scores.
+    #[validate(range(min = 1))]
+    #[param(minimum = 1)]
+    pub snapshot: Option<i32>,
     /// Also everyone in the unit's sub-units, at any depth (default false).
     pub include_sub_units: Option<bool>,
     /// Page size, 1-200 (default 50).
@@ -83,9 +99,33 @@ pub struct ScoreScope {
     pub to: NaiveDate,
 }
 
+/// Whether a score is computed from the inputs as they are now, or read from a stored snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreState {
+    /// Computed on this read: the period is open (or the employee had no score frozen).
+    Live,
+    /// Stored when the period was closed; it no longer changes.
+    Frozen,
+}
+
+/// A stored snapshot of a score: the period's `snapshot`-th close.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotRef {
+    pub snapshot: i32,
+    pub frozen_at: DateTime<Utc>,
+}
+
 /// One employee's score with its whole explanation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EmployeeScore {
+    pub state: ScoreState,
+    /// Which snapshot, when frozen.
+    pub snapshot: Option<i32>,
+    /// When the snapshot was stored (the period's close), when frozen.
+    pub frozen_at: Option<DateTime<Utc>>,
+    /// Every snapshot stored of this score, oldest first (`?snapshot=N` reads one).
+    pub snapshots: Vec<SnapshotRef>,
     pub employee_id: String,
     pub employee_name: String,
     pub nip: String,
@@ -100,6 +140,9 @@ pub struct EmployeeScore {
 /// One employee's numbers in a team or unit list, without the explanation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ScoreSummary {
+    pub state: ScoreState,
+    pub snapshot: Option<i32>,
+    pub frozen_at: Option<DateTime<Utc>>,
     pub employee_id: String,
     pub employee_name: String,
     pub nip: String,
@@ -122,6 +165,9 @@ impl From<EmployeeScore> for ScoreSummary {
         let card = score.explanation;
         let [results, behaviour] = &card.ratings[..] else { unreachable!("the engine gives two rating rows") };
         ScoreSummary {
+            state: score.state,
+            snapshot: score.snapshot,
+            frozen_at: score.frozen_at,
             employee_id: score.employee_id,
             employee_name: score.employee_name,
             nip: score.nip,

@@ -3,8 +3,9 @@
 use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
 
+use super::freeze;
 use super::store::{self, Scope};
-use super::{EmployeeScore, ScoreQuery, ScoreSummary, TeamQuery, UnitScoreQuery};
+use super::{EmployeeScore, ScoreQuery, ScoreState, ScoreSummary, TeamQuery, UnitScoreQuery};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::employees;
@@ -16,13 +17,16 @@ use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(employee_score).service(team_scores).service(unit_scores);
+    cfg.service(employee_score).service(team_scores).service(unit_scores).service(super::closing::change_status);
 }
 
 /// An employee's score for the year or a sub-period, with every step explained: each aspect's
 /// formula and percentage, each target's capaian, nilai hasil kerja and the suggested results
 /// rating; behaviour per BerAKHLAK value and rater group; the citizen index; the final ratings
-/// beside the suggested; the predicate; nilai kinerja; the policy version. Computed on read.
+/// beside the suggested; the predicate; nilai kinerja; the policy version. Computed on read while
+/// the period is open (`state` live); a closed period's score is its latest snapshot, stored when
+/// it closed (`state` frozen, with `snapshot` and `frozen_at`); `snapshots` lists every snapshot
+/// stored and `?snapshot=N` reads one (also after the period was reopened).
 /// The employee, their direct supervisor, admins and auditors.
 #[utoipa::path(
     tag = "scores",
@@ -47,7 +51,15 @@ pub async fn employee_score(
             let person = staff::find(conn, &id)?;
             authorize(&caller, Permission::ReadScore { employee: &person.reference() })?;
             let scope = store::scope(conn, &person.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
-            store::scores_of(conn, &scope, vec![person])?.pop().ok_or_else(|| ApiError::internal("no score computed"))
+            let snapshots = freeze::snapshots_of(conn, &scope, &person.id)?;
+            let mut score = freeze::served(conn, &scope, vec![person], query.snapshot)?
+                .pop()
+                .ok_or_else(|| ApiError::internal("no score computed"))?;
+            if query.snapshot.is_some() && score.state != ScoreState::Frozen {
+                return Err(ApiError::NotFound("score snapshot"));
+            }
+            score.snapshots = snapshots;
+            Ok(score)
         })
         .await?;
     Ok(HttpResponse::Ok().json(score))
@@ -61,12 +73,14 @@ enum Members {
     InUnits(Vec<String>),
 }
 
-/// Scores a page of employees, ordered by id, after the cursor: a fixed number of queries.
+/// Scores a page of employees, ordered by id, after the cursor: a fixed number of queries. Frozen
+/// or live as `freeze::served` decides.
 fn page_of(
     conn: &mut AnyConnection,
     scope: &Scope,
     page: &PageRequest,
     members: Members,
+    snapshot: Option<i32>,
 ) -> ApiResult<Page<ScoreSummary>> {
     let mut q =
         employees::table.filter(employees::organization_id.eq(scope.period.organization_id.clone())).into_boxed();
@@ -79,7 +93,7 @@ fn page_of(
     }
     let people: Vec<EmployeeRow> =
         q.order(employees::id.asc()).limit(page.fetch_limit()).select(EmployeeRow::as_select()).load(conn)?;
-    let scores = store::scores_of(conn, scope, people)?;
+    let scores = freeze::served(conn, scope, people, snapshot)?;
     Ok(page.page(scores, |s| s.employee_id.clone(), ScoreSummary::from))
 }
 
@@ -114,7 +128,7 @@ pub async fn team_scores(
             authorize(&caller, Permission::ReadTeamScores { supervisor: &supervisor.reference() })?;
             let scope =
                 store::scope(conn, &supervisor.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
-            page_of(conn, &scope, &page, Members::ReportsTo(supervisor.id.clone()))
+            page_of(conn, &scope, &page, Members::ReportsTo(supervisor.id.clone()), query.snapshot)
         })
         .await?;
     Ok(HttpResponse::Ok().json(scores))
@@ -151,7 +165,7 @@ pub async fn unit_scores(
             } else {
                 vec![unit.id.clone()]
             };
-            page_of(conn, &scope, &page, Members::InUnits(unit_ids))
+            page_of(conn, &scope, &page, Members::InUnits(unit_ids), query.snapshot)
         })
         .await?;
     Ok(HttpResponse::Ok().json(scores))

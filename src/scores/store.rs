@@ -5,15 +5,15 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::{EmployeeScore, ScoreScope};
+use super::{EmployeeScore, ScoreScope, ScoreState};
 use crate::assessments::{self, AssessmentKind};
 use crate::db::schema::{sub_periods, units};
 use crate::db::AnyConnection;
 use crate::domain::behaviour::{GroupInput, RaterGroup};
 use crate::domain::capaian::Aspect;
 use crate::domain::engine::{
-    self, sub_period_target, AspectInput, GivenRatings, IndicatorInput, ObjectionDecision, ObjectionOutcome,
-    ScoreInputs, TargetInput, WithheldGroup,
+    self, sub_period_target, AspectInput, GivenRatings, IndicatorInput, ObjectionDecision, ScoreInputs, TargetInput,
+    WithheldGroup,
 };
 use crate::employees::EmployeeRow;
 use crate::error::{ApiError, ApiResult};
@@ -148,8 +148,19 @@ fn targets_of(skp: &Skp, scope: &Scope, realised: &Realised) -> Vec<TargetInput>
         .collect()
 }
 
+/// A score computed now, with everything it was computed from.
+pub struct Computed {
+    pub score: EmployeeScore,
+    pub inputs: ScoreInputs,
+}
+
 /// Computes the scores of `people` (all of the same organisation) for `scope`.
 pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<EmployeeScore>> {
+    Ok(computed(conn, scope, people)?.into_iter().map(|c| c.score).collect())
+}
+
+/// Computes the scores of `people` (all of the same organisation) for `scope`, each with its inputs.
+pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<Computed>> {
     let Some(first) = people.first() else { return Ok(Vec::new()) };
     let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
@@ -198,13 +209,13 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
         }
         let (Some(results), Some(behaviour_rating)) = (a.results_rating, a.behaviour_rating) else { continue };
         let supervisor = GivenRatings { results, behaviour: behaviour_rating, reason: a.reason.clone() };
-        let finals = (a.final_results_rating.unwrap_or(results), a.final_behaviour_rating.unwrap_or(behaviour_rating));
-        // The objection's decision shows where it changed the ratings.
-        let objection = (finals != (results, behaviour_rating)).then(|| ObjectionDecision {
-            outcome: ObjectionOutcome::Changed,
-            results: finals.0,
-            behaviour: finals.1,
-            reason: "changed by the decision on the employee's objection".into(),
+        // A decided objection shows beside the supervisor's ratings, upheld or changed, with the
+        // decider's reason.
+        let objection = a.objection.map(|decided| ObjectionDecision {
+            outcome: decided.outcome,
+            results: decided.results.unwrap_or(results),
+            behaviour: decided.behaviour.unwrap_or(behaviour_rating),
+            reason: decided.reason,
         });
         given.insert(a.employee_id, (Some(supervisor), objection));
     }
@@ -227,7 +238,8 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
                 policy_version,
                 policy: policy.clone(),
             };
-            score(person, skp.as_ref(), &view, &inputs)
+            let score = score(person, skp.as_ref(), &view, &inputs)?;
+            Ok(Computed { score, inputs })
         })
         .collect()
 }
@@ -248,6 +260,10 @@ fn withheld(peers_open: bool) -> Vec<WithheldGroup> {
 fn score(person: EmployeeRow, skp: Option<&Skp>, scope: &ScoreScope, inputs: &ScoreInputs) -> ApiResult<EmployeeScore> {
     let explanation = engine::compute(inputs).map_err(ApiError::internal)?;
     Ok(EmployeeScore {
+        state: ScoreState::Live,
+        snapshot: None,
+        frozen_at: None,
+        snapshots: Vec::new(),
         employee_id: person.id,
         employee_name: person.name,
         nip: person.nip,

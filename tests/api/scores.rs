@@ -284,3 +284,196 @@ async fn scoring_a_page_costs_the_same_queries_however_many_employees_and_target
     assert_eq!(one, three, "no query per employee or per target");
     assert!(one <= 10, "{one} queries");
 }
+
+/// Recomputes every frozen score of the organisation from its stored inputs; fails naming any
+/// that differs from the stored result by a single byte.
+fn recompute_every_frozen_score(app: &TestApp, org_id: &str) -> usize {
+    let org_id = org_id.to_string();
+    let found = app.db().read_blocking(move |conn| kinerja::scores::freeze::recompute(conn, &org_id)).unwrap();
+    assert!(found.differing.is_empty(), "recomputed differently: {:?}", found.differing);
+    found.checked
+}
+
+/// A new policy version (nilai kinerja weighs results 70%, behaviour 30%), as the admin.
+async fn new_policy(app: &TestApp, org: &Org, version: i32) {
+    let mut policy = kinerja::domain::policy::ScoringPolicy::default();
+    policy.component_weights.results = 0.7;
+    policy.component_weights.behaviour = 0.3;
+    let body = json!({"note": format!("version {}", version + 1), "policy": policy});
+    app.put("/api/v1/policies/current", &app.token_for(&org.admin), version, body).await.expect(200);
+}
+
+#[actix_web::test]
+async fn a_new_policy_version_changes_an_open_periods_score_on_the_next_read() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scorepolicy");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let supervisor = app.token_for(&org.supervisor);
+    app.to_evaluating(&app.token_for(&org.admin), period_id).await;
+    // The supervisor's behaviour scores alone (5 on every value: 5/3 × 100 capped at 120).
+    let draft = app
+        .post("/api/v1/assessments", &supervisor, json!({"period_id": period_id, "employee_id": org.staff.id}))
+        .await
+        .expect(201);
+    let assessment = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
+    let body = crate::assessments::content("di_bawah_ekspektasi", "di_atas_ekspektasi", 5);
+    app.put(&assessment, &supervisor, 1, body).await.expect(200);
+    app.post_versioned(&format!("{assessment}/publish"), &supervisor, 2, json!({})).await.expect(200);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+    let before = app.get(&path, &supervisor).await.expect(200);
+    // Supervisor only: 70/30 by default; 0.7 × 0 + 0.3 × 120 = 36.
+    assert_eq!(before["explanation"]["policy_version"], 1);
+    let nk = before["explanation"]["nilai_kinerja"]["value"].as_f64().unwrap();
+    assert!((nk - 36.0).abs() < 1e-9, "{nk}");
+
+    let mut policy = kinerja::domain::policy::ScoringPolicy::default();
+    policy.component_weights.results = 0.5;
+    policy.component_weights.behaviour = 0.5;
+    let body = json!({"note": "half and half", "policy": policy});
+    app.put("/api/v1/policies/current", &app.token_for(&org.admin), 1, body).await.expect(200);
+    let after = app.get(&path, &supervisor).await.expect(200);
+    assert_eq!((after["state"].as_str(), after["explanation"]["policy_version"].as_i64()), (Some("live"), Some(2)));
+    // 0.5 × 0 + 0.5 × 120 = 60.
+    let nk = after["explanation"]["nilai_kinerja"]["value"].as_f64().unwrap();
+    assert!((nk - 60.0).abs() < 1e-9, "{nk}");
+}
+
+#[actix_web::test]
+async fn an_objections_outcome_shows_beside_the_supervisors_ratings() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scoreobjection");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let supervisor = app.token_for(&org.supervisor);
+    app.to_evaluating(&app.token_for(&org.admin), period_id).await;
+    let draft = app
+        .post("/api/v1/assessments", &supervisor, json!({"period_id": period_id, "employee_id": org.staff.id}))
+        .await
+        .expect(201);
+    let assessment = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
+    let body = crate::assessments::content("di_bawah_ekspektasi", "sesuai_ekspektasi", 3);
+    app.put(&assessment, &supervisor, 1, body).await.expect(200);
+    app.post_versioned(&format!("{assessment}/publish"), &supervisor, 2, json!({})).await.expect(200);
+    let staff = app.token_for(&org.staff);
+    let objection = app
+        .post(
+            "/api/v1/objections",
+            &staff,
+            json!({"assessment_id": draft["id"], "reason": "Bukti dukung saya lengkap dan diverifikasi"}),
+        )
+        .await
+        .expect(201);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+    let pending = app.get(&path, &staff).await.expect(200);
+    assert!(pending["explanation"]["ratings"][0]["objection"].is_null(), "a pending objection decides nothing");
+
+    let decision = json!({"outcome": "changed", "reason": "Capaian terverifikasi sesuai target",
+                          "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"});
+    let decide = format!("/api/v1/objections/{}/decision", objection["id"].as_str().unwrap());
+    app.post_versioned(&decide, &app.token_for(&org.head), 1, decision).await.expect(200);
+    let decided = app.get(&path, &staff).await.expect(200);
+    let results = &decided["explanation"]["ratings"][0];
+    assert_eq!(
+        (results["supervisor"].as_str(), results["objection"].as_str(), results["final"].as_str()),
+        (Some("di_bawah_ekspektasi"), Some("sesuai_ekspektasi"), Some("sesuai_ekspektasi"))
+    );
+    assert_eq!(
+        (results["source"].as_str(), results["objection_outcome"].as_str(), results["reason"].as_str()),
+        (Some("objection"), Some("changed"), Some("Capaian terverifikasi sesuai target"))
+    );
+    assert_eq!(decided["explanation"]["predicate"]["predikat"], "baik");
+}
+
+#[actix_web::test]
+async fn closing_freezes_every_score_and_a_reopened_period_closes_into_a_new_snapshot() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scorefreeze");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let admin = app.token_for(&org.admin);
+    let supervisor = app.token_for(&org.supervisor);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+    let quarter = period["sub_periods"][1]["id"].as_str().unwrap();
+    let q_path = format!("{path}&sub_period_id={quarter}");
+    app.to_evaluating(&admin, period_id).await;
+    let live = app.get(&path, &supervisor).await.expect(200);
+    assert_eq!((live["state"].as_str(), live["snapshots"].as_array().map(Vec::len)), (Some("live"), Some(0)));
+    app.get(&format!("{path}&snapshot=1"), &supervisor).await.expect_problem(404, "not_found");
+
+    let closed = app.close_period(&admin, period_id).await;
+    let frozen = app.get(&path, &supervisor).await.expect(200);
+    assert_eq!((frozen["state"].as_str(), frozen["snapshot"].as_i64()), (Some("frozen"), Some(1)));
+    assert!(frozen["frozen_at"].is_string());
+    assert_eq!(frozen["explanation"], live["explanation"], "the snapshot is the score as it was");
+    assert_eq!(frozen["snapshots"][0]["snapshot"], 1);
+    let q = app.get(&q_path, &supervisor).await.expect(200);
+    assert_eq!((q["state"].as_str(), q["scope"]["sub_period_id"].as_str()), (Some("frozen"), Some(quarter)));
+    // Every employee (six), the year and four quarters: recorded in the close's audit event.
+    let events = app.get(&format!("/api/v1/audit-events?resource_id={period_id}"), &admin).await.expect(200);
+    let close = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["after"]["status"] == "closed")
+        .expect("the close is audited")
+        .clone();
+    assert_eq!(close["after"]["on_close"], json!({"snapshot": 1, "scores": 30}));
+    assert_eq!(recompute_every_frozen_score(&app, &org.id), 30);
+
+    // A new policy changes nothing in the closed period.
+    new_policy(&app, &org, 1).await;
+    let still = app.get(&path, &supervisor).await.expect(200);
+    assert_eq!((still["state"].as_str(), still["explanation"]["policy_version"].as_i64()), (Some("frozen"), Some(1)));
+    let team = app.get(&format!("/api/v1/scores/team?period_id={period_id}"), &supervisor).await.expect(200);
+    assert!(team["items"].as_array().unwrap().iter().all(|i| i["state"] == "frozen" && i["snapshot"] == 1));
+
+    // Reopening needs a reason and an admin; the score is live again, with the new policy.
+    let status = format!("/api/v1/periods/{period_id}/status");
+    let version = closed["version"].as_i64().unwrap();
+    app.post_versioned(&status, &admin, version, json!({"status": "evaluating"})).await.expect(422);
+    app.post_versioned(
+        &status,
+        &supervisor,
+        version,
+        json!({"status": "evaluating", "reason": "Koreksi nilai setelah audit"}),
+    )
+    .await
+    .expect(403);
+    let reopened = app
+        .post_versioned(
+            &status,
+            &admin,
+            version,
+            json!({"status": "evaluating", "reason": "Koreksi nilai setelah audit"}),
+        )
+        .await
+        .expect(200);
+    let events = app.get(&format!("/api/v1/audit-events?resource_id={period_id}"), &admin).await.expect(200);
+    assert!(events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "period.reopen" && e["after"]["reason"] == "Koreksi nilai setelah audit"));
+    let again = app.get(&path, &supervisor).await.expect(200);
+    assert_eq!((again["state"].as_str(), again["explanation"]["policy_version"].as_i64()), (Some("live"), Some(2)));
+    assert_eq!(again["snapshots"].as_array().unwrap().len(), 1, "the old snapshot stays listed");
+    let old = app.get(&format!("{path}&snapshot=1"), &supervisor).await.expect(200);
+    assert_eq!((old["state"].as_str(), old["explanation"]["policy_version"].as_i64()), (Some("frozen"), Some(1)));
+
+    // Closing again stores snapshot 2; snapshot 1 stays readable.
+    app.post_versioned(&status, &admin, reopened["version"].as_i64().unwrap(), json!({"status": "closed"}))
+        .await
+        .expect(200);
+    let second = app.get(&path, &supervisor).await.expect(200);
+    assert_eq!((second["snapshot"].as_i64(), second["explanation"]["policy_version"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(second["snapshots"].as_array().unwrap().len(), 2);
+    let first = app.get(&format!("{path}&snapshot=1"), &supervisor).await.expect(200);
+    assert_eq!(first["explanation"], frozen["explanation"]);
+    app.get(&format!("{path}&snapshot=3"), &supervisor).await.expect_problem(404, "not_found");
+    app.get(&format!("{path}&snapshot=0"), &supervisor).await.expect(422);
+    let unit = format!("/api/v1/units/{}/scores?period_id={period_id}&snapshot=1", org.root.id);
+    let listed = app.get(&unit, &app.token_for(&org.auditor)).await.expect(200);
+    assert!(listed["items"].as_array().unwrap().iter().all(|i| i["snapshot"] == 1));
+    assert_eq!(recompute_every_frozen_score(&app, &org.id), 60);
+}

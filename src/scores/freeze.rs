@@ -1,0 +1,259 @@
+//! Frozen scores. Closing a period stores every employee's score in it (each sub-period and the
+//! year) with the inputs it was computed from and the policy version, in the closing transaction.
+//! A closed period's scores are served from its latest snapshot; reopening lets them be computed
+//! live again, and closing again stores snapshot N + 1 while the earlier ones stay readable
+//! (`?snapshot=N`).
+//!
+//! The inputs and the result are stored as JSON text, written once: `serde_json` reads every f64
+//! back exactly (its `float_roundtrip` feature), so recomputing from the stored inputs gives the
+//! stored result byte for byte.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::store::{self, Computed, Scope};
+use super::{EmployeeScore, ScoreState, SnapshotRef};
+use crate::db::schema::{employees, score_snapshots, sub_periods};
+use crate::db::{new_id, now, AnyConnection};
+use crate::domain::engine::Scorecard;
+use crate::employees::EmployeeRow;
+use crate::error::{ApiError, ApiResult};
+use crate::periods::{PeriodRow, PeriodStatus, SubPeriodRow};
+
+/// How a snapshot row names the year (a sub-period's row holds the sub-period's id).
+const YEAR: &str = "year";
+/// Employees scored per step when freezing: each step costs the same few queries per scope.
+const PAGE: i64 = 500;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = score_snapshots)]
+pub struct SnapshotRow {
+    pub id: String,
+    pub organization_id: String,
+    pub period_id: String,
+    pub snapshot: i32,
+    pub frozen_at: chrono::NaiveDateTime,
+    pub employee_id: String,
+    pub scope: String,
+    pub employee_name: String,
+    pub nip: String,
+    pub unit_id: String,
+    pub skp_id: Option<String>,
+    pub skp_revision: Option<i32>,
+    pub policy_version: i32,
+    /// `ScoreInputs` as JSON.
+    pub inputs: String,
+    /// `Scorecard` as JSON.
+    pub result: String,
+}
+
+/// What a close stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Frozen {
+    pub snapshot: i32,
+    pub scores: usize,
+}
+
+fn scope_key(scope: &Scope) -> String {
+    scope.sub_period.as_ref().map_or_else(|| YEAR.to_string(), |s| s.id.clone())
+}
+
+/// The year and each of its sub-periods.
+fn every_scope(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Vec<Scope>> {
+    let subs: Vec<SubPeriodRow> = sub_periods::table
+        .filter(sub_periods::period_id.eq(&period.id))
+        .order(sub_periods::seq.asc())
+        .select(SubPeriodRow::as_select())
+        .load(conn)?;
+    let sub_period_count = subs.len() as u32;
+    let scope = |sub_period| Scope { period: period.clone(), sub_period, sub_period_count };
+    Ok(std::iter::once(scope(None)).chain(subs.into_iter().map(|s| scope(Some(s)))).collect())
+}
+
+/// Stores every score of `period` (every employee of its organisation, the year and each
+/// sub-period) as the period's next snapshot. Runs inside the transaction that closes it.
+pub fn freeze(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Frozen> {
+    let snapshot = latest(conn, &period.id)?.map_or(1, |n| n + 1);
+    let frozen_at = now();
+    let scopes = every_scope(conn, period)?;
+    let mut after: Option<String> = None;
+    let mut count = 0;
+    loop {
+        let mut q = employees::table.filter(employees::organization_id.eq(&period.organization_id)).into_boxed();
+        if let Some(after) = &after {
+            q = q.filter(employees::id.gt(after.clone()));
+        }
+        let people: Vec<EmployeeRow> =
+            q.order(employees::id.asc()).limit(PAGE).select(EmployeeRow::as_select()).load(conn)?;
+        let Some(last) = people.last() else { break };
+        after = Some(last.id.clone());
+        for scope in &scopes {
+            let key = scope_key(scope);
+            let rows = store::computed(conn, scope, people.clone())?
+                .into_iter()
+                .map(|c| row(period, snapshot, frozen_at, &key, c))
+                .collect::<ApiResult<Vec<_>>>()?;
+            count += rows.len();
+            insert_all(conn, &rows)?;
+        }
+    }
+    Ok(Frozen { snapshot, scores: count })
+}
+
+fn row(
+    period: &PeriodRow,
+    snapshot: i32,
+    frozen_at: chrono::NaiveDateTime,
+    scope: &str,
+    computed: Computed,
+) -> ApiResult<SnapshotRow> {
+    let Computed { score, inputs } = computed;
+    Ok(SnapshotRow {
+        id: new_id(),
+        organization_id: period.organization_id.clone(),
+        period_id: period.id.clone(),
+        snapshot,
+        frozen_at,
+        employee_id: score.employee_id,
+        scope: scope.to_string(),
+        employee_name: score.employee_name,
+        nip: score.nip,
+        unit_id: score.unit_id,
+        skp_id: score.skp_id,
+        skp_revision: score.skp_revision,
+        policy_version: inputs.policy_version,
+        inputs: serde_json::to_string(&inputs).map_err(ApiError::internal)?,
+        result: serde_json::to_string(&score.explanation).map_err(ApiError::internal)?,
+    })
+}
+
+fn insert_all(conn: &mut AnyConnection, rows: &[SnapshotRow]) -> ApiResult<()> {
+    // Many rows a statement (the shared connection type has no batch insert: each backend's
+    // own does); 15 columns × 1,000 rows stays under both backends' limit on bound values.
+    for chunk in rows.chunks(1000) {
+        let insert = diesel::insert_into(score_snapshots::table).values(chunk);
+        match conn {
+            AnyConnection::Postgresql(pg) => insert.execute(pg)?,
+            AnyConnection::Sqlite(lite) => insert.execute(lite)?,
+        };
+    }
+    Ok(())
+}
+
+/// The period's latest snapshot, if it was ever closed.
+pub fn latest(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Option<i32>> {
+    Ok(score_snapshots::table
+        .filter(score_snapshots::period_id.eq(period_id))
+        .select(diesel::dsl::max(score_snapshots::snapshot))
+        .first::<Option<i32>>(conn)?)
+}
+
+/// The snapshots stored of one employee's score in `scope`, oldest first.
+pub fn snapshots_of(conn: &mut AnyConnection, scope: &Scope, employee_id: &str) -> ApiResult<Vec<SnapshotRef>> {
+    let rows: Vec<(i32, chrono::NaiveDateTime)> = score_snapshots::table
+        .filter(score_snapshots::employee_id.eq(employee_id))
+        .filter(score_snapshots::period_id.eq(&scope.period.id))
+        .filter(score_snapshots::scope.eq(scope_key(scope)))
+        .order(score_snapshots::snapshot.asc())
+        .select((score_snapshots::snapshot, score_snapshots::frozen_at))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(snapshot, at)| SnapshotRef { snapshot, frozen_at: at.and_utc() }).collect())
+}
+
+/// The stored scores of `employee_ids` in snapshot `snapshot` for `scope`: one query.
+fn stored(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    snapshot: i32,
+    employee_ids: &[String],
+) -> ApiResult<HashMap<String, EmployeeScore>> {
+    let rows: Vec<SnapshotRow> = score_snapshots::table
+        .filter(score_snapshots::period_id.eq(&scope.period.id))
+        .filter(score_snapshots::snapshot.eq(snapshot))
+        .filter(score_snapshots::scope.eq(scope_key(scope)))
+        .filter(score_snapshots::employee_id.eq_any(employee_ids))
+        .select(SnapshotRow::as_select())
+        .load(conn)?;
+    let view = scope.view();
+    rows.into_iter()
+        .map(|row| {
+            let explanation: Scorecard = serde_json::from_str(&row.result).map_err(ApiError::internal)?;
+            let score = EmployeeScore {
+                state: ScoreState::Frozen,
+                snapshot: Some(row.snapshot),
+                frozen_at: Some(row.frozen_at.and_utc()),
+                snapshots: Vec::new(),
+                employee_id: row.employee_id.clone(),
+                employee_name: row.employee_name,
+                nip: row.nip,
+                unit_id: row.unit_id,
+                scope: view.clone(),
+                skp_id: row.skp_id,
+                skp_revision: row.skp_revision,
+                explanation,
+            };
+            Ok((row.employee_id, score))
+        })
+        .collect()
+}
+
+/// The scores of `people` in `scope` as they are served: snapshot `requested` if named, else the
+/// latest snapshot when the period is closed, else computed now. Whoever has no stored score in
+/// the snapshot (added after the close) is computed now, and says so.
+pub fn served(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    people: Vec<EmployeeRow>,
+    requested: Option<i32>,
+) -> ApiResult<Vec<EmployeeScore>> {
+    let latest = latest(conn, &scope.period.id)?;
+    let snapshot = match requested {
+        Some(n) if latest.is_some_and(|latest| n <= latest) => Some(n),
+        Some(_) => return Err(ApiError::NotFound("score snapshot")),
+        None if scope.period.status == PeriodStatus::Closed => latest,
+        None => None,
+    };
+    let Some(snapshot) = snapshot else { return store::scores_of(conn, scope, people) };
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let mut frozen = stored(conn, scope, snapshot, &ids)?;
+    let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(&p.id)).cloned().collect();
+    let mut live: HashMap<String, EmployeeScore> =
+        store::scores_of(conn, scope, missing)?.into_iter().map(|s| (s.employee_id.clone(), s)).collect();
+    people
+        .iter()
+        .map(|p| {
+            frozen.remove(&p.id).or_else(|| live.remove(&p.id)).ok_or_else(|| ApiError::internal("no score computed"))
+        })
+        .collect()
+}
+
+/// What recomputing the stored scores found.
+#[derive(Debug, Clone, Default)]
+pub struct Recomputed {
+    /// How many stored scores were recomputed.
+    pub checked: usize,
+    /// Each stored score whose recomputation differs (period, snapshot, scope, employee).
+    pub differing: Vec<String>,
+}
+
+/// Recomputes every frozen score of the organisation from its stored inputs and compares the
+/// result with the stored one, byte for byte.
+pub fn recompute(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Recomputed> {
+    let rows: Vec<SnapshotRow> = score_snapshots::table
+        .filter(score_snapshots::organization_id.eq(organization_id))
+        .order((score_snapshots::period_id.asc(), score_snapshots::snapshot.asc(), score_snapshots::id.asc()))
+        .select(SnapshotRow::as_select())
+        .load(conn)?;
+    let mut found = Recomputed::default();
+    for row in rows {
+        let inputs: crate::domain::engine::ScoreInputs =
+            serde_json::from_str(&row.inputs).map_err(ApiError::internal)?;
+        let again = crate::domain::engine::compute(&inputs).map_err(ApiError::internal)?;
+        if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result {
+            found.differing.push(format!("{} #{} {} {}", row.period_id, row.snapshot, row.scope, row.employee_id));
+        }
+        found.checked += 1;
+    }
+    Ok(found)
+}
