@@ -6,6 +6,7 @@
 
 use crate::auth::caller::{Caller, Role, Scope};
 use crate::auth::tokens::SubjectKind;
+use crate::domain::policy::OrganizationRatingRecorder;
 use crate::error::{ApiError, ApiResult};
 
 /// The reporting line of one employee, as much as authorization needs.
@@ -120,6 +121,15 @@ pub enum Permission<'a> {
     FileObjection { assessment: &'a AssessmentRef },
     /// Read an objection: the employee, the assessor, the decider, admins and auditors.
     ReadObjection { objection: &'a ObjectionRef },
+    /// Record or change the organisation's own rating for a period: whoever the policy names
+    /// (`organization_rating_recorder`, default the organisation's admins).
+    RecordOrganizationRating { organization_id: &'a str, recorder: OrganizationRatingRecorder },
+    /// Read the predicate distribution against the curve, and the recommendations (tindak
+    /// lanjut) with the decisions taken on them: admins and auditors of the organisation.
+    ReadOrganizationReports { organization_id: &'a str },
+    /// Record a decision on a recommendation (recognition, training, coaching, warning): the
+    /// organisation's admins (the staffing office acts on them); the service only recommends.
+    DecideRecommendation { organization_id: &'a str },
     /// Decide an objection: the assessor's supervisor named on it; where nobody sat above the
     /// assessor, an admin who is neither the employee nor the assessor (the policy's fallback).
     DecideObjection { objection: &'a ObjectionRef },
@@ -247,6 +257,25 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 return Err(ApiError::NotFound("unit"));
             }
             require(staff, "Only admins and auditors read a unit's scores")
+        }
+        Permission::RecordOrganizationRating { organization_id, recorder } => {
+            authorize(caller, Permission::ReadRecord { organization_id, record: "period" })?;
+            match recorder {
+                OrganizationRatingRecorder::Admin => require(
+                    caller.has_role(Role::Admin),
+                    "Only the organisation's admins record its rating (the policy's organization_rating_recorder)",
+                ),
+            }
+        }
+        Permission::ReadOrganizationReports { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("period"));
+            }
+            require(staff, "Only admins and auditors read the distribution and the recommendations")
+        }
+        Permission::DecideRecommendation { organization_id } => {
+            authorize(caller, Permission::ReadOrganizationReports { organization_id })?;
+            require(caller.has_role(Role::Admin), "Only the organisation's admins record decisions on recommendations")
         }
         Permission::IssueRatingTickets { organization_id, portal_approved } => {
             if !same_org(organization_id) {

@@ -8,8 +8,8 @@ use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
 use crate::{
-    achievements, assessments, audit, auth, employees, feedback, health, objections, organizations, periods, policies,
-    ratings, scores, skp, units,
+    achievements, assessments, audit, auth, distribution, employees, feedback, health, objections, organizations,
+    periods, policies, ratings, recommendations, scores, skp, units,
 };
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
@@ -31,6 +31,8 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(scores::routes)
             .configure(assessments::routes)
             .configure(objections::routes)
+            .configure(distribution::routes)
+            .configure(recommendations::routes)
             .configure(audit::routes::routes)
             // Served from the state rather than documented: the document does not list itself.
             .route("/openapi.json", web::get().to(serve_openapi)),
@@ -114,6 +116,8 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "scores", description = "Scores computed from every input, with their explanation"),
         (name = "assessments", description = "Self-assessments and supervisors' assessments of a sub-period or the year, with the gap between them"),
         (name = "objections", description = "Objections (keberatan) to a published assessment, decided by the supervisor's own supervisor"),
+        (name = "distribution", description = "The organisation's own rating for a period and its employees' predicate distribution against the curve it allows (SE MenPANRB 3/2023); deviations reported, never corrected"),
+        (name = "recommendations", description = "Follow-up (tindak lanjut): employees recommended for recognition, training by topic, coaching or a warning, and the decisions people took on them"),
         (name = "public", description = "Open, non-personal transparency figures"),
         (name = "service-clients", description = "Portals that call the API with client credentials"),
         (name = "audit", description = "The hash-chained audit trail"),

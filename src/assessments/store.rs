@@ -487,3 +487,47 @@ pub fn published_for_scores(
     }
     Ok(out)
 }
+
+/// The follow-up plans of the published supervisor's assessments of `employee_ids` for one scope
+/// (a sub-period, or the year when `sub_period_id` is None), by employee: two queries.
+pub fn follow_up_plans(
+    conn: &mut AnyConnection,
+    employee_ids: &[String],
+    period_id: &str,
+    sub_period_id: Option<&str>,
+) -> ApiResult<HashMap<String, crate::domain::recommendation::FollowUpPlan>> {
+    let mut q = assessments::table
+        .filter(assessments::employee_id.eq_any(employee_ids))
+        .filter(assessments::period_id.eq(period_id))
+        .filter(assessments::kind.eq(AssessmentKind::Supervisor.as_str()))
+        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .into_boxed();
+    q = match sub_period_id {
+        Some(sub) => q.filter(assessments::sub_period_id.eq(sub.to_string())),
+        None => q.filter(assessments::sub_period_id.is_null()),
+    };
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = q
+        .select((assessments::id, assessments::employee_id, assessments::coaching, assessments::recognition))
+        .load(conn)?;
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    let mut topics: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, topic) in assessment_training_needs::table
+        .filter(assessment_training_needs::assessment_id.eq_any(&ids))
+        .order((assessment_training_needs::assessment_id, assessment_training_needs::position))
+        .select((assessment_training_needs::assessment_id, assessment_training_needs::topic))
+        .load::<(String, String)>(conn)?
+    {
+        topics.entry(id).or_default().push(topic);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, employee_id, coaching, recognition)| {
+            let plan = crate::domain::recommendation::FollowUpPlan {
+                training_topics: topics.remove(&id).unwrap_or_default(),
+                coaching: coaching.is_some(),
+                recognition: recognition.is_some(),
+            };
+            (employee_id, plan)
+        })
+        .collect())
+}

@@ -470,6 +470,35 @@ diesel::joinable!(achievement_evidence -> achievements (achievement_id));
 diesel::joinable!(evidence_files -> achievement_evidence (evidence_id));
 diesel::joinable!(feedback_messages -> feedback_threads (thread_id));
 
+diesel::table! {
+    organization_ratings (period_id) {
+        period_id -> Text,
+        organization_id -> Text,
+        rating -> Text,
+        note -> Text,
+        recorded_by -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recommendation_decisions (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        sub_period_id -> Nullable<Text>,
+        employee_id -> Text,
+        kind -> Text,
+        topic -> Text,
+        decision -> Text,
+        note -> Text,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
     units,
@@ -502,4 +531,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_training_needs,
     objections,
     score_snapshots,
+    organization_ratings,
+    recommendation_decisions,
 );

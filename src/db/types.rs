@@ -192,6 +192,7 @@ id_type! {
 text_column!(
     crate::domain::capaian::Aspect,
     crate::domain::capaian::TargetKind,
+    crate::domain::distribution::OrgRating,
     crate::domain::policy::EvaluationFrequency,
 );
 

@@ -27,6 +27,17 @@ pub enum ObjectionFallback {
     Admin,
 }
 
+/// Who records the organisation's own rating for a period (given by the level above: the regional
+/// head or the ministry), on which the distribution curve depends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationRatingRecorder {
+    /// The organisation's admins record the rating they were given (it comes from outside the
+    /// organisation's own reporting line, so nobody inside it rates their own organisation).
+    #[default]
+    Admin,
+}
+
 /// How results, behaviour and the citizen index combine into nilai kinerja.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -77,6 +88,9 @@ pub struct ScoringPolicy {
     #[serde(default)]
     pub objection_decider_without_superior: ObjectionFallback,
     pub evaluation_frequency: EvaluationFrequency,
+    /// Who records the organisation's own rating for a period (default `admin`).
+    #[serde(default)]
+    pub organization_rating_recorder: OrganizationRatingRecorder,
     /// Allowed predicate distributions per organisation rating (default SE MenPANRB 3/2023).
     pub distribution_curve: DistributionCurve,
 }
@@ -93,6 +107,7 @@ impl Default for ScoringPolicy {
             objection_window_days: 14,
             objection_decider_without_superior: ObjectionFallback::Admin,
             evaluation_frequency: EvaluationFrequency::Quarterly,
+            organization_rating_recorder: OrganizationRatingRecorder::Admin,
             distribution_curve: DistributionCurve::default(),
         }
     }
@@ -206,5 +221,9 @@ mod tests {
         stored.as_object_mut().unwrap().remove("objection_decider_without_superior");
         let policy: ScoringPolicy = serde_json::from_value(stored).unwrap();
         assert_eq!(policy.objection_decider_without_superior, ObjectionFallback::Admin);
+        let mut stored = serde_json::to_value(ScoringPolicy::default()).unwrap();
+        stored.as_object_mut().unwrap().remove("organization_rating_recorder");
+        let policy: ScoringPolicy = serde_json::from_value(stored).unwrap();
+        assert_eq!(policy.organization_rating_recorder, OrganizationRatingRecorder::Admin);
     }
 }

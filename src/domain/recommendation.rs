@@ -84,7 +84,7 @@ pub struct Recommendations {
 }
 
 /// The key topics are grouped by: lower case, single spaces.
-fn topic_key(topic: &str) -> String {
+pub fn topic_key(topic: &str) -> String {
     topic.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 

@@ -298,6 +298,36 @@ fn rows(
             "GET /api/v1/units/{id}/scores",
             row(format!("/api/v1/units/{}/scores?period_id={period_id}", a.bidang.id), None, Some(403), Some(404)),
         ),
+        (
+            "GET /api/v1/periods/{id}/organization-rating",
+            row(format!("/api/v1/periods/{period_id}/organization-rating"), None, None, Some(404)),
+        ),
+        (
+            "PUT /api/v1/periods/{id}/organization-rating",
+            row(
+                format!("/api/v1/periods/{period_id}/organization-rating"),
+                Some(json!({"rating": "baik", "note": "Keputusan Bupati"})),
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/periods/{id}/distribution",
+            row(format!("/api/v1/periods/{period_id}/distribution"), None, Some(403), Some(404)),
+        ),
+        (
+            "GET /api/v1/periods/{id}/recommendations",
+            row(format!("/api/v1/periods/{period_id}/recommendations"), None, Some(403), Some(404)),
+        ),
+        (
+            "POST /api/v1/periods/{id}/recommendation-decisions",
+            row(
+                format!("/api/v1/periods/{period_id}/recommendation-decisions"),
+                Some(json!({"employee_id": a.peer.id, "kind": "warning", "decision": "accepted"})),
+                Some(403),
+                Some(404),
+            ),
+        ),
         ("GET /api/v1/assessments", row("/api/v1/assessments".into(), None, None, None)),
         (
             "POST /api/v1/assessments",

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod authorization;
 mod citizen_ratings;
+mod distribution;
 mod employees;
 mod errors;
 mod feedback;

@@ -1,0 +1,2 @@
+DROP TABLE recommendation_decisions;
+DROP TABLE organization_ratings;
