@@ -13,7 +13,8 @@ use crate::domain::distribution::{DistributionCurve, OrgRating};
 use crate::domain::engine::PredicateBasis;
 use crate::domain::predikat::Predikat;
 use crate::error::ApiResult;
-use crate::scores::store::{in_batches, Scope};
+use crate::scores::freeze::in_batches;
+use crate::scores::store::Scope;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organization_ratings)]

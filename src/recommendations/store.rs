@@ -12,7 +12,8 @@ use crate::db::AnyConnection;
 use crate::domain::engine::PredicateBasis;
 use crate::domain::recommendation::{self, topic_key, Outcome, RecommendationKind, Recommended};
 use crate::error::{ApiError, ApiResult};
-use crate::scores::store::{in_batches, scores_of, Scope};
+use crate::scores::freeze::{in_batches, served};
+use crate::scores::store::Scope;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = recommendation_decisions)]
@@ -165,7 +166,7 @@ pub fn is_recommended(
     kind: RecommendationKind,
     key: &str,
 ) -> ApiResult<bool> {
-    let scores = scores_of(conn, scope, vec![employee])?;
+    let scores = served(conn, scope, vec![employee], None)?;
     let r = recommendation::recommend(&outcomes(conn, scope, scores, &mut HashMap::new())?);
     Ok(match kind {
         RecommendationKind::Recognition => !r.recognition.is_empty(),

@@ -257,3 +257,37 @@ pub fn recompute(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<R
     }
     Ok(found)
 }
+
+/// Employees scored per query batch when a whole organisation or unit is scored.
+pub const BATCH: i64 = 200;
+
+/// Scores every employee of the scope's organisation (only those of `unit_ids` when given), in
+/// batches of [`BATCH`] by id, each batch served as [`served`] serves it (the latest snapshot of a
+/// closed period, else computed now) in a fixed number of queries; `visit` gets each batch.
+pub fn in_batches(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    unit_ids: Option<&[String]>,
+    mut visit: impl FnMut(&mut AnyConnection, Vec<EmployeeScore>) -> ApiResult<()>,
+) -> ApiResult<()> {
+    let mut after: Option<String> = None;
+    loop {
+        let mut q =
+            employees::table.filter(employees::organization_id.eq(scope.period.organization_id.clone())).into_boxed();
+        if let Some(unit_ids) = unit_ids {
+            q = q.filter(employees::unit_id.eq_any(unit_ids.to_vec()));
+        }
+        if let Some(after) = &after {
+            q = q.filter(employees::id.gt(after.clone()));
+        }
+        let people: Vec<EmployeeRow> =
+            q.order(employees::id.asc()).limit(BATCH).select(EmployeeRow::as_select()).load(conn)?;
+        let full = people.len() as i64 == BATCH;
+        after = people.last().map(|p| p.id.clone());
+        let scores = served(conn, scope, people, None)?;
+        visit(conn, scores)?;
+        if !full {
+            return Ok(());
+        }
+    }
+}

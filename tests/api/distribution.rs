@@ -130,6 +130,10 @@ async fn the_distribution_names_every_deviation_from_the_curve_of_the_organisati
     app.put(&rating_path, &admin, 2, json!({"rating": "baik", "note": "Terlambat"}))
         .await
         .expect_problem(409, "period_closed");
+    // The closed period's report reads the frozen scores: the same counts.
+    let frozen = app.get(&report_path, &auditor).await.expect(200);
+    assert_eq!(frozen["organization"]["counts"], report["organization"]["counts"]);
+    assert_eq!(frozen["organization"]["deviations"], report["organization"]["deviations"]);
 }
 
 #[actix_web::test]
