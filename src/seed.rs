@@ -1,5 +1,8 @@
 //! The demo data set (`kinerja seed --demo`): a small, clearly labelled organisation to try the
 //! API with. Its accounts share one password, from KINERJA_DEMO_PASSWORD or generated and printed.
+//! This year's period is open for planning; last year's is evaluated (`year`).
+
+mod year;
 
 use crate::audit::Actor;
 use crate::auth::caller::Role;
@@ -176,6 +179,7 @@ pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
                 ids.push((key, employee.id));
             }
             let year = chrono::Datelike::year(&chrono::Utc::now());
+            year::load(conn, &actor, &org.id, year - 1, &ids, &bidang.id)?;
             crate::periods::insert(conn, &actor, &org.id, year, None)?;
             Ok((org, year))
         })
@@ -187,6 +191,10 @@ pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
     report.push_str("==================================================================\n");
     report.push_str(&format!("organisation: {} (code {DEMO_ORG_CODE}, id {})\n", org.name, org.id));
     report.push_str(&format!("period {year}: open for planning (kabid supervises staf1-3; kadis supervises kabid)\n"));
+    report.push_str(&format!(
+        "period {}: evaluating, with approved SKPs, verified achievements, assessments, ratings and an objection: every score can be read (docs/scores.sh)\n",
+        year - 1
+    ));
     report.push_str("accounts (log in with POST /api/v1/auth/token, grant_type password):\n");
     for (key, nip, name, _, _, _, _, roles) in PEOPLE {
         let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();

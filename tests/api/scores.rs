@@ -477,3 +477,60 @@ async fn closing_freezes_every_score_and_a_reopened_period_closes_into_a_new_sna
     assert!(listed["items"].as_array().unwrap().iter().all(|i| i["snapshot"] == 1));
     assert_eq!(recompute_every_frozen_score(&app, &org.id), 60);
 }
+
+#[actix_web::test]
+async fn the_demo_years_scores_match_hand_computation_and_freeze_bit_for_bit() {
+    let app = TestApp::spawn().await;
+    kinerja::seed::demo(app.db(), Some("demo password 123".into())).unwrap();
+    let login = |nip: &'static str| {
+        let app = &app;
+        async move { app.login(nip, "demo password 123").await.expect(200)["access_token"].as_str().unwrap().to_string() }
+    };
+    let admin = login("197801152003121001").await;
+    let last_year = app.get("/api/v1/periods?status=evaluating", &admin).await.expect(200)["items"][0].clone();
+    let period_id = last_year["id"].as_str().unwrap();
+    let people = app.get("/api/v1/employees?limit=200", &admin).await.expect(200)["items"].as_array().unwrap().clone();
+    let mut live = std::collections::BTreeMap::new();
+    for person in &people {
+        let id = person["id"].as_str().unwrap();
+        let score = app.get(&format!("/api/v1/employees/{id}/score?period_id={period_id}"), &admin).await.expect(200);
+        assert_eq!(score["state"], "live");
+        live.insert(person["nip"].as_str().unwrap().to_string(), score);
+    }
+    assert_eq!(live.len(), 7);
+    let nk = |nip: &str| live[nip]["explanation"]["nilai_kinerja"]["value"].as_f64().unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    // By hand (domain.md): time on schedule E = 0 gives 76; 8 of 12 months E = 33.3 gives
+    // 76 − ((1.76×12 − 8)/12×100 − 100); behaviour as percent is mean/3 × 100, capped at 120.
+    let on_time = (1.76 * 12.0 - 12.0) / 12.0 * 100.0;
+    let early = 76.0 - ((1.76 * 12.0 - 8.0) / 12.0 * 100.0 - 100.0);
+    // Agus (staf1): 70/30, the supervisor alone (two peers are fewer than three).
+    let agus = 0.5 * ((2450.0 / 2400.0 * 100.0 + 97.5 + on_time) / 3.0)
+        + 0.3 * ((410.0 / 400.0 * 100.0 + early) / 2.0)
+        + 0.2 * ((10.0 / 8.0 * 100.0 + 95.0 / 90.0 * 100.0) / 2.0);
+    assert!(close(nk("199002142015031004"), 0.7 * agus + 0.3 * f64::min(26.0 / 7.0 / 3.0 * 100.0, 120.0)));
+    // Dewi (staf2): the study's mean 133.3 is capped at 120; cost 38 of 50 million is E = 24 exactly.
+    let dewi = 0.6 * ((14.0 / 12.0 * 100.0 + 100.0 + early) / 3.0) + 0.4 * 120.0;
+    assert!(close(nk("199207302019022005"), 0.7 * dewi + 0.3 * 120.0));
+    // Rina (kabid): subordinates counted, so 60/40; behaviour exactly 4.0.
+    let rina = 0.7 * ((9200.0 / 9000.0 * 100.0 + 97.5 / 98.0 * 100.0 + on_time) / 3.0)
+        + 0.3 * ((100.0 + (1.76 * 9.0 - 8.0) / 9.0 * 100.0) / 2.0);
+    assert!(close(nk("198203112006042003"), 0.6 * rina + 0.4 * f64::min(4.0 / 3.0 * 100.0, 120.0)));
+    // Agus's objection changed the results rating: the decision shows beside the supervisor's.
+    let results = &live["199002142015031004"]["explanation"]["ratings"][0];
+    assert_eq!(
+        (results["supervisor"].as_str(), results["final"].as_str(), results["objection_outcome"].as_str()),
+        (Some("di_bawah_ekspektasi"), Some("sesuai_ekspektasi"), Some("changed"))
+    );
+
+    app.close_period(&admin, period_id).await;
+    for person in &people {
+        let id = person["id"].as_str().unwrap();
+        let frozen = app.get(&format!("/api/v1/employees/{id}/score?period_id={period_id}"), &admin).await.expect(200);
+        assert_eq!((frozen["state"].as_str(), frozen["snapshot"].as_i64()), (Some("frozen"), Some(1)));
+        assert_eq!(frozen["explanation"], live[person["nip"].as_str().unwrap()]["explanation"]);
+    }
+    let org_id = people[0]["organization_id"].as_str().unwrap();
+    // Seven people, the year and four quarters.
+    assert_eq!(recompute_every_frozen_score(&app, org_id), 35);
+}

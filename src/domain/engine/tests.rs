@@ -153,7 +153,24 @@ fn final_ratings_stand_beside_the_suggested_with_the_reason_and_an_objection_ove
     assert_eq!((results.final_rating, results.source), (Some(SesuaiEkspektasi), Some(RatingSource::Objection)));
     assert!(!results.differs_from_suggested);
     assert_eq!(results.reason.as_deref(), Some("the reports were late because of the system outage"));
+    assert_eq!(results.objection_outcome, Some(ObjectionOutcome::Changed));
     assert_eq!(card.predicate.unwrap().predikat, Baik);
+
+    // Upheld: the supervisor's ratings stand, and the decider's reason shows beside them.
+    input.objection = Some(ObjectionDecision {
+        outcome: ObjectionOutcome::Upheld,
+        results: DiBawahEkspektasi,
+        behaviour: DiAtasEkspektasi,
+        reason: "the late reports are documented".into(),
+    });
+    let card = compute(&input).unwrap();
+    let results = &card.ratings[0];
+    assert_eq!(
+        (results.objection_outcome, results.final_rating, results.source),
+        (Some(ObjectionOutcome::Upheld), Some(DiBawahEkspektasi), Some(RatingSource::Objection))
+    );
+    assert_eq!(results.reason.as_deref(), Some("the late reports are documented"));
+    assert_eq!(card.predicate.unwrap().predikat, ButuhPerbaikan);
 }
 
 #[test]
