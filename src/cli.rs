@@ -96,6 +96,8 @@ enum AuditCommand {
         #[arg(long)]
         org_code: Option<String>,
     },
+    /// Seal every pending event into its chain now (the server does it several times a second).
+    Seal,
 }
 
 pub fn run() -> ExitCode {
@@ -143,6 +145,9 @@ pub fn run() -> ExitCode {
                 }
                 Command::Seed { demo: false } => Err("say which data set: kinerja seed --demo".into()),
                 Command::Audit { command: AuditCommand::Verify { org_code } } => verify_audit(&db, org_code.as_deref()),
+                Command::Audit { command: AuditCommand::Seal } => {
+                    audit::seal_all(&db).map(|sealed| println!("sealed {sealed} event(s)")).map_err(ApiError::describe)
+                }
                 Command::Client { command: ClientCommand::Create { org_code, name, scopes } } => {
                     create_client(&db, &org_code, &name, &scopes)
                 }
@@ -273,10 +278,15 @@ fn verify_audit(db: &Database, org_code: Option<&str>) -> Result<(), String> {
     let mut broken = 0;
     for (code, result) in results {
         if result.intact {
-            println!("{code}: intact, {} events", result.events_checked);
+            println!(
+                "{code}: intact, {} events sealed, {} not sealed yet",
+                result.events_checked, result.unsealed_events
+            );
         } else {
             broken += 1;
-            println!("{code}: BROKEN at event {:?}: {}", result.first_broken_seq, result.problem.unwrap_or_default());
+            let at =
+                result.first_broken_seq.map(|s| s.to_string()).or(result.first_broken_event_id).unwrap_or_default();
+            println!("{code}: BROKEN at event {at}: {}", result.problem.unwrap_or_default());
         }
     }
     if broken > 0 {

@@ -123,6 +123,8 @@ pub async fn serve(settings: Settings) -> std::io::Result<()> {
             "KINERJA_JWT_SECRET is not set: using a random secret for this process; access tokens end when it stops"
         );
     }
+    // Links audit events into their chains off the write path (see `audit::seal`).
+    actix_web::rt::spawn(crate::audit::seal::run(db.clone()));
     let state = web::Data::new(AppState::new(db, &settings));
     let mut server = HttpServer::new(move || build_app(state.clone()))
         .shutdown_timeout(settings.shutdown_timeout.as_secs())

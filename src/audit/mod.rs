@@ -1,8 +1,20 @@
 //! The audit trail: every write appends an event in the same transaction. Each organisation's
 //! events form a hash chain (each event's hash covers the previous hash), so an altered,
 //! inserted or deleted event is detected by [`verify_chain`].
+//!
+//! The write only inserts its event, with a hash of its content: no row is shared between writers,
+//! so the writes of one organisation do not queue behind each other. A sealer ([`seal`]), one at a
+//! time per organisation, links the events committed since its last run into the chain (their
+//! `seq`, `prev_hash` and `hash`) and moves the organisation's head; the server runs it every
+//! [`seal::INTERVAL`]. Until then an event is *unsealed*: its content hash already detects an
+//! alteration, and verification counts and checks it apart from the chain.
 
 pub mod routes;
+pub mod seal;
+pub mod verify;
+
+pub use seal::{seal_all, seal_organization};
+pub use verify::{verify_chain, verify_range, ChainVerification};
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -12,9 +24,9 @@ use crate::auth::caller::Caller;
 use crate::auth::tokens::SubjectKind;
 use crate::db::schema::{audit_events, audit_heads};
 use crate::db::{new_id, now, AnyConnection};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
-const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Who made a change.
 #[derive(Debug, Clone)]
@@ -68,12 +80,15 @@ impl Change {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+/// An event as stored. `seq`, `prev_hash`, `hash` and `sealed_at` are set when it is sealed;
+/// `content_hash` when it is written (absent on events written before sealing existed, which were
+/// chained as they were written).
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events)]
 pub struct AuditEventRow {
     pub id: String,
     pub organization_id: String,
-    pub seq: i64,
+    pub seq: Option<i64>,
     pub occurred_at: chrono::NaiveDateTime,
     pub actor_kind: String,
     pub actor_id: String,
@@ -83,8 +98,28 @@ pub struct AuditEventRow {
     pub before_state: Option<String>,
     pub after_state: Option<String>,
     pub request_id: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
+    pub content_hash: Option<String>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
+    pub sealed_at: Option<chrono::NaiveDateTime>,
+}
+
+/// What a write inserts: the event's content and its hash, nothing of the chain.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = audit_events)]
+struct NewAuditEvent {
+    id: String,
+    organization_id: String,
+    occurred_at: chrono::NaiveDateTime,
+    actor_kind: String,
+    actor_id: String,
+    action: String,
+    resource_type: String,
+    resource_id: String,
+    before_state: Option<String>,
+    after_state: Option<String>,
+    request_id: Option<String>,
+    content_hash: String,
 }
 
 /// Starts an organisation's chain; called in the transaction that creates the organisation.
@@ -99,20 +134,13 @@ pub fn start_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResult
     Ok(())
 }
 
-/// Appends `change` to the organisation's chain. Must run inside the write's transaction.
+/// Appends `change` to the organisation's trail. Must run inside the write's transaction. It only
+/// inserts: the sealer links the event into the chain once the write has committed.
 pub fn record(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, change: Change) -> ApiResult<()> {
-    // Bumping the head first locks it (PostgreSQL row lock, SQLite writer lock) until commit,
-    // so concurrent writers append one after another.
-    let (seq, prev_hash): (i64, String) = diesel::update(audit_heads::table.find(organization_id))
-        .set(audit_heads::seq.eq(audit_heads::seq + 1))
-        .returning((audit_heads::seq, audit_heads::hash))
-        .get_result(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::internal(format!("no audit chain for organisation {organization_id}")))?;
     let mut event = AuditEventRow {
         id: new_id(),
         organization_id: organization_id.to_string(),
-        seq,
+        seq: None,
         occurred_at: now(),
         actor_kind: actor.kind.to_string(),
         actor_id: actor.id.clone(),
@@ -122,117 +150,64 @@ pub fn record(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, ch
         before_state: change.before.map(|v| v.to_string()),
         after_state: change.after.map(|v| v.to_string()),
         request_id: actor.request_id.clone(),
-        prev_hash,
-        hash: String::new(),
+        content_hash: None,
+        prev_hash: None,
+        hash: None,
+        sealed_at: None,
     };
-    event.hash = event_hash(&event);
-    diesel::update(audit_heads::table.find(organization_id)).set(audit_heads::hash.eq(&event.hash)).execute(conn)?;
-    diesel::insert_into(audit_events::table).values(&event).execute(conn)?;
+    let content_hash = content_hash(&event);
+    event.content_hash = Some(content_hash.clone());
+    let new = NewAuditEvent {
+        id: event.id,
+        organization_id: event.organization_id,
+        occurred_at: event.occurred_at,
+        actor_kind: event.actor_kind,
+        actor_id: event.actor_id,
+        action: event.action,
+        resource_type: event.resource_type,
+        resource_id: event.resource_id,
+        before_state: event.before_state,
+        after_state: event.after_state,
+        request_id: event.request_id,
+        content_hash,
+    };
+    diesel::insert_into(audit_events::table).values(&new).execute(conn)?;
     Ok(())
 }
 
-/// The hash of an event: SHA-256 over a canonical JSON array of its fields and the previous hash.
-pub fn event_hash(event: &AuditEventRow) -> String {
-    let canonical = serde_json::json!([
-        event.prev_hash,
-        event.seq,
-        event.organization_id,
-        event.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
-        event.actor_kind,
-        event.actor_id,
-        event.action,
-        event.resource_type,
-        event.resource_id,
-        event.before_state,
-        event.after_state,
-        event.request_id,
-        event.id,
-    ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+/// The event's fields as hashed, in a fixed order: a canonical JSON array.
+fn canonical_fields(event: &AuditEventRow) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    vec![
+        json!(event.organization_id),
+        json!(event.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+        json!(event.actor_kind),
+        json!(event.actor_id),
+        json!(event.action),
+        json!(event.resource_type),
+        json!(event.resource_id),
+        json!(event.before_state),
+        json!(event.after_state),
+        json!(event.request_id),
+        json!(event.id),
+    ]
 }
 
-/// The result of checking one organisation's chain.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ChainVerification {
-    pub organization_id: String,
-    /// True when every event is intact and the chain is complete up to its head.
-    pub intact: bool,
-    pub events_checked: i64,
-    /// The sequence number of the head (the last event written).
-    pub head_seq: i64,
-    /// The hash of the head. Someone with write access to the database could rewrite the chain
-    /// consistently; an auditor who notes this value outside the service can tell later.
-    pub head_hash: String,
-    /// The first event found broken, if any.
-    pub first_broken_seq: Option<i64>,
-    /// What is wrong, if anything.
-    pub problem: Option<String>,
+fn sha256_hex(value: &serde_json::Value) -> String {
+    hex::encode(Sha256::digest(value.to_string().as_bytes()))
 }
 
-/// Checks the chain up to the head it reads first. Run it in one snapshot ([`crate::db::Database::read`]):
-/// otherwise an event written after the head was read looks like a chain longer than its head.
-pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<ChainVerification> {
-    let (head_seq, head_hash): (i64, String) =
-        audit_heads::table.find(organization_id).select((audit_heads::seq, audit_heads::hash)).first(conn)?;
-    let mut result = ChainVerification {
-        organization_id: organization_id.to_string(),
-        intact: true,
-        events_checked: 0,
-        head_seq,
-        head_hash: head_hash.clone(),
-        first_broken_seq: None,
-        problem: None,
-    };
-    let (mut expected_seq, mut prev_hash, mut after) = (1i64, GENESIS_HASH.to_string(), 0i64);
-    const BATCH: i64 = 1000;
-    loop {
-        let batch: Vec<AuditEventRow> = audit_events::table
-            .filter(audit_events::organization_id.eq(organization_id))
-            .filter(audit_events::seq.gt(after))
-            .filter(audit_events::seq.le(head_seq))
-            .order(audit_events::seq.asc())
-            .limit(BATCH)
-            .select(AuditEventRow::as_select())
-            .load(conn)?;
-        for event in &batch {
-            let problem = if event.seq != expected_seq {
-                Some(format!("event {expected_seq} is missing"))
-            } else if event.prev_hash != prev_hash {
-                Some(format!("event {} does not link to the event before it", event.seq))
-            } else if event_hash(event) != event.hash {
-                Some(format!("event {} was altered after it was written", event.seq))
-            } else {
-                None
-            };
-            if let Some(problem) = problem {
-                result.intact = false;
-                result.first_broken_seq = Some(expected_seq);
-                result.problem = Some(problem);
-                return Ok(result);
-            }
-            result.events_checked += 1;
-            expected_seq += 1;
-            prev_hash = event.hash.clone();
-        }
-        match batch.last() {
-            Some(last) if batch.len() as i64 == BATCH => after = last.seq,
-            _ => break,
-        }
-    }
-    // In one snapshot nothing follows the head; an event that does was put there behind its back.
-    let beyond_head: i64 = audit_events::table
-        .filter(audit_events::organization_id.eq(organization_id))
-        .filter(audit_events::seq.gt(head_seq))
-        .count()
-        .get_result(conn)?;
-    if beyond_head > 0 {
-        result.intact = false;
-        result.first_broken_seq = Some(head_seq + 1);
-        result.problem = Some(format!("{beyond_head} event(s) follow the head at {head_seq}"));
-    } else if expected_seq - 1 != head_seq || prev_hash != head_hash {
-        result.intact = false;
-        result.first_broken_seq = Some(expected_seq);
-        result.problem = Some(format!("the chain ends at event {} but its head is at {head_seq}", expected_seq - 1));
-    }
-    Ok(result)
+/// The hash of an event's content, taken when it is written: SHA-256 over the canonical JSON
+/// array of its fields. It catches an alteration made before the event is sealed.
+pub fn content_hash(event: &AuditEventRow) -> String {
+    sha256_hex(&serde_json::Value::Array(canonical_fields(event)))
+}
+
+/// The hash that links an event into the chain: SHA-256 over the canonical JSON array of the
+/// previous hash, its position and its fields (the same construction as before sealing existed,
+/// so older chains verify unchanged).
+pub fn chain_hash(event: &AuditEventRow, seq: i64, prev_hash: &str) -> String {
+    let mut fields = vec![serde_json::json!(prev_hash), serde_json::json!(seq)];
+    fields.extend(canonical_fields(event));
+    sha256_hex(&serde_json::Value::Array(fields))
 }

@@ -134,7 +134,27 @@ impl Database {
             AnyConnection::Postgresql(_) => None,
         };
         let conn: &mut AnyConnection = &mut conn;
-        conn.transaction(work)
+        match conn {
+            AnyConnection::Postgresql(_) => conn.transaction(work),
+            // BEGIN IMMEDIATE takes the write lock before the work reads anything, so that a
+            // writer in another process (the command line, the sealer of a second instance) makes
+            // this one wait (busy_timeout) rather than fail when its read snapshot turns stale.
+            AnyConnection::Sqlite(lite) => {
+                use diesel::connection::{AnsiTransactionManager, TransactionManager};
+                type Manager = <AnyConnection as Connection>::TransactionManager;
+                AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+                match work(conn) {
+                    Ok(value) => {
+                        Manager::commit_transaction(conn)?;
+                        Ok(value)
+                    }
+                    Err(error) => {
+                        Manager::rollback_transaction(conn)?;
+                        Err(error)
+                    }
+                }
+            }
+        }
     }
 
     /// Runs read-only work in one snapshot, so that its queries all see the same committed state

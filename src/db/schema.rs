@@ -79,7 +79,7 @@ diesel::table! {
     audit_events (id) {
         id -> Text,
         organization_id -> Text,
-        seq -> BigInt,
+        seq -> Nullable<BigInt>,
         occurred_at -> Timestamp,
         actor_kind -> Text,
         actor_id -> Text,
@@ -89,8 +89,10 @@ diesel::table! {
         before_state -> Nullable<Text>,
         after_state -> Nullable<Text>,
         request_id -> Nullable<Text>,
-        prev_hash -> Text,
-        hash -> Text,
+        content_hash -> Nullable<Text>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+        sealed_at -> Nullable<Timestamp>,
     }
 }
 

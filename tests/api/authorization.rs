@@ -68,6 +68,7 @@ fn rows(
         ("GET /api/v1/me", row("/api/v1/me".into(), None, None, None)),
         ("GET /api/v1/audit-events", row("/api/v1/audit-events".into(), None, Some(403), None)),
         ("GET /api/v1/audit-events/verify", row("/api/v1/audit-events/verify".into(), None, Some(403), None)),
+        ("GET /api/v1/audit-events/export", row("/api/v1/audit-events/export".into(), None, Some(403), None)),
         ("GET /api/v1/employees", row("/api/v1/employees".into(), None, None, None)),
         ("POST /api/v1/employees", row("/api/v1/employees".into(), Some(employee), Some(403), None)),
         ("POST /api/v1/employees/import", row("/api/v1/employees/import".into(), None, Some(403), None)),

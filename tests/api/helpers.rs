@@ -384,6 +384,15 @@ impl TestApp {
         }
     }
 
+    /// Seals every pending audit event now, as the server's sealer does several times a second.
+    pub fn seal_audit(&self) -> usize {
+        kinerja::audit::seal_all(self.db()).expect("the sealer runs")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.db().target, kinerja::config::DatabaseTarget::Postgres(_))
+    }
+
     /// Runs SQL directly, for tests that tamper with the database.
     pub fn execute_sql(&self, sql: &str) -> usize {
         use diesel::RunQueryDsl;
