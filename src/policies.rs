@@ -114,6 +114,18 @@ fn latest_row(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Poli
         .ok_or(ApiError::NotFound("policy"))
 }
 
+/// One version of the organisation's policy.
+pub fn find_version(conn: &mut AnyConnection, organization_id: &str, version: i32) -> ApiResult<PolicyVersion> {
+    let row = scoring_policies::table
+        .filter(scoring_policies::organization_id.eq(organization_id))
+        .filter(scoring_policies::version.eq(version))
+        .select(PolicyRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("policy version"))?;
+    PolicyVersion::try_from(row)
+}
+
 /// The version in force and its policy.
 pub fn current(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<(i32, ScoringPolicy)> {
     let version = PolicyVersion::try_from(latest_row(conn, organization_id)?)?;
@@ -194,19 +206,7 @@ pub async fn get_version(
 ) -> ApiResult<HttpResponse> {
     authorize(&caller, Permission::ReadOrganization { organization_id: &caller.organization_id })?;
     let (org, version) = (caller.organization_id.clone(), version.into_inner());
-    let found = state
-        .db
-        .read(move |conn| {
-            let row = scoring_policies::table
-                .filter(scoring_policies::organization_id.eq(org))
-                .filter(scoring_policies::version.eq(version))
-                .select(PolicyRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound("policy version"))?;
-            PolicyVersion::try_from(row)
-        })
-        .await?;
+    let found = state.db.read(move |conn| find_version(conn, &org, version)).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 

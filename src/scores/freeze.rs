@@ -6,7 +6,8 @@
 //!
 //! The inputs and the result are stored as JSON text, written once: `serde_json` reads every f64
 //! back exactly (its `float_roundtrip` feature), so recomputing from the stored inputs gives the
-//! stored result byte for byte.
+//! stored result byte for byte. The policy is not repeated in every row: the row names its
+//! version, and policy versions are kept, unchanged, in `scoring_policies`.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,9 @@ use super::store::{self, Computed, Scope};
 use super::{EmployeeScore, ScoreState, SnapshotRef};
 use crate::db::schema::{employees, score_snapshots, sub_periods};
 use crate::db::{new_id, now, AnyConnection};
-use crate::domain::engine::Scorecard;
+use crate::domain::behaviour::GroupInput;
+use crate::domain::engine::{GivenRatings, ObjectionDecision, ScoreInputs, Scorecard, TargetInput, WithheldGroup};
+use crate::domain::skm::SkmResult;
 use crate::employees::EmployeeRow;
 use crate::error::{ApiError, ApiResult};
 use crate::periods::{PeriodRow, PeriodStatus, SubPeriodRow};
@@ -42,10 +45,34 @@ pub struct SnapshotRow {
     pub skp_id: Option<String>,
     pub skp_revision: Option<i32>,
     pub policy_version: i32,
-    /// `ScoreInputs` as JSON.
+    /// `StoredInputs` as JSON: the score's inputs but the policy, named by `policy_version`.
     pub inputs: String,
     /// `Scorecard` as JSON.
     pub result: String,
+}
+
+/// A score's inputs as stored: all of `ScoreInputs` but the policy, which `policy_version` names.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredInputs {
+    pub targets: Vec<TargetInput>,
+    pub behaviour: Vec<GroupInput>,
+    pub withheld: Vec<WithheldGroup>,
+    pub citizen: Option<SkmResult>,
+    pub supervisor_ratings: Option<GivenRatings>,
+    pub objection: Option<ObjectionDecision>,
+}
+
+impl StoredInputs {
+    fn of(inputs: ScoreInputs) -> Self {
+        let ScoreInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, .. } = inputs;
+        StoredInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection }
+    }
+
+    /// The whole inputs again, with the policy of the version they were computed with.
+    pub fn with_policy(self, policy_version: i32, policy: crate::domain::policy::ScoringPolicy) -> ScoreInputs {
+        let StoredInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection } = self;
+        ScoreInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, policy_version, policy }
+    }
 }
 
 /// What a close stored.
@@ -123,7 +150,7 @@ fn row(
         skp_id: score.skp_id,
         skp_revision: score.skp_revision,
         policy_version: inputs.policy_version,
-        inputs: serde_json::to_string(&inputs).map_err(ApiError::internal)?,
+        inputs: serde_json::to_string(&StoredInputs::of(inputs)).map_err(ApiError::internal)?,
         result: serde_json::to_string(&score.explanation).map_err(ApiError::internal)?,
     })
 }
@@ -237,8 +264,8 @@ pub struct Recomputed {
     pub differing: Vec<String>,
 }
 
-/// Recomputes every frozen score of the organisation from its stored inputs and compares the
-/// result with the stored one, byte for byte.
+/// Recomputes every frozen score of the organisation from its stored inputs and the policy version
+/// they name, and compares the result with the stored one, byte for byte.
 pub fn recompute(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Recomputed> {
     let rows: Vec<SnapshotRow> = score_snapshots::table
         .filter(score_snapshots::organization_id.eq(organization_id))
@@ -246,9 +273,14 @@ pub fn recompute(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<R
         .select(SnapshotRow::as_select())
         .load(conn)?;
     let mut found = Recomputed::default();
+    let mut policies = HashMap::new();
     for row in rows {
-        let inputs: crate::domain::engine::ScoreInputs =
-            serde_json::from_str(&row.inputs).map_err(ApiError::internal)?;
+        if !policies.contains_key(&row.policy_version) {
+            let version = crate::policies::find_version(conn, organization_id, row.policy_version)?;
+            policies.insert(row.policy_version, version.policy);
+        }
+        let stored: StoredInputs = serde_json::from_str(&row.inputs).map_err(ApiError::internal)?;
+        let inputs = stored.with_policy(row.policy_version, policies[&row.policy_version].clone());
         let again = crate::domain::engine::compute(&inputs).map_err(ApiError::internal)?;
         if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result {
             found.differing.push(format!("{} #{} {} {}", row.period_id, row.snapshot, row.scope, row.employee_id));
