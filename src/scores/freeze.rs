@@ -275,12 +275,14 @@ pub fn recompute(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<R
     let mut found = Recomputed::default();
     let mut policies = HashMap::new();
     for row in rows {
-        if !policies.contains_key(&row.policy_version) {
-            let version = crate::policies::find_version(conn, organization_id, row.policy_version)?;
-            policies.insert(row.policy_version, version.policy);
-        }
+        let policy = match policies.entry(row.policy_version) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(crate::policies::find_version(conn, organization_id, row.policy_version)?.policy)
+            }
+        };
         let stored: StoredInputs = serde_json::from_str(&row.inputs).map_err(ApiError::internal)?;
-        let inputs = stored.with_policy(row.policy_version, policies[&row.policy_version].clone());
+        let inputs = stored.with_policy(row.policy_version, policy.clone());
         let again = crate::domain::engine::compute(&inputs).map_err(ApiError::internal)?;
         if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result {
             found.differing.push(format!("{} #{} {} {}", row.period_id, row.snapshot, row.scope, row.employee_id));
