@@ -230,7 +230,7 @@ fn create_admin(
                 password: None,
             };
             validator::Validate::validate(&input)?;
-            employees::insert(conn, &actor, &org.id, input, Some(hash))
+            employees::insert(conn, &actor, crate::clock::Clock::System, &org.id, input, Some(hash))
         })
         .map_err(ApiError::describe)?;
     println!("admin {} ({}) created in organisation {}", employee.name, employee.nip, employee.organization_id);

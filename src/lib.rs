@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod distribution;

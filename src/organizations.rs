@@ -93,7 +93,7 @@ pub fn time_zone(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<O
         .ok_or_else(|| ApiError::internal(format!("unknown time zone {name:?} stored for {organization_id}")))
 }
 
-/// The organisation's local date at `instant` (pass `chrono::Utc::now()` for "today").
+/// The organisation's local date at `instant` (pass the service clock's `now()` for "today").
 pub fn date_at(
     conn: &mut AnyConnection,
     organization_id: &str,

@@ -5,29 +5,12 @@ use actix_web::HttpRequest;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Integer, Text};
 
+use crate::clock::Clock;
 use crate::db::schema::rate_limits;
 use crate::db::{AnyConnection, Database};
 use crate::error::{ApiError, ApiResult};
 
 const WINDOW_SECS: i64 = 60;
-
-/// Where the limiter reads the time: the system clock, or a fixed instant (tests, which then
-/// need not wait for a fresh minute to keep their requests in one window).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    System,
-    /// Seconds since the Unix epoch.
-    Fixed(i64),
-}
-
-impl Clock {
-    pub fn now(self) -> i64 {
-        match self {
-            Clock::System => chrono::Utc::now().timestamp(),
-            Clock::Fixed(at) => at,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy)]
 pub struct RateLimit {
@@ -36,7 +19,6 @@ pub struct RateLimit {
     /// Login attempts per minute per address.
     pub login_per_minute: u32,
     pub trust_forwarded_for: bool,
-    pub clock: Clock,
 }
 
 /// What is being limited; each has its own counter per client address.
@@ -69,15 +51,15 @@ impl RateLimit {
         }
     }
 
-    /// Counts one request of this kind from the client; 429 past the limit.
-    pub async fn check(&self, db: &Database, what: Limited, req: &HttpRequest) -> ApiResult<()> {
+    /// Counts one request of this kind from the client in the minute `clock` reads; 429 past the limit.
+    pub async fn check(&self, db: &Database, clock: Clock, what: Limited, req: &HttpRequest) -> ApiResult<()> {
         let (scope, limit) = match what {
             Limited::CitizenRating => ("citizen-rating", self.per_minute),
             Limited::PublicRead => ("public-read", self.per_minute),
             Limited::Login => ("login", self.login_per_minute),
         };
         let bucket = format!("{scope}:{}", self.client_address(req));
-        let now = self.clock.now();
+        let now = clock.now().timestamp();
         let window = window_of(now);
         let hits = db.write(move |conn| count_hit(conn, &bucket, window)).await?;
         if hits > limit as i32 {

@@ -6,6 +6,7 @@ mod year;
 
 use crate::audit::Actor;
 use crate::auth::caller::Role;
+use crate::clock::Clock;
 use crate::db::Database;
 use crate::employees::{self, JobLevel, NewEmployee};
 use crate::error::ApiError;
@@ -175,10 +176,10 @@ pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
                     roles: roles.to_vec(),
                     password: None,
                 };
-                let employee = employees::insert(conn, &actor, &org.id, input, Some(hash.clone()))?;
+                let employee = employees::insert(conn, &actor, Clock::System, &org.id, input, Some(hash.clone()))?;
                 ids.push((key, employee.id));
             }
-            let year = chrono::Datelike::year(&chrono::Utc::now());
+            let year = chrono::Datelike::year(&Clock::System.now());
             year::load(conn, &actor, &org.id, year - 1, &ids, &bidang.id)?;
             crate::periods::insert(conn, &actor, &org.id, year, None)?;
             Ok((org, year))

@@ -12,6 +12,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub limits: RequestLimits,
     pub rate_limit: crate::rate_limit::RateLimit,
+    /// What time it is for the rules: the system's, or a fixed instant in tests.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -29,8 +31,8 @@ impl AppState {
                 per_minute: settings.public_rate_limit_per_minute,
                 login_per_minute: settings.login_rate_limit_per_minute,
                 trust_forwarded_for: settings.trust_forwarded_for,
-                clock: crate::rate_limit::Clock::System,
             },
+            clock: crate::clock::Clock::System,
         }
     }
 }

@@ -39,6 +39,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("domain", 1),
     ("error", 1),
     ("config", 1),
+    ("clock", 1),
     ("secrets", 1),
 ];
 const RESOURCE_LAYER: u8 = 3;

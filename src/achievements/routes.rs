@@ -255,6 +255,7 @@ pub async fn create_achievement(
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     check_realised(input.realised)?;
+    let clock = state.clock;
     let stored = state
         .db
         .write(move |conn| {
@@ -278,9 +279,7 @@ pub async fn create_achievement(
                     ));
                 }
                 let sub_period = sub_period_of(conn, &input.sub_period_id, &period.id)?;
-                if sub_period.starts_on
-                    > crate::organizations::date_at(conn, &period.organization_id, chrono::Utc::now())?
-                {
+                if sub_period.starts_on > crate::organizations::date_at(conn, &period.organization_id, clock.now())? {
                     return Err(ApiError::field(
                         "sub_period_id",
                         "not_started",
@@ -296,7 +295,7 @@ pub async fn create_achievement(
                         ),
                     ));
                 }
-                let at = now();
+                let at = clock.timestamp();
                 let row = AchievementRow {
                     id: new_id(),
                     organization_id: owner.organization_id.clone(),
@@ -429,6 +428,7 @@ fn transition(
     version: i32,
     action: AchievementAction,
     reason: Option<String>,
+    clock: crate::clock::Clock,
 ) -> ApiResult<Achievement> {
     let (row, _) = if action == AchievementAction::Resubmit {
         load_checked(conn, caller, id, |owner| Permission::RecordAchievement { owner })?
@@ -439,7 +439,7 @@ fn transition(
     let next = row.status()?.after(action).map_err(|why| ApiError::conflict("invalid_transition", why))?;
     let before = store::load(conn, row.clone())?;
     store::bump_version(conn, &row, version)?;
-    let at = now();
+    let at = clock.timestamp();
     let target = achievements::table.find(&row.id);
     match action {
         AchievementAction::Resubmit => diesel::update(target)
@@ -484,9 +484,10 @@ pub async fn resubmit_achievement(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
+    let clock = state.clock;
     let achievement = state
         .db
-        .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Resubmit, None))
+        .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Resubmit, None, clock))
         .await?;
     Ok(ok_with_etag(StatusCode::OK, &achievement))
 }
@@ -510,8 +511,11 @@ pub async fn verify_achievement(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    let achievement =
-        state.db.write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Verify, None)).await?;
+    let clock = state.clock;
+    let achievement = state
+        .db
+        .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Verify, None, clock))
+        .await?;
     Ok(ok_with_etag(StatusCode::OK, &achievement))
 }
 
@@ -537,9 +541,10 @@ pub async fn reject_achievement(
     body: ValidatedJson<Rejection>,
 ) -> ApiResult<HttpResponse> {
     let reason = Some(body.into_inner().reason.trim().to_string());
+    let clock = state.clock;
     let achievement = state
         .db
-        .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Reject, reason))
+        .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Reject, reason, clock))
         .await?;
     Ok(ok_with_etag(StatusCode::OK, &achievement))
 }

@@ -377,6 +377,7 @@ pub async fn publish_assessment(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
+    let clock = state.clock;
     let assessment = state
         .db
         .write(move |conn| {
@@ -388,7 +389,7 @@ pub async fn publish_assessment(
                 Some(sub) => sub_periods::table.find(sub).select(sub_periods::ends_on).first(conn)?,
                 None => period.ends_on,
             };
-            let today = crate::organizations::date_at(conn, &row.organization_id, chrono::Utc::now())?;
+            let today = crate::organizations::date_at(conn, &row.organization_id, clock.now())?;
             if !assessment_open(today, last_day, period.status == PeriodStatus::Evaluating) {
                 return Err(ApiError::conflict(
                     "assessment_not_open",
@@ -400,7 +401,7 @@ pub async fn publish_assessment(
             let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
                 .set((
                     assessments::status.eq(AssessmentStatus::Published.as_str()),
-                    assessments::published_at.eq(Some(now())),
+                    assessments::published_at.eq(Some(clock.timestamp())),
                     assessments::version.eq(row.version + 1),
                     assessments::updated_at.eq(now()),
                 ))

@@ -134,7 +134,7 @@ pub async fn create_token(
     req: actix_web::HttpRequest,
 ) -> ApiResult<HttpResponse> {
     // Before any password is hashed: guesses (and hashing floods) are limited per address.
-    state.rate_limit.check(&state.db, crate::rate_limit::Limited::Login, &req).await?;
+    state.rate_limit.check(&state.db, state.clock, crate::rate_limit::Limited::Login, &req).await?;
     let request_id =
         actix_web::HttpMessage::extensions(&req).get::<crate::request_id::RequestId>().map(|r| r.0.clone());
     let response = match body.into_inner() {

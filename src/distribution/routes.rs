@@ -159,13 +159,14 @@ pub async fn distribution(
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
     let id = id.into_inner();
+    let clock = state.clock;
     let report: DistributionReportView = state
         .db
         .read(move |conn| {
             let period = crate::periods::find(conn, &id)?;
             authorize(&caller, Permission::ReadOrganizationReports { organization_id: &period.organization_id })?;
             let scope =
-                crate::scores::store::scope(conn, &period.organization_id, &id, query.sub_period_id.as_deref())?;
+                crate::scores::store::scope(conn, &period.organization_id, &id, query.sub_period_id.as_deref(), clock)?;
             let rating = store::rating_of(conn, &id)?.ok_or_else(|| {
                 ApiError::conflict(
                     "organization_rating_missing",

@@ -103,6 +103,7 @@ pub async fn import_employees(
         return Err(ApiError::bad_request("invalid_text", "The CSV file may not contain the NUL character"));
     }
     let dry_run = query.dry_run;
+    let clock = state.clock;
     let result = state
         .db
         .write(move |conn| {
@@ -111,7 +112,7 @@ pub async fn import_employees(
             if dry_run {
                 return Ok(ImportResult { dry_run, rows, created: Vec::new() });
             }
-            write(conn, &caller, planned).map(|created| ImportResult { dry_run, rows, created })
+            write(conn, &caller, clock, planned).map(|created| ImportResult { dry_run, rows, created })
         })
         .await?;
     let status = if result.dry_run { actix_web::http::StatusCode::OK } else { actix_web::http::StatusCode::CREATED };
@@ -259,7 +260,12 @@ fn check_supervisors(
 }
 
 /// Writes the checked rows, supervisors before the staff who report to them.
-fn write(conn: &mut AnyConnection, caller: &Caller, planned: Vec<PlannedRow>) -> ApiResult<Vec<ImportedEmployee>> {
+fn write(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    clock: crate::clock::Clock,
+    planned: Vec<PlannedRow>,
+) -> ApiResult<Vec<ImportedEmployee>> {
     let actor = caller.actor();
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut pending = planned;
@@ -282,7 +288,7 @@ fn write(conn: &mut AnyConnection, caller: &Caller, planned: Vec<PlannedRow>) ->
                 },
             };
             row.input.supervisor_id = supervisor_id;
-            let employee = insert(conn, &actor, &caller.organization_id, row.input, None)?;
+            let employee = insert(conn, &actor, clock, &caller.organization_id, row.input, None)?;
             ids.insert(employee.nip.clone(), employee.id.clone());
             created.push(ImportedEmployee { row: row.line, nip: employee.nip, id: employee.id });
         }

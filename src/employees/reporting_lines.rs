@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::ReportingLine;
 use crate::audit::Actor;
+use crate::clock::Clock;
 use crate::db::schema::reporting_lines;
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
@@ -55,9 +56,9 @@ pub struct NewLine<'a> {
     pub reason: &'a str,
 }
 
-/// "Today" for reporting lines: the organisation's calendar day.
-pub fn today(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<NaiveDate> {
-    crate::organizations::date_at(conn, organization_id, chrono::Utc::now())
+/// "Today" for reporting lines: the organisation's calendar day at the clock's instant.
+pub fn today(conn: &mut AnyConnection, organization_id: &str, clock: Clock) -> ApiResult<NaiveDate> {
+    crate::organizations::date_at(conn, organization_id, clock.now())
 }
 
 /// The line that holds now (the open one), if the employee has a history.

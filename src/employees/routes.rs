@@ -121,11 +121,13 @@ pub async fn create_employee(
     authorize(&caller, Permission::Administer { organization_id: &caller.organization_id })?;
     let mut input = body.into_inner();
     let password_hash = hash_password(input.password.take()).await?;
+    let clock = state.clock;
     let stored = state
         .db
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
-                let employee = insert(conn, &caller.actor(), &caller.organization_id, input.clone(), password_hash)?;
+                let employee =
+                    insert(conn, &caller.actor(), clock, &caller.organization_id, input.clone(), password_hash)?;
                 Stored::new(actix_web::http::StatusCode::CREATED, &employee)
             })
         })
@@ -178,6 +180,7 @@ pub async fn update_employee(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.into_inner();
+    let clock = state.clock;
     let employee = state
         .db
         .write(move |conn| {
@@ -218,7 +221,7 @@ pub async fn update_employee(
                 return Err(ApiError::PreconditionFailed);
             }
             ensure_an_admin_remains(conn, &org)?;
-            record_line_if_changed(conn, &caller.actor(), &before, &after)?;
+            record_line_if_changed(conn, &caller.actor(), clock, &before, &after)?;
             if !after.active {
                 revoke_sessions(conn, &id)?;
             }
@@ -360,11 +363,12 @@ pub async fn create_reporting_line(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.into_inner();
+    let clock = state.clock;
     let stored = state
         .db
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &(&id, &input), |conn| {
-                let line = change_reporting_line(conn, &caller, &id, input.clone())?;
+                let line = change_reporting_line(conn, &caller, clock, &id, input.clone())?;
                 Stored::new(actix_web::http::StatusCode::CREATED, &line)
             })
         })

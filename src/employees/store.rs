@@ -8,6 +8,7 @@ use super::{Employee, JobLevel, NewEmployee, ReportingLine, ReportingLineChange}
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::{Caller, Role};
 use crate::authz::{authorize, EmployeeRef, Permission};
+use crate::clock::Clock;
 use crate::db::schema::{employees, refresh_tokens, units};
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
@@ -130,6 +131,7 @@ pub fn check_supervisor(
 pub fn insert(
     conn: &mut AnyConnection,
     actor: &Actor,
+    clock: Clock,
     organization_id: &str,
     input: NewEmployee,
     password_hash: Option<String>,
@@ -160,7 +162,7 @@ pub fn insert(
         updated_at: now(),
     };
     diesel::insert_into(employees::table).values(&row).execute(conn)?;
-    let today = reporting_lines::today(conn, organization_id)?;
+    let today = reporting_lines::today(conn, organization_id, clock)?;
     reporting_lines::record(
         conn,
         actor,
@@ -215,13 +217,14 @@ pub fn ensure_an_admin_remains(conn: &mut AnyConnection, organization_id: &str) 
 pub fn record_line_if_changed(
     conn: &mut AnyConnection,
     actor: &Actor,
+    clock: Clock,
     before: &EmployeeRow,
     after: &EmployeeRow,
 ) -> ApiResult<()> {
     if before.unit_id == after.unit_id && before.supervisor_id == after.supervisor_id {
         return Ok(());
     }
-    let today = reporting_lines::today(conn, &after.organization_id)?;
+    let today = reporting_lines::today(conn, &after.organization_id, clock)?;
     reporting_lines::record(
         conn,
         actor,
@@ -244,6 +247,7 @@ pub fn record_line_if_changed(
 pub fn change_reporting_line(
     conn: &mut AnyConnection,
     caller: &Caller,
+    clock: Clock,
     id: &str,
     input: ReportingLineChange,
 ) -> ApiResult<ReportingLine> {
@@ -255,7 +259,7 @@ pub fn change_reporting_line(
     if let Some(supervisor) = &input.supervisor_id {
         check_supervisor(conn, &org, id, supervisor)?;
     }
-    let today = reporting_lines::today(conn, &org)?;
+    let today = reporting_lines::today(conn, &org, clock)?;
     let effective_from = input.effective_from.unwrap_or(today);
     if effective_from > today {
         return Err(ApiError::field(

@@ -146,6 +146,7 @@ pub async fn file_objection(
     body: ValidatedJson<NewObjection>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
+    let clock = state.clock;
     let stored = state
         .db
         .write(move |conn| {
@@ -171,8 +172,7 @@ pub async fn file_objection(
                 }
                 let zone = crate::organizations::time_zone(conn, &assessment.organization_id)?;
                 let policy = crate::policies::current(conn, &assessment.organization_id)?.1;
-                let window =
-                    objection_window(published_at.and_utc(), chrono::Utc::now(), zone, policy.objection_window_days);
+                let window = objection_window(published_at.and_utc(), clock.now(), zone, policy.objection_window_days);
                 if !window.open {
                     return Err(ApiError::conflict(
                         "objection_window_closed",
@@ -210,7 +210,7 @@ pub async fn file_objection(
                     final_results_rating: None,
                     final_behaviour_rating: None,
                     decided_by: None,
-                    filed_at: now(),
+                    filed_at: clock.timestamp(),
                     decided_at: None,
                     version: 1,
                     updated_at: now(),
@@ -328,6 +328,7 @@ pub async fn decide_objection(
     body: ValidatedJson<ObjectionDecision>,
 ) -> ApiResult<HttpResponse> {
     let decision = body.into_inner();
+    let clock = state.clock;
     let objection = state
         .db
         .write(move |conn| {
@@ -349,7 +350,7 @@ pub async fn decide_objection(
                     objections::final_results_rating.eq(results.map(|r| r.as_str())),
                     objections::final_behaviour_rating.eq(behaviour.map(|r| r.as_str())),
                     objections::decided_by.eq(caller.employee_id()),
-                    objections::decided_at.eq(Some(now())),
+                    objections::decided_at.eq(Some(clock.timestamp())),
                     objections::version.eq(row.version + 1),
                     objections::updated_at.eq(now()),
                 ))

@@ -44,13 +44,14 @@ pub async fn recommendations(
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
     let id = id.into_inner();
+    let clock = state.clock;
     let report: RecommendationReport = state
         .db
         .read(move |conn| {
             let period = crate::periods::find(conn, &id)?;
             let org = period.organization_id.clone();
             authorize(&caller, Permission::ReadOrganizationReports { organization_id: &org })?;
-            let scope = crate::scores::store::scope(conn, &org, &id, query.sub_period_id.as_deref())?;
+            let scope = crate::scores::store::scope(conn, &org, &id, query.sub_period_id.as_deref(), clock)?;
             let unit_ids = match &query.unit_id {
                 None => None,
                 Some(unit_id) => {
@@ -97,6 +98,7 @@ pub async fn decide(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let input = body.into_inner();
+    let clock = state.clock;
     let stored = state
         .db
         .write(move |conn| {
@@ -118,7 +120,7 @@ pub async fn decide(
                     }
                     (_, None) => String::new(),
                 };
-                let scope = crate::scores::store::scope(conn, &org, &id, input.sub_period_id.as_deref())?;
+                let scope = crate::scores::store::scope(conn, &org, &id, input.sub_period_id.as_deref(), clock)?;
                 let employee = crate::employees::find(conn, &input.employee_id)?;
                 if employee.organization_id != org {
                     return Err(ApiError::NotFound("employee"));

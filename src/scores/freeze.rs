@@ -87,14 +87,18 @@ fn scope_key(scope: &Scope) -> String {
 }
 
 /// The year and each of its sub-periods.
-fn every_scope(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Vec<Scope>> {
+fn every_scope(
+    conn: &mut AnyConnection,
+    period: &PeriodRow,
+    now: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<Vec<Scope>> {
     let subs: Vec<SubPeriodRow> = sub_periods::table
         .filter(sub_periods::period_id.eq(&period.id))
         .order(sub_periods::seq.asc())
         .select(SubPeriodRow::as_select())
         .load(conn)?;
     let sub_period_count = subs.len() as u32;
-    let scope = |sub_period| Scope { period: period.clone(), sub_period, sub_period_count };
+    let scope = |sub_period| Scope { period: period.clone(), sub_period, sub_period_count, now };
     Ok(std::iter::once(scope(None)).chain(subs.into_iter().map(|s| scope(Some(s)))).collect())
 }
 
@@ -103,7 +107,8 @@ fn every_scope(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Vec<Sc
 pub fn freeze(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Frozen> {
     let snapshot = latest(conn, &period.id)?.map_or(1, |n| n + 1);
     let frozen_at = now();
-    let scopes = every_scope(conn, period)?;
+    // A closing period's assessment is open whatever the date: the snapshot's time serves as now.
+    let scopes = every_scope(conn, period, frozen_at.and_utc())?;
     let mut after: Option<String> = None;
     let mut count = 0;
     loop {

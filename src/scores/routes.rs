@@ -45,12 +45,14 @@ pub async fn employee_score(
     query: ValidatedQuery<ScoreQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let clock = state.clock;
     let score = state
         .db
         .read(move |conn| {
             let person = staff::find(conn, &id)?;
             authorize(&caller, Permission::ReadScore { employee: &person.reference() })?;
-            let scope = store::scope(conn, &person.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
+            let scope =
+                store::scope(conn, &person.organization_id, &query.period_id, query.sub_period_id.as_deref(), clock)?;
             let snapshots = freeze::snapshots_of(conn, &scope, &person.id)?;
             let mut score = freeze::served(conn, &scope, vec![person], query.snapshot)?
                 .pop()
@@ -116,6 +118,7 @@ pub async fn team_scores(
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let clock = state.clock;
     let scores = state
         .db
         .read(move |conn| {
@@ -126,8 +129,13 @@ pub async fn team_scores(
             };
             let supervisor = staff::find(conn, &supervisor_id)?;
             authorize(&caller, Permission::ReadTeamScores { supervisor: &supervisor.reference() })?;
-            let scope =
-                store::scope(conn, &supervisor.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
+            let scope = store::scope(
+                conn,
+                &supervisor.organization_id,
+                &query.period_id,
+                query.sub_period_id.as_deref(),
+                clock,
+            )?;
             page_of(conn, &scope, &page, Members::ReportsTo(supervisor.id.clone()), query.snapshot)
         })
         .await?;
@@ -154,12 +162,14 @@ pub async fn unit_scores(
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let clock = state.clock;
     let scores = state
         .db
         .read(move |conn| {
             let unit = crate::units::find(conn, &id)?;
             authorize(&caller, Permission::ReadUnitScores { organization_id: &unit.organization_id })?;
-            let scope = store::scope(conn, &unit.organization_id, &query.period_id, query.sub_period_id.as_deref())?;
+            let scope =
+                store::scope(conn, &unit.organization_id, &query.period_id, query.sub_period_id.as_deref(), clock)?;
             let unit_ids = if query.include_sub_units.unwrap_or(false) {
                 store::subtree(conn, &unit.organization_id, &unit.id)?
             } else {

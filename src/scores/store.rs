@@ -27,6 +27,8 @@ pub struct Scope {
     pub sub_period: Option<SubPeriodRow>,
     /// How many sub-periods the year has: a sub-period's targets are this share of the year's.
     pub sub_period_count: u32,
+    /// When the score is computed (the service's clock): what has opened by then counts.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Scope {
@@ -56,6 +58,7 @@ pub fn scope(
     organization_id: &str,
     period_id: &str,
     sub_period_id: Option<&str>,
+    clock: crate::clock::Clock,
 ) -> ApiResult<Scope> {
     let period = crate::periods::find(conn, period_id)?;
     if period.organization_id != organization_id {
@@ -72,7 +75,7 @@ pub fn scope(
             ApiError::field("sub_period_id", "unknown_sub_period", "not a sub-period of this period")
         })?),
     };
-    Ok(Scope { period, sub_period, sub_period_count })
+    Ok(Scope { period, sub_period, sub_period_count, now: clock.now() })
 }
 
 /// The units in `unit_id`'s subtree, itself included.
@@ -176,7 +179,7 @@ pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow
             Aspect::parse(&aspect).ok_or_else(|| ApiError::internal(format!("unknown stored aspect {aspect:?}")))?;
         realised.entry((indicator_id, aspect)).or_default().push((sub_period_id, value));
     }
-    let today = crate::organizations::date_at(conn, &first.organization_id, chrono::Utc::now())?;
+    let today = crate::organizations::date_at(conn, &first.organization_id, scope.now)?;
     // Peer and subordinate ratings are given for the year: they count in any score only once the
     // year's assessment is open and they are final.
     let peers_open = crate::periods::assessment_open(&scope.period, today);

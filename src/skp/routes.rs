@@ -299,6 +299,7 @@ pub async fn my_skp(
 ) -> ApiResult<HttpResponse> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an SKP"))?.to_string();
     let org = caller.organization_id.clone();
+    let clock = state.clock;
     let skp = state
         .db
         .read(move |conn| {
@@ -306,9 +307,8 @@ pub async fn my_skp(
                 Some(id) => id,
                 None => {
                     use chrono::Datelike;
-                    periods::find_by_year(conn, &org, chrono::Utc::now().year())?
-                        .ok_or(ApiError::NotFound("period"))?
-                        .id
+                    let year = crate::organizations::date_at(conn, &org, clock.now())?.year();
+                    periods::find_by_year(conn, &org, year)?.ok_or(ApiError::NotFound("period"))?.id
                 }
             };
             let row = store::latest(conn, &me, &period_id)?.ok_or(ApiError::NotFound("skp"))?;

@@ -1,7 +1,7 @@
 use actix_web::http::Method;
 use serde_json::json;
 
-use kinerja::rate_limit::Clock;
+use kinerja::clock::Clock;
 
 use crate::helpers::{TestApp, PASSWORD};
 
@@ -166,7 +166,8 @@ async fn portals_get_tokens_by_client_credentials_within_their_scopes() {
 
 #[actix_web::test]
 async fn password_guesses_are_limited_per_address_before_any_hashing() {
-    let app = TestApp::spawn_with(|s| {
+    let (now, clock) = crate::helpers::minute_clock();
+    let app = TestApp::spawn_at(clock, |s| {
         s.login_rate_limit_per_minute = 3;
         s.trust_forwarded_for = true;
     })
@@ -189,7 +190,7 @@ async fn password_guesses_are_limited_per_address_before_any_hashing() {
     limited.expect_problem(429, "rate_limited");
     // The clock stands 20 seconds into its minute: the window opens again in 40.
     assert_eq!(limited.header("retry-after"), Some("40"));
-    let later = app.another_instance_at(Clock::Fixed(crate::helpers::RATE_LIMIT_NOW + 40)).await;
+    let later = app.another_instance_at(Clock::at_unix(now + 40)).await;
     later.send(attempt("10.0.0.5", PASSWORD)).await.expect(200);
     // Another client behind the same proxy logs in.
     let other = actix_web::test::TestRequest::post()

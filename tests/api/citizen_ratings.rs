@@ -174,7 +174,7 @@ async fn tickets_work_once_and_only_while_valid() {
 
 #[actix_web::test]
 async fn the_public_endpoint_is_rate_limited_per_address() {
-    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 3).await;
+    let app = TestApp::spawn_at(crate::helpers::minute_clock().1, |s| s.public_rate_limit_per_minute = 3).await;
     let org = app.seed_org("limit");
     let desk = portal(&app, &org).await;
     let mut tickets = Vec::new();
@@ -194,7 +194,7 @@ async fn the_public_endpoint_is_rate_limited_per_address() {
 
 #[actix_web::test]
 async fn the_limit_holds_across_instances_behind_a_load_balancer() {
-    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 3).await;
+    let app = TestApp::spawn_at(crate::helpers::minute_clock().1, |s| s.public_rate_limit_per_minute = 3).await;
     let other = app.another_instance().await;
     let org = app.seed_org("limit-lb");
     let desk = portal(&app, &org).await;

@@ -237,7 +237,13 @@ fn queries_for_the_report(app: &TestApp, period_id: &str, quarter: &str) -> usiz
     app.db()
         .read_blocking(move |conn| {
             let period = kinerja::periods::find(conn, &period_id)?;
-            let scope = kinerja::scores::store::scope(conn, &period.organization_id, &period_id, Some(&quarter))?;
+            let scope = kinerja::scores::store::scope(
+                conn,
+                &period.organization_id,
+                &period_id,
+                Some(&quarter),
+                kinerja::clock::Clock::System,
+            )?;
             let rating = kinerja::distribution::store::rating_of(conn, &period_id)?.unwrap();
             conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
                 if let InstrumentationEvent::StartQuery { query, .. } = event {

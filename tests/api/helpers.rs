@@ -13,10 +13,10 @@ use diesel::Connection;
 use kinerja::audit::Actor;
 use kinerja::auth::caller::Role;
 use kinerja::auth::tokens::SubjectKind;
+use kinerja::clock::Clock;
 use kinerja::config::Settings;
 use kinerja::db::Database;
 use kinerja::employees::{self, Employee, JobLevel, NewEmployee};
-use kinerja::rate_limit::Clock;
 use kinerja::startup::build_app;
 use kinerja::state::AppState;
 use kinerja::units::{self, Unit, UnitInput, UnitKind};
@@ -24,9 +24,13 @@ use serde_json::Value;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-!!";
-/// The rate limiters' time in tests (Unix seconds): 20 seconds into a minute, so a test's
-/// requests fall in one window without waiting for a fresh one.
-pub const RATE_LIMIT_NOW: i64 = 1_790_000_000;
+/// A clock standing 20 seconds into the current minute (Unix seconds, and the clock), so that a
+/// test's requests fall in one rate-limit window without waiting for a fresh one.
+pub fn minute_clock() -> (i64, Clock) {
+    let now = chrono::Utc::now().timestamp();
+    let at = now - now.rem_euclid(60) + 20;
+    (at, Clock::at_unix(at))
+}
 
 /// One test's application and database; the database is removed when it is dropped.
 pub struct TestApp {
@@ -84,6 +88,11 @@ impl TestApp {
 
     /// A test app with some settings changed (e.g. a low rate limit).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_at(Clock::System, adjust).await
+    }
+
+    /// A test app whose clock is `clock` (e.g. fixed at 06:00 WIB on a quarter's first day).
+    pub async fn spawn_at(clock: Clock, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (url, cleanup) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) => {
@@ -103,7 +112,7 @@ impl TestApp {
         let target = settings.database.clone();
         let db = web::block(move || Database::connect(&target, 4)).await.unwrap().expect("test database connects");
         let mut state = AppState::new(db, &settings);
-        state.rate_limit.clock = Clock::Fixed(RATE_LIMIT_NOW);
+        state.clock = clock;
         let state = web::Data::new(state);
         TestApp { service: build_service(state.clone()).await, state, settings, cleanup }
     }
@@ -193,15 +202,15 @@ impl TestApp {
 
     /// A second instance of the service on the same database, as behind a load balancer.
     pub async fn another_instance(&self) -> TestApp {
-        self.another_instance_at(self.state.rate_limit.clock).await
+        self.another_instance_at(self.state.clock).await
     }
 
-    /// A second instance whose rate limiter reads `clock` (e.g. a minute later).
+    /// A second instance whose clock is `clock` (e.g. a minute later).
     pub async fn another_instance_at(&self, clock: Clock) -> TestApp {
         let target = self.settings.database.clone();
         let db = web::block(move || Database::connect(&target, 2)).await.unwrap().expect("the database connects");
         let mut state = AppState::new(db, &self.settings);
-        state.rate_limit.clock = clock;
+        state.clock = clock;
         let state = web::Data::new(state);
         TestApp {
             service: build_service(state.clone()).await,
@@ -246,7 +255,7 @@ impl TestApp {
                         roles,
                         password: None,
                     };
-                    employees::insert(conn, &actor, &org.id, input, Some(hash.clone()))
+                    employees::insert(conn, &actor, Clock::System, &org.id, input, Some(hash.clone()))
                 };
                 let admin = person(1, JobLevel::Fungsional, &root.id, None, vec![Role::Admin])?;
                 let auditor = person(2, JobLevel::Fungsional, &root.id, None, vec![Role::Auditor])?;
@@ -435,7 +444,14 @@ impl TestApp {
                     roles: vec![Role::Admin],
                     password: None,
                 };
-                employees::insert(conn, &Actor::cli("test"), &org_id, input, Some(password_hash().to_string()))
+                employees::insert(
+                    conn,
+                    &Actor::cli("test"),
+                    Clock::System,
+                    &org_id,
+                    input,
+                    Some(password_hash().to_string()),
+                )
             })
             .expect("a second admin can be added")
     }

@@ -21,4 +21,5 @@ mod periods;
 mod reporting_lines;
 mod scores;
 mod skp;
+mod time_zones;
 mod units;

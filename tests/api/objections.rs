@@ -253,3 +253,25 @@ async fn the_window_counts_the_organisations_dates_not_utcs() {
         response.expect_problem(409, "objection_window_closed");
     }
 }
+
+#[actix_web::test]
+async fn the_window_closes_at_midnight_in_the_organisations_time_zone_not_in_utc() {
+    // Published at 10:00 WIB on 16 September 2026: the window runs to the end of 30 September, WIB.
+    let late_evening = "2026-09-30T16:30:00Z".parse::<DateTime<Utc>>().unwrap(); // 23:30 WIB, day 14
+    let next_morning = "2026-09-30T23:00:00Z".parse::<DateTime<Utc>>().unwrap(); // 06:00 WIB 1 October
+    let app = TestApp::spawn_at(kinerja::clock::Clock::Fixed(late_evening), |_| {}).await;
+    let org = app.seed_org("objection-tz");
+    let published = "2026-09-16T03:00:00Z".parse::<DateTime<Utc>>().unwrap();
+    let staff_assessment = published_at(&app, &org, &org.staff.id, published).await;
+    let peer_assessment = published_at(&app, &org, &org.peer.id, published).await;
+
+    app.post("/api/v1/objections", &app.token_for(&org.staff), objection(&staff_assessment)).await.expect(201);
+    // At 06:00 WIB the UTC date is still the 30th (day 14 in UTC), but the local day is the 15th.
+    let morning = app.another_instance_at(kinerja::clock::Clock::Fixed(next_morning)).await;
+    let late = morning
+        .post("/api/v1/objections", &app.token_for(&org.peer), objection(&peer_assessment))
+        .await
+        .expect_problem(409, "objection_window_closed");
+    assert!(late["detail"].as_str().unwrap().contains("day 15"), "{late}");
+    assert!(late["detail"].as_str().unwrap().contains("2026-09-30T17:00:00"), "{late}");
+}

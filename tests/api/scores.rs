@@ -244,7 +244,7 @@ fn queries_to_score(app: &TestApp, org_id: &str, period_id: &str, people: &[&str
         .db()
         .read_blocking(move |conn| {
             let rows = ids.iter().map(|id| kinerja::employees::find(conn, id)).collect::<Result<Vec<_>, _>>()?;
-            let scope = kinerja::scores::store::scope(conn, &org_id, &period_id, None)?;
+            let scope = kinerja::scores::store::scope(conn, &org_id, &period_id, None, kinerja::clock::Clock::System)?;
             conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
                 if let InstrumentationEvent::StartQuery { query, .. } = event {
                     if query.to_string().trim_start().starts_with("SELECT") {

@@ -12,7 +12,7 @@ use super::{
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::{new_id, now, AnyConnection};
+use crate::db::{new_id, AnyConnection};
 use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
@@ -46,6 +46,7 @@ pub async fn issue_ticket(
     body: ValidatedJson<NewTicket>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
+    let clock = state.clock;
     let ticket = state
         .db
         .write(move |conn| {
@@ -64,11 +65,11 @@ pub async fn issue_ticket(
                     return Err(ApiError::field("officer_id", "unknown_employee", "no such employee in this organisation"));
                 }
             }
-            let today = crate::organizations::date_at(conn, &org, chrono::Utc::now())?;
+            let today = crate::organizations::date_at(conn, &org, clock.now())?;
             crate::periods::writable_on(conn, &org, today)?;
             let token = random_token();
             let id = new_id();
-            let expires_at = now() + chrono::Duration::hours(input.expires_in_hours.unwrap_or(168));
+            let expires_at = clock.timestamp() + chrono::Duration::hours(input.expires_in_hours.unwrap_or(168));
             store::insert_ticket(
                 conn,
                 NewTicketRow {
@@ -80,6 +81,7 @@ pub async fn issue_ticket(
                     reference: input.reference.as_deref(),
                     token_hash: sha256_hex(&token),
                     expires_at,
+                    issued_at: clock.timestamp(),
                 },
             )?;
             let ticket = IssuedTicket {
@@ -122,8 +124,9 @@ pub async fn submit_citizen_rating(
     req: HttpRequest,
     body: ValidatedJson<CitizenRatingInput>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limit.check(&state.db, Limited::CitizenRating, &req).await?;
+    state.rate_limit.check(&state.db, state.clock, Limited::CitizenRating, &req).await?;
     let input = body.into_inner();
+    let clock = state.clock;
     let received = state
         .db
         .write(move |conn| {
@@ -138,16 +141,16 @@ pub async fn submit_citizen_rating(
             if used_at.is_some() {
                 return Err(used());
             }
-            if expires_at < now() {
+            if expires_at < clock.timestamp() {
                 return Err(ApiError::Gone {
                     code: "ticket_expired",
                     detail: "This ticket has expired; ask the service desk for a new one".into(),
                 });
             }
             // A rating counts in today's period; a closed one's index is final.
-            let today = crate::organizations::date_at(conn, &org, chrono::Utc::now())?;
+            let today = crate::organizations::date_at(conn, &org, clock.now())?;
             crate::periods::writable_on(conn, &org, today)?;
-            if !store::claim_ticket(conn, &ticket_id)? {
+            if !store::claim_ticket(conn, &ticket_id, clock.timestamp())? {
                 return Err(used());
             }
             let rating_id = new_id();
@@ -161,6 +164,7 @@ pub async fn submit_citizen_rating(
                     ticket_id: &ticket_id,
                     scores: input.scores,
                     comment: input.comment.as_deref(),
+                    submitted_at: clock.timestamp(),
                 },
             )?;
             // Anonymous: the actor is the ticket. Scores are kept; the free-text comment is not copied.
@@ -289,8 +293,8 @@ pub async fn public_index(
     code: web::Path<String>,
     query: ValidatedQuery<PublicQuery>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limit.check(&state.db, Limited::PublicRead, &req).await?;
-    let year = query.0.year.unwrap_or_else(|| chrono::Utc::now().year());
+    state.rate_limit.check(&state.db, state.clock, Limited::PublicRead, &req).await?;
+    let year = query.0.year.unwrap_or_else(|| state.clock.now().year());
     let index = state
         .db
         .read(move |conn| {

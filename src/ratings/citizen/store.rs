@@ -12,7 +12,7 @@ use super::{SkmScores, SkmSubject};
 use crate::db::schema::{
     citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
 };
-use crate::db::{now, AnyConnection};
+use crate::db::AnyConnection;
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::error::ApiResult;
 
@@ -38,6 +38,8 @@ pub struct NewTicketRow<'a> {
     pub reference: Option<&'a str>,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
+    /// When it was issued (the service's clock).
+    pub issued_at: NaiveDateTime,
 }
 
 /// A citizen's rating as stored.
@@ -49,6 +51,8 @@ pub struct NewRatingRow<'a> {
     pub ticket_id: &'a str,
     pub scores: SkmScores,
     pub comment: Option<&'a str>,
+    /// When it was given (the service's clock): it decides the period and sub-period it counts in.
+    pub submitted_at: NaiveDateTime,
 }
 
 /// A unit's organisation and whether it serves the public.
@@ -76,7 +80,7 @@ pub fn insert_ticket(conn: &mut AnyConnection, t: NewTicketRow<'_>) -> ApiResult
             rating_tickets::reference.eq(t.reference),
             rating_tickets::token_hash.eq(t.token_hash),
             rating_tickets::expires_at.eq(t.expires_at),
-            rating_tickets::created_at.eq(now()),
+            rating_tickets::created_at.eq(t.issued_at),
         ))
         .execute(conn)?;
     Ok(())
@@ -92,9 +96,9 @@ pub fn ticket_by_hash(conn: &mut AnyConnection, token_hash: &str) -> ApiResult<O
 
 /// Marks a ticket used if it is not yet; whether this call did. Claiming only while unused makes
 /// two racing submissions one rating.
-pub fn claim_ticket(conn: &mut AnyConnection, ticket_id: &str) -> ApiResult<bool> {
+pub fn claim_ticket(conn: &mut AnyConnection, ticket_id: &str, at: NaiveDateTime) -> ApiResult<bool> {
     let claimed = diesel::update(rating_tickets::table.find(ticket_id).filter(rating_tickets::used_at.is_null()))
-        .set(rating_tickets::used_at.eq(now()))
+        .set(rating_tickets::used_at.eq(at))
         .execute(conn)?;
     Ok(claimed == 1)
 }
@@ -188,7 +192,7 @@ macro_rules! per_element {
                     citizen_ratings::ticket_id.eq(r.ticket_id),
                     $( citizen_ratings::$field.eq(s.$field), )+
                     citizen_ratings::comment.eq(r.comment),
-                    citizen_ratings::submitted_at.eq(now()),
+                    citizen_ratings::submitted_at.eq(r.submitted_at),
                 ))
                 .execute(conn)?;
             Ok(())

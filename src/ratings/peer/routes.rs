@@ -211,13 +211,14 @@ pub async fn submit_peer_rating(
     body: ValidatedJson<PeerRatingInput>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
+    let clock = state.clock;
     let saved = state
         .db
         .write(move |conn| {
             let assignment = store::find_assignment(conn, &id)?.ok_or(ApiError::NotFound("peer assignment"))?;
             authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id })?;
             let period = periods::writable(conn, &assignment.period_id)?;
-            let today = crate::organizations::date_at(conn, &period.organization_id, chrono::Utc::now())?;
+            let today = crate::organizations::date_at(conn, &period.organization_id, clock.now())?;
             if periods::assessment_open(&period, today) {
                 return Err(ApiError::conflict(
                     "peer_answers_final",
@@ -230,8 +231,8 @@ pub async fn submit_peer_rating(
                 assignment.id.clone(),
                 input.scores,
                 input.comment.clone(),
-                first_submitted.unwrap_or_else(now),
-                now(),
+                first_submitted.unwrap_or_else(|| clock.timestamp()),
+                clock.timestamp(),
             );
             store::replace_rating(conn, &row)?;
             // The trail records that a rating was given, not its content: answers stay with the rater.
@@ -279,6 +280,7 @@ pub async fn peer_feedback(
     query: ValidatedQuery<PeriodParam>,
 ) -> ApiResult<HttpResponse> {
     let period_id = query.0.period_id;
+    let clock = state.clock;
     let feedback = state
         .db
         .read(move |conn| {
@@ -287,7 +289,7 @@ pub async fn peer_feedback(
             let period = period_of_org(conn, &caller, &period_id)?;
             let (policy_version, policy) = crate::policies::current(conn, &ratee.organization_id)?;
             let minimum = policy.min_peers as i64;
-            let today = crate::organizations::date_at(conn, &period.organization_id, chrono::Utc::now())?;
+            let today = crate::organizations::date_at(conn, &period.organization_id, clock.now())?;
             let open = periods::assessment_open(&period, today);
             Ok(PeerFeedback {
                 employee_id: ratee.id.clone(),
