@@ -96,6 +96,8 @@ curl -s $B/api/v1/employees/$STAF3_ID/reporting-line -H "$(H $KABID)" -H 'conten
 curl -s $B/api/v1/employees/$STAF3_ID/reporting-line -H "$(H $ADMIN)" -H 'content-type: application/json' -d "{\"unit_id\":\"$KADIS_UNIT\",\"supervisor_id\":\"$KADIS_ID\",\"reason\":\"Mutasi ke Sekretariat, SK Kepala Dinas 800/45\"}" | j "('new line:', $WHO[d['supervisor_id']], d['effective_from'], d['reason'])"
 curl -s $B/api/v1/skps/inbox -H "$(H $KABID)" | j '("kabid inbox after:", [s["employee_name"] for s in d["items"]])'
 curl -s $B/api/v1/skps/inbox -H "$(H $KADIS)" | j '("kadis inbox after:", [s["employee_name"] for s in d["items"]])'
+curl -s $B/api/v1/inbox -H "$(H $KADIS)" | j '("kadis GET /inbox:", [(i["kind"], i["employee_name"]) for i in d["items"] if i["employee_id"] == "'$STAF3_ID'"], d["counts"])'
+curl -s "$B/api/v1/inbox?kinds=skp_to_decide" -H "$(H $KABID)" | j '("kabid GET /inbox?kinds=skp_to_decide:", [i["employee_name"] for i in d["items"]])'
 curl -s -X POST $B/api/v1/skps/$S3/approve -H "$(H $KABID)" -H 'if-match: "3"' | j '("old supervisor approving, refused:", d["status"], d["code"])'
 curl -s -X POST $B/api/v1/skps/$S3/approve -H "$(H $KADIS)" -H 'if-match: "3"' | j "('staf3 SKP', d['status'], 'by', $WHO[d['approver_id']])"
 curl -s $B/api/v1/employees/$STAF3_ID/reporting-lines -H "$(H $STAF3)" | j "[($WHO.get(l['supervisor_id']), l['effective_from'], l['effective_to'], l['reason'], $WHO.get(l['changed_by'], l['changed_by'])) for l in d['items']]"

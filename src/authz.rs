@@ -115,7 +115,8 @@ pub enum Permission<'a> {
     /// Start an assessment of `employee`: the employee themselves (self-assessment) or their
     /// direct supervisor. Admins do not rate anyone (segregation of duties).
     StartAssessment { employee: &'a EmployeeRef },
-    /// Edit or publish an assessment: its author only.
+    /// Edit or publish an assessment: its author only, and for a supervisor's assessment only while
+    /// they are still the employee's supervisor (after a mutasi the new one assesses).
     EditAssessment { assessment: &'a AssessmentRef },
     /// Object to a published assessment: the assessed employee only.
     FileObjection { assessment: &'a AssessmentRef },
@@ -368,6 +369,13 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             require(
                 caller.employee_id() == Some(assessment.author_id.as_str()),
                 "Only the author edits or publishes an assessment",
+            )?;
+            // After a mutasi the assessment is the new supervisor's to make.
+            let is_self_assessment = assessment.author_id == assessment.employee.id;
+            require(
+                is_self_assessment
+                    || assessment.employee.supervisor_id.as_deref() == Some(assessment.author_id.as_str()),
+                "You are no longer this employee's supervisor: their current supervisor assesses them",
             )
         }
         Permission::FileObjection { assessment } => {
@@ -510,6 +518,29 @@ pub struct SkpInbox {
 pub fn skp_inbox(caller: &Caller) -> ApiResult<SkpInbox> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?;
     Ok(SkpInbox { supervisor_id: me.to_string(), with_heads_of_agency: caller.has_role(Role::Admin) })
+}
+
+/// Whose pending work fills a caller's inbox: theirs as an employee, their direct reports' as
+/// their supervisor, the objections they decide; admins add what [`skp_inbox`] and
+/// [`objection_inbox`] give them. Employees only: portals have no inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxScope {
+    pub organization_id: String,
+    pub employee_id: String,
+    /// Also decides whose achievements wait for verification ([`Permission::VerifyAchievement`]
+    /// mirrors [`Permission::DecideSkp`]).
+    pub skp: SkpInbox,
+    pub objections: ObjectionInbox,
+}
+
+pub fn inbox_scope(caller: &Caller) -> ApiResult<InboxScope> {
+    let skp = skp_inbox(caller)?;
+    Ok(InboxScope {
+        organization_id: caller.organization_id.clone(),
+        employee_id: skp.supervisor_id.clone(),
+        skp,
+        objections: objection_inbox(caller)?,
+    })
 }
 
 /// Which objections wait for a caller's decision: those naming them as decider, and for an admin

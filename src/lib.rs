@@ -20,6 +20,7 @@ pub mod extract;
 pub mod feedback;
 pub mod health;
 pub mod idempotency;
+pub mod inbox;
 pub mod objections;
 pub mod openapi;
 pub mod organizations;

@@ -8,8 +8,8 @@ use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
 use crate::{
-    achievements, assessments, audit, auth, distribution, employees, feedback, health, objections, organizations,
-    periods, policies, ratings, recommendations, scores, skp, units,
+    achievements, assessments, audit, auth, distribution, employees, feedback, health, inbox, objections,
+    organizations, periods, policies, ratings, recommendations, scores, skp, units,
 };
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
@@ -24,6 +24,7 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(periods::routes)
             .configure(policies::routes)
             .configure(skp::routes)
+            .configure(inbox::routes)
             .configure(achievements::routes)
             .configure(feedback::routes)
             .configure(ratings::peer::routes)
@@ -109,6 +110,7 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "periods", description = "Evaluation years and their sub-periods"),
         (name = "policies", description = "The versioned scoring policy"),
         (name = "skp", description = "Performance plans (SKP): targets, indicators, approval, revisions and the cascade"),
+        (name = "inbox", description = "What waits for the caller as a supervisor, decider or employee, with counts per kind: one list for a phone to poll"),
         (name = "achievements", description = "Achievements (capaian/realisasi) with evidence (bukti dukung), verified by the supervisor"),
         (name = "feedback", description = "Continuous feedback (umpan balik) between a supervisor and an employee; private to them, the second-level supervisor and auditors"),
         (name = "peer-ratings", description = "360 feedback on the BerAKHLAK values, shown only as aggregates"),

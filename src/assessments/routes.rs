@@ -228,6 +228,9 @@ pub async fn create_assessment(
                     created_at: now(),
                     updated_at: now(),
                 };
+                if let Some(existing) = store::counterpart(conn, &row, kind)? {
+                    set_aside_if_left_behind(conn, &caller, &existing, employee.supervisor_id.as_deref())?;
+                }
                 if store::counterpart(conn, &row, kind)?.is_some() {
                     return Err(ApiError::conflict(
                         "assessment_exists",
@@ -251,6 +254,32 @@ pub async fn create_assessment(
         })
         .await?;
     Ok(stored.into_response())
+}
+
+/// A supervisor's draft left by a supervisor who is no longer the employee's (mutasi) does not
+/// block the new one: it is set aside (removed, its full content kept in the audit trail as
+/// `assessment.set_aside`, with the new supervisor as actor). A draft of the current supervisor,
+/// or anything published, stays.
+fn set_aside_if_left_behind(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    existing: &AssessmentRow,
+    current_supervisor: Option<&str>,
+) -> ApiResult<()> {
+    let left_behind = existing.kind()? == AssessmentKind::Supervisor
+        && !existing.is_published()?
+        && current_supervisor != Some(existing.author_id.as_str());
+    if !left_behind {
+        return Ok(());
+    }
+    let before = store::load_one(conn, existing.clone())?;
+    store::delete_draft(conn, &existing.id)?;
+    audit::record(
+        conn,
+        &caller.actor(),
+        &existing.organization_id,
+        Change::new("assessment.set_aside", "assessment", &existing.id).before(&before),
+    )
 }
 
 /// One assessment. A draft is visible only to its author.

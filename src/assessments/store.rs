@@ -90,6 +90,16 @@ pub fn counterpart(
     Ok(q.select(AssessmentRow::as_select()).first(conn).optional()?)
 }
 
+/// Removes a draft with its scores and training needs (nothing refers to a draft otherwise).
+pub fn delete_draft(conn: &mut AnyConnection, id: &str) -> ApiResult<()> {
+    diesel::delete(assessment_scores::table.filter(assessment_scores::assessment_id.eq(id))).execute(conn)?;
+    diesel::delete(assessment_training_needs::table.filter(assessment_training_needs::assessment_id.eq(id)))
+        .execute(conn)?;
+    diesel::delete(assessments::table.find(id).filter(assessments::status.eq(AssessmentStatus::Draft.as_str())))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// What authorization needs to know of an assessment.
 pub fn reference(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<AssessmentRef> {
     let employee = crate::employees::find(conn, &row.employee_id)?.reference();

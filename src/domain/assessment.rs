@@ -83,6 +83,34 @@ pub fn assessment_open(today: NaiveDate, last_day: NaiveDate, period_evaluating:
     period_evaluating || today >= last_day
 }
 
+/// Which assessment of a period is due for the supervisor's inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DueScope {
+    /// The year's assessment is open (its last day has come, or the period is in evaluation).
+    Year,
+    /// The latest sub-period (by last day) whose last day has come.
+    SubPeriod(String),
+    Nothing,
+}
+
+/// The assessment due in a period on `today`: the year once it is open, else the latest of the
+/// sub-periods (`(id, last day)`) that can be assessed, as [`assessment_open`] decides.
+pub fn due_scope(
+    today: NaiveDate,
+    period_ends_on: NaiveDate,
+    period_evaluating: bool,
+    sub_periods: &[(String, NaiveDate)],
+) -> DueScope {
+    if assessment_open(today, period_ends_on, period_evaluating) {
+        return DueScope::Year;
+    }
+    sub_periods
+        .iter()
+        .filter(|(_, ends_on)| assessment_open(today, *ends_on, false))
+        .max_by_key(|(_, ends_on)| *ends_on)
+        .map_or(DueScope::Nothing, |(id, _)| DueScope::SubPeriod(id.clone()))
+}
+
 /// Where an objection stands against its window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ObjectionWindow {
@@ -111,6 +139,23 @@ pub fn objection_window(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_latest_ended_quarter_is_due_until_the_year_opens() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let quarters: Vec<(String, NaiveDate)> =
+            [("q1", "2026-03-31"), ("q2", "2026-06-30"), ("q3", "2026-09-30"), ("q4", "2026-12-31")]
+                .iter()
+                .map(|(id, end)| (id.to_string(), day(end)))
+                .collect();
+        let ends = day("2026-12-31");
+        assert_eq!(due_scope(day("2026-03-30"), ends, false, &quarters), DueScope::Nothing);
+        // From a quarter's last day on, as publishing allows.
+        assert_eq!(due_scope(day("2026-03-31"), ends, false, &quarters), DueScope::SubPeriod("q1".into()));
+        assert_eq!(due_scope(day("2026-10-01"), ends, false, &quarters), DueScope::SubPeriod("q3".into()));
+        assert_eq!(due_scope(day("2026-10-01"), ends, true, &quarters), DueScope::Year);
+        assert_eq!(due_scope(day("2026-12-31"), ends, false, &quarters), DueScope::Year);
+    }
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()

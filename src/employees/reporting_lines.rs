@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::ReportingLine;
-use crate::audit::Actor;
+use crate::audit::{self, Actor, Change};
 use crate::clock::Clock;
 use crate::db::schema::reporting_lines;
 use crate::db::{new_id, now, AnyConnection};
@@ -110,7 +110,56 @@ pub fn record(
         created_at: now(),
     };
     diesel::insert_into(reporting_lines::table).values(&row).execute(conn)?;
+    if closed.as_ref().is_none_or(|c| c.supervisor_id != row.supervisor_id) {
+        follow_pending_objections(conn, actor, &row)?;
+    }
     Ok((closed, row))
+}
+
+/// Pending objections to assessments by `line`'s employee go to their supervisor in force, the
+/// atasan pejabat penilai (or, with nobody above them or the supervisor being the objecting
+/// employee, to the policy's admin fallback), as other pending work follows the line. Decided
+/// objections keep who decided them. Each move is audited.
+fn follow_pending_objections(conn: &mut AnyConnection, actor: &Actor, line: &ReportingLineRow) -> ApiResult<()> {
+    use crate::db::schema::objections;
+    use crate::objections::{DeciderKind, ObjectionStatus};
+    let pending: Vec<(String, String, Option<String>, String, i32)> = objections::table
+        .filter(objections::assessor_id.eq(&line.employee_id))
+        .filter(objections::status.eq(ObjectionStatus::Pending.as_str()))
+        .select((
+            objections::id,
+            objections::employee_id,
+            objections::decider_id,
+            objections::decider_kind,
+            objections::version,
+        ))
+        .load(conn)?;
+    for (id, objector, decider_id, decider_kind, version) in pending {
+        let (kind, decider) = match &line.supervisor_id {
+            Some(s) if *s != objector => (DeciderKind::Superior, Some(s.clone())),
+            _ => (DeciderKind::Admin, None),
+        };
+        if decider == decider_id && kind.as_str() == decider_kind {
+            continue;
+        }
+        diesel::update(objections::table.find(&id))
+            .set((
+                objections::decider_id.eq(&decider),
+                objections::decider_kind.eq(kind.as_str()),
+                objections::version.eq(version + 1),
+                objections::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            actor,
+            &line.organization_id,
+            Change::new("objection.follow_reporting_line", "objection", &id)
+                .before(&serde_json::json!({"decider_kind": decider_kind, "decider_id": decider_id}))
+                .after(&serde_json::json!({"decider_kind": kind, "decider_id": decider, "reporting_line_id": line.id})),
+        )?;
+    }
+    Ok(())
 }
 
 /// The sort key of the history: the order the lines were recorded in, which is their order in time

@@ -153,6 +153,8 @@ fn rows(
         ("GET /api/v1/skps", row("/api/v1/skps".into(), None, None, None)),
         ("POST /api/v1/skps", row("/api/v1/skps".into(), Some(json!({"period_id": period_id})), None, Some(404))),
         ("GET /api/v1/skps/inbox", row("/api/v1/skps/inbox".into(), None, None, None)),
+        // One's own inbox: nothing of anyone else's to refuse (portals get 403, tests/api/inbox.rs).
+        ("GET /api/v1/inbox", row("/api/v1/inbox".into(), None, None, None)),
         ("GET /api/v1/me/skp", row(format!("/api/v1/me/skp?period_id={period_id}"), None, None, None)),
         ("GET /api/v1/skps/{id}", row(format!("/api/v1/skps/{peer_skp}"), None, Some(404), Some(404))),
         (

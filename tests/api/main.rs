@@ -14,6 +14,7 @@ mod employees;
 mod errors;
 mod feedback;
 mod import;
+mod inbox;
 mod objections;
 mod openapi;
 mod peer_ratings;

@@ -229,3 +229,81 @@ async fn a_repeated_change_with_the_same_key_is_made_once() {
     assert_eq!(first["id"], again["id"]);
     assert_eq!(app.get(&history_path(&org.staff.id), &admin).await.expect(200)["items"].as_array().unwrap().len(), 2);
 }
+
+#[actix_web::test]
+async fn after_mutasi_the_new_supervisor_assesses_and_the_old_draft_is_set_aside() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("mutasi-assess");
+    let (period, q1) = crate::assessments::period(&app, &org).await;
+    let (supervisor, head, admin) =
+        (app.token_for(&org.supervisor), app.token_for(&org.head), app.token_for(&org.admin));
+    let scope = json!({"period_id": period, "sub_period_id": q1, "employee_id": org.staff.id});
+    let old = app.post("/api/v1/assessments", &supervisor, scope.clone()).await.expect(201);
+    let old_path = format!("/api/v1/assessments/{}", old["id"].as_str().unwrap());
+
+    let mutasi = json!({"unit_id": org.root.id, "supervisor_id": org.head.id, "reason": "Mutasi ke sekretariat"});
+    app.post(&format!("/api/v1/employees/{}/reporting-line", org.staff.id), &admin, mutasi).await.expect(201);
+    // The old supervisor may no longer fill in or publish it.
+    let body = crate::assessments::content("sesuai_ekspektasi", "sesuai_ekspektasi", 3);
+    app.put(&old_path, &supervisor, 1, body.clone()).await.expect_problem(403, "forbidden");
+    app.post_versioned(&format!("{old_path}/publish"), &supervisor, 1, json!({}))
+        .await
+        .expect_problem(403, "forbidden");
+
+    // The new supervisor starts theirs: the old draft is set aside, not in the way.
+    let new = app.post("/api/v1/assessments", &head, scope).await.expect(201);
+    assert_eq!((new["author_id"].as_str(), new["status"].as_str()), (Some(org.head.id.as_str()), Some("draft")));
+    app.get(&old_path, &supervisor).await.expect_problem(404, "not_found");
+    let new_path = format!("/api/v1/assessments/{}", new["id"].as_str().unwrap());
+    app.put(&new_path, &head, 1, body).await.expect(200);
+    let audit = app.get("/api/v1/audit-events?resource_type=assessment", &admin).await.expect(200);
+    let set_aside = audit["items"].as_array().unwrap().iter().find(|e| e["action"] == "assessment.set_aside").unwrap();
+    assert_eq!(set_aside["actor_id"], org.head.id.as_str());
+    assert_eq!(set_aside["resource_id"], old["id"]);
+    assert_eq!(set_aside["before"]["author_id"], org.supervisor.id.as_str(), "the trail keeps the draft");
+}
+
+#[actix_web::test]
+async fn a_pending_objection_follows_the_assessors_new_supervisor() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("mutasi-objection");
+    let (period, q1) = crate::assessments::period(&app, &org).await;
+    let (supervisor, head, admin, staff) = (
+        app.token_for(&org.supervisor),
+        app.token_for(&org.head),
+        app.token_for(&org.admin),
+        app.token_for(&org.staff),
+    );
+    let body = crate::assessments::content("sesuai_ekspektasi", "sesuai_ekspektasi", 3);
+    let published = crate::assessments::publish(&app, &supervisor, &period, &q1, &org.staff.id, body).await;
+    let reason = "Capaian saya di atas target triwulan ini";
+    let filed = app
+        .post("/api/v1/objections", &staff, json!({"assessment_id": published["id"], "reason": reason}))
+        .await
+        .expect(201);
+    assert_eq!(filed["decider_id"], org.head.id.as_str());
+    let path = format!("/api/v1/objections/{}", filed["id"].as_str().unwrap());
+
+    // The assessor now reports to the admin (a person of the organisation like any other).
+    let mutasi = json!({"unit_id": org.root.id, "supervisor_id": org.admin.id, "reason": "Atasan baru"});
+    app.post(&format!("/api/v1/employees/{}/reporting-line", org.supervisor.id), &admin, mutasi).await.expect(201);
+    let moved = app.get(&path, &admin).await.expect(200);
+    assert_eq!(
+        (moved["decider_kind"].as_str(), moved["decider_id"].as_str()),
+        (Some("superior"), Some(org.admin.id.as_str()))
+    );
+    let decision = json!({"outcome": "upheld", "reason": "Penilaian sesuai bukti dukung"});
+    let version = moved["version"].as_i64().unwrap();
+    app.post_versioned(&format!("{path}/decision"), &head, version, decision.clone())
+        .await
+        .expect_problem(404, "not_found");
+    assert_eq!(app.get("/api/v1/inbox?kinds=objection_to_decide", &admin).await.expect(200)["total"], 1);
+    let decided = app.post_versioned(&format!("{path}/decision"), &admin, version, decision).await.expect(200);
+    assert_eq!(decided["decided_by"], org.admin.id.as_str());
+    let audit = app.get("/api/v1/audit-events?resource_type=objection", &admin).await.expect(200);
+    assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == "objection.follow_reporting_line"));
+    // A decided objection stays with whoever decided it, whatever moves next.
+    let back = json!({"unit_id": org.bidang.id, "supervisor_id": org.head.id, "reason": "Kembali"});
+    app.post(&format!("/api/v1/employees/{}/reporting-line", org.supervisor.id), &admin, back).await.expect(201);
+    assert_eq!(app.get(&path, &admin).await.expect(200)["decider_id"], org.admin.id.as_str());
+}
