@@ -61,6 +61,9 @@ pub enum Permission<'a> {
     ChangeReportingLine { employee: &'a EmployeeRef },
     /// Read and verify the audit trail (admins and auditors).
     ReadAudit { organization_id: &'a str },
+    /// Read the organisation's reports (score tables, citizen index): its admins and auditors,
+    /// and portals with `reports:read`.
+    ReadReports { organization_id: &'a str },
     /// Read an employee's performance records (SKP, peer feedback, citizen index): the employee,
     /// their direct supervisor, admins and auditors. Not portals: `employees:read` is the staff
     /// directory, not performance data.
@@ -416,6 +419,15 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 return Err(ApiError::NotFound("organization"));
             }
             require(staff, "Only admins and auditors may read the audit trail")
+        }
+        Permission::ReadReports { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(
+                staff || caller.has_scope(Scope::ReportsRead),
+                "Only admins, auditors and portals with the reports:read scope read reports",
+            )
         }
     }
 }

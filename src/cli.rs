@@ -61,7 +61,7 @@ enum ClientCommand {
         org_code: String,
         #[arg(long)]
         name: String,
-        /// A scope to grant (repeat for several): employees:read, organization:read, rating_tickets:issue.
+        /// A scope to grant (repeat for several): employees:read, organization:read, rating_tickets:issue, reports:read.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
     },

@@ -30,6 +30,7 @@ pub mod policies;
 pub mod rate_limit;
 pub mod ratings;
 pub mod recommendations;
+pub mod reports;
 pub mod request_id;
 pub mod scores;
 pub mod secrets;

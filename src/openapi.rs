@@ -9,7 +9,7 @@ use utoipa_actix_web::{scope, AppExt};
 use crate::error::responses;
 use crate::{
     achievements, assessments, audit, auth, distribution, employees, feedback, health, inbox, objections,
-    organizations, periods, policies, ratings, recommendations, scores, skp, units,
+    organizations, periods, policies, ratings, recommendations, reports, scores, skp, units,
 };
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
@@ -30,6 +30,7 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(ratings::peer::routes)
             .configure(ratings::citizen::routes)
             .configure(scores::routes)
+            .configure(reports::routes)
             .configure(assessments::routes)
             .configure(objections::routes)
             .configure(distribution::routes)
@@ -122,6 +123,7 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "recommendations", description = "Follow-up (tindak lanjut): employees recommended for recognition, training by topic, coaching or a warning, and the decisions people took on them"),
         (name = "public", description = "Open, non-personal transparency figures"),
         (name = "service-clients", description = "Portals that call the API with client credentials"),
+        (name = "reports", description = "Score tables and the citizen index as JSON pages, CSV, XLSX or JSON Lines, for auditors, admins and portals with reports:read"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "operations", description = "Health and readiness"),
     )

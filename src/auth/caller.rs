@@ -43,6 +43,9 @@ crate::domain::text_enum! {
         EmployeesRead = "employees:read",
         /// Issue one-time citizen rating tickets (service desks, portals).
         RatingTicketsIssue = "rating_tickets:issue",
+        /// Read the organisation's reports: score tables and the citizen index (e.g. a regional
+        /// dashboard).
+        ReportsRead = "reports:read",
     }
 }
 

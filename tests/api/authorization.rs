@@ -302,6 +302,19 @@ fn rows(
             row(format!("/api/v1/units/{}/scores?period_id={period_id}", a.bidang.id), None, Some(403), Some(404)),
         ),
         (
+            "GET /api/v1/organizations/{id}/reports/scores",
+            row(format!("/api/v1/organizations/{}/reports/scores?period_id={period_id}", a.id), None, Some(403), Some(404)),
+        ),
+        (
+            "GET /api/v1/organizations/{id}/reports/citizen-index",
+            row(
+                format!("/api/v1/organizations/{}/reports/citizen-index?period_id={period_id}&format=csv", a.id),
+                None,
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
             "GET /api/v1/periods/{id}/organization-rating",
             row(format!("/api/v1/periods/{period_id}/organization-rating"), None, None, Some(404)),
         ),

@@ -20,6 +20,7 @@ mod openapi;
 mod peer_ratings;
 mod periods;
 mod reporting_lines;
+mod reports;
 mod scores;
 mod skp;
 mod time_zones;

@@ -25,8 +25,13 @@ fn worked_example_targets() -> Vec<Value> {
 
 /// A 2030 period and the staff's approved SKP of the worked example; returns the period.
 async fn planned(app: &TestApp, org: &Org) -> Value {
+    planned_in(app, org, 2030).await
+}
+
+/// A period of `year` and the staff's approved SKP of the worked example; returns the period.
+pub async fn planned_in(app: &TestApp, org: &Org, year: i32) -> Value {
     let admin = app.token_for(&org.admin);
-    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": year})).await.expect(201);
     let staff = app.token_for(&org.staff);
     let skp = app.post("/api/v1/skps", &staff, json!({"period_id": period["id"]})).await.expect(201);
     let path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());

@@ -1,0 +1,335 @@
+//! The one report-format layer: a report is a row type ([`Tabular`]) and a function that reads
+//! one page of rows; [`respond`] serves it as a paginated JSON page, a CSV or JSON Lines file
+//! streamed page by page, or an XLSX workbook, as the client asked ([`ReportFormat::negotiate`]).
+//!
+//! The files hold every row: they follow the page function's cursors from the start, one short
+//! read transaction per page of [`FILE_PAGE`] rows, so memory stays the size of one page however
+//! large the organisation (the XLSX is written in rust_xlsxwriter's constant-memory mode, its rows
+//! going to a temporary file, and only the compressed workbook is held to send it).
+
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::stream;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::{AnyConnection, Database};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{Page, PageRequest, MAX_LIMIT};
+
+/// Rows per page when a file is written: the largest page a client may ask for.
+pub const FILE_PAGE: i64 = MAX_LIMIT;
+
+pub const CSV: &str = "text/csv";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const JSON_LINES: &str = "application/x-ndjson";
+
+/// A report as text (CSV, JSON Lines), for the spec.
+#[derive(ToSchema)]
+#[schema(value_type = String)]
+pub struct ReportText(pub String);
+
+/// A report as a binary file (XLSX), for the spec.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ReportFile(pub Vec<u8>);
+
+/// How a report is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// A page of rows (`limit`, `cursor`, `next_cursor`).
+    Json,
+    /// Every row, streamed: UTF-8 with a byte-order mark, a header row, RFC 4180 quoting.
+    Csv,
+    /// Every row in a workbook: numbers as numbers, the header row frozen.
+    Xlsx,
+    /// Every row, streamed, one JSON object a line (for scripts; carries the inputs when asked).
+    Jsonl,
+}
+
+impl ReportFormat {
+    /// The `format` parameter if given, else the first known media type of `Accept`, else JSON.
+    pub fn negotiate(param: Option<ReportFormat>, req: &HttpRequest) -> ReportFormat {
+        if let Some(format) = param {
+            return format;
+        }
+        let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        accept
+            .split(',')
+            .filter(|item| !item.split(';').skip(1).any(|p| p.trim().replace(' ', "") == "q=0"))
+            .map(|item| item.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .find_map(|media| match media.as_str() {
+                "application/json" => Some(ReportFormat::Json),
+                CSV => Some(ReportFormat::Csv),
+                XLSX => Some(ReportFormat::Xlsx),
+                JSON_LINES | "application/jsonl" => Some(ReportFormat::Jsonl),
+                _ => None,
+            })
+            .unwrap_or(ReportFormat::Json)
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// One cell of a row, typed so a workbook stores numbers as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Integer(i64),
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Cell::Text(text)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Self {
+        Cell::Text(text.to_string())
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(value: f64) -> Self {
+        Cell::Number(value)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(value: i64) -> Self {
+        Cell::Integer(value)
+    }
+}
+
+impl From<i32> for Cell {
+    fn from(value: i32) -> Self {
+        Cell::Integer(value.into())
+    }
+}
+
+impl From<u64> for Cell {
+    fn from(value: u64) -> Self {
+        Cell::Integer(value as i64)
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Cell::Empty, Into::into)
+    }
+}
+
+impl Cell {
+    /// As CSV writes it: numbers in full precision with a dot, so that they read back exactly.
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Number(value) => value.to_string(),
+            Cell::Integer(value) => value.to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+}
+
+/// A report's row: JSON by its serde form, CSV and XLSX by its cells under [`Tabular::COLUMNS`].
+pub trait Tabular: Serialize + Send + 'static {
+    /// The header row; [`Tabular::cells`] gives one cell per column, in this order.
+    const COLUMNS: &'static [&'static str];
+    /// The worksheet's name (at most 31 characters).
+    const SHEET: &'static str;
+    fn cells(&self) -> Vec<Cell>;
+}
+
+/// Reads one page of a report's rows after the request's cursor.
+pub type PageFn<R> = Arc<dyn Fn(&mut AnyConnection, &PageRequest) -> ApiResult<Page<R>> + Send + Sync>;
+
+/// A report ready to serve: its pages and the file name of its downloads (without extension).
+pub struct Report<R> {
+    pub pages: PageFn<R>,
+    pub file_stem: String,
+}
+
+/// A file name of safe characters only: organisation code, report, period, date.
+pub fn file_stem(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect())
+        .collect::<Vec<String>>()
+        .join("_")
+}
+
+/// Serves `report` in `format`: for JSON the page `page` asks for; for files every row.
+pub async fn respond<R: Tabular>(
+    db: &Database,
+    format: ReportFormat,
+    page: PageRequest,
+    report: Report<R>,
+) -> ApiResult<HttpResponse> {
+    let Report { pages, file_stem } = report;
+    if format == ReportFormat::Json {
+        let body = db.read(move |conn| pages(conn, &page)).await?;
+        return Ok(HttpResponse::Ok().json(body));
+    }
+    let disposition = header::ContentDisposition {
+        disposition: header::DispositionType::Attachment,
+        parameters: vec![header::DispositionParam::Filename(format!("{file_stem}.{}", format.extension()))],
+    };
+    let mut response = HttpResponse::Ok();
+    response.insert_header(disposition).insert_header((header::CACHE_CONTROL, "private, no-store"));
+    match format {
+        ReportFormat::Json => unreachable!("served above"),
+        ReportFormat::Xlsx => {
+            let db = db.clone();
+            let bytes = web::block(move || workbook(&db, &pages)).await??;
+            Ok(response.content_type(XLSX).body(bytes))
+        }
+        ReportFormat::Csv | ReportFormat::Jsonl => {
+            // The first page is read before answering, so that a failure is still a problem
+            // document rather than a cut-off file.
+            let first_request = PageRequest { limit: FILE_PAGE, after: None };
+            let reader = pages.clone();
+            let db = db.clone();
+            let first = db.read(move |conn| reader(conn, &first_request)).await?;
+            let mut head = Vec::new();
+            if format == ReportFormat::Csv {
+                // The byte-order mark makes spreadsheet programs read the file as UTF-8.
+                head.extend_from_slice("\u{feff}".as_bytes());
+                head.extend(csv_lines(&[R::COLUMNS.iter().map(|c| c.to_string()).collect()])?);
+            }
+            let chunks = stream::try_unfold(Some((Some(head), first)), move |state| {
+                let (db, pages) = (db.clone(), pages.clone());
+                async move {
+                    let Some((head, page)) = state else { return Ok(None) };
+                    let mut chunk = head.unwrap_or_default();
+                    chunk.extend(encode(format, &page.items)?);
+                    let next = match page.next_cursor {
+                        Some(cursor) => {
+                            let request = PageRequest::new(Some(FILE_PAGE), Some(&cursor))?;
+                            Some((None, db.read(move |conn| pages(conn, &request)).await?))
+                        }
+                        None => None,
+                    };
+                    Ok::<_, ApiError>(Some((web::Bytes::from(chunk), next)))
+                }
+            });
+            let content_type = match format {
+                ReportFormat::Csv => HeaderValue::from_static("text/csv; charset=utf-8"),
+                _ => HeaderValue::from_static(JSON_LINES),
+            };
+            Ok(response.insert_header((header::CONTENT_TYPE, content_type)).streaming(chunks))
+        }
+    }
+}
+
+/// Rows as CSV or JSON Lines.
+fn encode<R: Tabular>(format: ReportFormat, rows: &[R]) -> ApiResult<Vec<u8>> {
+    match format {
+        ReportFormat::Csv => {
+            csv_lines(&rows.iter().map(|r| r.cells().iter().map(Cell::text).collect()).collect::<Vec<_>>())
+        }
+        _ => {
+            let mut out = Vec::new();
+            for row in rows {
+                serde_json::to_writer(&mut out, row).map_err(ApiError::internal)?;
+                out.push(b'\n');
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Records as RFC 4180 CSV: fields quoted when they hold a comma, a quote or a line break,
+/// quotes doubled, lines ending in CRLF.
+fn csv_lines(records: &[Vec<String>]) -> ApiResult<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for record in records {
+        writer.write_record(record).map_err(ApiError::internal)?;
+    }
+    writer.into_inner().map_err(ApiError::internal)
+}
+
+/// Every row in a workbook of one sheet, page by page (each page its own read transaction).
+fn workbook<R: Tabular>(db: &Database, pages: &PageFn<R>) -> ApiResult<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("writing the workbook: {e}"));
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let decimal = Format::new().set_num_format("0.00");
+    let sheet = book.add_worksheet_with_constant_memory().map_err(failed)?;
+    sheet.set_name(R::SHEET).map_err(failed)?;
+    for (col, name) in R::COLUMNS.iter().enumerate() {
+        sheet.set_column_width(col as u16, (name.len() as f64 + 2.0).max(12.0)).map_err(failed)?;
+        sheet.write_string_with_format(0, col as u16, *name, &bold).map_err(failed)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(failed)?;
+    let mut row_number: u32 = 1;
+    let mut request = PageRequest { limit: FILE_PAGE, after: None };
+    loop {
+        let page = db.read_blocking(|conn| pages(conn, &request))?;
+        for row in &page.items {
+            for (col, cell) in row.cells().into_iter().enumerate() {
+                let col = col as u16;
+                match cell {
+                    Cell::Text(text) => sheet.write_string(row_number, col, text).map(|_| ()),
+                    Cell::Number(value) => sheet.write_number_with_format(row_number, col, value, &decimal).map(|_| ()),
+                    Cell::Integer(value) => sheet.write_number(row_number, col, value as f64).map(|_| ()),
+                    Cell::Empty => Ok(()),
+                }
+                .map_err(failed)?;
+            }
+            row_number += 1;
+        }
+        match page.next_cursor {
+            Some(cursor) => request = PageRequest::new(Some(FILE_PAGE), Some(&cursor))?,
+            None => break,
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_parameter_wins_then_the_first_known_accepted_type() {
+        let req =
+            |accept: &str| actix_web::test::TestRequest::default().insert_header(("accept", accept)).to_http_request();
+        assert_eq!(ReportFormat::negotiate(Some(ReportFormat::Xlsx), &req("text/csv")), ReportFormat::Xlsx);
+        assert_eq!(ReportFormat::negotiate(None, &req("text/csv")), ReportFormat::Csv);
+        assert_eq!(ReportFormat::negotiate(None, &req("text/html, text/csv;q=0.9")), ReportFormat::Csv);
+        assert_eq!(ReportFormat::negotiate(None, &req("text/csv;q=0, application/json")), ReportFormat::Json);
+        assert_eq!(ReportFormat::negotiate(None, &req(XLSX)), ReportFormat::Xlsx);
+        assert_eq!(ReportFormat::negotiate(None, &req("application/x-ndjson")), ReportFormat::Jsonl);
+        assert_eq!(ReportFormat::negotiate(None, &req("*/*")), ReportFormat::Json);
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting_and_nothing_else() {
+        let lines =
+            csv_lines(&[vec!["Sitorus, S.H.".into(), "Ra\"hmat\"".into(), "D'Arcy".into(), "Zoë".into()]]).unwrap();
+        assert_eq!(String::from_utf8(lines).unwrap(), "\"Sitorus, S.H.\",\"Ra\"\"hmat\"\"\",D'Arcy,Zoë\r\n");
+        assert_eq!(Cell::from(Some(92.5)).text(), "92.5");
+        assert_eq!(Cell::from(None::<f64>).text(), "");
+    }
+
+    #[test]
+    fn file_names_keep_safe_characters_only() {
+        assert_eq!(file_stem(&["kota-contoh", "skor", "2026", "", "2026-11-23"]), "kota-contoh_skor_2026_2026-11-23");
+        assert_eq!(file_stem(&["a b/\"c\""]), "a_b__c_");
+    }
+}

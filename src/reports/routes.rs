@@ -1,0 +1,182 @@
+//! The report endpoints: each checks who asks and what, then hands a page function to the
+//! format layer.
+
+use std::sync::Arc;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+
+use super::format::{file_stem, respond, Report, ReportFile, ReportFormat, ReportText};
+use super::store::{self, CitizenReport, ScoreReport};
+use super::{CitizenReportQuery, CitizenReportRow, ReportInclude, ScoreReportQuery, ScoreReportRow};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, Permission};
+use crate::db::schema::units;
+use crate::db::AnyConnection;
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::ValidatedQuery;
+use crate::organizations::OrganizationRow;
+use crate::pagination::{Page, PageRequest};
+use crate::scores::store as scores;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(score_report).service(citizen_report);
+}
+
+/// The organisation, once the caller may read its reports.
+fn organization(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<OrganizationRow> {
+    authorize(caller, Permission::ReadReports { organization_id: id })?;
+    crate::organizations::find(conn, id)
+}
+
+/// The named unit of the organisation (`404` for another's) and, if asked, its subtree.
+fn units_of(
+    conn: &mut AnyConnection,
+    organization_id: &str,
+    unit_id: &str,
+    with_sub_units: bool,
+) -> ApiResult<(String, Vec<String>)> {
+    let unit = crate::units::find(conn, unit_id)?;
+    if unit.organization_id != organization_id {
+        return Err(ApiError::NotFound("unit"));
+    }
+    let ids = if with_sub_units { scores::subtree(conn, organization_id, &unit.id)? } else { vec![unit.id] };
+    Ok((unit.code, ids))
+}
+
+/// The organisation's date, for file names.
+fn today(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<String> {
+    Ok(crate::organizations::date_at(conn, organization_id, chrono::Utc::now())?.to_string())
+}
+
+/// The score table: one row per employee of the organisation, or of a unit (with or without its
+/// sub-units), for the year or a sub-period, optionally of one predicate, ordered by NIP. Each row
+/// gives NIP, name, position, unit, supervisor, nilai hasil kerja, behaviour, citizen index,
+/// nilai kinerja, the suggested and final ratings, the predicate, whether the score is live or
+/// frozen, and the policy version; with `include=inputs` (JSON and JSON Lines) every input of
+/// the score, so that it can be computed again (`docs/rederive_score.py`).
+///
+/// Served as a JSON page, or as a file of every row (`Content-Disposition: attachment`, named
+/// after the organisation, period and date): CSV (UTF-8 with a byte-order mark, a header row,
+/// RFC 4180 quoting, streamed), XLSX (numbers as numbers, the header row frozen) or JSON Lines
+/// (streamed). Chosen by `format`, else by `Accept`. Admins and auditors of the organisation,
+/// and portals with `reports:read`.
+#[utoipa::path(
+    tag = "reports",
+    params(("id" = String, Path, description = "Organisation id"), ScoreReportQuery),
+    responses(
+        (status = 200, description = "A page of rows, or every row as a file",
+            content(
+                (Page<ScoreReportRow> = "application/json"),
+                (ReportText = "text/csv"),
+                (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (ReportText = "application/x-ndjson"),
+            ),
+            headers(("Content-Disposition" = String, description = "Files: attachment, with the file name"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}/reports/scores")]
+pub async fn score_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: ValidatedQuery<ScoreReportQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let format = ReportFormat::negotiate(query.format, &req);
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (report, file_stem) = state
+        .db
+        .read(move |conn| {
+            let org = organization(conn, &caller, &id)?;
+            let scope = scores::scope(conn, &org.id, &query.period_id, query.sub_period_id.as_deref())?;
+            let (unit_code, unit_ids) = match &query.unit_id {
+                Some(unit_id) => {
+                    let (code, ids) = units_of(conn, &org.id, unit_id, query.include_sub_units.unwrap_or(false))?;
+                    (code, Some(ids))
+                }
+                None => (String::new(), None),
+            };
+            let predikat = query.predikat.map(|p| p.as_str()).unwrap_or("");
+            let stem =
+                file_stem(&[&org.code, "skor", &scope.view().label, &unit_code, predikat, &today(conn, &org.id)?]);
+            let with_inputs = query.include == Some(ReportInclude::Inputs);
+            Ok((ScoreReport { scope, unit_ids, predikat: query.predikat, with_inputs }, stem))
+        })
+        .await?;
+    let pages = Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| store::score_page(conn, &report, page));
+    respond(&state.db, format, page, Report { pages, file_stem }).await
+}
+
+/// The citizen-index report: each service unit's SKM index, band, element means and number of
+/// responses, for the year and each of its sub-periods (every service unit of the organisation,
+/// or those in a unit's subtree). Served as a JSON page or as a CSV, XLSX or JSON Lines file, as
+/// the score table. Admins and auditors of the organisation, and portals with `reports:read`.
+#[utoipa::path(
+    tag = "reports",
+    params(("id" = String, Path, description = "Organisation id"), CitizenReportQuery),
+    responses(
+        (status = 200, description = "A page of rows, or every row as a file",
+            content(
+                (Page<CitizenReportRow> = "application/json"),
+                (ReportText = "text/csv"),
+                (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (ReportText = "application/x-ndjson"),
+            ),
+            headers(("Content-Disposition" = String, description = "Files: attachment, with the file name"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}/reports/citizen-index")]
+pub async fn citizen_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: ValidatedQuery<CitizenReportQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let format = ReportFormat::negotiate(query.format, &req);
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let (report, file_stem) = state
+        .db
+        .read(move |conn| {
+            let org = organization(conn, &caller, &id)?;
+            let scope = scores::scope(conn, &org.id, &query.period_id, None)?;
+            let (unit_code, within) = match &query.unit_id {
+                Some(unit_id) => {
+                    let (code, ids) = units_of(conn, &org.id, unit_id, true)?;
+                    (code, Some(ids))
+                }
+                None => (String::new(), None),
+            };
+            let mut q = units::table
+                .filter(units::organization_id.eq(&org.id))
+                .filter(units::is_service_unit.eq(true))
+                .into_boxed();
+            if let Some(ids) = within {
+                q = q.filter(units::id.eq_any(ids));
+            }
+            let service_units: Vec<(String, String, String)> = q
+                .order((units::name.asc(), units::id.asc()))
+                .select((units::id, units::code, units::name))
+                .load(conn)?;
+            let sub_periods = store::sub_periods_of(conn, &scope.period.id)?;
+            let stem = file_stem(&[
+                &org.code,
+                "indeks-skm",
+                &scope.period.year.to_string(),
+                &unit_code,
+                &today(conn, &org.id)?,
+            ]);
+            Ok((CitizenReport { period: scope.period, sub_periods, units: service_units }, stem))
+        })
+        .await?;
+    let pages = Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| store::citizen_page(conn, &report, page));
+    respond(&state.db, format, page, Report { pages, file_stem }).await
+}

@@ -1,0 +1,236 @@
+//! The pages of the reports: a fixed number of queries per page, whatever the page's size.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+
+use super::{CitizenReportRow, ScoreReportRow};
+use crate::db::schema::{employees, sub_periods, units};
+use crate::db::AnyConnection;
+use crate::domain::predikat::Predikat;
+use crate::domain::skm::SkmResult;
+use crate::employees::EmployeeRow;
+use crate::error::ApiResult;
+use crate::pagination::{Page, PageRequest, KEY_SEPARATOR};
+use crate::periods::{PeriodRow, SubPeriodRow};
+use crate::ratings::citizen::store::{self as citizen, ElementSums};
+use crate::scores::store::Scope;
+use crate::scores::EmployeeScore;
+
+/// A score report: whose scores, for what, filtered how.
+pub struct ScoreReport {
+    pub scope: Scope,
+    /// Only employees of these units; the whole organisation when `None`.
+    pub unit_ids: Option<Vec<String>>,
+    pub predikat: Option<Predikat>,
+    pub with_inputs: bool,
+}
+
+/// The next `limit` employees of the report after NIP `after`, by NIP.
+fn employees_after(
+    conn: &mut AnyConnection,
+    report: &ScoreReport,
+    after: Option<&str>,
+    limit: i64,
+) -> ApiResult<Vec<EmployeeRow>> {
+    let mut q = employees::table
+        .filter(employees::organization_id.eq(report.scope.period.organization_id.clone()))
+        .into_boxed();
+    if let Some(unit_ids) = &report.unit_ids {
+        q = q.filter(employees::unit_id.eq_any(unit_ids.clone()));
+    }
+    if let Some(after) = after {
+        q = q.filter(employees::nip.gt(after.to_string()));
+    }
+    Ok(q.order(employees::nip.asc()).limit(limit).select(EmployeeRow::as_select()).load(conn)?)
+}
+
+/// One page of a score report, ordered by NIP. With a predicate filter, batches of employees
+/// are scored until the page is full or nobody is left.
+pub fn score_page(
+    conn: &mut AnyConnection,
+    report: &ScoreReport,
+    page: &PageRequest,
+) -> ApiResult<Page<ScoreReportRow>> {
+    let wanted = page.fetch_limit() as usize;
+    let mut rows: Vec<ScoreReportRow> = Vec::new();
+    let mut after = page.after.clone();
+    loop {
+        let people = employees_after(conn, report, after.as_deref(), page.fetch_limit())?;
+        let exhausted = people.len() < wanted;
+        after = people.last().map(|p| p.nip.clone());
+        let scored = score_rows(conn, report, people)?;
+        rows.extend(scored.into_iter().filter(|r| report.predikat.is_none() || r.predikat == report.predikat));
+        if exhausted || rows.len() >= wanted {
+            break;
+        }
+    }
+    rows.truncate(wanted);
+    Ok(page.page(rows, |r| r.nip.clone(), |r| r))
+}
+
+/// The rows of `people`: their scores as served, their units and supervisors (two queries).
+fn score_rows(
+    conn: &mut AnyConnection,
+    report: &ScoreReport,
+    people: Vec<EmployeeRow>,
+) -> ApiResult<Vec<ScoreReportRow>> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let supervisor_ids: Vec<String> = people.iter().filter_map(|p| p.supervisor_id.clone()).collect();
+    let supervisors: HashMap<String, (String, String)> = employees::table
+        .filter(employees::id.eq_any(supervisor_ids))
+        .select((employees::id, employees::nip, employees::name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, nip, name)| (id, (nip, name)))
+        .collect();
+    let details: HashMap<String, (String, Option<String>)> =
+        people.iter().map(|p| (p.id.clone(), (p.position.clone(), p.supervisor_id.clone()))).collect();
+    let scores = scores_as_served(conn, &report.scope, people)?;
+    let unit_ids: Vec<String> = scores.iter().map(|s| s.unit_id.clone()).collect();
+    let unit_names: HashMap<String, (String, String)> = units::table
+        .filter(units::id.eq_any(unit_ids))
+        .select((units::id, units::code, units::name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, code, name)| (id, (code, name)))
+        .collect();
+    let period = report.scope.view().label;
+    Ok(scores
+        .into_iter()
+        .map(|score| {
+            let (position, supervisor_id) = details.get(&score.employee_id).cloned().unwrap_or_default();
+            let supervisor = supervisor_id.and_then(|id| supervisors.get(&id).cloned());
+            let (unit_code, unit_name) = unit_names.get(&score.unit_id).cloned().unwrap_or_default();
+            let card = &score.explanation;
+            let rating = |i: usize| card.ratings.get(i);
+            let citizen_index = match &card.citizen.index {
+                Some(SkmResult::Index { converted, .. }) => Some(*converted),
+                _ => None,
+            };
+            ScoreReportRow {
+                period: period.clone(),
+                employee_id: score.employee_id.clone(),
+                nip: score.nip.clone(),
+                name: score.employee_name.clone(),
+                position,
+                unit_id: score.unit_id.clone(),
+                unit_code,
+                unit_name,
+                supervisor_nip: supervisor.as_ref().map(|s| s.0.clone()),
+                supervisor_name: supervisor.map(|s| s.1),
+                nilai_hasil_kerja: card.results.nilai_hasil_kerja,
+                behaviour_mean: card.behaviour.mean,
+                citizen_index,
+                nilai_kinerja: card.nilai_kinerja.as_ref().map(|n| n.value),
+                suggested_results: rating(0).and_then(|r| r.suggested),
+                suggested_behaviour: rating(1).and_then(|r| r.suggested),
+                final_results: rating(0).and_then(|r| r.final_rating),
+                final_behaviour: rating(1).and_then(|r| r.final_rating),
+                predikat: card.predicate.as_ref().map(|p| p.predikat),
+                state: "live".into(),
+                policy_version: card.policy_version,
+                inputs: None,
+            }
+        })
+        .collect())
+}
+
+/// The scores of `people` as the scores endpoints serve them.
+fn scores_as_served(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    people: Vec<EmployeeRow>,
+) -> ApiResult<Vec<EmployeeScore>> {
+    crate::scores::store::scores_of(conn, scope, people)
+}
+
+/// A citizen-index report: the service units, the year and its sub-periods.
+pub struct CitizenReport {
+    pub period: PeriodRow,
+    pub sub_periods: Vec<SubPeriodRow>,
+    /// (id, code, name) of each service unit reported, by name.
+    pub units: Vec<(String, String, String)>,
+}
+
+/// A period's sub-periods, in order.
+pub fn sub_periods_of(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Vec<SubPeriodRow>> {
+    Ok(sub_periods::table
+        .filter(sub_periods::period_id.eq(period_id))
+        .order(sub_periods::seq.asc())
+        .select(SubPeriodRow::as_select())
+        .load(conn)?)
+}
+
+/// A row's place: the unit's name and id, then the year (0) before its sub-periods (their seq).
+fn citizen_key(name: &str, id: &str, seq: i32) -> String {
+    format!("{name}{KEY_SEPARATOR}{id}{KEY_SEPARATOR}{seq:04}")
+}
+
+/// One page of a citizen-index report: per service unit, the year then each sub-period. One
+/// aggregate per period or sub-period on the page, whatever the number of units.
+pub fn citizen_page(
+    conn: &mut AnyConnection,
+    report: &CitizenReport,
+    page: &PageRequest,
+) -> ApiResult<Page<CitizenReportRow>> {
+    let period = &report.period;
+    // (key, unit, sub-period index or None for the year), in key order, after the cursor.
+    let mut slots: Vec<(String, usize, Option<usize>)> = Vec::new();
+    for (u, (id, _, name)) in report.units.iter().enumerate() {
+        slots.push((citizen_key(name, id, 0), u, None));
+        for (s, sub) in report.sub_periods.iter().enumerate() {
+            slots.push((citizen_key(name, id, sub.seq), u, Some(s)));
+        }
+    }
+    slots.sort_by(|a, b| a.0.cmp(&b.0));
+    slots.retain(|(key, _, _)| page.after.as_ref().is_none_or(|after| key > after));
+    slots.truncate(page.fetch_limit() as usize);
+    if slots.is_empty() {
+        return Ok(page.page(Vec::new(), |r: &(String, CitizenReportRow)| r.0.clone(), |r| r.1));
+    }
+    let (policy_version, policy) = crate::policies::current(conn, &period.organization_id)?;
+    let tz = crate::organizations::time_zone(conn, &period.organization_id)?;
+    let mut sums: HashMap<Option<usize>, HashMap<String, ElementSums>> = HashMap::new();
+    let mut scopes: Vec<Option<usize>> = slots.iter().map(|s| s.2).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    for scope in scopes {
+        let unit_ids: Vec<&String> = slots.iter().filter(|s| s.2 == scope).map(|s| &report.units[s.1].0).collect();
+        let (from, to) = match scope {
+            None => (period.starts_on, period.ends_on),
+            Some(s) => (report.sub_periods[s].starts_on, report.sub_periods[s].ends_on),
+        };
+        let (start, end) = citizen::day_range(tz, from, to);
+        sums.insert(scope, citizen::sums_per_unit(conn, &unit_ids, start, end)?);
+    }
+    let none = ElementSums::none();
+    let rows = slots
+        .into_iter()
+        .map(|(key, u, scope)| {
+            let (unit_id, unit_code, unit_name) = report.units[u].clone();
+            let result = sums
+                .get(&scope)
+                .and_then(|per_unit| per_unit.get(&unit_id))
+                .unwrap_or(&none)
+                .index(policy.min_citizen_responses);
+            let (period_label, sub_period_id) = match scope {
+                None => (period.year.to_string(), None),
+                Some(s) => (report.sub_periods[s].label.clone(), Some(report.sub_periods[s].id.clone())),
+            };
+            let row = CitizenReportRow {
+                unit_id,
+                unit_code,
+                unit_name,
+                period: period_label,
+                sub_period_id,
+                policy_version,
+                result,
+            };
+            (key, row)
+        })
+        .collect();
+    Ok(page.page(rows, |r| r.0.clone(), |r| r.1))
+}
