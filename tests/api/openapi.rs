@@ -53,14 +53,18 @@ fn every_operation_is_tagged_secured_and_documents_its_problems() {
 }
 
 #[test]
-fn operation_ids_are_unique() {
+fn every_operation_has_a_unique_operation_id() {
     let spec: Value = serde_json::from_str(&kinerja::openapi::document_json()).unwrap();
-    let mut ids: Vec<&str> = spec["paths"]
+    let operations: Vec<(String, &Value)> = spec["paths"]
         .as_object()
         .unwrap()
-        .values()
-        .flat_map(|item| item.as_object().unwrap().values().filter_map(|op| op["operationId"].as_str()))
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().iter().map(move |(m, op)| (format!("{m} {path}"), op)))
         .collect();
+    let missing: Vec<&str> =
+        operations.iter().filter(|(_, op)| op["operationId"].as_str().is_none()).map(|(name, _)| name.as_str()).collect();
+    assert!(missing.is_empty(), "client generators name their functions by operationId; missing on {missing:?}");
+    let mut ids: Vec<&str> = operations.iter().filter_map(|(_, op)| op["operationId"].as_str()).collect();
     let total = ids.len();
     ids.sort_unstable();
     ids.dedup();
