@@ -16,6 +16,7 @@ use validator::Validate;
 use crate::domain::engine::ScoreInputs;
 use crate::domain::predikat::{Predikat, Rating};
 use crate::domain::skm::{SkmElement, SkmResult};
+use crate::scores::ScoreState;
 use format::{Cell, ReportFormat, Tabular};
 
 /// What a score report may carry beside the numbers.
@@ -47,6 +48,11 @@ pub struct ScoreReportQuery {
     /// Only employees with this predicate.
     #[param(inline)]
     pub predikat: Option<Predikat>,
+    /// A stored snapshot (1 for the period's first close, …) instead of the scores as served: the
+    /// latest snapshot of a closed period, else live.
+    #[validate(range(min = 1))]
+    #[param(minimum = 1)]
+    pub snapshot: Option<i32>,
     /// `inputs`: each row carries the inputs its score was computed from (JSON and JSON Lines).
     #[param(inline)]
     pub include: Option<ReportInclude>,
@@ -88,7 +94,9 @@ pub struct ScoreReportRow {
     pub final_behaviour: Option<Rating>,
     pub predikat: Option<Predikat>,
     /// `live` (computed on this read) or `frozen` (stored when the period closed).
-    pub state: String,
+    pub state: ScoreState,
+    /// Which stored snapshot, when frozen.
+    pub snapshot: Option<i32>,
     pub policy_version: i32,
     /// With `include=inputs`: everything the score was computed from, the policy included.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +123,7 @@ impl Tabular for ScoreReportRow {
         "final_behaviour",
         "predikat",
         "state",
+        "snapshot",
         "policy_version",
         "employee_id",
     ];
@@ -140,7 +149,12 @@ impl Tabular for ScoreReportRow {
             rating(self.final_results),
             rating(self.final_behaviour),
             self.predikat.map(Predikat::as_str).into(),
-            self.state.as_str().into(),
+            match self.state {
+                ScoreState::Live => "live",
+                ScoreState::Frozen => "frozen",
+            }
+            .into(),
+            self.snapshot.into(),
             self.policy_version.into(),
             self.employee_id.as_str().into(),
         ]

@@ -105,7 +105,7 @@ pub async fn score_report(
             let stem =
                 file_stem(&[&org.code, "skor", &scope.view().label, &unit_code, predikat, &today(conn, &org.id)?]);
             let with_inputs = query.include == Some(ReportInclude::Inputs);
-            Ok((ScoreReport { scope, unit_ids, predikat: query.predikat, with_inputs }, stem))
+            Ok((ScoreReport { scope, unit_ids, predikat: query.predikat, snapshot: query.snapshot, with_inputs }, stem))
         })
         .await?;
     let pages = Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| store::score_page(conn, &report, page));

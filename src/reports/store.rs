@@ -14,8 +14,8 @@ use crate::error::ApiResult;
 use crate::pagination::{Page, PageRequest, KEY_SEPARATOR};
 use crate::periods::{PeriodRow, SubPeriodRow};
 use crate::ratings::citizen::store::{self as citizen, ElementSums};
+use crate::scores::freeze;
 use crate::scores::store::Scope;
-use crate::scores::EmployeeScore;
 
 /// A score report: whose scores, for what, filtered how.
 pub struct ScoreReport {
@@ -23,6 +23,9 @@ pub struct ScoreReport {
     /// Only employees of these units; the whole organisation when `None`.
     pub unit_ids: Option<Vec<String>>,
     pub predikat: Option<Predikat>,
+    /// A stored snapshot instead of the scores as served (the latest snapshot of a closed period,
+    /// else live).
+    pub snapshot: Option<i32>,
     pub with_inputs: bool,
 }
 
@@ -88,8 +91,8 @@ fn score_rows(
         .collect();
     let details: HashMap<String, (String, Option<String>)> =
         people.iter().map(|p| (p.id.clone(), (p.position.clone(), p.supervisor_id.clone()))).collect();
-    let scores = scores_as_served(conn, &report.scope, people)?;
-    let unit_ids: Vec<String> = scores.iter().map(|s| s.unit_id.clone()).collect();
+    let scores = freeze::served_with_inputs(conn, &report.scope, people, report.snapshot, report.with_inputs)?;
+    let unit_ids: Vec<String> = scores.iter().map(|s| s.0.unit_id.clone()).collect();
     let unit_names: HashMap<String, (String, String)> = units::table
         .filter(units::id.eq_any(unit_ids))
         .select((units::id, units::code, units::name))
@@ -100,7 +103,7 @@ fn score_rows(
     let period = report.scope.view().label;
     Ok(scores
         .into_iter()
-        .map(|score| {
+        .map(|(score, inputs)| {
             let (position, supervisor_id) = details.get(&score.employee_id).cloned().unwrap_or_default();
             let supervisor = supervisor_id.and_then(|id| supervisors.get(&id).cloned());
             let (unit_code, unit_name) = unit_names.get(&score.unit_id).cloned().unwrap_or_default();
@@ -130,21 +133,13 @@ fn score_rows(
                 final_results: rating(0).and_then(|r| r.final_rating),
                 final_behaviour: rating(1).and_then(|r| r.final_rating),
                 predikat: card.predicate.as_ref().map(|p| p.predikat),
-                state: "live".into(),
+                state: score.state,
+                snapshot: score.snapshot,
                 policy_version: card.policy_version,
-                inputs: None,
+                inputs,
             }
         })
         .collect())
-}
-
-/// The scores of `people` as the scores endpoints serve them.
-fn scores_as_served(
-    conn: &mut AnyConnection,
-    scope: &Scope,
-    people: Vec<EmployeeRow>,
-) -> ApiResult<Vec<EmployeeScore>> {
-    crate::scores::store::scores_of(conn, scope, people)
 }
 
 /// A citizen-index report: the service units, the year and its sub-periods.

@@ -193,13 +193,14 @@ pub fn snapshots_of(conn: &mut AnyConnection, scope: &Scope, employee_id: &str) 
     Ok(rows.into_iter().map(|(snapshot, at)| SnapshotRef { snapshot, frozen_at: at.and_utc() }).collect())
 }
 
-/// The stored scores of `employee_ids` in snapshot `snapshot` for `scope`: one query.
+/// The stored scores of `employee_ids` in snapshot `snapshot` for `scope`, each with its stored
+/// inputs (as JSON): one query.
 fn stored(
     conn: &mut AnyConnection,
     scope: &Scope,
     snapshot: i32,
     employee_ids: &[String],
-) -> ApiResult<HashMap<String, EmployeeScore>> {
+) -> ApiResult<HashMap<String, (EmployeeScore, String)>> {
     let rows: Vec<SnapshotRow> = score_snapshots::table
         .filter(score_snapshots::period_id.eq(&scope.period.id))
         .filter(score_snapshots::snapshot.eq(snapshot))
@@ -225,7 +226,7 @@ fn stored(
                 skp_revision: row.skp_revision,
                 explanation,
             };
-            Ok((row.employee_id, score))
+            Ok((row.employee_id, (score, row.inputs)))
         })
         .collect()
 }
@@ -239,6 +240,24 @@ pub fn served(
     people: Vec<EmployeeRow>,
     requested: Option<i32>,
 ) -> ApiResult<Vec<EmployeeScore>> {
+    Ok(served_with_inputs(conn, scope, people, requested, false)?.into_iter().map(|(score, _)| score).collect())
+}
+
+/// As [`served`], each score with the inputs it was computed from (the stored ones when frozen)
+/// when `with_inputs`: what a report needs for the score to be computed again from it alone.
+pub fn served_with_inputs(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    people: Vec<EmployeeRow>,
+    requested: Option<i32>,
+    with_inputs: bool,
+) -> ApiResult<Vec<(EmployeeScore, Option<ScoreInputs>)>> {
+    let live = |conn: &mut AnyConnection, people: Vec<EmployeeRow>| -> ApiResult<Vec<_>> {
+        Ok(store::computed(conn, scope, people)?
+            .into_iter()
+            .map(|c| (c.score, with_inputs.then_some(c.inputs)))
+            .collect())
+    };
     let latest = latest(conn, &scope.period.id)?;
     let snapshot = match requested {
         Some(n) if latest.is_some_and(|latest| n <= latest) => Some(n),
@@ -246,16 +265,30 @@ pub fn served(
         None if scope.period.status == PeriodStatus::Closed => latest,
         None => None,
     };
-    let Some(snapshot) = snapshot else { return store::scores_of(conn, scope, people) };
+    let Some(snapshot) = snapshot else { return live(conn, people) };
     let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
     let mut frozen = stored(conn, scope, snapshot, &ids)?;
     let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(&p.id)).cloned().collect();
-    let mut live: HashMap<String, EmployeeScore> =
-        store::scores_of(conn, scope, missing)?.into_iter().map(|s| (s.employee_id.clone(), s)).collect();
+    let mut computed: HashMap<String, (EmployeeScore, Option<ScoreInputs>)> =
+        live(conn, missing)?.into_iter().map(|s| (s.0.employee_id.clone(), s)).collect();
+    // Stored inputs name their policy version: each version is read once.
+    let mut policies = HashMap::new();
     people
         .iter()
-        .map(|p| {
-            frozen.remove(&p.id).or_else(|| live.remove(&p.id)).ok_or_else(|| ApiError::internal("no score computed"))
+        .map(|p| match frozen.remove(&p.id) {
+            Some((score, inputs)) if with_inputs => {
+                let version = score.explanation.policy_version;
+                let policy = match policies.entry(version) {
+                    std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(new) => new.insert(
+                        crate::policies::find_version(conn, &scope.period.organization_id, version)?.policy,
+                    ),
+                };
+                let stored: StoredInputs = serde_json::from_str(&inputs).map_err(ApiError::internal)?;
+                Ok((score, Some(stored.with_policy(version, policy.clone()))))
+            }
+            Some((score, _)) => Ok((score, None)),
+            None => computed.remove(&p.id).ok_or_else(|| ApiError::internal("no score computed")),
         })
         .collect()
 }

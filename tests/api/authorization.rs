@@ -303,7 +303,12 @@ fn rows(
         ),
         (
             "GET /api/v1/organizations/{id}/reports/scores",
-            row(format!("/api/v1/organizations/{}/reports/scores?period_id={period_id}", a.id), None, Some(403), Some(404)),
+            row(
+                format!("/api/v1/organizations/{}/reports/scores?period_id={period_id}", a.id),
+                None,
+                Some(403),
+                Some(404),
+            ),
         ),
         (
             "GET /api/v1/organizations/{id}/reports/citizen-index",

@@ -61,8 +61,11 @@ fn every_operation_has_a_unique_operation_id() {
         .iter()
         .flat_map(|(path, item)| item.as_object().unwrap().iter().map(move |(m, op)| (format!("{m} {path}"), op)))
         .collect();
-    let missing: Vec<&str> =
-        operations.iter().filter(|(_, op)| op["operationId"].as_str().is_none()).map(|(name, _)| name.as_str()).collect();
+    let missing: Vec<&str> = operations
+        .iter()
+        .filter(|(_, op)| op["operationId"].as_str().is_none())
+        .map(|(name, _)| name.as_str())
+        .collect();
     assert!(missing.is_empty(), "client generators name their functions by operationId; missing on {missing:?}");
     let mut ids: Vec<&str> = operations.iter().filter_map(|(_, op)| op["operationId"].as_str()).collect();
     let total = ids.len();

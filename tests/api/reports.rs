@@ -150,6 +150,28 @@ async fn the_score_table_pages_as_json_and_downloads_as_csv_and_xlsx() {
     assert_eq!(staff_row[col("policy_version")], Data::Float(1.0));
     let head_row = rows.iter().find(|r| r[col("employee_id")] == Data::String(org.head.id.clone())).unwrap();
     assert_eq!(head_row[col("nilai_hasil_kerja")], Data::Empty, "no SKP, no number");
+
+    // Closed, the period's scores are frozen: the report says so and names the snapshot; with
+    // include=inputs each row carries what its score was computed from, the policy included.
+    app.close_period(&app.token_for(&org.admin), &period_id).await;
+    let frozen = app.get(&format!("{base}&include=inputs&predikat=baik"), &auditor).await.expect(200);
+    let row = &frozen["items"][0];
+    assert_eq!((row["state"].as_str(), row["snapshot"].as_i64()), (Some("frozen"), Some(1)));
+    assert_eq!(row["nilai_kinerja"], staff["nilai_kinerja"]);
+    assert_eq!(row["inputs"]["policy_version"], 1);
+    assert_eq!(row["inputs"]["supervisor_ratings"]["results"], "sesuai_ekspektasi");
+    assert_eq!(row["inputs"]["targets"].as_array().unwrap().len(), 2);
+    let inputs: kinerja::domain::engine::ScoreInputs = serde_json::from_value(row["inputs"].clone()).unwrap();
+    let again = kinerja::domain::engine::compute(&inputs).unwrap();
+    assert_eq!(again.nilai_kinerja.map(|n| n.value), row["nilai_kinerja"].as_f64());
+    let lines = app.get(&format!("{base}&include=inputs&format=jsonl"), &auditor).await;
+    assert_eq!(lines.header("content-type"), Some("application/x-ndjson"));
+    let parsed: Vec<Value> =
+        std::str::from_utf8(&lines.body).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(parsed.len(), 6);
+    assert!(parsed.iter().all(|r| r["state"] == "frozen" && r["inputs"]["policy"].is_object()));
+    let missing = app.get(&format!("{base}&snapshot=2"), &auditor).await;
+    missing.expect_problem(404, "not_found");
 }
 
 #[actix_web::test]
