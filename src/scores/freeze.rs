@@ -280,9 +280,9 @@ pub fn served_with_inputs(
                 let version = score.explanation.policy_version;
                 let policy = match policies.entry(version) {
                     std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(new) => new.insert(
-                        crate::policies::find_version(conn, &scope.period.organization_id, version)?.policy,
-                    ),
+                    std::collections::hash_map::Entry::Vacant(new) => {
+                        new.insert(crate::policies::find_version(conn, &scope.period.organization_id, version)?.policy)
+                    }
                 };
                 let stored: StoredInputs = serde_json::from_str(&inputs).map_err(ApiError::internal)?;
                 Ok((score, Some(stored.with_policy(version, policy.clone()))))
