@@ -89,11 +89,12 @@ pub async fn score_report(
     let query = query.0;
     let format = ReportFormat::negotiate(query.format, &req);
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let clock = state.clock;
     let (report, file_stem) = state
         .db
         .read(move |conn| {
             let org = organization(conn, &caller, &id)?;
-            let scope = scores::scope(conn, &org.id, &query.period_id, query.sub_period_id.as_deref())?;
+            let scope = scores::scope(conn, &org.id, &query.period_id, query.sub_period_id.as_deref(), clock)?;
             let (unit_code, unit_ids) = match &query.unit_id {
                 Some(unit_id) => {
                     let (code, ids) = units_of(conn, &org.id, unit_id, query.include_sub_units.unwrap_or(false))?;
@@ -143,11 +144,12 @@ pub async fn citizen_report(
     let query = query.0;
     let format = ReportFormat::negotiate(query.format, &req);
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let clock = state.clock;
     let (report, file_stem) = state
         .db
         .read(move |conn| {
             let org = organization(conn, &caller, &id)?;
-            let scope = scores::scope(conn, &org.id, &query.period_id, None)?;
+            let scope = scores::scope(conn, &org.id, &query.period_id, None, clock)?;
             let (unit_code, within) = match &query.unit_id {
                 Some(unit_id) => {
                     let (code, ids) = units_of(conn, &org.id, unit_id, true)?;
