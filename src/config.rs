@@ -89,6 +89,15 @@ pub struct Settings {
     /// The demo users' password for `kinerja seed --demo` (KINERJA_DEMO_PASSWORD); when absent one
     /// is generated.
     pub demo_password: Option<String>,
+    /// Web origins (`https://kinerja.example.go.id`) whose pages may call the API from a browser
+    /// (KINERJA_CORS_ORIGINS, comma separated); none by default: other origins are refused.
+    pub cors_origins: Vec<String>,
+    /// `Strict-Transport-Security` max-age (KINERJA_HSTS_MAX_AGE_SECS), for when TLS terminates in
+    /// front of the service; absent by default (the header would be wrong over plain HTTP).
+    pub hsts_max_age_secs: Option<u64>,
+    /// The bearer token `/metrics` requires (KINERJA_METRICS_TOKEN); without one `/metrics` is not
+    /// served at all.
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -199,8 +208,40 @@ impl Settings {
             // Taken as given, even empty: a password that is too short is refused where it is used.
             admin_password: lookup("KINERJA_ADMIN_PASSWORD"),
             demo_password: lookup("KINERJA_DEMO_PASSWORD"),
+            cors_origins: match get("KINERJA_CORS_ORIGINS") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(parse_origin)
+                    .collect::<Result<_, _>>()?,
+            },
+            hsts_max_age_secs: match get("KINERJA_HSTS_MAX_AGE_SECS") {
+                Some(_) => Some(parse_number(&get, "KINERJA_HSTS_MAX_AGE_SECS", 31_536_000, 0, 2 * 31_536_000)?),
+                None => None,
+            },
+            metrics_token: match get("KINERJA_METRICS_TOKEN") {
+                Some(token) if token.len() < 16 => {
+                    return Err(ConfigError::new("KINERJA_METRICS_TOKEN", "must be at least 16 characters"))
+                }
+                token => token,
+            },
         })
     }
+}
+
+/// One origin as browsers send it: scheme, host and optional port, no path; never `*`.
+fn parse_origin(origin: &str) -> Result<String, ConfigError> {
+    let bad = |why: &str| ConfigError::new("KINERJA_CORS_ORIGINS", format!("{origin:?}: {why}"));
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| bad("an origin starts with https:// or http:// (a wildcard is not allowed)"))?;
+    if rest.is_empty() || rest.contains(['/', '*', ' ', '?', '#', '@']) {
+        return Err(bad("an origin is scheme://host[:port], without a path"));
+    }
+    Ok(origin.to_ascii_lowercase())
 }
 
 fn parse_number<T>(
@@ -239,6 +280,18 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.jwt_secret_source, SecretSource::Generated);
         assert!(s.jwt_secret.len() >= 32);
+    }
+
+    #[test]
+    fn cors_origins_are_exact_origins_and_closed_by_default() {
+        assert!(settings(&[]).unwrap().cors_origins.is_empty());
+        let s = settings(&[("KINERJA_CORS_ORIGINS", "https://Kinerja.example.go.id, http://127.0.0.1:3000")]).unwrap();
+        assert_eq!(s.cors_origins, vec!["https://kinerja.example.go.id", "http://127.0.0.1:3000"]);
+        for bad in ["*", "https://a.example/app", "kinerja.example.go.id"] {
+            assert_eq!(settings(&[("KINERJA_CORS_ORIGINS", bad)]).unwrap_err().variable, "KINERJA_CORS_ORIGINS");
+        }
+        assert_eq!(settings(&[("KINERJA_METRICS_TOKEN", "short")]).unwrap_err().variable, "KINERJA_METRICS_TOKEN");
+        assert_eq!(settings(&[("KINERJA_HSTS_MAX_AGE_SECS", "600")]).unwrap().hsts_max_age_secs, Some(600));
     }
 
     #[test]

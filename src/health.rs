@@ -9,7 +9,7 @@ use crate::error::{responses, ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(healthz).service(readyz);
+    cfg.service(healthz).service(readyz).service(metrics);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,4 +44,45 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     })
     .await??;
     Ok(HttpResponse::Ok().json(Health { status: "ready".into() }))
+}
+
+/// Prometheus metrics in the text format: requests by method, route template and status, the
+/// latency histogram, the database pool. Closed by default: served only when the operator sets
+/// `KINERJA_METRICS_TOKEN` (else `404`), to callers that send it as a bearer token (else `401`).
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "The metrics", content_type = "text/plain; version=0.0.4", body = String),
+        (status = 401, response = responses::Unauthorized),
+        (status = 404, response = responses::NotFound),
+    ),
+    security(("metrics_token" = []))
+)]
+#[get("/metrics")]
+pub async fn metrics(
+    state: web::Data<AppState>,
+    counts: web::Data<crate::metrics::Metrics>,
+    req: actix_web::HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let Some(token) = &state.metrics_token else { return Err(ApiError::NotFound("route")) };
+    let sent = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compared as hashes, so the time taken says nothing about how much of the token matched.
+    if crate::secrets::sha256_hex(sent) != crate::secrets::sha256_hex(token) {
+        return Err(ApiError::Unauthorized {
+            code: "invalid_token",
+            detail: "Send the operator's metrics token as a bearer token".into(),
+        });
+    }
+    let pool = state.db.pool.state();
+    let text = counts.render(crate::metrics::PoolState {
+        connections: pool.connections,
+        idle: pool.idle_connections,
+        max: state.db.pool.max_size(),
+    });
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text))
 }

@@ -139,6 +139,9 @@ impl Modify for BearerAuth {
         scheme.bearer_format = Some("JWT".into());
         scheme.description = Some("An access token from POST /api/v1/auth/token".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        let mut metrics = Http::new(HttpAuthScheme::Bearer);
+        metrics.description = Some("The operator's KINERJA_METRICS_TOKEN, for GET /metrics".into());
+        components.add_security_scheme("metrics_token", SecurityScheme::Http(metrics));
     }
 }
 

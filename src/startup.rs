@@ -36,7 +36,11 @@ pub fn build_app(
     let known_routes = web::Data::new(KnownRoutes::from(&api));
     let document = web::Data::new(OpenApiJson(api.to_json().expect("the OpenAPI document serialises")));
     let limits = state.limits;
+    let cors = crate::browser::cors(&state.cors_origins);
+    let hsts = web::Data::new(crate::browser::Hsts(state.hsts_max_age_secs));
     app.app_data(state)
+        .app_data(hsts)
+        .app_data(web::Data::new(crate::metrics::Metrics::default()))
         .app_data(web::Data::new(limits))
         .app_data(known_routes)
         .app_data(document)
@@ -55,8 +59,11 @@ pub fn build_app(
         .route("/docs", web::get().to(|| async { web::Redirect::to("/docs/").permanent() }))
         .default_service(web::to(fallback))
         .wrap(from_fn(crate::extract::reject_nul_in_url))
+        .wrap(cors)
+        .wrap(from_fn(crate::browser::security_headers))
+        .wrap(from_fn(crate::metrics::middleware))
         .wrap(from_fn(request_id::middleware))
-        .wrap(Logger::new(r#"%a "%r" %s %b %Dms rid=%{x-request-id}o"#))
+        .wrap(Logger::new(r#"client=%a request="%r" status=%s bytes=%b duration_ms=%D rid=%{x-request-id}o"#))
 }
 
 /// Answers requests no route took: 405 with `Allow` when the path exists, else 404.

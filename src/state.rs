@@ -14,6 +14,11 @@ pub struct AppState {
     pub rate_limit: crate::rate_limit::RateLimit,
     /// What time it is for the rules: the system's, or a fixed instant in tests.
     pub clock: crate::clock::Clock,
+    /// The browser edge: CORS origins and HSTS (see `browser`).
+    pub cors_origins: Vec<String>,
+    pub hsts_max_age_secs: Option<u64>,
+    /// The bearer token `/metrics` requires; `None`: not served.
+    pub metrics_token: Option<String>,
 }
 
 impl AppState {
@@ -33,6 +38,9 @@ impl AppState {
                 trust_forwarded_for: settings.trust_forwarded_for,
             },
             clock: crate::clock::Clock::System,
+            cors_origins: settings.cors_origins.clone(),
+            hsts_max_age_secs: settings.hsts_max_age_secs,
+            metrics_token: settings.metrics_token.clone(),
         }
     }
 }
