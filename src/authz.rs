@@ -6,15 +6,16 @@
 
 use crate::auth::caller::{Caller, Role, Scope};
 use crate::auth::tokens::SubjectKind;
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::domain::policy::OrganizationRatingRecorder;
 use crate::error::{ApiError, ApiResult};
 
 /// The reporting line of one employee, as much as authorization needs.
 #[derive(Debug, Clone)]
 pub struct EmployeeRef {
-    pub id: String,
-    pub organization_id: String,
-    pub supervisor_id: Option<String>,
+    pub id: EmployeeId,
+    pub organization_id: OrganizationId,
+    pub supervisor_id: Option<EmployeeId>,
 }
 
 /// An assessment, as much as authorization needs.
@@ -23,35 +24,35 @@ pub struct AssessmentRef {
     /// The assessed employee.
     pub employee: EmployeeRef,
     /// The employee (self-assessment) or supervisor who wrote it.
-    pub author_id: String,
+    pub author_id: EmployeeId,
     pub published: bool,
     /// The author's own supervisor: hears objections, so reads the published assessment.
-    pub author_supervisor_id: Option<String>,
+    pub author_supervisor_id: Option<EmployeeId>,
 }
 
 /// An objection, as much as authorization needs.
 #[derive(Debug, Clone)]
 pub struct ObjectionRef {
-    pub organization_id: String,
-    pub employee_id: String,
-    pub assessor_id: String,
+    pub organization_id: OrganizationId,
+    pub employee_id: EmployeeId,
+    pub assessor_id: EmployeeId,
     /// The assessor's supervisor who decides; `None` when the policy's fallback (an admin) decides.
-    pub decider_id: Option<String>,
+    pub decider_id: Option<EmployeeId>,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub enum Permission<'a> {
     /// Change the organisation, its units, employees and service clients (admins).
-    Administer { organization_id: &'a str },
+    Administer { organization_id: &'a OrganizationId },
     /// See the organisation and its unit tree (any member, auditors, portals with `organization:read`).
-    ReadOrganization { organization_id: &'a str },
+    ReadOrganization { organization_id: &'a OrganizationId },
     /// See one record of an organisation found by its id (a unit, a period): another organisation's
     /// record does not exist (`404` naming the `record`); in the organisation, as
     /// [`Permission::ReadOrganization`], so a portal without `organization:read` gets `403`.
-    ReadRecord { organization_id: &'a str, record: &'static str },
+    ReadRecord { organization_id: &'a OrganizationId, record: &'static str },
     /// Change or remove a record found by its id: [`Permission::ReadRecord`], then
     /// [`Permission::Administer`].
-    AdministerRecord { organization_id: &'a str, record: &'static str },
+    AdministerRecord { organization_id: &'a OrganizationId, record: &'static str },
     /// Read one employee: themselves, their direct supervisor, admins, auditors, `employees:read` portals.
     ReadEmployee { employee: &'a EmployeeRef },
     /// Read an employee's reporting-line history (mutasi): as [`Permission::ReadEmployee`].
@@ -60,10 +61,10 @@ pub enum Permission<'a> {
     /// employee's organisation ([`Permission::ReadEmployee`] first, so others see `404`).
     ChangeReportingLine { employee: &'a EmployeeRef },
     /// Read and verify the audit trail (admins and auditors).
-    ReadAudit { organization_id: &'a str },
+    ReadAudit { organization_id: &'a OrganizationId },
     /// Read the organisation's reports (score tables, citizen index): its admins and auditors,
     /// and portals with `reports:read`.
-    ReadReports { organization_id: &'a str },
+    ReadReports { organization_id: &'a OrganizationId },
     /// Read an employee's performance records (SKP, peer feedback, citizen index): the employee,
     /// their direct supervisor, admins and auditors. Not portals: `employees:read` is the staff
     /// directory, not performance data.
@@ -81,10 +82,10 @@ pub enum Permission<'a> {
     AssignRaters { ratee: &'a EmployeeRef },
     /// Answer a peer-rating assignment: its rater only. To anyone else the assignment does not
     /// exist (`404`), so nobody learns who rates whom.
-    AnswerPeerAssignment { rater_id: &'a str },
+    AnswerPeerAssignment { rater_id: &'a EmployeeId },
     /// Approve a portal that issues rating tickets: an admin of its organisation other than the
     /// one who made it (segregation of duties).
-    ApprovePortal { organization_id: &'a str, created_by: Option<&'a str> },
+    ApprovePortal { organization_id: &'a OrganizationId, created_by: Option<&'a EmployeeId> },
     /// Read the aggregate of an employee's peer ratings: as [`Permission::ReadPerformance`].
     ReadPeerFeedback { ratee: &'a EmployeeRef },
     /// Read an employee's score with its explanation: as [`Permission::ReadPerformance`].
@@ -92,11 +93,11 @@ pub enum Permission<'a> {
     /// Read the scores of a supervisor's direct reports: that supervisor, admins and auditors.
     ReadTeamScores { supervisor: &'a EmployeeRef },
     /// Read the scores of a whole unit: admins and auditors.
-    ReadUnitScores { organization_id: &'a str },
+    ReadUnitScores { organization_id: &'a OrganizationId },
     /// Issue citizen rating tickets: portals with `rating_tickets:issue` only, once approved by a
     /// second admin (or made by the operator). Admins do not issue them, and no single admin can
     /// make a portal that does, so nobody inside the organisation can make up citizens' ratings.
-    IssueRatingTickets { organization_id: &'a str, portal_approved: bool },
+    IssueRatingTickets { organization_id: &'a OrganizationId, portal_approved: bool },
     /// Read an employee's achievements and their evidence files: as [`Permission::ReadPerformance`].
     ReadAchievement { owner: &'a EmployeeRef },
     /// Record and correct achievements, add or remove evidence, resubmit: the employee only.
@@ -107,11 +108,11 @@ pub enum Permission<'a> {
     /// Read the feedback about an employee: the employee, their direct supervisor, the
     /// supervisor's own supervisor (second level) and auditors. Not admins: feedback is coaching
     /// between people, not administration; admins who need it for a case ask an auditor.
-    ReadFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str> },
+    ReadFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a EmployeeId> },
     /// Start a feedback thread with an employee: their direct supervisor.
-    WriteFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str> },
+    WriteFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a EmployeeId> },
     /// Reply in a feedback thread: the employee, or the supervisor who opened the thread.
-    ReplyFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a str>, opened_by: &'a str },
+    ReplyFeedback { employee: &'a EmployeeRef, second_level_id: Option<&'a EmployeeId>, opened_by: &'a EmployeeId },
     /// Read an assessment. A draft only its author; a published one the assessed employee, their
     /// direct supervisor, the author's supervisor (who hears objections), admins and auditors.
     ReadAssessment { assessment: &'a AssessmentRef },
@@ -127,20 +128,20 @@ pub enum Permission<'a> {
     ReadObjection { objection: &'a ObjectionRef },
     /// Record or change the organisation's own rating for a period: whoever the policy names
     /// (`organization_rating_recorder`, default the organisation's admins).
-    RecordOrganizationRating { organization_id: &'a str, recorder: OrganizationRatingRecorder },
+    RecordOrganizationRating { organization_id: &'a OrganizationId, recorder: OrganizationRatingRecorder },
     /// Read the predicate distribution against the curve, and the recommendations (tindak
     /// lanjut) with the decisions taken on them: admins and auditors of the organisation.
-    ReadOrganizationReports { organization_id: &'a str },
+    ReadOrganizationReports { organization_id: &'a OrganizationId },
     /// Record a decision on a recommendation (recognition, training, coaching, warning): the
     /// organisation's admins (the staffing office acts on them); the service only recommends.
-    DecideRecommendation { organization_id: &'a str },
+    DecideRecommendation { organization_id: &'a OrganizationId },
     /// Decide an objection: the assessor's supervisor named on it; where nobody sat above the
     /// assessor, an admin who is neither the employee nor the assessor (the policy's fallback).
     DecideObjection { objection: &'a ObjectionRef },
 }
 
 pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
-    let same_org = |org: &str| caller.organization_id == org;
+    let same_org = |org: &OrganizationId| caller.organization_id == *org;
     let staff = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
     match permission {
         Permission::Administer { organization_id } => {
@@ -173,8 +174,8 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             let visible = same_org(&employee.organization_id)
                 && (staff
                     || caller.has_scope(Scope::EmployeesRead)
-                    || caller.employee_id() == Some(employee.id.as_str())
-                    || (caller.employee_id().is_some() && caller.employee_id() == employee.supervisor_id.as_deref()));
+                    || caller.employee_id() == Some(&employee.id)
+                    || (caller.employee_id().is_some() && caller.employee_id() == employee.supervisor_id.as_ref()));
             if visible {
                 Ok(())
             } else {
@@ -198,18 +199,14 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             .map_err(|e| if matches!(e, ApiError::NotFound(_)) { ApiError::NotFound("skp") } else { e }),
         Permission::EditSkp { owner } => {
             authorize(caller, Permission::ReadSkp { owner })?;
-            require(
-                caller.employee_id() == Some(owner.id.as_str()),
-                "Only the employee edits and submits their own SKP",
-            )
+            require(caller.employee_id() == Some(&owner.id), "Only the employee edits and submits their own SKP")
         }
         Permission::DecideSkp { owner } => {
             authorize(caller, Permission::ReadSkp { owner })?;
-            let is_supervisor =
-                caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_deref();
+            let is_supervisor = caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_ref();
             let is_admin_for_the_top = owner.supervisor_id.is_none()
                 && caller.has_role(Role::Admin)
-                && caller.employee_id() != Some(owner.id.as_str());
+                && caller.employee_id() != Some(&owner.id);
             require(
                 is_supervisor || is_admin_for_the_top,
                 "Only the employee's direct supervisor approves or returns their SKP",
@@ -217,12 +214,8 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         }
         Permission::AssignRaters { ratee } => {
             authorize(caller, Permission::ReadPerformance { employee: ratee })?;
-            let is_supervisor =
-                caller.employee_id().is_some() && caller.employee_id() == ratee.supervisor_id.as_deref();
-            require(
-                caller.employee_id() != Some(ratee.id.as_str()),
-                "Nobody chooses the raters of their own 360 feedback",
-            )?;
+            let is_supervisor = caller.employee_id().is_some() && caller.employee_id() == ratee.supervisor_id.as_ref();
+            require(caller.employee_id() != Some(&ratee.id), "Nobody chooses the raters of their own 360 feedback")?;
             require(
                 is_supervisor || caller.has_role(Role::Admin),
                 "Only the employee's supervisor or an admin assigns raters",
@@ -252,7 +245,7 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 return Err(ApiError::forbidden("Portals do not read performance records"));
             }
             require(
-                staff || caller.employee_id() == Some(supervisor.id.as_str()),
+                staff || caller.employee_id() == Some(&supervisor.id),
                 "Only the supervisor, admins and auditors read a team's scores",
             )
         }
@@ -295,15 +288,14 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             .map_err(|e| if matches!(e, ApiError::NotFound(_)) { ApiError::NotFound("achievement") } else { e }),
         Permission::RecordAchievement { owner } => {
             authorize(caller, Permission::ReadAchievement { owner })?;
-            require(caller.employee_id() == Some(owner.id.as_str()), "Only the employee records their own achievements")
+            require(caller.employee_id() == Some(&owner.id), "Only the employee records their own achievements")
         }
         Permission::VerifyAchievement { owner } => {
             authorize(caller, Permission::ReadAchievement { owner })?;
-            let is_supervisor =
-                caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_deref();
+            let is_supervisor = caller.employee_id().is_some() && caller.employee_id() == owner.supervisor_id.as_ref();
             let is_admin_for_the_top = owner.supervisor_id.is_none()
                 && caller.has_role(Role::Admin)
-                && caller.employee_id() != Some(owner.id.as_str());
+                && caller.employee_id() != Some(&owner.id);
             require(
                 is_supervisor || is_admin_for_the_top,
                 "Only the employee's direct supervisor verifies or rejects their achievements",
@@ -312,9 +304,7 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         Permission::ReadFeedback { employee, second_level_id } => {
             let me = caller.employee_id();
             let party = me.is_some()
-                && (me == Some(employee.id.as_str())
-                    || me == employee.supervisor_id.as_deref()
-                    || me == second_level_id);
+                && (me == Some(&employee.id) || me == employee.supervisor_id.as_ref() || me == second_level_id);
             if same_org(&employee.organization_id) && (party || caller.has_role(Role::Auditor)) {
                 return Ok(());
             }
@@ -329,7 +319,7 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         Permission::WriteFeedback { employee, second_level_id } => {
             authorize(caller, Permission::ReadFeedback { employee, second_level_id })?;
             require(
-                caller.employee_id().is_some() && caller.employee_id() == employee.supervisor_id.as_deref(),
+                caller.employee_id().is_some() && caller.employee_id() == employee.supervisor_id.as_ref(),
                 "Only the employee's direct supervisor starts feedback",
             )
         }
@@ -337,17 +327,17 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             authorize(caller, Permission::ReadFeedback { employee, second_level_id })?;
             let me = caller.employee_id();
             require(
-                me.is_some() && (me == Some(employee.id.as_str()) || me == Some(opened_by)),
+                me.is_some() && (me == Some(&employee.id) || me == Some(opened_by)),
                 "Only the employee and the supervisor who started the feedback reply to it",
             )
         }
         Permission::ReadAssessment { assessment } => {
             let me = caller.employee_id();
-            let is_author = caller.kind == SubjectKind::Employee && me == Some(assessment.author_id.as_str());
+            let is_author = caller.kind == SubjectKind::Employee && me == Some(&assessment.author_id);
             if is_author && same_org(&assessment.employee.organization_id) {
                 return Ok(());
             }
-            let hears_objections = me.is_some() && me == assessment.author_supervisor_id.as_deref();
+            let hears_objections = me.is_some() && me == assessment.author_supervisor_id.as_ref();
             let visible = assessment.published
                 && (authorize(caller, Permission::ReadPerformance { employee: &assessment.employee }).is_ok()
                     || (hears_objections && same_org(&assessment.employee.organization_id)));
@@ -360,8 +350,8 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         Permission::StartAssessment { employee } => {
             authorize(caller, Permission::ReadPerformance { employee })?;
             let me = caller.employee_id();
-            let is_self = me == Some(employee.id.as_str());
-            let is_supervisor = me.is_some() && me == employee.supervisor_id.as_deref();
+            let is_self = me == Some(&employee.id);
+            let is_supervisor = me.is_some() && me == employee.supervisor_id.as_ref();
             require(
                 is_self || is_supervisor,
                 "Only the employee (a self-assessment) or their direct supervisor assesses their work",
@@ -370,7 +360,7 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         Permission::EditAssessment { assessment } => {
             authorize(caller, Permission::ReadAssessment { assessment })?;
             require(
-                caller.employee_id() == Some(assessment.author_id.as_str()),
+                caller.employee_id() == Some(&assessment.author_id),
                 "Only the author edits or publishes an assessment",
             )?;
             // After a mutasi the assessment is the new supervisor's to make.
@@ -384,16 +374,16 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         Permission::FileObjection { assessment } => {
             authorize(caller, Permission::ReadAssessment { assessment })?;
             require(
-                caller.employee_id() == Some(assessment.employee.id.as_str()),
+                caller.employee_id() == Some(&assessment.employee.id),
                 "Only the assessed employee objects to their assessment",
             )
         }
         Permission::ReadObjection { objection } => {
             let me = caller.employee_id();
             let party = me.is_some()
-                && (me == Some(objection.employee_id.as_str())
-                    || me == Some(objection.assessor_id.as_str())
-                    || me == objection.decider_id.as_deref());
+                && (me == Some(&objection.employee_id)
+                    || me == Some(&objection.assessor_id)
+                    || me == objection.decider_id.as_ref());
             let person = caller.kind == SubjectKind::Employee;
             if same_org(&objection.organization_id) && person && (party || staff) {
                 Ok(())
@@ -405,11 +395,11 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             authorize(caller, Permission::ReadObjection { objection })?;
             let me = caller.employee_id();
             let allowed = match &objection.decider_id {
-                Some(decider) => me == Some(decider.as_str()),
+                Some(decider) => me == Some(decider),
                 None => {
                     caller.has_role(Role::Admin)
-                        && me != Some(objection.employee_id.as_str())
-                        && me != Some(objection.assessor_id.as_str())
+                        && me != Some(&objection.employee_id)
+                        && me != Some(&objection.assessor_id)
                 }
             };
             require(allowed, "Only the assessor's own supervisor (atasan pejabat penilai) decides this objection")
@@ -448,6 +438,7 @@ mod tests {
         Caller {
             kind: SubjectKind::Employee,
             subject_id: id.into(),
+            employee: Some(id.into()),
             organization_id: org.into(),
             roles: roles.to_vec(),
             scopes: vec![],
@@ -469,14 +460,14 @@ mod tests {
 
     #[test]
     fn a_record_elsewhere_is_missing_but_a_portal_without_the_scope_is_refused() {
-        let unit = Permission::ReadRecord { organization_id: "o1", record: "unit" };
+        let unit = Permission::ReadRecord { organization_id: &"o1".into(), record: "unit" };
         assert!(matches!(authorize(&caller("a", "o2", &[Role::Admin]), unit), Err(ApiError::NotFound("unit"))));
         let mut portal = caller("c", "o1", &[]);
         portal.kind = SubjectKind::ServiceClient;
         assert!(matches!(authorize(&portal, unit), Err(ApiError::Forbidden(_))));
         portal.scopes = vec![Scope::OrganizationRead];
         assert!(authorize(&portal, unit).is_ok());
-        let change = Permission::AdministerRecord { organization_id: "o1", record: "unit" };
+        let change = Permission::AdministerRecord { organization_id: &"o1".into(), record: "unit" };
         assert!(matches!(authorize(&portal, change), Err(ApiError::Forbidden(_))));
         assert!(matches!(authorize(&caller("a", "o2", &[Role::Admin]), change), Err(ApiError::NotFound("unit"))));
         assert!(authorize(&caller("a", "o1", &[Role::Admin]), change).is_ok());
@@ -495,7 +486,7 @@ mod tests {
 
     #[test]
     fn only_admins_administer_and_other_organisations_are_invisible() {
-        let org = Permission::Administer { organization_id: "o1" };
+        let org = Permission::Administer { organization_id: &"o1".into() };
         assert!(authorize(&caller("a", "o1", &[Role::Admin]), org).is_ok());
         assert!(matches!(authorize(&caller("p", "o1", &[Role::Pegawai]), org), Err(ApiError::Forbidden(_))));
         assert!(matches!(authorize(&caller("u", "o1", &[Role::Auditor]), org), Err(ApiError::Forbidden(_))));
@@ -506,8 +497,8 @@ mod tests {
 /// Which employees a caller may list: the whole organisation, or themselves and their direct reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmployeeVisibility {
-    Organization { organization_id: String },
-    SelfAndReports { organization_id: String, employee_id: String },
+    Organization { organization_id: OrganizationId },
+    SelfAndReports { organization_id: OrganizationId, employee_id: EmployeeId },
 }
 
 /// Whose performance records (SKPs) a caller may list: as [`employee_visibility`], without portals.
@@ -523,13 +514,13 @@ pub fn performance_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> 
 /// admin's own), as [`Permission::DecideSkp`] decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkpInbox {
-    pub supervisor_id: String,
+    pub supervisor_id: EmployeeId,
     pub with_heads_of_agency: bool,
 }
 
 pub fn skp_inbox(caller: &Caller) -> ApiResult<SkpInbox> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?;
-    Ok(SkpInbox { supervisor_id: me.to_string(), with_heads_of_agency: caller.has_role(Role::Admin) })
+    Ok(SkpInbox { supervisor_id: me.clone(), with_heads_of_agency: caller.has_role(Role::Admin) })
 }
 
 /// Whose pending work fills a caller's inbox: theirs as an employee, their direct reports' as
@@ -548,8 +539,8 @@ pub struct InboxScope {
 pub fn inbox_scope(caller: &Caller) -> ApiResult<InboxScope> {
     let skp = skp_inbox(caller)?;
     Ok(InboxScope {
-        organization_id: caller.organization_id.clone(),
-        employee_id: skp.supervisor_id.clone(),
+        organization_id: caller.organization_id.to_string(),
+        employee_id: skp.supervisor_id.to_string(),
         skp,
         objections: objection_inbox(caller)?,
     })
@@ -560,13 +551,13 @@ pub fn inbox_scope(caller: &Caller) -> ApiResult<InboxScope> {
 /// [`Permission::DecideObjection`] decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectionInbox {
-    pub decider_id: String,
+    pub decider_id: EmployeeId,
     pub with_admin_fallback: bool,
 }
 
 pub fn objection_inbox(caller: &Caller) -> ApiResult<ObjectionInbox> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?;
-    Ok(ObjectionInbox { decider_id: me.to_string(), with_admin_fallback: caller.has_role(Role::Admin) })
+    Ok(ObjectionInbox { decider_id: me.clone(), with_admin_fallback: caller.has_role(Role::Admin) })
 }
 
 /// Which assessments and objections a caller may list, as [`Permission::ReadAssessment`] and
@@ -575,10 +566,10 @@ pub fn objection_inbox(caller: &Caller) -> ApiResult<ObjectionInbox> {
 pub enum EvaluationVisibility {
     /// Admins and auditors: every published assessment and every objection of the organisation,
     /// and their own drafts.
-    Organization { organization_id: String, employee_id: Option<String> },
+    Organization { organization_id: OrganizationId, employee_id: Option<EmployeeId> },
     /// Others: their own drafts; published assessments of themselves, their direct reports and
     /// their reports' reports (whose objections they hear); objections they are party to.
-    Parties { organization_id: String, employee_id: String },
+    Parties { organization_id: OrganizationId, employee_id: EmployeeId },
 }
 
 pub fn evaluation_visibility(caller: &Caller) -> ApiResult<EvaluationVisibility> {
@@ -586,7 +577,7 @@ pub fn evaluation_visibility(caller: &Caller) -> ApiResult<EvaluationVisibility>
         return Err(ApiError::forbidden("Portals do not read performance records"));
     }
     let organization_id = caller.organization_id.clone();
-    let employee_id = caller.employee_id().map(str::to_string);
+    let employee_id = caller.employee_id().cloned();
     match employee_id {
         _ if caller.has_role(Role::Admin) || caller.has_role(Role::Auditor) => {
             Ok(EvaluationVisibility::Organization { organization_id, employee_id })
@@ -609,7 +600,7 @@ pub enum PasswordSetter {
 /// may see the employee, `404` for who may not).
 pub fn password_setter(caller: &Caller, employee: &EmployeeRef) -> ApiResult<PasswordSetter> {
     authorize(caller, Permission::ReadEmployee { employee })?;
-    if caller.employee_id() == Some(employee.id.as_str()) {
+    if caller.employee_id() == Some(&employee.id) {
         return Ok(PasswordSetter::Themselves);
     }
     authorize(caller, Permission::Administer { organization_id: &employee.organization_id })?;
@@ -622,7 +613,7 @@ pub fn employee_visibility(caller: &Caller) -> ApiResult<EmployeeVisibility> {
         return Ok(EmployeeVisibility::Organization { organization_id });
     }
     match caller.employee_id() {
-        Some(id) => Ok(EmployeeVisibility::SelfAndReports { organization_id, employee_id: id.to_string() }),
+        Some(id) => Ok(EmployeeVisibility::SelfAndReports { organization_id, employee_id: id.clone() }),
         None => Err(ApiError::forbidden("This client lacks the employees:read scope")),
     }
 }

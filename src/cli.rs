@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::audit::{self, Actor};
 use crate::config::Settings;
+use crate::db::types::OrganizationId;
 use crate::db::Database;
 use crate::employees::{self, JobLevel, NewEmployee};
 use crate::error::ApiError;
@@ -262,7 +263,7 @@ fn verify_audit(db: &Database, org_code: Option<&str>) -> Result<(), String> {
     let org_code = org_code.map(str::to_string);
     let results = db
         .read_blocking(move |conn| {
-            let orgs: Vec<(String, String)> = match org_code {
+            let orgs: Vec<(OrganizationId, String)> = match org_code {
                 Some(code) => vec![organizations::find_by_code(conn, &code)?
                     .map(|o| (o.id, o.code))
                     .ok_or(ApiError::NotFound("organization"))?],

@@ -11,7 +11,8 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::organizations;
-use crate::db::{new_id, now, AnyConnection};
+use crate::db::types::OrganizationId;
+use crate::db::{now, AnyConnection};
 use crate::domain::time_zone::OrgTimeZone;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, IfMatch, ValidatedJson};
@@ -24,7 +25,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organizations)]
 pub struct OrganizationRow {
-    pub id: String,
+    pub id: OrganizationId,
     pub code: String,
     pub name: String,
     pub version: i32,
@@ -44,7 +45,8 @@ impl OrganizationRow {
 /// An organisation (instansi): a provincial or city government, or an agency.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Organization {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: OrganizationId,
     /// Short unique code, e.g. `kota-serang`.
     pub code: String,
     pub name: String,
@@ -82,7 +84,7 @@ pub struct UpdateOrganization {
 }
 
 /// The organisation's time zone, for anything that needs its "today" or a local deadline.
-pub fn time_zone(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<OrgTimeZone> {
+pub fn time_zone(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<OrgTimeZone> {
     let name: String = organizations::table
         .find(organization_id)
         .select(organizations::time_zone)
@@ -96,13 +98,13 @@ pub fn time_zone(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<O
 /// The organisation's local date at `instant` (pass the service clock's `now()` for "today").
 pub fn date_at(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     instant: chrono::DateTime<chrono::Utc>,
 ) -> ApiResult<chrono::NaiveDate> {
     Ok(time_zone(conn, organization_id)?.date_at(instant))
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<OrganizationRow> {
+pub fn find(conn: &mut AnyConnection, id: &OrganizationId) -> ApiResult<OrganizationRow> {
     organizations::table
         .find(id)
         .select(OrganizationRow::as_select())
@@ -122,7 +124,7 @@ pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<Option<Or
 /// Creates an organisation and starts its audit chain (command line only).
 pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -> ApiResult<OrganizationRow> {
     let row = OrganizationRow {
-        id: new_id(),
+        id: OrganizationId::generate(),
         code: code.to_string(),
         name: name.to_string(),
         version: 1,
@@ -156,7 +158,7 @@ pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -
 pub async fn get_organization(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&caller, Permission::ReadOrganization { organization_id: &id })?;
@@ -183,7 +185,7 @@ pub async fn get_organization(
 pub async fn update_organization(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     if_match: IfMatch,
     body: ValidatedJson<UpdateOrganization>,
 ) -> ApiResult<HttpResponse> {

@@ -15,6 +15,7 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::{periods, sub_periods};
+use crate::db::types::OrganizationId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::policy::EvaluationFrequency;
 use crate::error::{problems, ApiError, ApiResult};
@@ -59,7 +60,7 @@ impl PeriodStatus {
 #[diesel(table_name = periods)]
 pub struct PeriodRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub year: i32,
     pub frequency: EvaluationFrequency,
     pub status: PeriodStatus,
@@ -103,7 +104,8 @@ impl From<SubPeriodRow> for SubPeriod {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Period {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub year: i32,
     pub frequency: EvaluationFrequency,
     pub status: PeriodStatus,
@@ -200,7 +202,11 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<PeriodRow> {
 }
 
 /// The period for `year` in the organisation, if one was opened.
-pub fn find_by_year(conn: &mut AnyConnection, organization_id: &str, year: i32) -> ApiResult<Option<PeriodRow>> {
+pub fn find_by_year(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    year: i32,
+) -> ApiResult<Option<PeriodRow>> {
     Ok(periods::table
         .filter(periods::organization_id.eq(organization_id))
         .filter(periods::year.eq(year))
@@ -225,7 +231,7 @@ pub fn writable(conn: &mut AnyConnection, id: &str) -> ApiResult<PeriodRow> {
 
 /// Refuses a write dated `on` (a citizen rating, a ticket for one) when the organisation's period
 /// of that year is closed: its figures are final.
-pub fn writable_on(conn: &mut AnyConnection, organization_id: &str, on: NaiveDate) -> ApiResult<()> {
+pub fn writable_on(conn: &mut AnyConnection, organization_id: &OrganizationId, on: NaiveDate) -> ApiResult<()> {
     match find_by_year(conn, organization_id, on.year())? {
         Some(period) => refuse_if_closed(&period),
         None => Ok(()),
@@ -249,7 +255,7 @@ fn refuse_if_closed(period: &PeriodRow) -> ApiResult<()> {
 pub fn insert(
     conn: &mut AnyConnection,
     actor: &Actor,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     year: i32,
     frequency: Option<EvaluationFrequency>,
 ) -> ApiResult<Period> {
@@ -262,7 +268,7 @@ pub fn insert(
     };
     let row = PeriodRow {
         id: new_id(),
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         year,
         frequency,
         status: PeriodStatus::Planning,
@@ -306,7 +312,7 @@ fn load(conn: &mut AnyConnection, row: PeriodRow) -> ApiResult<Period> {
 /// their sub-periods: two queries whatever the page size.
 pub fn list(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     query: &PeriodQuery,
     before_year: Option<i32>,
     fetch: i64,

@@ -7,6 +7,7 @@ mod year;
 use crate::audit::Actor;
 use crate::auth::caller::Role;
 use crate::clock::Clock;
+use crate::db::types::{EmployeeId, UnitId};
 use crate::db::Database;
 use crate::employees::{self, JobLevel, NewEmployee};
 use crate::error::ApiError;
@@ -120,7 +121,7 @@ pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
                 DEMO_ORG_CODE,
                 "DEMO - Pemerintah Kota Contoh (data contoh, bukan data nyata)",
             )?;
-            let unit = |code: &str, name: &str, kind, parent: Option<String>, service| UnitInput {
+            let unit = |code: &str, name: &str, kind, parent: Option<UnitId>, service| UnitInput {
                 parent_id: parent,
                 code: code.into(),
                 name: name.into(),
@@ -162,7 +163,7 @@ pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
                 "bid-pelayanan" => bidang.id.clone(),
                 _ => root.id.clone(),
             };
-            let mut ids: Vec<(&str, String)> = Vec::new();
+            let mut ids: Vec<(&str, EmployeeId)> = Vec::new();
             for (key, nip, name, position, level, unit_key, supervisor, roles) in PEOPLE {
                 let supervisor_id =
                     supervisor.and_then(|s| ids.iter().find(|(k, _)| *k == s).map(|(_, id)| id.clone()));

@@ -10,7 +10,8 @@ use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::{employees, units};
-use crate::db::{new_id, now, AnyConnection};
+use crate::db::types::{OrganizationId, UnitId};
+use crate::db::{now, AnyConnection};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
@@ -44,9 +45,9 @@ crate::db::types::text_column!(UnitKind);
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = units)]
 pub struct UnitRow {
-    pub id: String,
-    pub organization_id: String,
-    pub parent_id: Option<String>,
+    pub id: UnitId,
+    pub organization_id: OrganizationId,
+    pub parent_id: Option<UnitId>,
     pub code: String,
     pub name: String,
     pub kind: UnitKind,
@@ -59,10 +60,13 @@ pub struct UnitRow {
 /// A unit of the organisation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Unit {
-    pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub id: UnitId,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// The unit above; absent for the top of the tree.
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<UnitId>,
     /// Unique within the organisation; used by the CSV import.
     pub code: String,
     pub name: String,
@@ -96,7 +100,8 @@ impl From<UnitRow> for Unit {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"parent_id": "0193...", "code": "dinkes", "name": "Dinas Kesehatan", "kind": "dinas", "is_service_unit": true}))]
 pub struct UnitInput {
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<UnitId>,
     #[validate(length(min = 1, max = 64), custom(function = "crate::units::check_code"))]
     #[schema(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9._-]+$")]
     pub code: String,
@@ -132,11 +137,15 @@ pub struct UnitQuery {
     pub cursor: Option<String>,
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<UnitRow> {
+pub fn find(conn: &mut AnyConnection, id: &UnitId) -> ApiResult<UnitRow> {
     units::table.find(id).select(UnitRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("unit"))
 }
 
-pub fn find_by_code(conn: &mut AnyConnection, organization_id: &str, code: &str) -> ApiResult<Option<UnitRow>> {
+pub fn find_by_code(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    code: &str,
+) -> ApiResult<Option<UnitRow>> {
     Ok(units::table
         .filter(units::organization_id.eq(organization_id))
         .filter(units::code.eq(code))
@@ -146,21 +155,26 @@ pub fn find_by_code(conn: &mut AnyConnection, organization_id: &str, code: &str)
 }
 
 /// Checks that `parent_id` is a unit of the same organisation and not `unit_id` or below it.
-fn check_parent(conn: &mut AnyConnection, organization_id: &str, unit_id: &str, parent_id: &str) -> ApiResult<()> {
+fn check_parent(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    unit_id: &UnitId,
+    parent_id: &UnitId,
+) -> ApiResult<()> {
     let invalid = |why: &str| ApiError::field("parent_id", "invalid_parent", why);
-    let mut current = Some(parent_id.to_string());
+    let mut current = Some(parent_id.clone());
     let mut steps = 0;
     while let Some(id) = current {
-        if id == unit_id {
+        if id == *unit_id {
             return Err(invalid("a unit cannot be placed under itself or one of its own sub-units"));
         }
         let row = units::table
             .find(&id)
             .select((units::organization_id, units::parent_id))
-            .first::<(String, Option<String>)>(conn)
+            .first::<(OrganizationId, Option<UnitId>)>(conn)
             .optional()?;
         match row {
-            Some((org, parent)) if org == organization_id => current = parent,
+            Some((org, parent)) if org == *organization_id => current = parent,
             _ => return Err(invalid("no such unit in this organisation")),
         }
         steps += 1;
@@ -172,8 +186,13 @@ fn check_parent(conn: &mut AnyConnection, organization_id: &str, unit_id: &str, 
 }
 
 /// Inserts a unit and records it; used by the API, the command line and the demo seed.
-pub fn insert(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, input: UnitInput) -> ApiResult<Unit> {
-    let id = new_id();
+pub fn insert(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    organization_id: &OrganizationId,
+    input: UnitInput,
+) -> ApiResult<Unit> {
+    let id = UnitId::generate();
     crate::db::lock_organization(conn, organization_id)?;
     if let Some(parent) = &input.parent_id {
         check_parent(conn, organization_id, &id, parent)?;
@@ -183,7 +202,7 @@ pub fn insert(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, in
     }
     let row = UnitRow {
         id,
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         parent_id: input.parent_id,
         code: input.code,
         name: input.name,
@@ -213,7 +232,7 @@ pub fn insert(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, in
 pub async fn list_units(
     state: web::Data<AppState>,
     caller: Caller,
-    org_id: web::Path<String>,
+    org_id: web::Path<OrganizationId>,
     query: ValidatedQuery<UnitQuery>,
 ) -> ApiResult<HttpResponse> {
     let org_id = org_id.into_inner();
@@ -237,7 +256,7 @@ pub async fn list_units(
             Ok(q.order(units::id.asc()).limit(fetch).select(UnitRow::as_select()).load(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), Unit::from)))
+    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.to_string(), Unit::from)))
 }
 
 /// Adds a unit (admins). Send an `Idempotency-Key` to make retries safe.
@@ -258,7 +277,7 @@ pub async fn list_units(
 pub async fn create_unit(
     state: web::Data<AppState>,
     caller: Caller,
-    org_id: web::Path<String>,
+    org_id: web::Path<OrganizationId>,
     key: IdempotencyKey,
     body: ValidatedJson<UnitInput>,
 ) -> ApiResult<HttpResponse> {
@@ -288,7 +307,7 @@ pub async fn create_unit(
     security(("bearer" = []))
 )]
 #[get("/units/{id}")]
-pub async fn get_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<UnitId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let row = state.db.read(move |conn| find(conn, &id)).await?;
     authorize(&caller, Permission::ReadRecord { organization_id: &row.organization_id, record: "unit" })?;
@@ -314,7 +333,7 @@ pub async fn get_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<
 pub async fn update_unit(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<UnitId>,
     if_match: IfMatch,
     body: ValidatedJson<UnitInput>,
 ) -> ApiResult<HttpResponse> {
@@ -384,7 +403,7 @@ pub async fn update_unit(
     security(("bearer" = []))
 )]
 #[delete("/units/{id}")]
-pub async fn delete_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<UnitId>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
         .db

@@ -60,7 +60,7 @@ fn load_checked(
     permission: for<'a> fn(&'a EmployeeRef) -> Permission<'a>,
 ) -> ApiResult<(AchievementRow, EmployeeRow)> {
     let row = store::find(conn, id)?;
-    let owner = staff::find(conn, &row.employee_id)?;
+    let owner = staff::find(conn, &row.employee_id.as_str().into())?;
     authorize(caller, permission(&owner.reference()))?;
     Ok((row, owner))
 }
@@ -261,7 +261,7 @@ pub async fn create_achievement(
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
                 let planned = planned_aspect(conn, &input.indicator_id, input.aspect)?;
-                let owner = staff::find(conn, &planned.skp.employee_id)?;
+                let owner = staff::find(conn, &planned.skp.employee_id.as_str().into())?;
                 authorize(&caller, Permission::RecordAchievement { owner: &owner.reference() }).map_err(|e| {
                     if matches!(e, ApiError::NotFound(_)) {
                         ApiError::NotFound("indicator aspect")
@@ -298,10 +298,10 @@ pub async fn create_achievement(
                 let at = clock.timestamp();
                 let row = AchievementRow {
                     id: new_id(),
-                    organization_id: owner.organization_id.clone(),
+                    organization_id: owner.organization_id.to_string(),
                     period_id: period.id.clone(),
                     sub_period_id: sub_period.id,
-                    employee_id: owner.id.clone(),
+                    employee_id: owner.id.to_string(),
                     skp_id: planned.skp.id,
                     target_lineage_id: planned.target_lineage_id,
                     indicator_id: planned.indicator_id,

@@ -205,15 +205,15 @@ pub async fn create_assessment(
                         ));
                     }
                 }
-                let employee = crate::employees::find(conn, input.employee_id.as_deref().unwrap_or(&me))?;
+                let employee = crate::employees::find(conn, &input.employee_id.as_deref().unwrap_or(&me).into())?;
                 authorize(&caller, Permission::StartAssessment { employee: &employee.reference() })?;
                 let kind = if employee.id == me { AssessmentKind::SelfAssessment } else { AssessmentKind::Supervisor };
                 let row = AssessmentRow {
                     id: new_id(),
-                    organization_id: caller.organization_id.clone(),
+                    organization_id: caller.organization_id.to_string(),
                     period_id: period.id,
                     sub_period_id: input.sub_period_id.clone(),
-                    employee_id: employee.id,
+                    employee_id: employee.id.into(),
                     author_id: me.clone(),
                     kind: kind.as_str().into(),
                     status: AssessmentStatus::Draft.as_str().into(),
@@ -418,7 +418,7 @@ pub async fn publish_assessment(
                 Some(sub) => sub_periods::table.find(sub).select(sub_periods::ends_on).first(conn)?,
                 None => period.ends_on,
             };
-            let today = crate::organizations::date_at(conn, &row.organization_id, clock.now())?;
+            let today = crate::organizations::date_at(conn, &row.organization_id.as_str().into(), clock.now())?;
             if !assessment_open(today, last_day, period.status == PeriodStatus::Evaluating) {
                 return Err(ApiError::conflict(
                     "assessment_not_open",

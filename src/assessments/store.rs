@@ -12,6 +12,7 @@ use super::{
 };
 use crate::authz::AssessmentRef;
 use crate::db::schema::{assessment_scores, assessment_training_needs, assessments, employees, objections};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, AnyConnection};
 use crate::domain::assessment::{objection_window, Criteria};
 use crate::domain::behaviour::BerakhlakValue;
@@ -102,16 +103,16 @@ pub fn delete_draft(conn: &mut AnyConnection, id: &str) -> ApiResult<()> {
 
 /// What authorization needs to know of an assessment.
 pub fn reference(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<AssessmentRef> {
-    let employee = crate::employees::find(conn, &row.employee_id)?.reference();
-    let author_supervisor_id: Option<String> = employees::table
+    let employee = crate::employees::find(conn, &row.employee_id.as_str().into())?.reference();
+    let author_supervisor_id: Option<EmployeeId> = employees::table
         .find(&row.author_id)
         .select(employees::supervisor_id)
-        .first::<Option<String>>(conn)
+        .first::<Option<EmployeeId>>(conn)
         .optional()?
         .flatten();
     Ok(AssessmentRef {
         employee,
-        author_id: row.author_id.clone(),
+        author_id: row.author_id.as_str().into(),
         published: row.is_published()?,
         author_supervisor_id,
     })
@@ -216,7 +217,7 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
     // Every row of one call belongs to one organisation (the caller's).
     let window = match rows.first() {
         Some(row) if rows.iter().any(|r| r.published_at.is_some()) => Some((
-            crate::organizations::time_zone(conn, &row.organization_id)?,
+            crate::organizations::time_zone(conn, &row.organization_id.as_str().into())?,
             crate::policies::current(conn, &row.organization_id)?.1.objection_window_days,
         )),
         _ => None,

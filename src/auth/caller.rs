@@ -4,6 +4,7 @@ use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpR
 use utoipa::ToSchema;
 
 use super::tokens::SubjectKind;
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::error::ApiError;
 use crate::request_id::RequestId;
 use crate::state::AppState;
@@ -55,15 +56,17 @@ pub struct Caller {
     pub kind: SubjectKind,
     /// The employee id, or the service client's id.
     pub subject_id: String,
-    pub organization_id: String,
+    /// The same id, typed, when the caller is an employee.
+    pub employee: Option<EmployeeId>,
+    pub organization_id: OrganizationId,
     pub roles: Vec<Role>,
     pub scopes: Vec<Scope>,
     pub request_id: Option<String>,
 }
 
 impl Caller {
-    pub fn employee_id(&self) -> Option<&str> {
-        (self.kind == SubjectKind::Employee).then_some(self.subject_id.as_str())
+    pub fn employee_id(&self) -> Option<&EmployeeId> {
+        self.employee.as_ref()
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -107,8 +110,9 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     })?;
     Ok(Caller {
         kind: claims.kind,
+        employee: (claims.kind == SubjectKind::Employee).then(|| EmployeeId::from(claims.sub.as_str())),
         subject_id: claims.sub,
-        organization_id: claims.org,
+        organization_id: claims.org.into(),
         roles: claims.roles.iter().filter_map(|r| Role::parse(r)).collect(),
         scopes: claims.scopes.iter().filter_map(|s| Scope::parse(s)).collect(),
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),

@@ -151,7 +151,7 @@ pub async fn create_token(
                 .db
                 .write(move |conn| {
                     let refresh = new_refresh_token(conn, &employee.id, &new_id(), keys.refresh_ttl_secs)?;
-                    let actor = Actor { kind: "employee", id: employee.id.clone(), request_id };
+                    let actor = Actor { kind: "employee", id: employee.id.to_string(), request_id };
                     audit::record(
                         conn,
                         &actor,
@@ -295,7 +295,7 @@ pub async fn rotate_refresh_token(
             else {
                 return Ok(Rotation::Invalid);
             };
-            let employee = staff::find(conn, &employee_id)?;
+            let employee = staff::find(conn, &employee_id.as_str().into())?;
             // Marking it used only if still unused makes two racing refreshes with one token a reuse.
             let claimed = diesel::update(
                 refresh_tokens::table
@@ -314,7 +314,7 @@ pub async fn rotate_refresh_token(
                 .set(refresh_tokens::revoked_at.eq(now()))
                 .execute(conn)?;
                 if revoked > 0 || revoked_at.is_none() {
-                    let actor = Actor { kind: "employee", id: employee.id.clone(), request_id: None };
+                    let actor = Actor { kind: "employee", id: employee.id.to_string(), request_id: None };
                     audit::record(
                         conn,
                         &actor,
@@ -328,7 +328,7 @@ pub async fn rotate_refresh_token(
                 return Ok(Rotation::Invalid);
             }
             let token = new_refresh_token(conn, &employee.id, &family, keys.refresh_ttl_secs)?;
-            let actor = Actor { kind: "employee", id: employee.id.clone(), request_id: None };
+            let actor = Actor { kind: "employee", id: employee.id.to_string(), request_id: None };
             audit::record(
                 conn,
                 &actor,

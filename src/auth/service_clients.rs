@@ -11,6 +11,7 @@ use super::caller::{Caller, Scope};
 use crate::audit::{self, Actor, Change};
 use crate::authz::{authorize, Permission};
 use crate::db::schema::service_clients;
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
@@ -26,7 +27,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[diesel(table_name = service_clients)]
 pub struct ServiceClientRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub client_id: String,
     pub secret_hash: String,
@@ -34,9 +35,9 @@ pub struct ServiceClientRow {
     pub revoked_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
     /// The admin who made it; `None`: the operator's command line.
-    pub created_by: Option<String>,
+    pub created_by: Option<EmployeeId>,
     /// The second admin who approved it; `None` with `approved_at` set: the operator.
-    pub approved_by: Option<String>,
+    pub approved_by: Option<EmployeeId>,
     pub approved_at: Option<chrono::NaiveDateTime>,
 }
 
@@ -66,10 +67,12 @@ pub struct ServiceClient {
     pub revoked: bool,
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The admin who made it; absent when the operator made it on the command line.
-    pub created_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub created_by: Option<EmployeeId>,
     pub approval: PortalApproval,
     /// The admin who approved it; absent when it needs no approval, waits, or the operator made it.
-    pub approved_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub approved_by: Option<EmployeeId>,
 }
 
 impl From<ServiceClientRow> for ServiceClient {
@@ -151,9 +154,9 @@ pub async fn list_clients(
 pub fn insert(
     conn: &mut AnyConnection,
     actor: &Actor,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     input: &NewServiceClient,
-    created_by: Option<&str>,
+    created_by: Option<&EmployeeId>,
 ) -> ApiResult<CreatedServiceClient> {
     let secret = random_token();
     let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
@@ -162,14 +165,14 @@ pub fn insert(
     let created_at = now();
     let row = ServiceClientRow {
         id: new_id(),
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         name: input.name.clone(),
         client_id: format!("kc_{}", uuid::Uuid::new_v4().simple()),
         secret_hash: sha256_hex(&secret),
         scopes: scopes.join(" "),
         revoked_at: None,
         created_at,
-        created_by: created_by.map(str::to_string),
+        created_by: created_by.cloned(),
         approved_by: None,
         approved_at: created_by.is_none().then_some(created_at),
     };
@@ -211,7 +214,7 @@ pub async fn create_client(
 }
 
 /// Finds a client of the caller's organisation; another organisation's does not exist.
-fn find_in_org(conn: &mut AnyConnection, organization_id: &str, id: &str) -> ApiResult<ServiceClientRow> {
+fn find_in_org(conn: &mut AnyConnection, organization_id: &OrganizationId, id: &str) -> ApiResult<ServiceClientRow> {
     service_clients::table
         .find(id)
         .filter(service_clients::organization_id.eq(organization_id))
@@ -247,7 +250,7 @@ pub async fn approve_client(
                 &caller,
                 Permission::ApprovePortal {
                     organization_id: &before.organization_id,
-                    created_by: before.created_by.as_deref(),
+                    created_by: before.created_by.as_ref(),
                 },
             )?;
             let before = ServiceClient::from(before);
@@ -257,7 +260,7 @@ pub async fn approve_client(
             if before.approval != PortalApproval::Pending {
                 return Err(ApiError::conflict("nothing_to_approve", "This client does not wait for an approval"));
             }
-            let approved_by = caller.employee_id().map(str::to_string);
+            let approved_by = caller.employee_id().cloned();
             let approved_at = now();
             let updated =
                 diesel::update(service_clients::table.find(&id).filter(service_clients::approved_at.is_null()))

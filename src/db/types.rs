@@ -11,6 +11,22 @@
 //!   passed where another is meant. They serialise as plain strings; in a `ToSchema` struct write
 //!   `#[schema(value_type = String)]` on the field so the spec stays a plain string. Declare a new
 //!   one with [`id_type!`].
+//!
+//! A unit's id is what the unit store takes:
+//!
+//! ```no_run
+//! # fn f(conn: &mut kinerja::db::AnyConnection, unit: kinerja::db::types::UnitId) {
+//! let _ = kinerja::units::find(conn, &unit);
+//! # }
+//! ```
+//!
+//! and an employee's id is not, so mixing them up does not compile:
+//!
+//! ```compile_fail,E0308
+//! # fn f(conn: &mut kinerja::db::AnyConnection, employee: kinerja::db::types::EmployeeId) {
+//! let _ = kinerja::units::find(conn, &employee);
+//! # }
+//! ```
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
@@ -107,6 +123,12 @@ macro_rules! id_type {
             }
         }
 
+        impl From<&$name> for String {
+            fn from(id: &$name) -> String {
+                id.0.clone()
+            }
+        }
+
         impl std::ops::Deref for $name {
             type Target = str;
             fn deref(&self) -> &str {
@@ -147,6 +169,31 @@ macro_rules! id_type {
         impl PartialEq<String> for $name {
             fn eq(&self, other: &String) -> bool {
                 &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        /// For `#[validate(length(...))]` on request fields.
+        impl validator::ValidateLength<u64> for $name {
+            fn length(&self) -> Option<u64> {
+                self.0.length()
             }
         }
 

@@ -95,7 +95,7 @@ pub async fn record_rating(
                     // A first recording racing another one loses on the primary key: a conflict.
                     let row = OrganizationRatingRow {
                         period_id: id.clone(),
-                        organization_id: period.organization_id.clone(),
+                        organization_id: period.organization_id.to_string(),
                         rating: input.rating,
                         note: input.note.trim().to_string(),
                         recorded_by,

@@ -11,6 +11,7 @@ use validator::Validate;
 use super::{find_by_nip, insert, JobLevel, NewEmployee};
 use crate::auth::caller::{Caller, Role};
 use crate::authz::{authorize, Permission};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
 use crate::extract::{read_body, request_limits};
@@ -43,7 +44,8 @@ pub struct ImportedEmployee {
     /// The row number in the file (the header is row 1).
     pub row: usize,
     pub nip: String,
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: EmployeeId,
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,7 +122,7 @@ pub async fn import_employees(
 }
 
 /// Parses and checks every row, collecting every problem before answering.
-fn plan(conn: &mut AnyConnection, organization_id: &str, text: &str) -> ApiResult<Vec<PlannedRow>> {
+fn plan(conn: &mut AnyConnection, organization_id: &OrganizationId, text: &str) -> ApiResult<Vec<PlannedRow>> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader
         .headers()
@@ -133,7 +135,7 @@ fn plan(conn: &mut AnyConnection, organization_id: &str, text: &str) -> ApiResul
 
     let mut errors = Vec::new();
     let mut planned = Vec::new();
-    let mut unit_ids: HashMap<String, Option<String>> = HashMap::new();
+    let mut unit_ids: HashMap<String, Option<UnitId>> = HashMap::new();
     let mut nips_in_file = HashSet::new();
     for (index, record) in reader.deserialize::<CsvRow>().enumerate() {
         let line = index + 2;
@@ -267,7 +269,7 @@ fn write(
     planned: Vec<PlannedRow>,
 ) -> ApiResult<Vec<ImportedEmployee>> {
     let actor = caller.actor();
-    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut ids: HashMap<String, EmployeeId> = HashMap::new();
     let mut pending = planned;
     let mut created = Vec::new();
     while !pending.is_empty() {

@@ -17,6 +17,7 @@ use validator::Validate;
 
 use crate::auth::caller::Role;
 use crate::auth::password;
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::domain::nip::Nip;
 
 crate::domain::text_enum! {
@@ -40,11 +41,15 @@ crate::db::types::text_column!(JobLevel);
 /// An employee. Never carries the password hash.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Employee {
-    pub id: String,
-    pub organization_id: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub id: EmployeeId,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     /// The direct supervisor (atasan langsung, the appraiser).
-    pub supervisor_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub supervisor_id: Option<EmployeeId>,
     #[schema(example = "198503152010011001")]
     pub nip: String,
     pub name: String,
@@ -77,11 +82,11 @@ pub struct NewEmployee {
     pub position: String,
     pub job_level: JobLevel,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub unit_id: UnitId,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub supervisor_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub supervisor_id: Option<EmployeeId>,
     /// Extra roles besides `pegawai`: `admin`, `auditor`.
     #[serde(default)]
     pub roles: Vec<Role>,
@@ -110,11 +115,11 @@ pub struct EmployeeUpdate {
     pub position: String,
     pub job_level: JobLevel,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub unit_id: UnitId,
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub supervisor_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub supervisor_id: Option<EmployeeId>,
     #[serde(default)]
     pub roles: Vec<Role>,
     #[serde(default = "yes")]
@@ -173,10 +178,13 @@ pub struct EmployeeQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReportingLine {
     pub id: String,
-    pub employee_id: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     /// The direct supervisor during this period; none for the head of the agency.
-    pub supervisor_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub supervisor_id: Option<EmployeeId>,
     /// The first day this line held (in the organisation's calendar).
     pub effective_from: chrono::NaiveDate,
     /// The day the next line took effect (exclusive); absent for the current line.
@@ -198,12 +206,12 @@ pub struct ReportingLine {
 #[schema(example = json!({"unit_id": "0193...", "supervisor_id": "0193...", "effective_from": "2026-07-01", "reason": "Mutasi ke Bidang IKP (SK Bupati 800/123/2026)"}))]
 pub struct ReportingLineChange {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub unit_id: UnitId,
     /// The new direct supervisor; `null` for an employee with no supervisor in the system.
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub supervisor_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub supervisor_id: Option<EmployeeId>,
     /// The first day of the new line; defaults to today in the organisation's time zone.
     pub effective_from: Option<chrono::NaiveDate>,
     #[validate(length(min = 3, max = 1000))]

@@ -9,6 +9,7 @@ use super::ReportingLine;
 use crate::audit::{self, Actor, Change};
 use crate::clock::Clock;
 use crate::db::schema::reporting_lines;
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{text_and_id_key, PageRequest};
@@ -17,10 +18,10 @@ use crate::pagination::{text_and_id_key, PageRequest};
 #[diesel(table_name = reporting_lines)]
 pub struct ReportingLineRow {
     pub id: String,
-    pub organization_id: String,
-    pub employee_id: String,
-    pub unit_id: String,
-    pub supervisor_id: Option<String>,
+    pub organization_id: OrganizationId,
+    pub employee_id: EmployeeId,
+    pub unit_id: UnitId,
+    pub supervisor_id: Option<EmployeeId>,
     pub effective_from: NaiveDate,
     pub effective_to: Option<NaiveDate>,
     pub reason: String,
@@ -48,21 +49,21 @@ impl From<ReportingLineRow> for ReportingLine {
 
 /// The new line of one employee, and why.
 pub struct NewLine<'a> {
-    pub organization_id: &'a str,
-    pub employee_id: &'a str,
-    pub unit_id: &'a str,
-    pub supervisor_id: Option<&'a str>,
+    pub organization_id: &'a OrganizationId,
+    pub employee_id: &'a EmployeeId,
+    pub unit_id: &'a UnitId,
+    pub supervisor_id: Option<&'a EmployeeId>,
     pub effective_from: NaiveDate,
     pub reason: &'a str,
 }
 
 /// "Today" for reporting lines: the organisation's calendar day at the clock's instant.
-pub fn today(conn: &mut AnyConnection, organization_id: &str, clock: Clock) -> ApiResult<NaiveDate> {
+pub fn today(conn: &mut AnyConnection, organization_id: &OrganizationId, clock: Clock) -> ApiResult<NaiveDate> {
     crate::organizations::date_at(conn, organization_id, clock.now())
 }
 
 /// The line that holds now (the open one), if the employee has a history.
-pub fn current(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<Option<ReportingLineRow>> {
+pub fn current(conn: &mut AnyConnection, employee_id: &EmployeeId) -> ApiResult<Option<ReportingLineRow>> {
     Ok(reporting_lines::table
         .filter(reporting_lines::employee_id.eq(employee_id))
         .filter(reporting_lines::effective_to.is_null())
@@ -98,10 +99,10 @@ pub fn record(
     };
     let row = ReportingLineRow {
         id: new_id(),
-        organization_id: line.organization_id.to_string(),
-        employee_id: line.employee_id.to_string(),
-        unit_id: line.unit_id.to_string(),
-        supervisor_id: line.supervisor_id.map(str::to_string),
+        organization_id: line.organization_id.clone(),
+        employee_id: line.employee_id.clone(),
+        unit_id: line.unit_id.clone(),
+        supervisor_id: line.supervisor_id.cloned(),
         effective_from: line.effective_from,
         effective_to: None,
         reason: line.reason.to_string(),
@@ -139,7 +140,7 @@ fn follow_pending_objections(conn: &mut AnyConnection, actor: &Actor, line: &Rep
             Some(s) if *s != objector => (DeciderKind::Superior, Some(s.clone())),
             _ => (DeciderKind::Admin, None),
         };
-        if decider == decider_id && kind.as_str() == decider_kind {
+        if decider.as_ref().map(|d| d.as_str()) == decider_id.as_deref() && kind.as_str() == decider_kind {
             continue;
         }
         diesel::update(objections::table.find(&id))
@@ -169,7 +170,11 @@ pub fn history_key(row: &ReportingLineRow) -> String {
 }
 
 /// One page of an employee's history, oldest first (fetch [`PageRequest::fetch_limit`] rows).
-pub fn history(conn: &mut AnyConnection, employee_id: &str, page: &PageRequest) -> ApiResult<Vec<ReportingLineRow>> {
+pub fn history(
+    conn: &mut AnyConnection,
+    employee_id: &EmployeeId,
+    page: &PageRequest,
+) -> ApiResult<Vec<ReportingLineRow>> {
     let mut q = reporting_lines::table.filter(reporting_lines::employee_id.eq(employee_id)).into_boxed();
     if let Some((at, id)) = page.after_text_and_id()? {
         let at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M:%S%.6f")

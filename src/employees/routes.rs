@@ -18,6 +18,7 @@ use crate::auth::password;
 use crate::authz::{authorize, employee_visibility, password_setter, EmployeeVisibility, PasswordSetter, Permission};
 use crate::db::now;
 use crate::db::schema::employees;
+use crate::db::types::EmployeeId;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
@@ -97,7 +98,7 @@ pub async fn list_employees(
             Ok(q.order(employees::id.asc()).limit(fetch).select(EmployeeRow::as_select()).load(conn)?)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), Employee::from)))
+    Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.to_string(), Employee::from)))
 }
 
 /// Adds an employee to the caller's organisation (admins).
@@ -149,7 +150,7 @@ pub async fn create_employee(
 pub async fn get_employee(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let employee = Employee::from(state.db.read(move |conn| find_visible(conn, &caller, &id)).await?);
@@ -174,7 +175,7 @@ pub async fn get_employee(
 pub async fn update_employee(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     if_match: IfMatch,
     body: ValidatedJson<EmployeeUpdate>,
 ) -> ApiResult<HttpResponse> {
@@ -252,7 +253,7 @@ pub async fn update_employee(
 pub async fn deactivate_employee(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
@@ -302,7 +303,7 @@ pub async fn deactivate_employee(
 pub async fn set_password(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     body: ValidatedJson<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
@@ -357,7 +358,7 @@ pub async fn set_password(
 pub async fn create_reporting_line(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     key: IdempotencyKey,
     body: ValidatedJson<ReportingLineChange>,
 ) -> ApiResult<HttpResponse> {
@@ -391,7 +392,7 @@ pub async fn create_reporting_line(
 pub async fn list_reporting_lines(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     query: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();

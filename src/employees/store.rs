@@ -10,17 +10,18 @@ use crate::auth::caller::{Caller, Role};
 use crate::authz::{authorize, EmployeeRef, Permission};
 use crate::clock::Clock;
 use crate::db::schema::{employees, refresh_tokens, units};
-use crate::db::{new_id, now, AnyConnection};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
+use crate::db::{now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = employees)]
 pub struct EmployeeRow {
-    pub id: String,
-    pub organization_id: String,
-    pub unit_id: String,
-    pub supervisor_id: Option<String>,
+    pub id: EmployeeId,
+    pub organization_id: OrganizationId,
+    pub unit_id: UnitId,
+    pub supervisor_id: Option<EmployeeId>,
     pub nip: String,
     pub name: String,
     pub position: String,
@@ -64,7 +65,7 @@ impl From<EmployeeRow> for Employee {
     }
 }
 
-pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<EmployeeRow> {
+pub fn find(conn: &mut AnyConnection, id: &EmployeeId) -> ApiResult<EmployeeRow> {
     employees::table
         .find(id)
         .select(EmployeeRow::as_select())
@@ -78,16 +79,17 @@ pub fn find_by_nip(conn: &mut AnyConnection, nip: &str) -> ApiResult<Option<Empl
 }
 
 /// Loads an employee the caller may see, or answers 404.
-pub fn find_visible(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<EmployeeRow> {
+pub fn find_visible(conn: &mut AnyConnection, caller: &Caller, id: &EmployeeId) -> ApiResult<EmployeeRow> {
     let row = find(conn, id)?;
     authorize(caller, Permission::ReadEmployee { employee: &row.reference() })?;
     Ok(row)
 }
 
-pub fn check_unit(conn: &mut AnyConnection, organization_id: &str, unit_id: &str) -> ApiResult<()> {
-    let org: Option<String> = units::table.find(unit_id).select(units::organization_id).first(conn).optional()?;
+pub fn check_unit(conn: &mut AnyConnection, organization_id: &OrganizationId, unit_id: &UnitId) -> ApiResult<()> {
+    let org: Option<OrganizationId> =
+        units::table.find(unit_id).select(units::organization_id).first(conn).optional()?;
     match org {
-        Some(org) if org == organization_id => Ok(()),
+        Some(org) if org == *organization_id => Ok(()),
         _ => Err(ApiError::field("unit_id", "unknown_unit", "no such unit in this organisation")),
     }
 }
@@ -96,27 +98,27 @@ pub fn check_unit(conn: &mut AnyConnection, organization_id: &str, unit_id: &str
 /// line must not loop back to `employee_id`.
 pub fn check_supervisor(
     conn: &mut AnyConnection,
-    organization_id: &str,
-    employee_id: &str,
-    supervisor_id: &str,
+    organization_id: &OrganizationId,
+    employee_id: &EmployeeId,
+    supervisor_id: &EmployeeId,
 ) -> ApiResult<()> {
     let invalid = |why: &str| ApiError::field("supervisor_id", "invalid_supervisor", why);
-    let mut current = Some(supervisor_id.to_string());
+    let mut current = Some(supervisor_id.clone());
     let mut steps = 0;
     while let Some(id) = current {
-        if id == employee_id {
+        if id == *employee_id {
             return Err(invalid("the reporting line would loop back to this employee"));
         }
-        let row: Option<(String, Option<String>, bool)> = employees::table
+        let row: Option<(OrganizationId, Option<EmployeeId>, bool)> = employees::table
             .find(&id)
             .select((employees::organization_id, employees::supervisor_id, employees::active))
             .first(conn)
             .optional()?;
         match row {
-            Some((org, _, false)) if org == organization_id && steps == 0 => {
+            Some((org, _, false)) if org == *organization_id && steps == 0 => {
                 return Err(invalid("the supervisor is deactivated"));
             }
-            Some((org, next, _)) if org == organization_id => current = next,
+            Some((org, next, _)) if org == *organization_id => current = next,
             _ => return Err(invalid("no such employee in this organisation")),
         }
         steps += 1;
@@ -132,11 +134,11 @@ pub fn insert(
     conn: &mut AnyConnection,
     actor: &Actor,
     clock: Clock,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     input: NewEmployee,
     password_hash: Option<String>,
 ) -> ApiResult<Employee> {
-    let id = new_id();
+    let id = EmployeeId::generate();
     crate::db::lock_organization(conn, organization_id)?;
     check_unit(conn, organization_id, &input.unit_id)?;
     if let Some(supervisor) = &input.supervisor_id {
@@ -147,7 +149,7 @@ pub fn insert(
     }
     let row = EmployeeRow {
         id,
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         unit_id: input.unit_id,
         supervisor_id: input.supervisor_id,
         nip: input.nip,
@@ -170,7 +172,7 @@ pub fn insert(
             organization_id,
             employee_id: &row.id,
             unit_id: &row.unit_id,
-            supervisor_id: row.supervisor_id.as_deref(),
+            supervisor_id: row.supervisor_id.as_ref(),
             effective_from: today,
             reason: "employee added",
         },
@@ -186,7 +188,7 @@ pub fn insert(
 }
 
 /// Ends every refresh-token family of an employee.
-pub fn revoke_sessions(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<()> {
+pub fn revoke_sessions(conn: &mut AnyConnection, employee_id: &EmployeeId) -> ApiResult<()> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::employee_id.eq(employee_id))
@@ -198,7 +200,7 @@ pub fn revoke_sessions(conn: &mut AnyConnection, employee_id: &str) -> ApiResult
 }
 
 /// An organisation must keep at least one active admin, or nobody could manage it.
-pub fn ensure_an_admin_remains(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<()> {
+pub fn ensure_an_admin_remains(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<()> {
     let admins: Vec<String> = employees::table
         .filter(employees::organization_id.eq(organization_id))
         .filter(employees::active.eq(true))
@@ -232,7 +234,7 @@ pub fn record_line_if_changed(
             organization_id: &after.organization_id,
             employee_id: &after.id,
             unit_id: &after.unit_id,
-            supervisor_id: after.supervisor_id.as_deref(),
+            supervisor_id: after.supervisor_id.as_ref(),
             effective_from: today,
             reason: "changed with the employee record",
         },
@@ -248,7 +250,7 @@ pub fn change_reporting_line(
     conn: &mut AnyConnection,
     caller: &Caller,
     clock: Clock,
-    id: &str,
+    id: &EmployeeId,
     input: ReportingLineChange,
 ) -> ApiResult<ReportingLine> {
     let before = find(conn, id)?;
@@ -287,7 +289,7 @@ pub fn change_reporting_line(
             organization_id: &org,
             employee_id: id,
             unit_id: &input.unit_id,
-            supervisor_id: input.supervisor_id.as_deref(),
+            supervisor_id: input.supervisor_id.as_ref(),
             effective_from,
             reason: &input.reason,
         },
@@ -306,7 +308,7 @@ pub fn change_reporting_line(
 pub fn reporting_line_history(
     conn: &mut AnyConnection,
     caller: &Caller,
-    id: &str,
+    id: &EmployeeId,
     page: &PageRequest,
 ) -> ApiResult<Vec<reporting_lines::ReportingLineRow>> {
     let employee = find(conn, id)?;

@@ -11,6 +11,7 @@ use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::{feedback_threads, skp_targets, skps};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
@@ -25,8 +26,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The employee a thread is about, and their second-level supervisor (the supervisor's supervisor).
-fn parties(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<(EmployeeRow, Option<String>)> {
-    let employee = staff::find(conn, employee_id)?;
+fn parties(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<(EmployeeRow, Option<EmployeeId>)> {
+    let employee = staff::find(conn, &employee_id.into())?;
     let second_level = match &employee.supervisor_id {
         Some(supervisor) => staff::find(conn, supervisor)?.supervisor_id,
         None => None,
@@ -99,7 +100,7 @@ pub async fn list_feedback(
             let (employee, second_level) = parties(conn, &id)?;
             authorize(
                 &caller,
-                Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_deref() },
+                Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_ref() },
             )?;
             let mut q = feedback_threads::table.filter(feedback_threads::employee_id.eq(&employee.id)).into_boxed();
             if let Some(after) = page.after.clone() {
@@ -155,7 +156,7 @@ pub async fn start_feedback(
                     &caller,
                     Permission::WriteFeedback {
                         employee: &employee.reference(),
-                        second_level_id: second_level.as_deref(),
+                        second_level_id: second_level.as_ref(),
                     },
                 )?;
                 let target = input.target_id.as_deref().map(|t| target_of(conn, &employee, t)).transpose()?;
@@ -164,8 +165,8 @@ pub async fn start_feedback(
                 let at = now();
                 let thread = ThreadRow {
                     id: new_id(),
-                    organization_id: employee.organization_id.clone(),
-                    employee_id: employee.id.clone(),
+                    organization_id: employee.organization_id.to_string(),
+                    employee_id: employee.id.to_string(),
                     supervisor_id: caller.subject_id.clone(),
                     target_lineage_id: target,
                     achievement_id: achievement,
@@ -220,7 +221,7 @@ pub async fn get_feedback(
             let (employee, second_level) = parties(conn, &row.employee_id)?;
             authorize(
                 &caller,
-                Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_deref() },
+                Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_ref() },
             )?;
             store::load(conn, row)
         })
@@ -264,8 +265,8 @@ pub async fn reply_feedback(
                     &caller,
                     Permission::ReplyFeedback {
                         employee: &reference,
-                        second_level_id: second_level.as_deref(),
-                        opened_by: &thread.supervisor_id,
+                        second_level_id: second_level.as_ref(),
+                        opened_by: &thread.supervisor_id.as_str().into(),
                     },
                 )?;
                 let message = MessageRow {

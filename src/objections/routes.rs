@@ -170,7 +170,7 @@ pub async fn file_objection(
                         "You have already objected to this assessment; an employee objects once",
                     ));
                 }
-                let zone = crate::organizations::time_zone(conn, &assessment.organization_id)?;
+                let zone = crate::organizations::time_zone(conn, &assessment.organization_id.as_str().into())?;
                 let policy = crate::policies::current(conn, &assessment.organization_id)?.1;
                 let window = objection_window(published_at.and_utc(), clock.now(), zone, policy.objection_window_days);
                 if !window.open {

@@ -8,6 +8,7 @@ use super::{DeciderKind, Objection, ObjectionOutcome, ObjectionStatus};
 use crate::assessments::store::rating;
 use crate::authz::{ObjectionInbox, ObjectionRef};
 use crate::db::schema::{assessments, objections};
+use crate::db::types::EmployeeId;
 use crate::db::AnyConnection;
 use crate::domain::predikat::predikat;
 use crate::error::{ApiError, ApiResult};
@@ -45,10 +46,10 @@ impl ObjectionRow {
     }
     pub fn reference(&self) -> ObjectionRef {
         ObjectionRef {
-            organization_id: self.organization_id.clone(),
-            employee_id: self.employee_id.clone(),
-            assessor_id: self.assessor_id.clone(),
-            decider_id: self.decider_id.clone(),
+            organization_id: self.organization_id.as_str().into(),
+            employee_id: self.employee_id.as_str().into(),
+            assessor_id: self.assessor_id.as_str().into(),
+            decider_id: self.decider_id.as_deref().map(EmployeeId::from),
         }
     }
 }

@@ -55,15 +55,16 @@ pub async fn recommendations(
             let unit_ids = match &query.unit_id {
                 None => None,
                 Some(unit_id) => {
-                    let unit = crate::units::find(conn, unit_id)?;
+                    let unit = crate::units::find(conn, &unit_id.as_str().into())?;
                     if unit.organization_id != org {
                         return Err(ApiError::NotFound("unit"));
                     }
-                    Some(if query.include_sub_units.unwrap_or(false) {
+                    let ids = if query.include_sub_units.unwrap_or(false) {
                         crate::scores::store::subtree(conn, &org, &unit.id)?
                     } else {
                         vec![unit.id.clone()]
-                    })
+                    };
+                    Some(ids.into_iter().map(String::from).collect::<Vec<_>>())
                 }
             };
             store::report(conn, &scope, unit_ids.as_deref())
@@ -121,14 +122,14 @@ pub async fn decide(
                     (_, None) => String::new(),
                 };
                 let scope = crate::scores::store::scope(conn, &org, &id, input.sub_period_id.as_deref(), clock)?;
-                let employee = crate::employees::find(conn, &input.employee_id)?;
+                let employee = crate::employees::find(conn, &input.employee_id.as_str().into())?;
                 if employee.organization_id != org {
                     return Err(ApiError::NotFound("employee"));
                 }
                 // Serialises decisions of the organisation, so two admins cannot both record one.
                 lock_organization(conn, &org)?;
                 let already = store::decisions_in(conn, &scope)?;
-                if already.contains_key(&(employee.id.clone(), input.kind, topic.clone())) {
+                if already.contains_key(&(employee.id.to_string(), input.kind, topic.clone())) {
                     return Err(ApiError::conflict(
                         "already_decided",
                         "A decision on this recommendation is recorded already; it is listed with the recommendation",
@@ -142,10 +143,10 @@ pub async fn decide(
                 }
                 let row = DecisionRow {
                     id: new_id(),
-                    organization_id: org.clone(),
+                    organization_id: org.to_string(),
                     period_id: id.clone(),
                     sub_period_id: scope.sub_period.as_ref().map(|s| s.id.clone()),
-                    employee_id: employee.id.clone(),
+                    employee_id: employee.id.to_string(),
                     kind: input.kind.as_str().to_string(),
                     topic,
                     decision: input.decision,

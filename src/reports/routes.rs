@@ -12,6 +12,7 @@ use super::{CitizenReportQuery, CitizenReportRow, ReportInclude, ScoreReportQuer
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::units;
+use crate::db::types::{OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
@@ -25,7 +26,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The organisation, once the caller may read its reports.
-fn organization(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<OrganizationRow> {
+fn organization(conn: &mut AnyConnection, caller: &Caller, id: &OrganizationId) -> ApiResult<OrganizationRow> {
     authorize(caller, Permission::ReadReports { organization_id: id })?;
     crate::organizations::find(conn, id)
 }
@@ -33,20 +34,21 @@ fn organization(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResul
 /// The named unit of the organisation (`404` for another's) and, if asked, its subtree.
 fn units_of(
     conn: &mut AnyConnection,
-    organization_id: &str,
-    unit_id: &str,
+    organization_id: &OrganizationId,
+    unit_id: &UnitId,
     with_sub_units: bool,
 ) -> ApiResult<(String, Vec<String>)> {
     let unit = crate::units::find(conn, unit_id)?;
-    if unit.organization_id != organization_id {
+    if unit.organization_id != *organization_id {
         return Err(ApiError::NotFound("unit"));
     }
     let ids = if with_sub_units { scores::subtree(conn, organization_id, &unit.id)? } else { vec![unit.id] };
+    let ids = ids.into_iter().map(String::from).collect();
     Ok((unit.code, ids))
 }
 
 /// The organisation's date, for file names.
-fn today(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<String> {
+fn today(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<String> {
     Ok(crate::organizations::date_at(conn, organization_id, chrono::Utc::now())?.to_string())
 }
 
@@ -83,7 +85,7 @@ pub async fn score_report(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     query: ValidatedQuery<ScoreReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
@@ -97,7 +99,8 @@ pub async fn score_report(
             let scope = scores::scope(conn, &org.id, &query.period_id, query.sub_period_id.as_deref(), clock)?;
             let (unit_code, unit_ids) = match &query.unit_id {
                 Some(unit_id) => {
-                    let (code, ids) = units_of(conn, &org.id, unit_id, query.include_sub_units.unwrap_or(false))?;
+                    let (code, ids) =
+                        units_of(conn, &org.id, &unit_id.as_str().into(), query.include_sub_units.unwrap_or(false))?;
                     (code, Some(ids))
                 }
                 None => (String::new(), None),
@@ -138,7 +141,7 @@ pub async fn citizen_report(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: web::Path<OrganizationId>,
     query: ValidatedQuery<CitizenReportQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
@@ -152,7 +155,7 @@ pub async fn citizen_report(
             let scope = scores::scope(conn, &org.id, &query.period_id, None, clock)?;
             let (unit_code, within) = match &query.unit_id {
                 Some(unit_id) => {
-                    let (code, ids) = units_of(conn, &org.id, unit_id, true)?;
+                    let (code, ids) = units_of(conn, &org.id, &unit_id.as_str().into(), true)?;
                     (code, Some(ids))
                 }
                 None => (String::new(), None),

@@ -81,7 +81,8 @@ fn score_rows(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let supervisor_ids: Vec<String> = people.iter().filter_map(|p| p.supervisor_id.clone()).collect();
+    let supervisor_ids: Vec<String> =
+        people.iter().filter_map(|p| p.supervisor_id.as_ref().map(|s| s.to_string())).collect();
     let supervisors: HashMap<String, (String, String)> = employees::table
         .filter(employees::id.eq_any(supervisor_ids))
         .select((employees::id, employees::nip, employees::name))
@@ -89,8 +90,10 @@ fn score_rows(
         .into_iter()
         .map(|(id, nip, name)| (id, (nip, name)))
         .collect();
-    let details: HashMap<String, (String, Option<String>)> =
-        people.iter().map(|p| (p.id.clone(), (p.position.clone(), p.supervisor_id.clone()))).collect();
+    let details: HashMap<String, (String, Option<String>)> = people
+        .iter()
+        .map(|p| (p.id.to_string(), (p.position.clone(), p.supervisor_id.as_ref().map(|s| s.to_string()))))
+        .collect();
     let scores = freeze::served_with_inputs(conn, &report.scope, people, report.snapshot, report.with_inputs)?;
     let unit_ids: Vec<String> = scores.iter().map(|s| s.0.unit_id.clone()).collect();
     let unit_names: HashMap<String, (String, String)> = units::table

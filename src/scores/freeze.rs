@@ -119,7 +119,7 @@ pub fn freeze(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Frozen>
         let people: Vec<EmployeeRow> =
             q.order(employees::id.asc()).limit(PAGE).select(EmployeeRow::as_select()).load(conn)?;
         let Some(last) = people.last() else { break };
-        after = Some(last.id.clone());
+        after = Some(last.id.to_string());
         for scope in &scopes {
             let key = scope_key(scope);
             let rows = store::computed(conn, scope, people.clone())?
@@ -143,7 +143,7 @@ fn row(
     let Computed { score, inputs } = computed;
     Ok(SnapshotRow {
         id: new_id(),
-        organization_id: period.organization_id.clone(),
+        organization_id: period.organization_id.to_string(),
         period_id: period.id.clone(),
         snapshot,
         frozen_at,
@@ -266,16 +266,16 @@ pub fn served_with_inputs(
         None => None,
     };
     let Some(snapshot) = snapshot else { return live(conn, people) };
-    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
     let mut frozen = stored(conn, scope, snapshot, &ids)?;
-    let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(&p.id)).cloned().collect();
+    let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(p.id.as_str())).cloned().collect();
     let mut computed: HashMap<String, (EmployeeScore, Option<ScoreInputs>)> =
         live(conn, missing)?.into_iter().map(|s| (s.0.employee_id.clone(), s)).collect();
     // Stored inputs name their policy version: each version is read once.
     let mut policies = HashMap::new();
     people
         .iter()
-        .map(|p| match frozen.remove(&p.id) {
+        .map(|p| match frozen.remove(p.id.as_str()) {
             Some((score, inputs)) if with_inputs => {
                 let version = score.explanation.policy_version;
                 let policy = match policies.entry(version) {
@@ -288,7 +288,7 @@ pub fn served_with_inputs(
                 Ok((score, Some(stored.with_policy(version, policy.clone()))))
             }
             Some((score, _)) => Ok((score, None)),
-            None => computed.remove(&p.id).ok_or_else(|| ApiError::internal("no score computed")),
+            None => computed.remove(p.id.as_str()).ok_or_else(|| ApiError::internal("no score computed")),
         })
         .collect()
 }
@@ -355,7 +355,7 @@ pub fn in_batches(
         let people: Vec<EmployeeRow> =
             q.order(employees::id.asc()).limit(BATCH).select(EmployeeRow::as_select()).load(conn)?;
         let full = people.len() as i64 == BATCH;
-        after = people.last().map(|p| p.id.clone());
+        after = people.last().map(|p| p.id.to_string());
         let scores = served(conn, scope, people, None)?;
         visit(conn, scores)?;
         if !full {

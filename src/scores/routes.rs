@@ -9,6 +9,7 @@ use super::{EmployeeScore, ScoreQuery, ScoreState, ScoreSummary, TeamQuery, Unit
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::employees;
+use crate::db::types::{EmployeeId, UnitId};
 use crate::db::AnyConnection;
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
@@ -41,7 +42,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 pub async fn employee_score(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     query: ValidatedQuery<ScoreQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
@@ -70,9 +71,9 @@ pub async fn employee_score(
 /// Whose scores a list shows.
 enum Members {
     /// A supervisor's direct reports.
-    ReportsTo(String),
+    ReportsTo(EmployeeId),
     /// Everyone in these units.
-    InUnits(Vec<String>),
+    InUnits(Vec<UnitId>),
 }
 
 /// Scores a page of employees, ordered by id, after the cursor: a fixed number of queries. Frozen
@@ -123,8 +124,8 @@ pub async fn team_scores(
         .db
         .read(move |conn| {
             let supervisor_id = match (&query.supervisor_id, caller.employee_id()) {
-                (Some(id), _) => id.clone(),
-                (None, Some(me)) => me.to_string(),
+                (Some(id), _) => EmployeeId::from(id.as_str()),
+                (None, Some(me)) => me.clone(),
                 (None, None) => return Err(ApiError::field("supervisor_id", "required", "name the supervisor")),
             };
             let supervisor = staff::find(conn, &supervisor_id)?;
@@ -157,7 +158,7 @@ pub async fn team_scores(
 pub async fn unit_scores(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<UnitId>,
     query: ValidatedQuery<UnitScoreQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::{EmployeeScore, ScoreScope, ScoreState};
 use crate::assessments::{self, AssessmentKind};
 use crate::db::schema::{sub_periods, units};
+use crate::db::types::{OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::behaviour::{GroupInput, RaterGroup};
 use crate::domain::capaian::Aspect;
@@ -79,16 +80,16 @@ pub fn scope(
 }
 
 /// The units in `unit_id`'s subtree, itself included.
-pub fn subtree(conn: &mut AnyConnection, organization_id: &str, unit_id: &str) -> ApiResult<Vec<String>> {
-    let all: Vec<(String, Option<String>)> = units::table
+pub fn subtree(conn: &mut AnyConnection, organization_id: &OrganizationId, unit_id: &UnitId) -> ApiResult<Vec<UnitId>> {
+    let all: Vec<(UnitId, Option<UnitId>)> = units::table
         .filter(units::organization_id.eq(organization_id))
         .select((units::id, units::parent_id))
         .load(conn)?;
-    let mut found = vec![unit_id.to_string()];
+    let mut found = vec![unit_id.clone()];
     let mut i = 0;
     while i < found.len() {
         let parent = found[i].clone();
-        found.extend(all.iter().filter(|(_, p)| p.as_deref() == Some(parent.as_str())).map(|(id, _)| id.clone()));
+        found.extend(all.iter().filter(|(_, p)| p.as_ref() == Some(&parent)).map(|(id, _)| id.clone()));
         i += 1;
     }
     Ok(found)
@@ -166,7 +167,7 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
 pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<Computed>> {
     let Some(first) = people.first() else { return Ok(Vec::new()) };
     let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
-    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
     let mut skps: HashMap<String, Skp> = crate::skp::approved_of(conn, &ids, &scope.period.id)?
         .into_iter()
         .map(|s| (s.employee_id.clone(), s))
@@ -229,13 +230,13 @@ pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow
     people
         .into_iter()
         .map(|person| {
-            let skp = skps.remove(&person.id);
-            let (supervisor_ratings, objection) = given.remove(&person.id).unwrap_or_default();
+            let skp = skps.remove(person.id.as_str());
+            let (supervisor_ratings, objection) = given.remove(person.id.as_str()).unwrap_or_default();
             let inputs = ScoreInputs {
                 targets: skp.as_ref().map(|s| targets_of(s, scope, &realised)).unwrap_or_default(),
-                behaviour: behaviour.remove(&person.id).unwrap_or_default(),
+                behaviour: behaviour.remove(person.id.as_str()).unwrap_or_default(),
                 withheld: withheld(peers_open),
-                citizen: citizen_sums.get(&person.id).map(|sums| sums.index(policy.min_citizen_responses)),
+                citizen: citizen_sums.get(person.id.as_str()).map(|sums| sums.index(policy.min_citizen_responses)),
                 supervisor_ratings,
                 objection,
                 policy_version,
@@ -267,10 +268,10 @@ fn score(person: EmployeeRow, skp: Option<&Skp>, scope: &ScoreScope, inputs: &Sc
         snapshot: None,
         frozen_at: None,
         snapshots: Vec::new(),
-        employee_id: person.id,
+        employee_id: person.id.into(),
         employee_name: person.name,
         nip: person.nip,
-        unit_id: person.unit_id,
+        unit_id: person.unit_id.into(),
         scope: scope.clone(),
         skp_id: skp.map(|s| s.id.clone()),
         skp_revision: skp.map(|s| s.revision),

@@ -17,6 +17,7 @@ use crate::db::schema::{
     achievements, assessment_scores, assessment_training_needs, assessments, citizen_ratings, objections,
     peer_assignments, peer_ratings, periods, rating_tickets, skp_aspects, skp_indicators, skp_targets, skps,
 };
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::behaviour::BerakhlakValue;
 use crate::error::{ApiError, ApiResult};
@@ -248,15 +249,15 @@ fn at(date: NaiveDate, hour: u32) -> NaiveDateTime {
 pub fn load(
     conn: &mut AnyConnection,
     actor: &Actor,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     year: i32,
-    ids: &[(&str, String)],
+    ids: &[(&str, EmployeeId)],
     service_unit_id: &str,
 ) -> ApiResult<String> {
     let id_of = |key: &str| -> ApiResult<String> {
         ids.iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, id)| id.clone())
+            .map(|(_, id)| id.to_string())
             .ok_or_else(|| ApiError::internal(format!("no demo person {key}")))
     };
     let period = crate::periods::insert(conn, actor, organization_id, year, None)?;

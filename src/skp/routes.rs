@@ -49,7 +49,7 @@ fn load_checked(
     permission: for<'a> fn(&'a crate::authz::EmployeeRef) -> Permission<'a>,
 ) -> ApiResult<(SkpRow, EmployeeRow)> {
     let row = store::find(conn, id)?;
-    let owner = staff::find(conn, &row.employee_id)?;
+    let owner = staff::find(conn, &row.employee_id.as_str().into())?;
     authorize(caller, permission(&owner.reference()))?;
     Ok((row, owner))
 }
@@ -356,7 +356,7 @@ pub async fn create_skp(
                 }
                 let row = SkpRow {
                     id: new_id(),
-                    organization_id: caller.organization_id.clone(),
+                    organization_id: caller.organization_id.to_string(),
                     period_id: period.id,
                     employee_id: me.clone(),
                     revision: 1,
@@ -505,7 +505,7 @@ pub async fn submit_skp(
             let change = StatusChange {
                 action: "skp.submit",
                 status: SkpStatus::Submitted,
-                approver_id: owner.supervisor_id.clone(),
+                approver_id: owner.supervisor_id.as_deref().map(str::to_string),
                 return_comment: None,
                 submitted_at: Some(now()),
                 decided_at: None,
@@ -536,7 +536,7 @@ fn decide(
     let change = StatusChange {
         action: if outcome == SkpStatus::Approved { "skp.approve" } else { "skp.return" },
         status: outcome,
-        approver_id: caller.employee_id().map(str::to_string),
+        approver_id: caller.employee_id().map(|id| id.to_string()),
         return_comment: comment,
         submitted_at: row.submitted_at,
         decided_at: Some(now()),

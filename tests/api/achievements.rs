@@ -154,7 +154,7 @@ async fn a_quarter_is_recorded_with_a_pdf_and_a_link_rejected_corrected_and_veri
         (rejected["status"].as_str(), rejected["rejection_reason"].as_str()),
         (Some("rejected"), Some("Angka tidak sesuai rekap"))
     );
-    assert_eq!(rejected["verifier_id"], s.org.supervisor.id);
+    assert_eq!(rejected["verifier_id"], s.org.supervisor.id.as_str());
     app.post_versioned(&verify, &s.supervisor, 3, json!({})).await.expect_problem(409, "invalid_transition");
 
     // Corrected and resubmitted, then verified and locked.
@@ -189,7 +189,7 @@ async fn a_quarter_is_recorded_with_a_pdf_and_a_link_rejected_corrected_and_veri
         .iter()
         .map(|e| (e["action"].as_str().unwrap().to_string(), e["actor_id"].as_str().unwrap().to_string()))
         .collect();
-    let (staff_id, supervisor_id) = (s.org.staff.id.clone(), s.org.supervisor.id.clone());
+    let (staff_id, supervisor_id) = (s.org.staff.id.to_string(), s.org.supervisor.id.to_string());
     for expected in [
         ("achievement.create".to_string(), staff_id.clone()),
         ("achievement.evidence.add".to_string(), staff_id.clone()),

@@ -125,7 +125,7 @@ async fn both_assess_a_quarter_and_the_gap_view_shows_the_difference() {
         .map(|e| (e["action"].as_str().unwrap().to_string(), e["actor_id"].as_str().unwrap().to_string()))
         .collect();
     for action in ["assessment.create", "assessment.update", "assessment.publish"] {
-        assert!(actions.contains(&(action.to_string(), org.supervisor.id.clone())), "{action} in {actions:?}");
+        assert!(actions.contains(&(action.to_string(), org.supervisor.id.to_string())), "{action} in {actions:?}");
     }
 }
 

@@ -173,7 +173,7 @@ async fn verification_during_concurrent_writes_always_finds_the_chain_intact() {
 /// Creates a unit as the command line would, in its own transaction.
 fn create_unit(db: &kinerja::db::Database, org_id: &str, code: &str) -> kinerja::units::Unit {
     use kinerja::units::{self, UnitInput, UnitKind};
-    let org_id = org_id.to_string();
+    let org_id = kinerja::db::types::OrganizationId::from(org_id);
     let input = UnitInput {
         parent_id: None,
         code: code.into(),

@@ -111,7 +111,7 @@ async fn a_portal_issues_tickets_citizens_rate_and_the_index_matches_the_hand_co
     assert_eq!(bidang["result"]["mutu"], "B");
     assert_eq!(bidang["result"]["respondents"], 10);
     let text = public.to_string();
-    assert!(!text.contains(&org.staff.id) && !text.contains("Budi") && !text.contains("comment"), "{text}");
+    assert!(!text.contains(org.staff.id.as_str()) && !text.contains("Budi") && !text.contains("comment"), "{text}");
     app.request(actix_web::http::Method::GET, "/api/v1/public/organizations/nope/citizen-index", None, None)
         .await
         .expect_problem(404, "not_found");
@@ -261,7 +261,7 @@ async fn the_index_of_a_sub_period_counts_only_its_days() {
     };
     let current = quarters.iter().find(is_current).unwrap();
     let other = quarters.iter().find(|q| !is_current(q)).unwrap();
-    for (subject, id) in [("units", &org.bidang.id), ("employees", &org.staff.id)] {
+    for (subject, id) in [("units", org.bidang.id.as_str()), ("employees", org.staff.id.as_str())] {
         let path = |sub: &Value| {
             format!(
                 "/api/v1/{subject}/{id}/citizen-index?period_id={period_id}&sub_period_id={}",

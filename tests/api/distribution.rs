@@ -36,11 +36,12 @@ async fn assessed_quarter(app: &TestApp, org: &Org) -> (String, String) {
     };
     let above = "di_atas_ekspektasi";
     let (meets, below) = ("sesuai_ekspektasi", "di_bawah_ekspektasi");
-    publish(supervisor.clone(), org.staff.id.clone(), assessment(above, above, &["Analisis data"], None, None)).await;
+    publish(supervisor.clone(), org.staff.id.to_string(), assessment(above, above, &["Analisis data"], None, None))
+        .await;
     let peer = assessment(meets, below, &["analisis  DATA"], Some("Pendampingan mingguan"), None);
-    publish(supervisor, org.peer.id.clone(), peer).await;
+    publish(supervisor, org.peer.id.to_string(), peer).await;
     let own = assessment(meets, meets, &["Etika ASN"], None, Some("Inovasi layanan antrean"));
-    publish(app.token_for(&org.head), org.supervisor.id.clone(), own).await;
+    publish(app.token_for(&org.head), org.supervisor.id.to_string(), own).await;
     (period, quarter)
 }
 
@@ -155,7 +156,7 @@ async fn recommendations_group_training_by_topic_and_record_the_decisions_taken(
         v.sort();
         v
     };
-    let (staff, peer, supervisor) = (org.staff.id.clone(), org.peer.id.clone(), org.supervisor.id.clone());
+    let (staff, peer, supervisor) = (org.staff.id.to_string(), org.peer.id.to_string(), org.supervisor.id.to_string());
     // Recognition: the staff by predicate, the supervisor by the plan.
     assert_eq!(ids(&report["recognition"]), sorted(vec![staff.clone(), supervisor.clone()]));
     let by_staff =

@@ -15,6 +15,7 @@ use kinerja::auth::caller::Role;
 use kinerja::auth::tokens::SubjectKind;
 use kinerja::clock::Clock;
 use kinerja::config::Settings;
+use kinerja::db::types::{OrganizationId, UnitId};
 use kinerja::db::Database;
 use kinerja::employees::{self, Employee, JobLevel, NewEmployee};
 use kinerja::startup::build_app;
@@ -235,7 +236,7 @@ impl TestApp {
             .write_blocking(move |conn| {
                 let actor = Actor::cli("test");
                 let org = kinerja::organizations::create(conn, &actor, &code, &format!("Pemerintah {code}"))?;
-                let unit = |code: &str, parent: Option<String>| UnitInput {
+                let unit = |code: &str, parent: Option<UnitId>| UnitInput {
                     parent_id: parent,
                     code: code.into(),
                     name: format!("Unit {code}"),
@@ -244,13 +245,13 @@ impl TestApp {
                 };
                 let root = units::insert(conn, &actor, &org.id, unit("root", None))?;
                 let bidang = units::insert(conn, &actor, &org.id, unit("bidang", Some(root.id.clone())))?;
-                let mut person = |n: u32, level, unit_id: &str, supervisor: Option<&Employee>, roles: Vec<Role>| {
+                let mut person = |n: u32, level, unit_id: &UnitId, supervisor: Option<&Employee>, roles: Vec<Role>| {
                     let input = NewEmployee {
                         nip: nip(nip_prefix, n),
                         name: format!("Pegawai {n}"),
                         position: "Analis".into(),
                         job_level: level,
-                        unit_id: unit_id.to_string(),
+                        unit_id: unit_id.clone(),
                         supervisor_id: supervisor.map(|s| s.id.clone()),
                         roles,
                         password: None,
@@ -271,7 +272,7 @@ impl TestApp {
 
 /// A seeded organisation: head → supervisor → staff and peer; an admin and an auditor beside.
 pub struct Org {
-    pub id: String,
+    pub id: OrganizationId,
     pub root: Unit,
     pub bidang: Unit,
     pub admin: Employee,
@@ -380,9 +381,9 @@ impl TestApp {
     pub fn claims_for(&self, employee: &Employee) -> kinerja::auth::tokens::Claims {
         let now = chrono::Utc::now().timestamp();
         kinerja::auth::tokens::Claims {
-            sub: employee.id.clone(),
+            sub: employee.id.to_string(),
             kind: SubjectKind::Employee,
-            org: employee.organization_id.clone(),
+            org: employee.organization_id.to_string(),
             roles: employee.roles.iter().map(|r| r.as_str().to_string()).collect(),
             scopes: vec![],
             iss: self.settings.jwt_issuer.clone(),

@@ -54,10 +54,10 @@ async fn each_finds_what_waits_for_them_with_counts_pages_and_filters() {
     assert_eq!(
         kinds(&inbox),
         vec![
-            ("skp_to_decide".to_string(), org.peer.id.clone()),
-            ("achievement_to_verify".to_string(), org.staff.id.clone()),
-            ("assessment_due".to_string(), org.staff.id.clone().min(org.peer.id.clone())),
-            ("assessment_due".to_string(), org.staff.id.clone().max(org.peer.id.clone())),
+            ("skp_to_decide".to_string(), org.peer.id.to_string()),
+            ("achievement_to_verify".to_string(), org.staff.id.to_string()),
+            ("assessment_due".to_string(), org.staff.id.to_string().min(org.peer.id.to_string())),
+            ("assessment_due".to_string(), org.staff.id.to_string().max(org.peer.id.to_string())),
         ]
     );
     assert_eq!(inbox["counts"]["skp_to_decide"], 1);
@@ -70,7 +70,7 @@ async fn each_finds_what_waits_for_them_with_counts_pages_and_filters() {
     let theirs = app.get("/api/v1/inbox", &staff).await.expect(200);
     assert_eq!(theirs["total"], 0, "{theirs}");
     let heads = app.get("/api/v1/inbox", &head).await.expect(200);
-    assert_eq!(kinds(&heads), vec![("assessment_due".to_string(), org.supervisor.id.clone())], "{heads}");
+    assert_eq!(kinds(&heads), vec![("assessment_due".to_string(), org.supervisor.id.to_string())], "{heads}");
 
     // Paged one by one, the same four, in the same order.
     let mut seen = Vec::new();
@@ -87,7 +87,7 @@ async fn each_finds_what_waits_for_them_with_counts_pages_and_filters() {
     assert_eq!(seen, kinds(&inbox));
     // One kind; changes since a moment: only the assessments due (nothing recorded) remain.
     let only = app.get("/api/v1/inbox?kinds=achievement_to_verify", &supervisor).await.expect(200);
-    assert_eq!(kinds(&only), vec![("achievement_to_verify".to_string(), org.staff.id.clone())]);
+    assert_eq!(kinds(&only), vec![("achievement_to_verify".to_string(), org.staff.id.to_string())]);
     assert_eq!((only["counts"]["skp_to_decide"].as_i64(), only["total"].as_i64()), (Some(0), Some(1)));
     let later = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339().replace('+', "%2B");
     let since = app.get(&format!("/api/v1/inbox?updated_since={later}"), &supervisor).await.expect(200);
@@ -103,7 +103,7 @@ async fn each_finds_what_waits_for_them_with_counts_pages_and_filters() {
         .await
         .expect(200);
     let mine = app.get("/api/v1/inbox", &staff).await.expect(200);
-    assert_eq!(kinds(&mine), vec![("achievement_rejected".to_string(), org.staff.id.clone())]);
+    assert_eq!(kinds(&mine), vec![("achievement_rejected".to_string(), org.staff.id.to_string())]);
     assert_eq!(mine["items"][0]["path"], format!("/api/v1/achievements/{}", id(&achievement)));
 
     // Published: the employee reads it; the supervisor has one assessment less to do.
@@ -126,7 +126,7 @@ async fn each_finds_what_waits_for_them_with_counts_pages_and_filters() {
         .await
         .expect(201);
     let heads = app.get("/api/v1/inbox?kinds=objection_to_decide", &head).await.expect(200);
-    assert_eq!(kinds(&heads), vec![("objection_to_decide".to_string(), org.staff.id.clone())]);
+    assert_eq!(kinds(&heads), vec![("objection_to_decide".to_string(), org.staff.id.to_string())]);
     assert_eq!(heads["items"][0]["path"], format!("/api/v1/objections/{}", id(&objection)));
     assert_eq!(app.get("/api/v1/inbox?kinds=assessment_published", &staff).await.expect(200)["total"], 0);
     let decision = json!({"outcome": "upheld", "reason": "Penilaian sesuai bukti dukung"});
@@ -164,7 +164,7 @@ async fn after_mutasi_the_new_supervisor_finds_the_pending_work() {
     let new = app.get("/api/v1/inbox", &head).await.expect(200);
     assert_eq!(new["counts"]["achievement_to_verify"], 1);
     assert_eq!(new["items"][0]["id"], achievement["id"]);
-    assert!(kinds(&new).contains(&("assessment_due".to_string(), org.staff.id.clone())));
+    assert!(kinds(&new).contains(&("assessment_due".to_string(), org.staff.id.to_string())));
     let old = app.get("/api/v1/inbox", &supervisor).await.expect(200);
     assert_eq!(old["counts"]["achievement_to_verify"], 0);
     assert!(!kinds(&old).iter().any(|(_, e)| *e == org.staff.id));
@@ -176,7 +176,8 @@ fn queries_for_inbox(app: &TestApp, org: &Org, employee: &kinerja::employees::Em
     let counter = queries.clone();
     let caller = kinerja::auth::caller::Caller {
         kind: kinerja::auth::tokens::SubjectKind::Employee,
-        subject_id: employee.id.clone(),
+        subject_id: employee.id.to_string(),
+        employee: Some(employee.id.clone()),
         organization_id: org.id.clone(),
         roles: employee.roles.clone(),
         scopes: vec![],

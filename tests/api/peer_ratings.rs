@@ -50,7 +50,7 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
         .await
         .expect(201);
     assert_eq!(assigned["peers_assigned"], 4);
-    assert!(!assigned.to_string().contains(&peers[0].id), "the assignment answer names no rater");
+    assert!(!assigned.to_string().contains(peers[0].id.as_str()), "the assignment answer names no rater");
 
     let feedback_path = format!("/api/v1/employees/{}/peer-feedback?period_id={period_id}", org.staff.id);
     let mut seen_by_ratee_and_supervisor = Vec::new();
@@ -126,12 +126,12 @@ async fn four_peers_assigned_three_answer_and_only_the_aggregate_is_shown() {
     // the fourth peer sees only their own assignment.
     for body in &seen_by_ratee_and_supervisor {
         for p in &peers {
-            assert!(!body.contains(&p.id), "a rater id leaked: {body}");
+            assert!(!body.contains(p.id.as_str()), "a rater id leaked: {body}");
         }
         assert!(!body.contains("rahasia"), "a comment leaked: {body}");
     }
     assert!(!fourth_bodies[0].contains("rahasia"));
-    assert!(!fourth_bodies[0].contains(&peers[0].id) && !fourth_bodies[0].contains(&peers[1].id));
+    assert!(!fourth_bodies[0].contains(peers[0].id.as_str()) && !fourth_bodies[0].contains(peers[1].id.as_str()));
     // With the aggregate shown, a newcomer's answer would show in the change of the means: refused.
     let body = json!({"nip": nip(900, 5), "name": "Rekan Baru", "position": "Pelaksana", "job_level": "pelaksana",
                       "unit_id": org.bidang.id, "supervisor_id": org.supervisor.id});

@@ -143,12 +143,12 @@ async fn the_score_table_pages_as_json_and_downloads_as_csv_and_xlsx() {
     let rows = sheet_rows(&xlsx.body, "Skor");
     assert_eq!(rows.len(), 7);
     assert_eq!(rows[0][col("nilai_kinerja")], Data::String("nilai_kinerja".into()));
-    let staff_row = rows.iter().find(|r| r[col("employee_id")] == Data::String(org.staff.id.clone())).unwrap();
+    let staff_row = rows.iter().find(|r| r[col("employee_id")] == Data::String(org.staff.id.to_string())).unwrap();
     assert_eq!(staff_row[col("name")], Data::String(HARD_NAME.into()));
     assert_eq!(staff_row[col("nilai_kinerja")], Data::Float(staff["nilai_kinerja"].as_f64().unwrap()));
     assert_eq!(staff_row[col("behaviour_mean")], Data::Float(3.0));
     assert_eq!(staff_row[col("policy_version")], Data::Float(1.0));
-    let head_row = rows.iter().find(|r| r[col("employee_id")] == Data::String(org.head.id.clone())).unwrap();
+    let head_row = rows.iter().find(|r| r[col("employee_id")] == Data::String(org.head.id.to_string())).unwrap();
     assert_eq!(head_row[col("nilai_hasil_kerja")], Data::Empty, "no SKP, no number");
 
     // Closed, the period's scores are frozen: the report says so and names the snapshot; with

@@ -244,7 +244,7 @@ fn queries_to_score(app: &TestApp, org_id: &str, period_id: &str, people: &[&str
     let queries = Arc::new(AtomicUsize::new(0));
     let counter = queries.clone();
     let (org_id, period_id) = (org_id.to_string(), period_id.to_string());
-    let ids: Vec<String> = people.iter().map(|p| p.to_string()).collect();
+    let ids: Vec<kinerja::db::types::EmployeeId> = people.iter().map(|p| p.to_string().into()).collect();
     let scored = app
         .db()
         .read_blocking(move |conn| {

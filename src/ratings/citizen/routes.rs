@@ -12,6 +12,7 @@ use super::{
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
+use crate::db::types::{EmployeeId, UnitId};
 use crate::db::{new_id, AnyConnection};
 use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
@@ -148,8 +149,8 @@ pub async fn submit_citizen_rating(
                 });
             }
             // A rating counts in today's period; a closed one's index is final.
-            let today = crate::organizations::date_at(conn, &org, clock.now())?;
-            crate::periods::writable_on(conn, &org, today)?;
+            let today = crate::organizations::date_at(conn, &org.as_str().into(), clock.now())?;
+            crate::periods::writable_on(conn, &org.as_str().into(), today)?;
             if !store::claim_ticket(conn, &ticket_id, clock.timestamp())? {
                 return Err(used());
             }
@@ -230,7 +231,7 @@ fn period_index(
 pub async fn unit_index(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<UnitId>,
     query: ValidatedQuery<IndexQuery>,
 ) -> ApiResult<HttpResponse> {
     let index = state
@@ -259,7 +260,7 @@ pub async fn unit_index(
 pub async fn officer_index(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     query: ValidatedQuery<IndexQuery>,
 ) -> ApiResult<HttpResponse> {
     let index = state

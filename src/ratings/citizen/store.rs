@@ -12,6 +12,7 @@ use super::{SkmScores, SkmSubject};
 use crate::db::schema::{
     citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
 };
+use crate::db::types::OrganizationId;
 use crate::db::AnyConnection;
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::error::ApiResult;
@@ -118,7 +119,7 @@ pub fn sub_period_days(
 }
 
 /// An organisation's id and name by its code.
-pub fn organization_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<Option<(String, String)>> {
+pub fn organization_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<Option<(OrganizationId, String)>> {
     Ok(organizations::table
         .filter(organizations::code.eq(code))
         .select((organizations::id, organizations::name))

@@ -11,6 +11,7 @@ use super::{
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees as staff;
 use crate::error::{problems, ApiError, ApiResult};
@@ -58,7 +59,7 @@ pub async fn assign_raters(
         .write(move |conn| {
             let period = period_of_org(conn, &caller, &period_id)?;
             periods::writable(conn, &period.id)?;
-            let ratee = staff::find(conn, &input.ratee_id)?;
+            let ratee = staff::find(conn, &input.ratee_id.as_str().into())?;
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
             store::check_raters(conn, &ratee, &input.raters)?;
             let mut new_raters: Vec<&RaterInput> = Vec::new();
@@ -89,9 +90,9 @@ pub async fn assign_raters(
             for rater in new_raters {
                 let row = AssignmentRow {
                     id: new_id(),
-                    organization_id: ratee.organization_id.clone(),
+                    organization_id: ratee.organization_id.to_string(),
                     period_id: period.id.clone(),
-                    ratee_id: ratee.id.clone(),
+                    ratee_id: ratee.id.to_string(),
                     rater_id: rater.rater_id.clone(),
                     rater_group: rater.group,
                     assigned_by: caller.subject_id.clone(),
@@ -105,7 +106,7 @@ pub async fn assign_raters(
                 audit::record(conn, &caller.actor(), &row.organization_id, change)?;
             }
             Ok(AssignmentSummary {
-                ratee_id: ratee.id.clone(),
+                ratee_id: ratee.id.to_string(),
                 peers_assigned: store::assigned(conn, &ratee.id, &period.id, AssignedGroup::Peer)?,
                 subordinates_assigned: store::assigned(conn, &ratee.id, &period.id, AssignedGroup::Subordinate)?,
             })
@@ -139,11 +140,11 @@ pub async fn propose_raters(
         .db
         .read(move |conn| {
             period_of_org(conn, &caller, &query.period_id)?;
-            let ratee = staff::find(conn, &query.ratee_id)?;
+            let ratee = staff::find(conn, &query.ratee_id.as_str().into())?;
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
             Ok(store::candidates(conn, &ratee, after, fetch)?
                 .into_iter()
-                .map(|(e, group)| ProposedRater { employee_id: e.id, name: e.name, position: e.position, group })
+                .map(|(e, group)| ProposedRater { employee_id: e.id.into(), name: e.name, position: e.position, group })
                 .collect::<Vec<_>>())
         })
         .await?;
@@ -216,7 +217,7 @@ pub async fn submit_peer_rating(
         .db
         .write(move |conn| {
             let assignment = store::find_assignment(conn, &id)?.ok_or(ApiError::NotFound("peer assignment"))?;
-            authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id })?;
+            authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id.as_str().into() })?;
             let period = periods::writable(conn, &assignment.period_id)?;
             let today = crate::organizations::date_at(conn, &period.organization_id, clock.now())?;
             if periods::assessment_open(&period, today) {
@@ -243,7 +244,7 @@ pub async fn submit_peer_rating(
                 &assignment.organization_id,
                 Change::new(action, "peer_assignment", &assignment.id),
             )?;
-            let ratee_name = staff::find(conn, &assignment.ratee_id)?.name;
+            let ratee_name = staff::find(conn, &assignment.ratee_id.as_str().into())?.name;
             Ok(MyAssignment {
                 id: assignment.id,
                 period_id: assignment.period_id,
@@ -276,7 +277,7 @@ pub async fn submit_peer_rating(
 pub async fn peer_feedback(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     query: ValidatedQuery<PeriodParam>,
 ) -> ApiResult<HttpResponse> {
     let period_id = query.0.period_id;
@@ -292,7 +293,7 @@ pub async fn peer_feedback(
             let today = crate::organizations::date_at(conn, &period.organization_id, clock.now())?;
             let open = periods::assessment_open(&period, today);
             Ok(PeerFeedback {
-                employee_id: ratee.id.clone(),
+                employee_id: ratee.id.to_string(),
                 period_id: period.id.clone(),
                 policy_version,
                 assessment_open: open,
