@@ -16,11 +16,17 @@ impl Workdir {
         Workdir(dir)
     }
 
-    fn kinerja(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    /// The binary in this directory, with a clean environment and its own SQLite database.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kinerja"));
         cmd.args(args).current_dir(&self.0).env_remove("DATABASE_URL").env_remove("KINERJA_JWT_SECRET");
         cmd.env_remove("KINERJA_ADMIN_PASSWORD").env_remove("KINERJA_DEMO_PASSWORD").env("RUST_LOG", "warn");
         cmd.env("DATABASE_URL", "sqlite://cli.db");
+        cmd
+    }
+
+    fn kinerja(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+        let mut cmd = self.command(args);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -111,6 +117,96 @@ fn the_first_admin_is_created_with_a_password_from_stdin() {
     let verify = dir.kinerja(&["audit", "verify"], &[], None);
     assert!(verify.status.success(), "{}", stderr(&verify));
     assert!(stdout(&verify).contains("kota-uji: intact"));
+}
+
+/// A pseudo-terminal pair: (the side a person types on, the side the program runs on).
+fn open_pty() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two new descriptors, which the files below then own.
+    let rc =
+        unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    unsafe { (std::fs::File::from_raw_fd(master), std::fs::File::from_raw_fd(slave)) }
+}
+
+/// Whether the terminal behind `master` echoes what is typed.
+fn echoes(master: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut settings = std::mem::MaybeUninit::<libc::termios>::uninit();
+    // SAFETY: tcgetattr fills the struct on success, which is checked before it is read.
+    let rc = unsafe { libc::tcgetattr(master.as_raw_fd(), settings.as_mut_ptr()) };
+    assert_eq!(rc, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+    unsafe { settings.assume_init() }.c_lflag & libc::ECHO != 0
+}
+
+/// On a terminal, `admin create` reads the password without echo: typed on a pseudo-terminal, it
+/// never comes back on the screen. It is typed once the prompt shows and echo is off, or after
+/// five seconds if echo stays on, so a program that echoes fails here instead of hanging.
+#[test]
+fn admin_create_on_a_terminal_does_not_echo_the_password() {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    const PASSWORD: &str = "typed secret 12345";
+    let dir = Workdir::new();
+    let (mut master, slave) = open_pty();
+    let mut cmd = dir.command(&[
+        "admin",
+        "create",
+        "--org-code",
+        "kota-tty",
+        "--org-name",
+        "Pemerintah Kota Terminal",
+        "--nip",
+        "198503152010011001",
+        "--name",
+        "Admin Terminal",
+    ]);
+    cmd.stdin(slave.try_clone().unwrap()).stdout(slave.try_clone().unwrap()).stderr(slave);
+    // SAFETY: only async-signal-safe calls between fork and exec: a new session whose
+    // controlling terminal is the pseudo-terminal, as a login shell would have (the password is
+    // read from /dev/tty).
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd); // closes this process's copies of the terminal side, so reading ends with the child
+    let screen = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let (screen, mut master) = (screen.clone(), master.try_clone().unwrap());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 1024];
+            // Ends with EIO once the child has exited and the terminal side is closed.
+            while let Ok(n @ 1..) = master.read(&mut buf) {
+                screen.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        })
+    };
+    let shown = |text: &str| String::from_utf8_lossy(&screen.lock().unwrap()).contains(text);
+    let start = Instant::now();
+    while !shown("Password") {
+        assert!(start.elapsed() < Duration::from_secs(60), "no prompt");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let start = Instant::now();
+    while echoes(&master) && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    master.write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    let screen = String::from_utf8_lossy(&screen.lock().unwrap()).to_string();
+    assert!(status.success(), "{screen}");
+    assert!(screen.contains("admin Admin Terminal (198503152010011001) created"), "{screen}");
+    assert!(!screen.contains(PASSWORD), "the password was echoed: {screen}");
 }
 
 #[test]

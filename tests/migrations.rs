@@ -155,8 +155,10 @@ fn stored_sets(names: &[&str], separator: &str) -> Vec<String> {
 
 #[test]
 fn the_value_lists_are_the_enums_of_the_code() {
+    use kinerja::achievements::EvidenceKind;
+    use kinerja::audit::ActorKind;
     use kinerja::auth::caller::{Role, Scope};
-    use kinerja::auth::tokens::SubjectKind;
+    use kinerja::domain::achievement::AchievementStatus;
     use kinerja::domain::capaian::Aspect;
     use kinerja::domain::policy::EvaluationFrequency;
     use kinerja::employees::JobLevel;
@@ -170,14 +172,12 @@ fn the_value_lists_are_the_enums_of_the_code() {
     }
     let roles: Vec<&str> = Role::ALL.iter().filter(|r| **r != Role::Pegawai).map(|r| r.as_str()).collect();
     let scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
-    let mut actors = names(&SubjectKind::ALL, SubjectKind::as_str);
-    actors.extend(["cli".into(), "citizen".into()]);
     let expected: Vec<(&str, &str, Vec<String>)> = vec![
         ("units", "kind", names(&UnitKind::ALL, UnitKind::as_str)),
         ("employees", "job_level", names(&JobLevel::ALL, JobLevel::as_str)),
         ("employees", "roles", stored_sets(&roles, ",")),
         ("service_clients", "scopes", stored_sets(&scopes, " ")),
-        ("audit_events", "actor_kind", actors),
+        ("audit_events", "actor_kind", names(&ActorKind::ALL, ActorKind::as_str)),
         ("periods", "frequency", names(&EvaluationFrequency::ALL, EvaluationFrequency::as_str)),
         ("periods", "status", names(&PeriodStatus::ALL, PeriodStatus::as_str)),
         ("skps", "status", names(&SkpStatus::ALL, SkpStatus::as_str)),
@@ -185,6 +185,9 @@ fn the_value_lists_are_the_enums_of_the_code() {
         ("skp_targets", "perspective", names(&Perspective::ALL, Perspective::as_str)),
         ("skp_aspects", "aspect", names(&Aspect::ALL, Aspect::as_str)),
         ("peer_assignments", "rater_group", names(&AssignedGroup::ALL, AssignedGroup::as_str)),
+        ("achievements", "status", names(&AchievementStatus::ALL, AchievementStatus::as_str)),
+        ("achievements", "aspect", names(&Aspect::ALL, Aspect::as_str)),
+        ("achievement_evidence", "kind", names(&EvidenceKind::ALL, EvidenceKind::as_str)),
     ];
     let mut in_force = known_values_in_force();
     for (table, column, mut names) in expected {

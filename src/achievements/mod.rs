@@ -68,6 +68,7 @@ crate::domain::text_enum! {
         File = "file",
     }
 }
+crate::db::types::text_column!(EvidenceKind);
 
 /// One piece of evidence (bukti dukung). A file's bytes are at `download_path`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -68,7 +68,7 @@ fn load_checked(
 /// What the employee may change: refuses a locked achievement or a closed period.
 fn check_correctable(conn: &mut AnyConnection, row: &AchievementRow) -> ApiResult<()> {
     periods::writable(conn, &row.period_id)?;
-    row.status()?
+    row.status
         .after(AchievementAction::Correct)
         .map_err(|why| ApiError::conflict("achievement_locked", format!("{why}; it can no longer be changed")))?;
     Ok(())
@@ -96,7 +96,7 @@ fn finish(
 /// The aspect an achievement is recorded for, with where it sits in the SKP.
 struct PlannedAspect {
     aspect_id: String,
-    aspect: String,
+    aspect: Aspect,
     unit: String,
     indicator_id: String,
     target_lineage_id: String,
@@ -104,7 +104,7 @@ struct PlannedAspect {
 }
 
 fn planned_aspect(conn: &mut AnyConnection, indicator_id: &str, aspect: Aspect) -> ApiResult<PlannedAspect> {
-    let found: Option<(String, String, String, String, String, SkpRow)> = skp_aspects::table
+    let found: Option<(String, Aspect, String, String, String, SkpRow)> = skp_aspects::table
         .inner_join(skp_indicators::table.inner_join(skp_targets::table.inner_join(skps::table)))
         .filter(skp_aspects::indicator_id.eq(indicator_id))
         .filter(skp_aspects::aspect.eq(aspect.as_str()))
@@ -136,7 +136,7 @@ fn insert_link(conn: &mut AnyConnection, caller: &Caller, achievement_id: &str, 
     let row = EvidenceRow {
         id: new_id(),
         achievement_id: achievement_id.to_string(),
-        kind: EvidenceKind::Link.as_str().into(),
+        kind: EvidenceKind::Link,
         title: link.title.trim().to_string(),
         url: Some(url.to_string()),
         file_name: None,
@@ -310,7 +310,7 @@ pub async fn create_achievement(
                     realised_value: input.realised,
                     unit: planned.unit,
                     note: input.note.trim().to_string(),
-                    status: AchievementStatus::Submitted.as_str().into(),
+                    status: AchievementStatus::Submitted,
                     submitted_at: at,
                     verifier_id: None,
                     decided_at: None,
@@ -436,7 +436,7 @@ fn transition(
         load_checked(conn, caller, id, |owner| Permission::VerifyAchievement { owner })?
     };
     periods::writable(conn, &row.period_id)?;
-    let next = row.status()?.after(action).map_err(|why| ApiError::conflict("invalid_transition", why))?;
+    let next = row.status.after(action).map_err(|why| ApiError::conflict("invalid_transition", why))?;
     let before = store::load(conn, row.clone())?;
     store::bump_version(conn, &row, version)?;
     let at = clock.timestamp();
@@ -685,7 +685,7 @@ pub async fn upload_file(
                 let evidence = EvidenceRow {
                     id: new_id(),
                     achievement_id: row.id.clone(),
-                    kind: EvidenceKind::File.as_str().into(),
+                    kind: EvidenceKind::File,
                     title: title.clone(),
                     url: None,
                     file_name: Some(file_name.clone()),
@@ -733,7 +733,7 @@ pub async fn download_file(
         .read(move |conn| {
             let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::ReadAchievement { owner })?;
             let evidence = store::find_evidence(conn, &row.id, &evidence_id)?;
-            if evidence.kind != EvidenceKind::File.as_str() {
+            if evidence.kind != EvidenceKind::File {
                 return Err(ApiError::NotFound("evidence file"));
             }
             let content = store::file_content(conn, &evidence.id)?;

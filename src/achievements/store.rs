@@ -24,11 +24,11 @@ pub struct AchievementRow {
     pub target_lineage_id: String,
     pub indicator_id: String,
     pub aspect_id: String,
-    pub aspect: String,
+    pub aspect: Aspect,
     pub realised_value: f64,
     pub unit: String,
     pub note: String,
-    pub status: String,
+    pub status: AchievementStatus,
     pub submitted_at: chrono::NaiveDateTime,
     pub verifier_id: Option<String>,
     pub decided_at: Option<chrono::NaiveDateTime>,
@@ -38,20 +38,12 @@ pub struct AchievementRow {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-impl AchievementRow {
-    /// The stored status; a value this version does not know is an error, not a guess.
-    pub fn status(&self) -> ApiResult<AchievementStatus> {
-        AchievementStatus::parse(&self.status)
-            .ok_or_else(|| ApiError::internal(format!("achievement {} has unknown status {:?}", self.id, self.status)))
-    }
-}
-
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = achievement_evidence)]
 pub struct EvidenceRow {
     pub id: String,
     pub achievement_id: String,
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub title: String,
     pub url: Option<String>,
     pub file_name: Option<String>,
@@ -64,8 +56,7 @@ pub struct EvidenceRow {
 
 impl EvidenceRow {
     pub fn view(self) -> ApiResult<Evidence> {
-        let kind = EvidenceKind::parse(&self.kind)
-            .ok_or_else(|| ApiError::internal(format!("evidence {} has unknown kind {:?}", self.id, self.kind)))?;
+        let kind = self.kind;
         Ok(Evidence {
             download_path: (kind == EvidenceKind::File)
                 .then(|| format!("/api/v1/achievements/{}/evidence/{}/content", self.achievement_id, self.id)),
@@ -137,10 +128,7 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<AchievementRow>) -> ApiResu
     }
     rows.into_iter()
         .map(|row| {
-            let status = row.status()?;
-            let aspect = Aspect::parse(&row.aspect).ok_or_else(|| {
-                ApiError::internal(format!("achievement {} has unknown aspect {:?}", row.id, row.aspect))
-            })?;
+            let (status, aspect) = (row.status, row.aspect);
             Ok(Achievement {
                 target_value: targets.get(&row.aspect_id).copied().unwrap_or_default(),
                 evidence: evidence.remove(&row.id).unwrap_or_default(),
@@ -274,7 +262,7 @@ pub fn verified_values(
     conn: &mut AnyConnection,
     employee_ids: &[String],
     period_id: &str,
-) -> ApiResult<Vec<(String, String, String, f64)>> {
+) -> ApiResult<Vec<(String, Aspect, String, f64)>> {
     Ok(achievements::table
         .filter(achievements::employee_id.eq_any(employee_ids))
         .filter(achievements::period_id.eq(period_id))

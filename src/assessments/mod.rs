@@ -17,48 +17,27 @@ use crate::domain::assessment::CriterionGap;
 use crate::domain::predikat::{Predikat, Rating};
 use crate::ratings::peer::BerakhlakScores;
 
-/// Whose assessment it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssessmentKind {
-    /// The employee's own view; it weighs nothing in the score.
-    #[serde(rename = "self")]
-    SelfAssessment,
-    /// The direct supervisor's (pejabat penilai kinerja) assessment: the one that counts.
-    Supervisor,
+crate::domain::text_enum! {
+    /// Whose assessment it is.
+    #[derive(ToSchema)]
+    pub enum AssessmentKind {
+        /// The employee's own view; it weighs nothing in the score.
+        SelfAssessment = "self",
+        /// The direct supervisor's (pejabat penilai kinerja) assessment: the one that counts.
+        Supervisor = "supervisor",
+    }
 }
+crate::db::types::text_column!(AssessmentKind);
 
-impl AssessmentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssessmentKind::SelfAssessment => "self",
-            AssessmentKind::Supervisor => "supervisor",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [AssessmentKind::SelfAssessment, AssessmentKind::Supervisor].into_iter().find(|k| k.as_str() == value)
+crate::domain::text_enum! {
+    /// Draft (private to its author) or published (locked, shown to the employee and supervisors).
+    #[derive(ToSchema)]
+    pub enum AssessmentStatus {
+        Draft = "draft",
+        Published = "published",
     }
 }
-
-/// Draft (private to its author) or published (locked, shown to the employee and supervisors).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AssessmentStatus {
-    Draft,
-    Published,
-}
-
-impl AssessmentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssessmentStatus::Draft => "draft",
-            AssessmentStatus::Published => "published",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [AssessmentStatus::Draft, AssessmentStatus::Published].into_iter().find(|s| s.as_str() == value)
-    }
-}
+crate::db::types::text_column!(AssessmentStatus);
 
 /// A training need of the follow-up plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate, ToSchema)]

@@ -28,10 +28,22 @@ use crate::error::ApiResult;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+crate::domain::text_enum! {
+    /// Who makes changes: a person, a portal, the operator's command line, or a citizen with a
+    /// rating ticket.
+    pub enum ActorKind {
+        Employee = "employee",
+        ServiceClient = "service_client",
+        Cli = "cli",
+        Citizen = "citizen",
+    }
+}
+crate::db::types::text_column!(ActorKind);
+
 /// Who made a change.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub kind: &'static str,
+    pub kind: ActorKind,
     pub id: String,
     pub request_id: Option<String>,
 }
@@ -39,7 +51,7 @@ pub struct Actor {
 impl Actor {
     /// The command line, run by the operator of the installation.
     pub fn cli(command: &str) -> Self {
-        Actor { kind: "cli", id: command.to_string(), request_id: None }
+        Actor { kind: ActorKind::Cli, id: command.to_string(), request_id: None }
     }
 }
 
@@ -47,8 +59,8 @@ impl Caller {
     pub fn actor(&self) -> Actor {
         Actor {
             kind: match self.kind {
-                SubjectKind::Employee => "employee",
-                SubjectKind::ServiceClient => "service_client",
+                SubjectKind::Employee => ActorKind::Employee,
+                SubjectKind::ServiceClient => ActorKind::ServiceClient,
             },
             id: self.subject_id.clone(),
             request_id: self.request_id.clone(),
@@ -90,7 +102,7 @@ pub struct AuditEventRow {
     pub organization_id: String,
     pub seq: Option<i64>,
     pub occurred_at: chrono::NaiveDateTime,
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: String,
     pub action: String,
     pub resource_type: String,
@@ -111,7 +123,7 @@ struct NewAuditEvent {
     id: String,
     organization_id: String,
     occurred_at: chrono::NaiveDateTime,
-    actor_kind: String,
+    actor_kind: ActorKind,
     actor_id: String,
     action: String,
     resource_type: String,
@@ -142,7 +154,7 @@ pub fn record(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, ch
         organization_id: organization_id.to_string(),
         seq: None,
         occurred_at: now(),
-        actor_kind: actor.kind.to_string(),
+        actor_kind: actor.kind,
         actor_id: actor.id.clone(),
         action: change.action,
         resource_type: change.resource_type.to_string(),

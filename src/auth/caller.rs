@@ -20,19 +20,21 @@ crate::domain::text_enum! {
     }
 }
 
-impl Role {
-    /// Roles as stored on an employee: a comma-separated list (`pegawai` is implied).
-    pub fn parse_list(stored: &str) -> Vec<Role> {
-        let mut roles = vec![Role::Pegawai];
-        roles.extend(stored.split(',').filter_map(|r| Role::parse(r.trim())).filter(|r| *r != Role::Pegawai));
-        roles
+/// An employee's extra roles as stored (`admin,auditor`; `pegawai` is implied, never stored).
+pub type RoleList = crate::db::types::TextList<Role, ','>;
+
+impl RoleList {
+    /// The stored list of `roles` (without `pegawai`).
+    pub fn of(roles: &[Role]) -> Self {
+        let extra: Vec<Role> = roles.iter().copied().filter(|r| *r != Role::Pegawai).collect();
+        RoleList::new(&extra)
     }
 
-    pub fn store_list(roles: &[Role]) -> String {
-        let mut names: Vec<&str> = roles.iter().filter(|r| **r != Role::Pegawai).map(|r| r.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names.join(",")
+    /// Every role the employee has: `pegawai` and the stored ones.
+    pub fn with_pegawai(&self) -> Vec<Role> {
+        let mut roles = vec![Role::Pegawai];
+        roles.extend(self.values().iter().copied());
+        roles
     }
 }
 
@@ -49,6 +51,9 @@ crate::domain::text_enum! {
         ReportsRead = "reports:read",
     }
 }
+
+/// A service client's scopes as stored (`employees:read organization:read`).
+pub type ScopeList = crate::db::types::TextList<Scope, ' '>;
 
 /// The authenticated caller of one request.
 #[derive(Debug, Clone)]
@@ -113,8 +118,20 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         employee: (claims.kind == SubjectKind::Employee).then(|| EmployeeId::from(claims.sub.as_str())),
         subject_id: claims.sub,
         organization_id: claims.org.into(),
-        roles: claims.roles.iter().filter_map(|r| Role::parse(r)).collect(),
-        scopes: claims.scopes.iter().filter_map(|s| Scope::parse(s)).collect(),
+        roles: claims.roles.iter().map(|r| Role::parse(r).ok_or_else(|| unknown_claim(r))).collect::<Result<_, _>>()?,
+        scopes: claims
+            .scopes
+            .iter()
+            .map(|s| Scope::parse(s).ok_or_else(|| unknown_claim(s)))
+            .collect::<Result<_, _>>()?,
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
     })
+}
+
+/// A token naming a role or scope this version does not know is refused, never read as fewer rights.
+fn unknown_claim(name: &str) -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_token",
+        detail: format!("The access token names an unknown role or scope {name:?}; log in again"),
+    }
 }

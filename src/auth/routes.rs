@@ -10,7 +10,7 @@ use validator::{Validate, ValidationError, ValidationErrors};
 use super::caller::{Caller, Role, Scope};
 use super::tokens::{self, SubjectKind};
 use super::{password, service_clients};
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Actor, ActorKind, Change};
 use crate::db::schema::{employees, refresh_tokens, service_clients as clients_table};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, Employee, EmployeeRow};
@@ -151,7 +151,7 @@ pub async fn create_token(
                 .db
                 .write(move |conn| {
                     let refresh = new_refresh_token(conn, &employee.id, &new_id(), keys.refresh_ttl_secs)?;
-                    let actor = Actor { kind: "employee", id: employee.id.to_string(), request_id };
+                    let actor = Actor { kind: ActorKind::Employee, id: employee.id.to_string(), request_id };
                     audit::record(
                         conn,
                         &actor,
@@ -179,7 +179,7 @@ pub async fn create_token(
                     code: "invalid_client",
                     detail: "The client id or secret is not correct".into(),
                 })?;
-            let granted = service_clients::parse_scopes(&client.scopes);
+            let granted = client.scopes.values().to_vec();
             let scopes = match scope {
                 None => granted,
                 Some(asked) => {
@@ -218,7 +218,7 @@ pub async fn create_token(
 }
 
 fn person_tokens(keys: &tokens::TokenKeys, employee: &EmployeeRow, refresh_token: String) -> TokenResponse {
-    let roles = Role::parse_list(&employee.roles).iter().map(|r| r.as_str().to_string()).collect();
+    let roles = employee.roles.with_pegawai().iter().map(|r| r.as_str().to_string()).collect();
     TokenResponse {
         access_token: keys.issue(SubjectKind::Employee, &employee.id, &employee.organization_id, roles, vec![]),
         token_type: "Bearer".into(),
@@ -314,7 +314,7 @@ pub async fn rotate_refresh_token(
                 .set(refresh_tokens::revoked_at.eq(now()))
                 .execute(conn)?;
                 if revoked > 0 || revoked_at.is_none() {
-                    let actor = Actor { kind: "employee", id: employee.id.to_string(), request_id: None };
+                    let actor = Actor { kind: ActorKind::Employee, id: employee.id.to_string(), request_id: None };
                     audit::record(
                         conn,
                         &actor,
@@ -328,7 +328,7 @@ pub async fn rotate_refresh_token(
                 return Ok(Rotation::Invalid);
             }
             let token = new_refresh_token(conn, &employee.id, &family, keys.refresh_ttl_secs)?;
-            let actor = Actor { kind: "employee", id: employee.id.to_string(), request_id: None };
+            let actor = Actor { kind: ActorKind::Employee, id: employee.id.to_string(), request_id: None };
             audit::record(
                 conn,
                 &actor,
@@ -385,7 +385,7 @@ pub async fn logout(state: web::Data<AppState>, body: ValidatedJson<RefreshReque
             .execute(conn)?;
             if revoked > 0 {
                 let org: String = employees::table.find(&employee_id).select(employees::organization_id).first(conn)?;
-                let actor = Actor { kind: "employee", id: employee_id.clone(), request_id: None };
+                let actor = Actor { kind: ActorKind::Employee, id: employee_id.clone(), request_id: None };
                 audit::record(conn, &actor, &org, Change::new("auth.logout", "employee", &employee_id))?;
             }
             Ok(())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::caller::{Caller, Scope};
+use super::caller::{Caller, Scope, ScopeList};
 use crate::audit::{self, Actor, Change};
 use crate::authz::{authorize, Permission};
 use crate::db::schema::service_clients;
@@ -31,7 +31,7 @@ pub struct ServiceClientRow {
     pub name: String,
     pub client_id: String,
     pub secret_hash: String,
-    pub scopes: String,
+    pub scopes: ScopeList,
     pub revoked_at: Option<chrono::NaiveDateTime>,
     pub created_at: chrono::NaiveDateTime,
     /// The admin who made it; `None`: the operator's command line.
@@ -39,10 +39,6 @@ pub struct ServiceClientRow {
     /// The second admin who approved it; `None` with `approved_at` set: the operator.
     pub approved_by: Option<EmployeeId>,
     pub approved_at: Option<chrono::NaiveDateTime>,
-}
-
-pub fn parse_scopes(stored: &str) -> Vec<Scope> {
-    stored.split_whitespace().filter_map(Scope::parse).collect()
 }
 
 /// Whether a portal's tickets work: one that issues rating tickets needs a second admin's approval.
@@ -77,7 +73,7 @@ pub struct ServiceClient {
 
 impl From<ServiceClientRow> for ServiceClient {
     fn from(row: ServiceClientRow) -> Self {
-        let scopes = parse_scopes(&row.scopes);
+        let scopes = row.scopes.values().to_vec();
         let approval = match (scopes.contains(&Scope::RatingTicketsIssue), row.approved_at) {
             (false, _) => PortalApproval::NotNeeded,
             (true, None) => PortalApproval::Pending,
@@ -159,9 +155,6 @@ pub fn insert(
     created_by: Option<&EmployeeId>,
 ) -> ApiResult<CreatedServiceClient> {
     let secret = random_token();
-    let mut scopes: Vec<&str> = input.scopes.iter().map(|s| s.as_str()).collect();
-    scopes.sort_unstable();
-    scopes.dedup();
     let created_at = now();
     let row = ServiceClientRow {
         id: new_id(),
@@ -169,7 +162,7 @@ pub fn insert(
         name: input.name.clone(),
         client_id: format!("kc_{}", uuid::Uuid::new_v4().simple()),
         secret_hash: sha256_hex(&secret),
-        scopes: scopes.join(" "),
+        scopes: ScopeList::new(&input.scopes),
         revoked_at: None,
         created_at,
         created_by: created_by.cloned(),

@@ -221,6 +221,71 @@ macro_rules! id_type {
 #[allow(unused_imports)] // for resource modules that declare their own
 pub(crate) use id_type;
 
+/// A set of text enums in one `Text` column, their names sorted and joined by `SEP` (an
+/// employee's roles `admin,auditor`, a client's scopes `employees:read organization:read`).
+/// Reading a name no value has is an error that names it, never a value silently dropped.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct TextList<T: TextEnum, const SEP: char> {
+    values: Vec<T>,
+    stored: String,
+}
+
+impl<T: TextEnum, const SEP: char> TextList<T, SEP> {
+    /// The set of `values` (duplicates once).
+    pub fn new(values: &[T]) -> Self {
+        let mut names: Vec<&str> = values.iter().map(|v| v.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let values = names.iter().filter_map(|n| T::parse(n)).collect();
+        TextList { values, stored: names.join(&SEP.to_string()) }
+    }
+
+    /// Reads a stored list; an unknown name is an error naming the type and the name.
+    pub fn parse(stored: &str) -> Result<Self, String> {
+        let values = stored
+            .split(SEP)
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .map(|name| T::parse(name).ok_or_else(|| format!("unknown {} value {name:?}", T::TYPE_NAME)))
+            .collect::<Result<Vec<T>, String>>()?;
+        Ok(Self::new(&values))
+    }
+
+    pub fn values(&self) -> &[T] {
+        &self.values
+    }
+
+    pub fn contains(&self, value: T) -> bool {
+        self.values.contains(&value)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.stored
+    }
+}
+
+impl<T: TextEnum, const SEP: char, DB> ToSql<Text, DB> for TextList<T, SEP>
+where
+    DB: Backend,
+    String: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        <String as ToSql<Text, DB>>::to_sql(&self.stored, out)
+    }
+}
+
+impl<T: TextEnum, const SEP: char, DB> FromSql<Text, DB> for TextList<T, SEP>
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let stored = <String as FromSql<Text, DB>>::from_sql(bytes)?;
+        Ok(Self::parse(&stored).map_err(|e| format!("{e} stored in the database"))?)
+    }
+}
+
 id_type! {
     /// An organisation (pemerintah daerah)'s id.
     OrganizationId
@@ -237,6 +302,7 @@ id_type! {
 // The domain's enums stored in columns (the domain itself knows no diesel). A resource's own
 // enums are registered beside them, e.g. `crate::db::types::text_column!(UnitKind);` in units.rs.
 text_column!(
+    crate::domain::achievement::AchievementStatus,
     crate::domain::capaian::Aspect,
     crate::domain::capaian::TargetKind,
     crate::domain::distribution::OrgRating,
@@ -261,6 +327,18 @@ mod tests {
     fn an_unknown_stored_name_is_an_error_never_a_default() {
         let err = diesel::select(sql::<Text>("'mutu'")).get_result::<Aspect>(&mut conn()).unwrap_err();
         assert!(format!("{err:?}").contains(r#"unknown Aspect value \"mutu\""#), "{err:?}");
+    }
+
+    #[test]
+    fn an_unknown_stored_role_or_scope_is_an_error_never_dropped() {
+        use crate::auth::caller::{RoleList, ScopeList};
+        let roles = diesel::select(sql::<Text>("'admin,superuser'")).get_result::<RoleList>(&mut conn()).unwrap_err();
+        assert!(format!("{roles:?}").contains(r#"unknown Role value \"superuser\""#), "{roles:?}");
+        let scopes = diesel::select(sql::<Text>("'employees:read all:write'")).get_result::<ScopeList>(&mut conn());
+        let scopes = scopes.unwrap_err();
+        assert!(format!("{scopes:?}").contains(r#"unknown Scope value \"all:write\""#), "{scopes:?}");
+        let known: RoleList = diesel::select(sql::<Text>("'auditor,admin'")).get_result(&mut conn()).unwrap();
+        assert_eq!(known.as_str(), "admin,auditor");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use actix_web::{delete, get, http::header, post, put, web, HttpResponse};
 use diesel::prelude::*;
 
 use crate::audit::{self, Change};
-use crate::auth::caller::{Caller, Role};
+use crate::auth::caller::{Caller, RoleList};
 use crate::auth::password;
 use crate::authz::{authorize, employee_visibility, password_setter, EmployeeVisibility, PasswordSetter, Permission};
 use crate::db::now;
@@ -199,7 +199,7 @@ pub async fn update_employee(
                 name: input.name,
                 position: input.position,
                 job_level: input.job_level,
-                roles: Role::store_list(&input.roles),
+                roles: RoleList::of(&input.roles),
                 active: input.active,
                 version: before.version + 1,
                 updated_at: now(),

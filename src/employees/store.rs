@@ -6,7 +6,7 @@ use super::reporting_lines::{self, NewLine};
 use super::{Employee, JobLevel, NewEmployee, ReportingLine, ReportingLineChange};
 
 use crate::audit::{self, Actor, Change};
-use crate::auth::caller::{Caller, Role};
+use crate::auth::caller::{Caller, Role, RoleList};
 use crate::authz::{authorize, EmployeeRef, Permission};
 use crate::clock::Clock;
 use crate::db::schema::{employees, refresh_tokens, units};
@@ -26,7 +26,7 @@ pub struct EmployeeRow {
     pub name: String,
     pub position: String,
     pub job_level: JobLevel,
-    pub roles: String,
+    pub roles: RoleList,
     pub password_hash: Option<String>,
     pub active: bool,
     pub version: i32,
@@ -48,7 +48,7 @@ impl From<EmployeeRow> for Employee {
     fn from(row: EmployeeRow) -> Self {
         Employee {
             job_level: row.job_level,
-            roles: Role::parse_list(&row.roles),
+            roles: row.roles.with_pegawai(),
             has_password: row.password_hash.is_some(),
             id: row.id,
             organization_id: row.organization_id,
@@ -156,7 +156,7 @@ pub fn insert(
         name: input.name,
         position: input.position,
         job_level: input.job_level,
-        roles: Role::store_list(&input.roles),
+        roles: RoleList::of(&input.roles),
         password_hash,
         active: true,
         version: 1,
@@ -201,13 +201,13 @@ pub fn revoke_sessions(conn: &mut AnyConnection, employee_id: &EmployeeId) -> Ap
 
 /// An organisation must keep at least one active admin, or nobody could manage it.
 pub fn ensure_an_admin_remains(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<()> {
-    let admins: Vec<String> = employees::table
+    let admins: Vec<RoleList> = employees::table
         .filter(employees::organization_id.eq(organization_id))
         .filter(employees::active.eq(true))
         .filter(employees::roles.like("%admin%"))
         .select(employees::roles)
         .load(conn)?;
-    if admins.iter().any(|roles| Role::parse_list(roles).contains(&Role::Admin)) {
+    if admins.iter().any(|roles| roles.contains(Role::Admin)) {
         Ok(())
     } else {
         Err(ApiError::conflict("last_admin", "The organisation must keep at least one active admin"))

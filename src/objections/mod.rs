@@ -15,70 +15,40 @@ use validator::Validate;
 
 use crate::domain::predikat::{Predikat, Rating};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectionStatus {
-    /// Waiting for the decider.
-    Pending,
-    /// Decided; final.
-    Decided,
+crate::domain::text_enum! {
+    #[derive(ToSchema)]
+    pub enum ObjectionStatus {
+        /// Waiting for the decider.
+        Pending = "pending",
+        /// Decided; final.
+        Decided = "decided",
+    }
 }
+crate::db::types::text_column!(ObjectionStatus);
 
-impl ObjectionStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectionStatus::Pending => "pending",
-            ObjectionStatus::Decided => "decided",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [ObjectionStatus::Pending, ObjectionStatus::Decided].into_iter().find(|s| s.as_str() == value)
+crate::domain::text_enum! {
+    #[derive(ToSchema)]
+    pub enum ObjectionOutcome {
+        /// The rating stands.
+        Upheld = "upheld",
+        /// New ratings replace the supervisor's.
+        Changed = "changed",
     }
 }
+crate::db::types::text_column!(ObjectionOutcome);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectionOutcome {
-    /// The rating stands.
-    Upheld,
-    /// New ratings replace the supervisor's.
-    Changed,
-}
-
-impl ObjectionOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ObjectionOutcome::Upheld => "upheld",
-            ObjectionOutcome::Changed => "changed",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [ObjectionOutcome::Upheld, ObjectionOutcome::Changed].into_iter().find(|o| o.as_str() == value)
+crate::domain::text_enum! {
+    /// Who decides.
+    #[derive(ToSchema)]
+    pub enum DeciderKind {
+        /// The assessor's own supervisor (atasan pejabat penilai), named in `decider_id`.
+        Superior = "superior",
+        /// Nobody sat above the assessor: an admin who is not a party decides (the policy's
+        /// `objection_decider_without_superior`).
+        Admin = "admin",
     }
 }
-
-/// Who decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeciderKind {
-    /// The assessor's own supervisor (atasan pejabat penilai), named in `decider_id`.
-    Superior,
-    /// Nobody sat above the assessor: an admin who is not a party decides (the policy's
-    /// `objection_decider_without_superior`).
-    Admin,
-}
-
-impl DeciderKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeciderKind::Superior => "superior",
-            DeciderKind::Admin => "admin",
-        }
-    }
-    pub fn parse(value: &str) -> Option<Self> {
-        [DeciderKind::Superior, DeciderKind::Admin].into_iter().find(|k| k.as_str() == value)
-    }
-}
+crate::db::types::text_column!(DeciderKind);
 
 /// An objection to a published supervisor's assessment.
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]

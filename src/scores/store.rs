@@ -176,8 +176,6 @@ pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow
     for (indicator_id, aspect, sub_period_id, value) in
         crate::achievements::store::verified_values(conn, &ids, &scope.period.id)?
     {
-        let aspect =
-            Aspect::parse(&aspect).ok_or_else(|| ApiError::internal(format!("unknown stored aspect {aspect:?}")))?;
         realised.entry((indicator_id, aspect)).or_default().push((sub_period_id, value));
     }
     let today = crate::organizations::date_at(conn, &first.organization_id, scope.now)?;

@@ -94,6 +94,14 @@ async fn expired_tampered_foreign_and_missing_tokens_are_refused() {
     wrong_issuer.iss = "someone-else".into();
     app.get("/api/v1/me", &app.sign(&wrong_issuer)).await.expect_problem(401, "invalid_token");
 
+    // A role or scope this version does not know is refused, not read as fewer rights.
+    let mut unknown_role = app.claims_for(&org.staff);
+    unknown_role.roles.push("superuser".into());
+    app.get("/api/v1/me", &app.sign(&unknown_role)).await.expect_problem(401, "invalid_token");
+    let mut unknown_scope = app.claims_for(&org.staff);
+    unknown_scope.scopes.push("all:write".into());
+    app.get("/api/v1/me", &app.sign(&unknown_scope)).await.expect_problem(401, "invalid_token");
+
     // Same secret, another algorithm: the algorithm is pinned to HS256.
     let hs512 = jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),

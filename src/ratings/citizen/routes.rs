@@ -9,7 +9,7 @@ use super::{
     CitizenIndex, CitizenRatingInput, IndexQuery, IssuedTicket, NewTicket, PortalRatings, PublicIndex, PublicQuery,
     PublicUnitIndex, RatingReceived, SkmSubject,
 };
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Actor, ActorKind, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::types::{EmployeeId, UnitId};
@@ -169,7 +169,7 @@ pub async fn submit_citizen_rating(
                 },
             )?;
             // Anonymous: the actor is the ticket. Scores are kept; the free-text comment is not copied.
-            let actor = Actor { kind: "citizen", id: ticket_id.clone(), request_id: None };
+            let actor = Actor { kind: ActorKind::Citizen, id: ticket_id.clone(), request_id: None };
             audit::record(
                 conn,
                 &actor,

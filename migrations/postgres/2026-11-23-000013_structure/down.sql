@@ -1,0 +1,3 @@
+ALTER TABLE achievement_evidence DROP CONSTRAINT achievement_evidence_kind_known;
+ALTER TABLE achievements DROP CONSTRAINT achievements_aspect_known;
+ALTER TABLE achievements DROP CONSTRAINT achievements_status_known;

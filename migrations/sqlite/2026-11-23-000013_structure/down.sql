@@ -1,0 +1,6 @@
+DROP TRIGGER achievement_evidence_kind_known_update;
+DROP TRIGGER achievement_evidence_kind_known_insert;
+DROP TRIGGER achievements_aspect_known_update;
+DROP TRIGGER achievements_aspect_known_insert;
+DROP TRIGGER achievements_status_known_update;
+DROP TRIGGER achievements_status_known_insert;

@@ -1,0 +1,107 @@
+//! The organisation handlers.
+
+use actix_web::{get, put, web, HttpResponse};
+use diesel::prelude::*;
+
+use super::store::{find, OrganizationRow};
+use super::{Organization, UpdateOrganization};
+use crate::audit::{self, Change};
+use crate::auth::caller::Caller;
+use crate::authz::{authorize, Permission};
+use crate::db::now;
+use crate::db::schema::organizations;
+use crate::db::types::OrganizationId;
+use crate::error::{problems, ApiError, ApiResult};
+use crate::extract::{etag, IfMatch, ValidatedJson};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_organization).service(update_organization);
+}
+
+/// The organisation.
+#[utoipa::path(
+    tag = "organizations",
+    params(("id" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = Organization, headers(("ETag" = String, description = "Current version"))),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}")]
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<OrganizationId>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    authorize(&caller, Permission::ReadOrganization { organization_id: &id })?;
+    let org: Organization = state.db.read(move |conn| find(conn, &id)?.try_into()).await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
+}
+
+/// Renames the organisation or changes its time zone (admins). A new zone moves every local
+/// deadline still running (e.g. objection windows) to the new zone's dates.
+#[utoipa::path(
+    tag = "organizations",
+    params(
+        ("id" = String, Path, description = "Organisation id"),
+        ("If-Match" = String, Header, description = "The ETag read"),
+    ),
+    request_body = UpdateOrganization,
+    responses(
+        (status = 200, description = "Updated", body = Organization, headers(("ETag" = String, description = "The new version, for the next If-Match"))),
+        problems::Update,
+    ),
+    security(("bearer" = []))
+)]
+#[put("/organizations/{id}")]
+pub async fn update_organization(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<OrganizationId>,
+    if_match: IfMatch,
+    body: ValidatedJson<UpdateOrganization>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    authorize(&caller, Permission::Administer { organization_id: &id })?;
+    let body = body.into_inner();
+    let org = state
+        .db
+        .write(move |conn| {
+            let before = find(conn, &id)?;
+            if before.version != if_match.0 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let after = OrganizationRow {
+                name: body.name,
+                time_zone: body.time_zone.map(|z| z.as_str().to_string()).unwrap_or_else(|| before.time_zone.clone()),
+                version: before.version + 1,
+                updated_at: now(),
+                ..before.clone()
+            };
+            // The version filter makes the check and the write one step, so concurrent updates cannot both pass.
+            let updated = diesel::update(organizations::table.find(&id).filter(organizations::version.eq(if_match.0)))
+                .set((
+                    organizations::name.eq(&after.name),
+                    organizations::time_zone.eq(&after.time_zone),
+                    organizations::version.eq(after.version),
+                    organizations::updated_at.eq(after.updated_at),
+                ))
+                .execute(conn)?;
+            if updated != 1 {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let (before, after) = (Organization::try_from(before)?, Organization::try_from(after)?);
+            audit::record(
+                conn,
+                &caller.actor(),
+                &id,
+                Change::new("organization.update", "organization", &id).before(&before).after(&after),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
+}

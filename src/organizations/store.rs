@@ -1,0 +1,107 @@
+//! Organisation rows and queries.
+
+use diesel::prelude::*;
+
+use super::Organization;
+use crate::audit::{self, Actor, Change};
+use crate::db::schema::organizations;
+use crate::db::types::OrganizationId;
+use crate::db::{now, AnyConnection};
+use crate::domain::time_zone::OrgTimeZone;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = organizations)]
+pub struct OrganizationRow {
+    pub id: OrganizationId,
+    pub code: String,
+    pub name: String,
+    pub version: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    pub time_zone: String,
+}
+
+impl OrganizationRow {
+    /// The organisation's time zone; an unknown stored name is an error, never a guess.
+    pub fn zone(&self) -> ApiResult<OrgTimeZone> {
+        OrgTimeZone::parse(&self.time_zone)
+            .ok_or_else(|| ApiError::internal(format!("unknown time zone {:?} stored for {}", self.time_zone, self.id)))
+    }
+}
+
+impl TryFrom<OrganizationRow> for Organization {
+    type Error = ApiError;
+    fn try_from(row: OrganizationRow) -> ApiResult<Self> {
+        Ok(Organization {
+            time_zone: row.zone()?,
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            version: row.version,
+            created_at: row.created_at.and_utc(),
+            updated_at: row.updated_at.and_utc(),
+        })
+    }
+}
+
+/// The organisation's time zone, for anything that needs its "today" or a local deadline.
+pub fn time_zone(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<OrgTimeZone> {
+    let name: String = organizations::table
+        .find(organization_id)
+        .select(organizations::time_zone)
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("organization"))?;
+    OrgTimeZone::parse(&name)
+        .ok_or_else(|| ApiError::internal(format!("unknown time zone {name:?} stored for {organization_id}")))
+}
+
+/// The organisation's local date at `instant` (pass the service clock's `now()` for "today").
+pub fn date_at(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    instant: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<chrono::NaiveDate> {
+    Ok(time_zone(conn, organization_id)?.date_at(instant))
+}
+
+pub fn find(conn: &mut AnyConnection, id: &OrganizationId) -> ApiResult<OrganizationRow> {
+    organizations::table
+        .find(id)
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("organization"))
+}
+
+pub fn find_by_code(conn: &mut AnyConnection, code: &str) -> ApiResult<Option<OrganizationRow>> {
+    Ok(organizations::table
+        .filter(organizations::code.eq(code))
+        .select(OrganizationRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Creates an organisation and starts its audit chain (command line only).
+pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -> ApiResult<OrganizationRow> {
+    let row = OrganizationRow {
+        id: OrganizationId::generate(),
+        code: code.to_string(),
+        name: name.to_string(),
+        version: 1,
+        created_at: now(),
+        updated_at: now(),
+        time_zone: OrgTimeZone::default().as_str().to_string(),
+    };
+    diesel::insert_into(organizations::table).values(&row).execute(conn)?;
+    audit::start_chain(conn, &row.id)?;
+    audit::record(
+        conn,
+        actor,
+        &row.id,
+        Change::new("organization.create", "organization", &row.id).after(&Organization::try_from(row.clone())?),
+    )?;
+    crate::policies::insert_version(conn, actor, &row.id, &Default::default(), "The regulation's defaults")?;
+    Ok(row)
+}
