@@ -135,3 +135,28 @@ fn unknown_claim(name: &str) -> ApiError {
         detail: format!("The access token names an unknown role or scope {name:?}; log in again"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+
+    use super::{RoleList, ScopeList};
+    use crate::db::AnyConnection;
+
+    fn conn() -> AnyConnection {
+        AnyConnection::Sqlite(SqliteConnection::establish(":memory:").unwrap())
+    }
+
+    #[test]
+    fn an_unknown_stored_role_or_scope_is_an_error_never_dropped() {
+        let roles = diesel::select(sql::<Text>("'admin,superuser'")).get_result::<RoleList>(&mut conn()).unwrap_err();
+        assert!(format!("{roles:?}").contains(r#"unknown Role value \"superuser\""#), "{roles:?}");
+        let scopes = diesel::select(sql::<Text>("'employees:read all:write'")).get_result::<ScopeList>(&mut conn());
+        let scopes = scopes.unwrap_err();
+        assert!(format!("{scopes:?}").contains(r#"unknown Scope value \"all:write\""#), "{scopes:?}");
+        let known: RoleList = diesel::select(sql::<Text>("'auditor,admin'")).get_result(&mut conn()).unwrap();
+        assert_eq!(known.as_str(), "admin,auditor");
+    }
+}
