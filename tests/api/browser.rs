@@ -128,5 +128,5 @@ async fn metrics_are_closed_by_default_and_count_requests_by_route_template() {
     );
     assert!(text.contains("kinerja_db_pool_max_connections 4\n"), "{text}");
     // Ids never become series of their own.
-    assert!(!text.contains(&org.staff.id));
+    assert!(!text.contains(org.staff.id.as_str()));
 }
