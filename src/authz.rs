@@ -62,8 +62,10 @@ pub enum Permission<'a> {
     ChangeReportingLine { employee: &'a EmployeeRef },
     /// Read and verify the audit trail (admins and auditors).
     ReadAudit { organization_id: &'a OrganizationId },
-    /// Read the organisation's reports (score tables, citizen index): its admins and auditors,
-    /// and portals with `reports:read`.
+    /// Read the organisation's reports: the score tables, the predicate distribution against the
+    /// curve, the citizen index, the recommendations (tindak lanjut) with their decisions and the
+    /// audit export: its admins and auditors, and portals with `reports:read`. The one permission
+    /// for every report, whatever its format.
     ReadReports { organization_id: &'a OrganizationId },
     /// Read an employee's performance records (SKP, peer feedback, citizen index): the employee,
     /// their direct supervisor, admins and auditors. Not portals: `employees:read` is the staff
@@ -129,9 +131,6 @@ pub enum Permission<'a> {
     /// Record or change the organisation's own rating for a period: whoever the policy names
     /// (`organization_rating_recorder`, default the organisation's admins).
     RecordOrganizationRating { organization_id: &'a OrganizationId, recorder: OrganizationRatingRecorder },
-    /// Read the predicate distribution against the curve, and the recommendations (tindak
-    /// lanjut) with the decisions taken on them: admins and auditors of the organisation.
-    ReadOrganizationReports { organization_id: &'a OrganizationId },
     /// Record a decision on a recommendation (recognition, training, coaching, warning): the
     /// organisation's admins (the staffing office acts on them); the service only recommends.
     DecideRecommendation { organization_id: &'a OrganizationId },
@@ -264,14 +263,8 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 ),
             }
         }
-        Permission::ReadOrganizationReports { organization_id } => {
-            if !same_org(organization_id) {
-                return Err(ApiError::NotFound("period"));
-            }
-            require(staff, "Only admins and auditors read the distribution and the recommendations")
-        }
         Permission::DecideRecommendation { organization_id } => {
-            authorize(caller, Permission::ReadOrganizationReports { organization_id })?;
+            authorize(caller, Permission::ReadReports { organization_id })?;
             require(caller.has_role(Role::Admin), "Only the organisation's admins record decisions on recommendations")
         }
         Permission::IssueRatingTickets { organization_id, portal_approved } => {
@@ -420,6 +413,12 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             )
         }
     }
+}
+
+/// Renames a refusal's `404` after the record the caller asked for by id (a period of another
+/// organisation is a period that does not exist, not an organisation).
+pub fn not_found_as(record: &'static str) -> impl Fn(ApiError) -> ApiError {
+    move |e| if matches!(e, ApiError::NotFound(_)) { ApiError::NotFound(record) } else { e }
 }
 
 fn require(allowed: bool, why: &str) -> ApiResult<()> {

@@ -1,8 +1,8 @@
-//! Reading, exporting and verifying the audit trail (admins and auditors of the organisation).
+//! Reading, exporting and verifying the audit trail (admins and auditors of the organisation; the
+//! export, a report, also portals with `reports:read`).
 //! The trail lists sealed events (those in the chain, with their position); a read seals the
 //! organisation's pending events first, so it shows every event committed before the request.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ use crate::db::{AnyConnection, Database};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageRequest};
+use crate::reports::format::{file_stem, respond, Cell, Report, ReportFormat, ReportText, Tabular, FILE_PAGE};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -241,42 +242,17 @@ pub async fn verify(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
-    /// JSON Lines: one event (as listed) per line.
+    /// JSON Lines (`application/jsonl`): one event (as listed) per line.
     Jsonl,
     /// RFC 4180 CSV with a header row, UTF-8 with a byte-order mark.
     Csv,
 }
 
-impl ExportFormat {
-    const JSONL_TYPE: &'static str = "application/jsonl";
-
-    /// The `format` parameter, else the first of `Accept` that names one, else JSON Lines.
-    fn choose(format: Option<ExportFormat>, req: &HttpRequest) -> ExportFormat {
-        if let Some(format) = format {
-            return format;
-        }
-        let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        for kind in accept.split(',').map(|k| k.split(';').next().unwrap_or("").trim()) {
-            match kind {
-                "text/csv" => return ExportFormat::Csv,
-                Self::JSONL_TYPE | "application/x-ndjson" => return ExportFormat::Jsonl,
-                _ => {}
-            }
-        }
-        ExportFormat::Jsonl
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            ExportFormat::Jsonl => Self::JSONL_TYPE,
-            ExportFormat::Csv => "text/csv; charset=utf-8",
-        }
-    }
-
-    fn extension(self) -> &'static str {
-        match self {
-            ExportFormat::Jsonl => "jsonl",
-            ExportFormat::Csv => "csv",
+impl From<ExportFormat> for ReportFormat {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Jsonl => ReportFormat::Jsonl,
+            ExportFormat::Csv => ReportFormat::Csv,
         }
     }
 }
@@ -293,91 +269,83 @@ pub struct ExportQuery {
     pub format: Option<ExportFormat>,
 }
 
-/// The CSV columns of an export, in order.
-const CSV_COLUMNS: [&str; 15] = [
-    "seq",
-    "id",
-    "occurred_at",
-    "actor_kind",
-    "actor_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "before",
-    "after",
-    "request_id",
-    "content_hash",
-    "prev_hash",
-    "hash",
-    "sealed_at",
-];
-
-/// Events exported per query: the export holds one page in memory at a time.
-const EXPORT_PAGE: i64 = 500;
-
-/// Where an export stands between pages.
-struct ExportCursor {
-    after_seq: i64,
-    last_seq: i64,
-    first_page: bool,
+/// One exported event: as listed (JSON Lines), and in CSV with its stored `before` and `after`
+/// text as written, so that the content hash can be recomputed from the file.
+pub struct ExportedEvent {
+    view: AuditEventView,
+    before: Option<String>,
+    after: Option<String>,
 }
 
-/// Serialises one page of events.
-fn export_page(format: ExportFormat, rows: Vec<AuditEventRow>, header_row: bool) -> ApiResult<Vec<u8>> {
-    let mut out = Vec::with_capacity(rows.len() * 512);
-    match format {
-        ExportFormat::Jsonl => {
-            for row in rows {
-                serde_json::to_writer(&mut out, &AuditEventView::from(row)).map_err(ApiError::internal)?;
-                out.push(b'\n');
-            }
-        }
-        ExportFormat::Csv => {
-            if header_row {
-                out.extend_from_slice("\u{feff}".as_bytes());
-            }
-            let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
-            if header_row {
-                csv.write_record(CSV_COLUMNS).map_err(ApiError::internal)?;
-            }
-            let time = |t: chrono::NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-            for row in rows {
-                csv.write_record([
-                    row.seq.map(|s| s.to_string()).unwrap_or_default(),
-                    row.id,
-                    time(row.occurred_at),
-                    row.actor_kind.to_string(),
-                    row.actor_id,
-                    row.action,
-                    row.resource_type,
-                    row.resource_id,
-                    row.before_state.unwrap_or_default(),
-                    row.after_state.unwrap_or_default(),
-                    row.request_id.unwrap_or_default(),
-                    row.content_hash.unwrap_or_default(),
-                    row.prev_hash.unwrap_or_default(),
-                    row.hash.unwrap_or_default(),
-                    row.sealed_at.map(time).unwrap_or_default(),
-                ])
-                .map_err(ApiError::internal)?;
-            }
-            csv.flush().map_err(ApiError::internal)?;
-        }
+impl From<AuditEventRow> for ExportedEvent {
+    fn from(row: AuditEventRow) -> Self {
+        let (before, after) = (row.before_state.clone(), row.after_state.clone());
+        ExportedEvent { view: AuditEventView::from(row), before, after }
     }
-    Ok(out)
+}
+
+impl Serialize for ExportedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.view.serialize(serializer)
+    }
+}
+
+impl Tabular for ExportedEvent {
+    const COLUMNS: &'static [&'static str] = &[
+        "seq",
+        "id",
+        "occurred_at",
+        "actor_kind",
+        "actor_id",
+        "action",
+        "resource_type",
+        "resource_id",
+        "before",
+        "after",
+        "request_id",
+        "content_hash",
+        "prev_hash",
+        "hash",
+        "sealed_at",
+    ];
+    const SHEET: &'static str = "Audit";
+
+    fn cells(&self) -> Vec<Cell> {
+        let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+        let e = &self.view;
+        vec![
+            e.seq.into(),
+            e.id.as_str().into(),
+            time(e.occurred_at).into(),
+            e.actor_kind.as_str().into(),
+            e.actor_id.as_str().into(),
+            e.action.as_str().into(),
+            e.resource_type.as_str().into(),
+            e.resource_id.as_str().into(),
+            self.before.clone().into(),
+            self.after.clone().into(),
+            e.request_id.clone().into(),
+            e.content_hash.clone().into(),
+            e.prev_hash.as_str().into(),
+            e.hash.as_str().into(),
+            e.sealed_at.map(time).into(),
+        ]
+    }
 }
 
 /// Exports the organisation's trail written in a time range, oldest position first, as JSON Lines
-/// or CSV, streamed page by page (the server holds one page at a time, whatever the range). The
-/// events are those sealed when the export starts (pending ones are sealed first); like the list,
-/// it leaves out the events of peer ratings about the caller or the caller's direct reports. Each
-/// event carries its position and hashes, so the chain can be re-checked from the file.
+/// or CSV, through the reports' format layer: streamed page by page from one read transaction
+/// (one snapshot; the server holds a few pages at a time, whatever the range). The events are
+/// those sealed when the export starts (pending ones are sealed first); like the list, it leaves
+/// out the events of peer ratings about the caller or the caller's direct reports. Each event
+/// carries its position and hashes, so the chain can be re-checked from the file. Admins and
+/// auditors, and portals with `reports:read`, as every report.
 #[utoipa::path(
     tag = "audit",
     params(ExportQuery),
     responses(
         (status = 200, description = "The events, one per line (JSON Lines) or row (CSV)",
-            content((AuditEventView = "application/jsonl"), (String = "text/csv")),
+            content((AuditEventView = "application/jsonl"), (ReportText = "text/csv")),
             headers(("Content-Disposition" = String, description = "attachment, with a file name naming the organisation and the range"))),
         problems::Read,
     ),
@@ -390,9 +358,11 @@ pub async fn export_events(
     req: HttpRequest,
     query: ValidatedQuery<ExportQuery>,
 ) -> ApiResult<HttpResponse> {
-    authorize(&caller, Permission::ReadAudit { organization_id: &caller.organization_id })?;
+    authorize(&caller, Permission::ReadReports { organization_id: &caller.organization_id })?;
     let query = query.0;
-    let format = ExportFormat::choose(query.format, &req);
+    let offered = [ReportFormat::Jsonl, ReportFormat::Csv];
+    let format =
+        ReportFormat::negotiate_among(query.format.map(Into::into), &req, &offered).unwrap_or(ReportFormat::Jsonl);
     let range = TimeRange { from: query.from, to: query.to };
     let (from, to) = range.bounds()?;
     let org = caller.organization_id.clone();
@@ -415,71 +385,28 @@ pub async fn export_events(
             }
         })
         .await?;
-    let hidden = std::sync::Arc::new(hidden);
-    let db = state.db.clone();
-    let start = ExportCursor { after_seq: first_seq - 1, last_seq, first_page: true };
-    let pages = futures_util::stream::unfold(Some(start), move |cursor| {
-        let (db, org, hidden) = (db.clone(), org.clone(), hidden.clone());
-        async move {
-            let cursor = cursor?;
-            let after = cursor.after_seq;
-            let rows = db
-                .read(move |conn| {
-                    let mut q = audit_events::table
-                        .filter(audit_events::organization_id.eq(org))
-                        .filter(audit_events::seq.gt(after))
-                        .filter(audit_events::seq.le(cursor.last_seq))
-                        .filter(audit_events::occurred_at.ge(from))
-                        .filter(audit_events::occurred_at.lt(to))
-                        .into_boxed();
-                    if !hidden.is_empty() {
-                        q = q.filter(audit_events::resource_id.ne_all(hidden.as_slice()));
-                    }
-                    Ok(q.order(audit_events::seq.asc())
-                        .limit(EXPORT_PAGE)
-                        .select(AuditEventRow::as_select())
-                        .load(conn)?)
-                })
-                .await;
-            let rows = match rows {
-                Ok(rows) => rows,
-                Err(e) => {
-                    // The status line is sent already: end the body short so the client sees a
-                    // broken transfer rather than a complete-looking file.
-                    log::error!("audit export stopped: {e}");
-                    return Some((Err(actix_web::error::ErrorInternalServerError(e.to_string())), None));
-                }
-            };
-            let full = rows.len() as i64 == EXPORT_PAGE;
-            let next_after = rows.last().and_then(|r| r.seq).unwrap_or(cursor.last_seq);
-            if rows.is_empty() && !cursor.first_page {
-                return None;
-            }
-            let bytes = match export_page(format, rows, cursor.first_page) {
-                Ok(bytes) => web::Bytes::from(bytes),
-                Err(e) => return Some((Err(actix_web::error::ErrorInternalServerError(e.to_string())), None)),
-            };
-            let next =
-                full.then_some(ExportCursor { after_seq: next_after, last_seq: cursor.last_seq, first_page: false });
-            Some((Ok(bytes), next))
+    // Pages by position within the sealed range found above: events at those positions never
+    // change, so the pages join up whatever the sealer does meanwhile.
+    let pages = std::sync::Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| {
+        let after = page.after_number::<i64>()?.unwrap_or(first_seq - 1);
+        let mut q = audit_events::table
+            .filter(audit_events::organization_id.eq(&org))
+            .filter(audit_events::seq.gt(after))
+            .filter(audit_events::seq.le(last_seq))
+            .filter(audit_events::occurred_at.ge(from))
+            .filter(audit_events::occurred_at.lt(to))
+            .into_boxed();
+        if !hidden.is_empty() {
+            q = q.filter(audit_events::resource_id.ne_all(hidden.clone()));
         }
+        let rows =
+            q.order(audit_events::seq.asc()).limit(page.fetch_limit()).select(AuditEventRow::as_select()).load(conn)?;
+        Ok(page.page(rows, |r| r.seq.unwrap_or_default().to_string(), ExportedEvent::from))
     });
     let stamp = |t: Option<chrono::DateTime<chrono::Utc>>, open: &str| {
         t.map(|t| t.format("%Y%m%dT%H%M%SZ").to_string()).unwrap_or_else(|| open.to_string())
     };
-    let file_name = format!(
-        "audit-{}-{}-{}.{}",
-        org_code.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>(),
-        stamp(query.from, "start"),
-        stamp(query.to, "now"),
-        format.extension()
-    );
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header(header::ContentDisposition {
-            disposition: header::DispositionType::Attachment,
-            parameters: vec![header::DispositionParam::Filename(file_name)],
-        })
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .streaming(pages))
+    let file_stem = file_stem(&["audit", &org_code, &stamp(query.from, "start"), &stamp(query.to, "now")]);
+    let first = PageRequest { limit: FILE_PAGE, after: None };
+    respond(&state.db, format, first, Report { pages, file_stem }).await
 }

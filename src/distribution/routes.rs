@@ -138,7 +138,8 @@ pub async fn record_rating(
 /// The predicate distribution of the period (or one sub-period) for the organisation and each
 /// unit with its sub-units: the count and share of each predicate, checked against the curve the
 /// organisation's rating allows (the policy's, default SE MenPANRB 3/2023), every broken
-/// constraint named ("baik 80% > 70% allowed"). Reported, never corrected. Admins and auditors;
+/// constraint named ("baik 80% > 70% allowed"). Reported, never corrected. Admins and auditors,
+/// and portals with `reports:read` (as a CSV or XLSX file: `/organizations/{id}/reports/distribution`);
 /// `409` until the organisation's rating is recorded.
 #[utoipa::path(
     tag = "distribution",
@@ -164,7 +165,9 @@ pub async fn distribution(
         .db
         .read(move |conn| {
             let period = crate::periods::find(conn, &id)?;
-            authorize(&caller, Permission::ReadOrganizationReports { organization_id: &period.organization_id })?;
+            // Another organisation's period does not exist.
+            authorize(&caller, Permission::ReadReports { organization_id: &period.organization_id })
+                .map_err(crate::authz::not_found_as("period"))?;
             let scope =
                 crate::scores::store::scope(conn, &period.organization_id, &id, query.sub_period_id.as_deref(), clock)?;
             let rating = store::rating_of(conn, &id)?.ok_or_else(|| {

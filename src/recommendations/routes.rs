@@ -25,7 +25,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 /// course per topic), for coaching (`butuh_perbaikan`, or the plan says so) and for a warning
 /// (`kurang`, `sangat_kurang`), for the year or a sub-period, the organisation or one unit; each
 /// with the decision taken on it, if any. Only predicates that stand count (a suggested one is
-/// provisional). The service recommends; people decide. Admins and auditors.
+/// provisional). The service recommends; people decide. Admins and auditors, and portals with
+/// `reports:read`.
 #[utoipa::path(
     tag = "recommendations",
     params(("id" = String, Path, description = "Period id"), RecommendationQuery),
@@ -50,7 +51,9 @@ pub async fn recommendations(
         .read(move |conn| {
             let period = crate::periods::find(conn, &id)?;
             let org = period.organization_id.clone();
-            authorize(&caller, Permission::ReadOrganizationReports { organization_id: &org })?;
+            // Another organisation's period does not exist.
+            authorize(&caller, Permission::ReadReports { organization_id: &org })
+                .map_err(crate::authz::not_found_as("period"))?;
             let scope = crate::scores::store::scope(conn, &org, &id, query.sub_period_id.as_deref(), clock)?;
             let unit_ids = match &query.unit_id {
                 None => None,

@@ -1,11 +1,15 @@
 //! The one report-format layer: a report is a row type ([`Tabular`]) and a function that reads
 //! one page of rows; [`respond`] serves it as a paginated JSON page, a CSV or JSON Lines file
 //! streamed page by page, or an XLSX workbook, as the client asked ([`ReportFormat::negotiate`]).
+//! The score table, the distribution, the citizen index and the audit export are all served here.
 //!
-//! The files hold every row: they follow the page function's cursors from the start, one short
-//! read transaction per page of [`FILE_PAGE`] rows, so memory stays the size of one page however
-//! large the organisation (the XLSX is written in rust_xlsxwriter's constant-memory mode, its rows
-//! going to a temporary file, and only the compressed workbook is held to send it).
+//! A file holds every row and is one consistent snapshot: a blocking thread follows the page
+//! function's cursors from the start inside one read transaction ([`Database::read_blocking`]:
+//! REPEATABLE READ, read-only on PostgreSQL; one read transaction on SQLite), [`FILE_PAGE`] rows at
+//! a time, and hands each encoded page to the response through a channel of [`CHUNKS_IN_FLIGHT`]
+//! pages, so memory stays a few pages however large the organisation and a slow client slows the
+//! reader instead of filling memory. (The XLSX is written in rust_xlsxwriter's constant-memory
+//! mode, its rows going to a temporary file; only the compressed workbook is held to send it.)
 
 use std::sync::Arc;
 
@@ -24,7 +28,11 @@ pub const FILE_PAGE: i64 = MAX_LIMIT;
 
 pub const CSV: &str = "text/csv";
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-pub const JSON_LINES: &str = "application/x-ndjson";
+/// JSON Lines, the one media type the service sends it as (`application/x-ndjson` is accepted in
+/// `Accept` too).
+pub const JSON_LINES: &str = "application/jsonl";
+/// Encoded pages waiting for a slow client before the reader waits too.
+pub const CHUNKS_IN_FLIGHT: usize = 2;
 
 /// A report as text (CSV, JSON Lines), for the spec.
 #[derive(ToSchema)]
@@ -53,22 +61,28 @@ pub enum ReportFormat {
 impl ReportFormat {
     /// The `format` parameter if given, else the first known media type of `Accept`, else JSON.
     pub fn negotiate(param: Option<ReportFormat>, req: &HttpRequest) -> ReportFormat {
+        Self::negotiate_among(param, req, &[Self::Json, Self::Csv, Self::Xlsx, Self::Jsonl]).unwrap_or(Self::Json)
+    }
+
+    /// As [`ReportFormat::negotiate`] for a report served in `offered` formats only; `None` when
+    /// neither the parameter nor `Accept` names one of them.
+    pub fn negotiate_among(param: Option<ReportFormat>, req: &HttpRequest, offered: &[Self]) -> Option<ReportFormat> {
         if let Some(format) = param {
-            return format;
+            return Some(format);
         }
         let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
         accept
             .split(',')
             .filter(|item| !item.split(';').skip(1).any(|p| p.trim().replace(' ', "") == "q=0"))
             .map(|item| item.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-            .find_map(|media| match media.as_str() {
+            .filter_map(|media| match media.as_str() {
                 "application/json" => Some(ReportFormat::Json),
                 CSV => Some(ReportFormat::Csv),
                 XLSX => Some(ReportFormat::Xlsx),
-                JSON_LINES | "application/jsonl" => Some(ReportFormat::Jsonl),
+                JSON_LINES | "application/x-ndjson" => Some(ReportFormat::Jsonl),
                 _ => None,
             })
-            .unwrap_or(ReportFormat::Json)
+            .find(|format| offered.contains(format))
     }
 
     fn extension(self) -> &'static str {
@@ -172,7 +186,8 @@ pub fn file_stem(parts: &[&str]) -> String {
         .join("_")
 }
 
-/// Serves `report` in `format`: for JSON the page `page` asks for; for files every row.
+/// Serves `report` in `format`: for JSON the page `page` asks for; for files every row, in one
+/// read transaction.
 pub async fn respond<R: Tabular>(
     db: &Database,
     format: ReportFormat,
@@ -194,38 +209,11 @@ pub async fn respond<R: Tabular>(
         ReportFormat::Json => unreachable!("served above"),
         ReportFormat::Xlsx => {
             let db = db.clone();
-            let bytes = web::block(move || workbook(&db, &pages)).await??;
+            let bytes = web::block(move || db.read_blocking(|conn| workbook(conn, &pages))).await??;
             Ok(response.content_type(XLSX).body(bytes))
         }
         ReportFormat::Csv | ReportFormat::Jsonl => {
-            // The first page is read before answering, so that a failure is still a problem
-            // document rather than a cut-off file.
-            let first_request = PageRequest { limit: FILE_PAGE, after: None };
-            let reader = pages.clone();
-            let db = db.clone();
-            let first = db.read(move |conn| reader(conn, &first_request)).await?;
-            let mut head = Vec::new();
-            if format == ReportFormat::Csv {
-                // The byte-order mark makes spreadsheet programs read the file as UTF-8.
-                head.extend_from_slice("\u{feff}".as_bytes());
-                head.extend(csv_lines(&[R::COLUMNS.iter().map(|c| c.to_string()).collect()])?);
-            }
-            let chunks = stream::try_unfold(Some((Some(head), first)), move |state| {
-                let (db, pages) = (db.clone(), pages.clone());
-                async move {
-                    let Some((head, page)) = state else { return Ok(None) };
-                    let mut chunk = head.unwrap_or_default();
-                    chunk.extend(encode(format, &page.items)?);
-                    let next = match page.next_cursor {
-                        Some(cursor) => {
-                            let request = PageRequest::new(Some(FILE_PAGE), Some(&cursor))?;
-                            Some((None, db.read(move |conn| pages(conn, &request)).await?))
-                        }
-                        None => None,
-                    };
-                    Ok::<_, ApiError>(Some((web::Bytes::from(chunk), next)))
-                }
-            });
+            let chunks = stream_rows(db.clone(), format, pages).await?;
             let content_type = match format {
                 ReportFormat::Csv => HeaderValue::from_static("text/csv; charset=utf-8"),
                 _ => HeaderValue::from_static(JSON_LINES),
@@ -233,6 +221,67 @@ pub async fn respond<R: Tabular>(
             Ok(response.insert_header((header::CONTENT_TYPE, content_type)).streaming(chunks))
         }
     }
+}
+
+/// A piece of the body, or why the reader stopped (actix's error type cannot cross threads).
+type Chunk = Result<web::Bytes, &'static str>;
+
+/// Every row as CSV or JSON Lines, page by page, read in one transaction on a blocking thread.
+/// Answers once the first page is read, so that a failure before any byte is sent is still a
+/// problem document; a later failure ends the body early with an error (the client sees a broken
+/// transfer, never a complete-looking short file). When the client goes away the reader stops.
+async fn stream_rows<R: Tabular>(
+    db: Database,
+    format: ReportFormat,
+    pages: PageFn<R>,
+) -> ApiResult<impl futures_util::Stream<Item = Result<web::Bytes, actix_web::Error>>> {
+    let (started_tx, started) = tokio::sync::oneshot::channel::<ApiResult<()>>();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(CHUNKS_IN_FLIGHT);
+    // Not awaited: the thread runs while the response streams, and ends on its own.
+    drop(actix_web::rt::task::spawn_blocking(move || {
+        let mut started_tx = Some(started_tx);
+        let written = db.read_blocking(|conn| {
+            let mut head = Vec::new();
+            if format == ReportFormat::Csv {
+                // The byte-order mark makes spreadsheet programs read the file as UTF-8.
+                head.extend_from_slice("\u{feff}".as_bytes());
+                head.extend(csv_lines(&[R::COLUMNS.iter().map(|c| c.to_string()).collect()])?);
+            }
+            let mut request = PageRequest { limit: FILE_PAGE, after: None };
+            loop {
+                let page = pages(conn, &request)?;
+                let mut chunk = std::mem::take(&mut head);
+                chunk.extend(encode(format, &page.items)?);
+                if let Some(started) = started_tx.take() {
+                    // The handler is gone only if the client went away before the answer.
+                    if started.send(Ok(())).is_err() {
+                        return Ok(());
+                    }
+                }
+                if tx.blocking_send(Ok(web::Bytes::from(chunk))).is_err() {
+                    return Ok(()); // the client went away
+                }
+                match page.next_cursor {
+                    Some(cursor) => request = PageRequest::new(Some(FILE_PAGE), Some(&cursor))?,
+                    None => return Ok(()),
+                }
+            }
+        });
+        if let Err(e) = written {
+            match started_tx.take() {
+                Some(started) => drop(started.send(Err(e))),
+                None => {
+                    log::error!("report file stopped: {e}");
+                    drop(tx.blocking_send(Err("the report stopped")));
+                }
+            }
+        }
+    }));
+    started.await.map_err(|_| ApiError::internal("the report's reader ended before its first page"))??;
+    Ok(stream::unfold(rx, |mut rx| async move {
+        let chunk = rx.recv().await?;
+        Some((chunk.map_err(actix_web::error::ErrorInternalServerError), rx))
+    }))
 }
 
 /// Rows as CSV or JSON Lines.
@@ -262,8 +311,8 @@ fn csv_lines(records: &[Vec<String>]) -> ApiResult<Vec<u8>> {
     writer.into_inner().map_err(ApiError::internal)
 }
 
-/// Every row in a workbook of one sheet, page by page (each page its own read transaction).
-fn workbook<R: Tabular>(db: &Database, pages: &PageFn<R>) -> ApiResult<Vec<u8>> {
+/// Every row in a workbook of one sheet, page by page (all in the caller's transaction).
+fn workbook<R: Tabular>(conn: &mut AnyConnection, pages: &PageFn<R>) -> ApiResult<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};
     let failed = |e: rust_xlsxwriter::XlsxError| ApiError::internal(format!("writing the workbook: {e}"));
     let mut book = Workbook::new();
@@ -279,7 +328,7 @@ fn workbook<R: Tabular>(db: &Database, pages: &PageFn<R>) -> ApiResult<Vec<u8>> 
     let mut row_number: u32 = 1;
     let mut request = PageRequest { limit: FILE_PAGE, after: None };
     loop {
-        let page = db.read_blocking(|conn| pages(conn, &request))?;
+        let page = pages(conn, &request)?;
         for row in &page.items {
             for (col, cell) in row.cells().into_iter().enumerate() {
                 let col = col as u16;
@@ -315,6 +364,10 @@ mod tests {
         assert_eq!(ReportFormat::negotiate(None, &req("text/csv;q=0, application/json")), ReportFormat::Json);
         assert_eq!(ReportFormat::negotiate(None, &req(XLSX)), ReportFormat::Xlsx);
         assert_eq!(ReportFormat::negotiate(None, &req("application/x-ndjson")), ReportFormat::Jsonl);
+        assert_eq!(ReportFormat::negotiate(None, &req("application/jsonl")), ReportFormat::Jsonl);
+        let files = [ReportFormat::Jsonl, ReportFormat::Csv];
+        assert_eq!(ReportFormat::negotiate_among(None, &req(XLSX), &files), None);
+        assert_eq!(ReportFormat::negotiate_among(None, &req("text/html, text/csv"), &files), Some(ReportFormat::Csv));
         assert_eq!(ReportFormat::negotiate(None, &req("*/*")), ReportFormat::Json);
     }
 

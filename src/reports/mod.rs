@@ -1,5 +1,6 @@
 //! Reports for auditors, admins and portals with `reports:read`: the score table of an
-//! organisation or a unit, and each service unit's citizen index, for a period or sub-period.
+//! organisation or a unit, the predicate distribution against the curve for the organisation and
+//! each unit, and each service unit's citizen index, for a period or sub-period.
 //! Each is a row type and a page function; `format` serves it as paginated JSON, streamed CSV or
 //! JSON Lines, or XLSX.
 
@@ -9,10 +10,13 @@ pub mod store;
 
 pub use routes::routes;
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::domain::distribution::{Deviation, DistributionCheck, OrgRating};
 use crate::domain::engine::ScoreInputs;
 use crate::domain::predikat::{Predikat, Rating};
 use crate::domain::skm::{SkmElement, SkmResult};
@@ -238,6 +242,157 @@ impl Tabular for CitizenReportRow {
     }
 }
 
+/// Which distribution a distribution report lists, and how it is served.
+#[derive(Debug, Clone, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DistributionReportQuery {
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub period_id: String,
+    /// One month or quarter instead of the year.
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub sub_period_id: Option<String>,
+    /// Also count predicates that are only suggested (the supervisor has not rated yet).
+    pub include_provisional: Option<bool>,
+    /// `json` (a page), `csv`, `xlsx` or `jsonl` (every row); else chosen by `Accept`.
+    #[param(inline)]
+    pub format: Option<ReportFormat>,
+    /// Page size of the JSON, 1-200 (default 50); files hold every row.
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous JSON page.
+    pub cursor: Option<String>,
+}
+
+/// Whose distribution a row gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionLevel {
+    /// Every employee counted in the organisation (the first row).
+    Organization,
+    /// Everyone counted in one unit and its sub-units.
+    Unit,
+}
+
+/// The predicate distribution of the organisation or of one unit (with its sub-units): each
+/// predicate's count and share beside what the curve of the organisation's rating allows, and
+/// every broken constraint named.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DistributionReportRow {
+    /// The year (`2026`) or the sub-period's label (`2026-Q1`).
+    pub period: String,
+    pub level: DistributionLevel,
+    /// Absent on the organisation's row.
+    pub unit_id: Option<String>,
+    /// The organisation's code on its row.
+    pub unit_code: String,
+    pub unit_name: String,
+    /// The organisation's own rating, which decides the curve.
+    pub org_rating: OrgRating,
+    /// Employees counted.
+    pub total: u32,
+    /// Employees per predicate (every predicate, zeros included).
+    pub counts: BTreeMap<Predikat, u32>,
+    /// Share of `total` per predicate, in percent.
+    pub percents: BTreeMap<Predikat, f64>,
+    /// What the curve allows under the organisation's rating, one constraint each.
+    pub allowed: Vec<String>,
+    pub fits: bool,
+    pub deviations: Vec<Deviation>,
+    /// The policy version whose curve was applied.
+    pub policy_version: i32,
+}
+
+impl DistributionReportRow {
+    pub fn new(
+        period: String,
+        unit: Option<(String, String, String)>,
+        organization: (&str, &str),
+        check: DistributionCheck,
+        allowed: Vec<String>,
+        policy_version: i32,
+    ) -> Self {
+        let (level, unit_id, unit_code, unit_name) = match unit {
+            Some((id, code, name)) => (DistributionLevel::Unit, Some(id), code, name),
+            None => (DistributionLevel::Organization, None, organization.0.to_string(), organization.1.to_string()),
+        };
+        let counts = Predikat::ALL.iter().map(|p| (*p, check.counts.get(p).copied().unwrap_or(0))).collect();
+        let percents = Predikat::ALL.iter().map(|p| (*p, check.percents.get(p).copied().unwrap_or(0.0))).collect();
+        DistributionReportRow {
+            period,
+            level,
+            unit_id,
+            unit_code,
+            unit_name,
+            org_rating: check.org_rating,
+            total: check.total,
+            counts,
+            percents,
+            allowed,
+            fits: check.fits,
+            deviations: check.deviations,
+            policy_version,
+        }
+    }
+}
+
+impl Tabular for DistributionReportRow {
+    /// The predicates' columns in `Predikat::ALL`'s order (a test checks it).
+    const COLUMNS: &'static [&'static str] = &[
+        "period",
+        "level",
+        "unit_code",
+        "unit_name",
+        "org_rating",
+        "total",
+        "sangat_baik",
+        "sangat_baik_percent",
+        "baik",
+        "baik_percent",
+        "butuh_perbaikan",
+        "butuh_perbaikan_percent",
+        "kurang",
+        "kurang_percent",
+        "sangat_kurang",
+        "sangat_kurang_percent",
+        "allowed",
+        "fits",
+        "deviations",
+        "policy_version",
+        "unit_id",
+    ];
+    const SHEET: &'static str = "Distribusi";
+
+    fn cells(&self) -> Vec<Cell> {
+        let mut cells: Vec<Cell> = vec![
+            self.period.as_str().into(),
+            match self.level {
+                DistributionLevel::Organization => "organization",
+                DistributionLevel::Unit => "unit",
+            }
+            .into(),
+            self.unit_code.as_str().into(),
+            self.unit_name.as_str().into(),
+            self.org_rating.as_str().into(),
+            i64::from(self.total).into(),
+        ];
+        for p in Predikat::ALL {
+            cells.push(i64::from(self.counts.get(&p).copied().unwrap_or(0)).into());
+            cells.push(self.percents.get(&p).copied().unwrap_or(0.0).into());
+        }
+        let messages: Vec<&str> = self.deviations.iter().map(|d| d.message.as_str()).collect();
+        cells.extend([
+            self.allowed.join("; ").into(),
+            if self.fits { "yes" } else { "no" }.into(),
+            messages.join("; ").into(),
+            self.policy_version.into(),
+            self.unit_id.clone().into(),
+        ]);
+        cells
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +412,22 @@ mod tests {
         assert_eq!(row.cells().len(), CitizenReportRow::COLUMNS.len());
         let short = CitizenReportRow { result: crate::domain::skm::skm_index([3; 9], 1, 5), ..row };
         assert_eq!(short.cells().len(), CitizenReportRow::COLUMNS.len());
+    }
+
+    #[test]
+    fn the_distribution_sheet_has_a_count_and_a_share_per_predicate_in_order() {
+        let curve = crate::domain::distribution::DistributionCurve::default();
+        let counts = crate::domain::distribution::tally([Predikat::Baik, Predikat::Baik, Predikat::Kurang]);
+        let check = curve.check(OrgRating::Baik, &counts);
+        let row = DistributionReportRow::new("2026".into(), None, ("kota", "Kota"), check, vec![], 1);
+        let cells = row.cells();
+        assert_eq!(cells.len(), DistributionReportRow::COLUMNS.len());
+        for (i, p) in Predikat::ALL.iter().enumerate() {
+            let at = 6 + 2 * i;
+            assert_eq!(DistributionReportRow::COLUMNS[at], p.as_str());
+            assert_eq!(DistributionReportRow::COLUMNS[at + 1], format!("{}_percent", p.as_str()));
+        }
+        assert_eq!(cells[8], Cell::Integer(2), "baik");
+        assert_eq!(cells[5], Cell::Integer(3), "total");
     }
 }

@@ -8,7 +8,10 @@ use diesel::prelude::*;
 
 use super::format::{file_stem, respond, Report, ReportFile, ReportFormat, ReportText};
 use super::store::{self, CitizenReport, ScoreReport};
-use super::{CitizenReportQuery, CitizenReportRow, ReportInclude, ScoreReportQuery, ScoreReportRow};
+use super::{
+    CitizenReportQuery, CitizenReportRow, DistributionReportQuery, DistributionReportRow, ReportInclude,
+    ScoreReportQuery, ScoreReportRow,
+};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::units;
@@ -22,7 +25,7 @@ use crate::scores::store as scores;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(score_report).service(citizen_report);
+    cfg.service(score_report).service(distribution_report).service(citizen_report);
 }
 
 /// The organisation, once the caller may read its reports.
@@ -57,7 +60,7 @@ fn today(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResul
 /// gives NIP, name, position, unit, supervisor, nilai hasil kerja, behaviour, citizen index,
 /// nilai kinerja, the suggested and final ratings, the predicate, whether the score is live or
 /// frozen, and the policy version; with `include=inputs` (JSON and JSON Lines) every input of
-/// the score, so that it can be computed again (`docs/rederive_score.py`).
+/// the score, so that it can be computed again (`docs/rederive.py`).
 ///
 /// Served as a JSON page, or as a file of every row (`Content-Disposition: attachment`, named
 /// after the organisation, period and date): CSV (UTF-8 with a byte-order mark, a header row,
@@ -73,7 +76,7 @@ fn today(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResul
                 (Page<ScoreReportRow> = "application/json"),
                 (ReportText = "text/csv"),
                 (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                (ReportText = "application/x-ndjson"),
+                (ReportText = "application/jsonl"),
             ),
             headers(("Content-Disposition" = String, description = "Files: attachment, with the file name"))),
         problems::Read,
@@ -109,10 +112,71 @@ pub async fn score_report(
             let stem =
                 file_stem(&[&org.code, "skor", &scope.view().label, &unit_code, predikat, &today(conn, &org.id)?]);
             let with_inputs = query.include == Some(ReportInclude::Inputs);
-            Ok((ScoreReport { scope, unit_ids, predikat: query.predikat, snapshot: query.snapshot, with_inputs }, stem))
+            let supervisor_on = store::supervisor_day(conn, &scope)?;
+            let report = ScoreReport {
+                scope,
+                unit_ids,
+                predikat: query.predikat,
+                snapshot: query.snapshot,
+                with_inputs,
+                supervisor_on,
+            };
+            Ok((report, stem))
         })
         .await?;
     let pages = Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| store::score_page(conn, &report, page));
+    respond(&state.db, format, page, Report { pages, file_stem }).await
+}
+
+/// The predicate distribution of the period (or one sub-period): the organisation's row, then
+/// one row per unit with anyone counted (everyone in the unit and its sub-units), by unit name.
+/// Each gives every predicate's count and share beside what the curve of the organisation's own
+/// rating allows (the policy's curve, default SE MenPANRB 3/2023), whether it fits and each broken
+/// constraint named ("baik 80% > 70% allowed"). Only ratings that stand count, unless
+/// `include_provisional`. Served as a JSON page or as a CSV, XLSX or JSON Lines file, as the score
+/// table. Admins and auditors of the organisation, and portals with `reports:read`; `409` until
+/// the organisation's rating is recorded.
+#[utoipa::path(
+    tag = "reports",
+    params(("id" = String, Path, description = "Organisation id"), DistributionReportQuery),
+    responses(
+        (status = 200, description = "A page of rows, or every row as a file",
+            content(
+                (Page<DistributionReportRow> = "application/json"),
+                (ReportText = "text/csv"),
+                (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (ReportText = "application/jsonl"),
+            ),
+            headers(("Content-Disposition" = String, description = "Files: attachment, with the file name"))),
+        (status = 409, response = crate::error::responses::Conflict),
+        problems::Read,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/organizations/{id}/reports/distribution")]
+pub async fn distribution_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<OrganizationId>,
+    query: ValidatedQuery<DistributionReportQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let format = ReportFormat::negotiate(query.format, &req);
+    let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
+    let clock = state.clock;
+    let (rows, file_stem) = state
+        .db
+        .read(move |conn| {
+            let org = organization(conn, &caller, &id)?;
+            let scope = scores::scope(conn, &org.id, &query.period_id, query.sub_period_id.as_deref(), clock)?;
+            let provisional = query.include_provisional.unwrap_or(false);
+            let rows = store::distribution_rows(conn, &scope, (&org.code, &org.name), provisional)?;
+            let stem = file_stem(&[&org.code, "distribusi", &scope.view().label, &today(conn, &org.id)?]);
+            Ok((Arc::new(rows), stem))
+        })
+        .await?;
+    let pages = Arc::new(move |_: &mut AnyConnection, page: &PageRequest| Ok(store::page_of(&rows, page)));
     respond(&state.db, format, page, Report { pages, file_stem }).await
 }
 
@@ -129,7 +193,7 @@ pub async fn score_report(
                 (Page<CitizenReportRow> = "application/json"),
                 (ReportText = "text/csv"),
                 (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                (ReportText = "application/x-ndjson"),
+                (ReportText = "application/jsonl"),
             ),
             headers(("Content-Disposition" = String, description = "Files: attachment, with the file name"))),
         problems::Read,

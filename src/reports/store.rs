@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use diesel::prelude::*;
 
-use super::{CitizenReportRow, ScoreReportRow};
-use crate::db::schema::{employees, sub_periods, units};
+use super::{CitizenReportRow, DistributionReportRow, ScoreReportRow};
+use crate::db::schema::{employees, reporting_lines, sub_periods, units};
 use crate::db::AnyConnection;
 use crate::domain::predikat::Predikat;
 use crate::domain::skm::SkmResult;
 use crate::employees::EmployeeRow;
-use crate::error::ApiResult;
-use crate::pagination::{Page, PageRequest, KEY_SEPARATOR};
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{text_and_id_key, Page, PageRequest, KEY_SEPARATOR};
 use crate::periods::{PeriodRow, SubPeriodRow};
 use crate::ratings::citizen::store::{self as citizen, ElementSums};
 use crate::scores::freeze;
@@ -27,6 +29,52 @@ pub struct ScoreReport {
     /// else live).
     pub snapshot: Option<i32>,
     pub with_inputs: bool,
+    /// The day whose reporting lines name the supervisors: the scope's last day, or today while
+    /// it runs ([`supervisor_day`]).
+    pub supervisor_on: NaiveDate,
+}
+
+/// The day a score report takes each employee's supervisor from: the supervisor in force during
+/// the period, as the reporting-line history (mutasi) records it, at the end of the period or
+/// sub-period, or today while it has not ended; not simply whoever supervises today.
+pub fn supervisor_day(conn: &mut AnyConnection, scope: &Scope) -> ApiResult<NaiveDate> {
+    let ends_on = scope.sub_period.as_ref().map_or(scope.period.ends_on, |s| s.ends_on);
+    let today = crate::organizations::date_at(conn, &scope.period.organization_id, scope.now)?;
+    Ok(ends_on.min(today))
+}
+
+/// Each employee's supervisor on `day` by the reporting-line history: the line in force that day
+/// (from `effective_from`, until the day `effective_to` before which it ended); for an employee
+/// whose recorded history begins after `day`, the first recorded line (nothing earlier is known).
+fn supervisors_on(
+    conn: &mut AnyConnection,
+    employee_ids: &[String],
+    day: NaiveDate,
+) -> ApiResult<HashMap<String, Option<String>>> {
+    let lines: Vec<(String, Option<String>, NaiveDate, Option<NaiveDate>)> = reporting_lines::table
+        .filter(reporting_lines::employee_id.eq_any(employee_ids))
+        .filter(reporting_lines::effective_to.is_null().or(reporting_lines::effective_to.gt(day)))
+        .select((
+            reporting_lines::employee_id,
+            reporting_lines::supervisor_id,
+            reporting_lines::effective_from,
+            reporting_lines::effective_to,
+        ))
+        .load(conn)?;
+    // Of the lines not ended by `day`, the one in force is the latest started by then; failing
+    // that, the earliest (the history began later).
+    let mut chosen: HashMap<String, (Option<String>, NaiveDate)> = HashMap::new();
+    for (employee, supervisor, from, _) in lines {
+        let better = match chosen.get(&employee) {
+            None => true,
+            Some((_, current)) if *current <= day => from <= day && from > *current,
+            Some((_, current)) => from < *current,
+        };
+        if better {
+            chosen.insert(employee, (supervisor, from));
+        }
+    }
+    Ok(chosen.into_iter().map(|(employee, (supervisor, _))| (employee, supervisor)).collect())
 }
 
 /// The next `limit` employees of the report after NIP `after`, by NIP.
@@ -81,8 +129,14 @@ fn score_rows(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let supervisor_ids: Vec<String> =
-        people.iter().filter_map(|p| p.supervisor_id.as_ref().map(|s| s.to_string())).collect();
+    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+    let in_force = supervisors_on(conn, &ids, report.supervisor_on)?;
+    // An employee without any recorded line (none should be) keeps the employee record's.
+    let supervisor_of = |p: &EmployeeRow| match in_force.get(p.id.as_str()) {
+        Some(line) => line.clone(),
+        None => p.supervisor_id.as_ref().map(|s| s.to_string()),
+    };
+    let supervisor_ids: Vec<String> = people.iter().filter_map(&supervisor_of).collect();
     let supervisors: HashMap<String, (String, String)> = employees::table
         .filter(employees::id.eq_any(supervisor_ids))
         .select((employees::id, employees::nip, employees::name))
@@ -90,10 +144,8 @@ fn score_rows(
         .into_iter()
         .map(|(id, nip, name)| (id, (nip, name)))
         .collect();
-    let details: HashMap<String, (String, Option<String>)> = people
-        .iter()
-        .map(|p| (p.id.to_string(), (p.position.clone(), p.supervisor_id.as_ref().map(|s| s.to_string()))))
-        .collect();
+    let details: HashMap<String, (String, Option<String>)> =
+        people.iter().map(|p| (p.id.to_string(), (p.position.clone(), supervisor_of(p)))).collect();
     let scores = freeze::served_with_inputs(conn, &report.scope, people, report.snapshot, report.with_inputs)?;
     let unit_ids: Vec<String> = scores.iter().map(|s| s.0.unit_id.clone()).collect();
     let unit_names: HashMap<String, (String, String)> = units::table
@@ -231,4 +283,58 @@ pub fn citizen_page(
         })
         .collect();
     Ok(page.page(rows, |r| r.0.clone(), |r| r.1))
+}
+
+/// The distribution report's rows: the organisation first, then each unit with anyone counted,
+/// by name; computed once (every score of the scope, in batches), paged from memory (one row per
+/// unit).
+pub fn distribution_rows(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    organization: (&str, &str),
+    include_provisional: bool,
+) -> ApiResult<Vec<(String, DistributionReportRow)>> {
+    let rating = crate::distribution::store::rating_of(conn, &scope.period.id)?.ok_or_else(|| {
+        ApiError::conflict(
+            "organization_rating_missing",
+            "Record the organisation's own rating for the period first: it decides the curve",
+        )
+    })?;
+    let org_rating = rating.rating;
+    let view = crate::distribution::store::report(conn, scope, rating, include_provisional)?;
+    let policy = crate::policies::find_version(conn, &scope.period.organization_id, view.policy_version)?.policy;
+    let allowed: Vec<String> = policy
+        .distribution_curve
+        .rules
+        .iter()
+        .filter(|rule| rule.org_rating == org_rating)
+        .flat_map(|rule| rule.constraints.iter().map(|c| c.description.clone()))
+        .collect();
+    let period = scope.view().label;
+    let version = view.policy_version;
+    let mut rows = vec![(
+        "0".to_string(),
+        DistributionReportRow::new(period.clone(), None, organization, view.organization, allowed.clone(), version),
+    )];
+    for unit in view.units {
+        let key = format!("1{}", text_and_id_key(&unit.unit_name, &unit.unit_id));
+        let named = Some((unit.unit_id, unit.unit_code, unit.unit_name));
+        rows.push((
+            key,
+            DistributionReportRow::new(period.clone(), named, organization, unit.check, allowed.clone(), version),
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(rows)
+}
+
+/// One page of rows already computed and sorted by key.
+pub fn page_of<R: Clone>(rows: &[(String, R)], page: &PageRequest) -> Page<R> {
+    let after: Vec<(String, R)> = rows
+        .iter()
+        .filter(|(key, _)| page.after.as_ref().is_none_or(|after| key > after))
+        .take(page.fetch_limit() as usize)
+        .cloned()
+        .collect();
+    page.page(after, |r| r.0.clone(), |r| r.1)
 }

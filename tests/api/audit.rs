@@ -510,5 +510,16 @@ async fn the_trail_of_a_range_exports_as_json_lines_and_csv_page_by_page() {
         .await;
     assert_eq!(String::from_utf8(empty.body).unwrap().lines().count(), 1);
     app.get("/api/v1/audit-events/export", &app.token_for(&org.staff)).await.expect_problem(403, "forbidden");
+    // A portal with reports:read exports like an auditor (a report); the list stays theirs.
+    let (portal, secret) = app.service_client(&org, &["reports:read"]).await;
+    let portal = app.client_token(&portal, &secret).await;
+    let theirs = app.get(&format!("/api/v1/audit-events/export?from={}&format=jsonl", fmt(start)), &portal).await;
+    assert_eq!(theirs.status.as_u16(), 200);
+    assert_eq!(theirs.header("content-type"), Some("application/jsonl"));
+    assert!(String::from_utf8(theirs.body).unwrap().lines().count() >= UNITS);
+    app.get("/api/v1/audit-events", &portal).await.expect_problem(403, "forbidden");
+    let (directory, secret) = app.service_client(&org, &["employees:read"]).await;
+    let directory = app.client_token(&directory, &secret).await;
+    app.get("/api/v1/audit-events/export", &directory).await.expect_problem(403, "forbidden");
     app.get("/api/v1/audit-events/export?format=xml", &auditor).await.expect(400);
 }

@@ -311,6 +311,15 @@ fn rows(
             ),
         ),
         (
+            "GET /api/v1/organizations/{id}/reports/distribution",
+            row(
+                format!("/api/v1/organizations/{}/reports/distribution?period_id={period_id}&format=xlsx", a.id),
+                None,
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
             "GET /api/v1/organizations/{id}/reports/citizen-index",
             row(
                 format!("/api/v1/organizations/{}/reports/citizen-index?period_id={period_id}&format=csv", a.id),

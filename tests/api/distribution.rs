@@ -110,6 +110,54 @@ async fn the_distribution_names_every_deviation_from_the_curve_of_the_organisati
     assert_eq!(unit(&org.bidang.id)["check"]["deviations"].as_array().unwrap().len(), 0, "the old report");
     let bidang = report["units"].as_array().unwrap().iter().find(|u| u["unit_id"] == org.bidang.id.as_str()).unwrap();
     assert_eq!(bidang["check"]["deviations"].as_array().unwrap().len(), 3);
+
+    // The same distribution as a report: the organisation's row, then each unit's, as a JSON page,
+    // a CSV and a workbook; a portal with reports:read reads it too.
+    let rows_path =
+        format!("/api/v1/organizations/{}/reports/distribution?period_id={period}&sub_period_id={quarter}", org.id);
+    let page = app.get(&rows_path, &auditor).await.expect(200);
+    let rows = page["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 1 + report["units"].as_array().unwrap().len());
+    assert_eq!(
+        (rows[0]["level"].as_str(), rows[0]["unit_code"].as_str()),
+        (Some("organization"), Some("distribution"))
+    );
+    assert_eq!(rows[0]["counts"], report["organization"]["counts"]);
+    assert_eq!(rows[0]["deviations"], report["organization"]["deviations"]);
+    assert_eq!(rows[0]["allowed"].as_array().unwrap().len(), 3, "the curve of kurang: {}", rows[0]);
+    let bidang_row = rows.iter().find(|r| r["unit_id"] == org.bidang.id.as_str()).unwrap();
+    assert_eq!(bidang_row["level"], "unit");
+    assert_eq!(bidang_row["fits"], false);
+    let (portal, secret) = app.service_client(&org, &["reports:read"]).await;
+    let portal = app.client_token(&portal, &secret).await;
+    let csv = app.get(&format!("{rows_path}&format=csv"), &portal).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-disposition").unwrap().contains("_distribusi_2026-Q1_"));
+    let text = std::str::from_utf8(&csv.body).unwrap().strip_prefix('\u{feff}').expect("a byte-order mark");
+    let records: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), rows.len());
+    let header: Vec<&str> =
+        <kinerja::reports::DistributionReportRow as kinerja::reports::format::Tabular>::COLUMNS.to_vec();
+    let col = |name: &str| header.iter().position(|c| *c == name).unwrap();
+    assert_eq!(&records[0][col("kurang")], "1");
+    assert_eq!(&records[0][col("fits")], "no");
+    assert_eq!(
+        &records[0][col("deviations")],
+        "kurang 33.3% < 60% required; butuh_perbaikan 0% < 10% required; sangat_baik 33.3% > 10% allowed"
+    );
+    let xlsx = app.get(&format!("{rows_path}&format=xlsx"), &auditor).await;
+    assert_eq!(xlsx.status, 200);
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(std::io::Cursor::new(xlsx.body.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut book, "Distribusi").unwrap();
+    let first = sheet.rows().nth(1).unwrap();
+    assert_eq!(first[col("total")], calamine::Data::Float(3.0));
+    let calamine::Data::Float(kurang_share) = first[col("kurang_percent")] else { panic!("a number") };
+    assert!((kurang_share - 100.0 / 3.0).abs() < 1e-9);
+    app.get(&rows_path, &app.token_for(&org.staff)).await.expect_problem(403, "forbidden");
+    let others = format!("/api/v1/organizations/{}/reports/distribution?period_id={period}", org.id);
+    let outsider = app.seed_org("distribution-c");
+    app.get(&others, &app.token_for(&outsider.auditor)).await.expect_problem(404, "not_found");
     // Reported, never corrected: the staff's predicate is what the supervisor gave.
     let score = format!("/api/v1/employees/{}/score?period_id={period}&sub_period_id={quarter}", org.staff.id);
     assert_eq!(app.get(&score, &admin).await.expect(200)["explanation"]["predicate"]["predikat"], "sangat_baik");

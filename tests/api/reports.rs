@@ -165,7 +165,7 @@ async fn the_score_table_pages_as_json_and_downloads_as_csv_and_xlsx() {
     let again = kinerja::domain::engine::compute(&inputs).unwrap();
     assert_eq!(again.nilai_kinerja.map(|n| n.value), row["nilai_kinerja"].as_f64());
     let lines = app.get(&format!("{base}&include=inputs&format=jsonl"), &auditor).await;
-    assert_eq!(lines.header("content-type"), Some("application/x-ndjson"));
+    assert_eq!(lines.header("content-type"), Some("application/jsonl"));
     let parsed: Vec<Value> =
         std::str::from_utf8(&lines.body).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(parsed.len(), 6);
@@ -308,4 +308,120 @@ async fn the_citizen_index_report_lists_each_service_unit_for_the_year_and_its_q
     let rows = app.get(&scores, &auditor).await.expect(200);
     let staff = rows["items"].as_array().unwrap().iter().find(|i| i["employee_id"] == org.staff.id.as_str()).unwrap();
     assert_eq!(staff["citizen_index"].as_f64(), Some(converted));
+}
+
+#[actix_web::test]
+async fn the_supervisor_column_names_the_supervisor_in_force_during_the_period() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("laporan-mutasi");
+    let admin = app.token_for(&org.admin);
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2026})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    let first_quarter = period["sub_periods"][0]["id"].as_str().unwrap();
+    // The staff reported to the supervisor from January (the history as recorded), and to the
+    // head from June on (mutasi).
+    app.execute_sql(&format!(
+        "UPDATE reporting_lines SET effective_from = '2026-01-01' WHERE employee_id = '{}'",
+        org.staff.id
+    ));
+    let mutasi = json!({"unit_id": org.bidang.id, "supervisor_id": org.head.id, "effective_from": "2026-06-01",
+        "reason": "Mutasi (SK 800/1/2026)"});
+    app.post(&format!("/api/v1/employees/{}/reporting-line", org.staff.id), &admin, mutasi).await.expect(201);
+    let auditor = app.token_for(&org.auditor);
+    let supervisor_in = |report: &Value| {
+        let staff = report["items"].as_array().unwrap().iter().find(|i| i["employee_id"] == org.staff.id.as_str());
+        staff.unwrap()["supervisor_name"].as_str().map(str::to_string)
+    };
+    let base = format!("/api/v1/organizations/{}/reports/scores?period_id={period_id}", org.id);
+    let quarter = app.get(&format!("{base}&sub_period_id={first_quarter}"), &auditor).await.expect(200);
+    assert_eq!(supervisor_in(&quarter).as_deref(), Some(org.supervisor.name.as_str()), "Q1: before the mutasi");
+    let year = app.get(&base, &auditor).await.expect(200);
+    assert_eq!(
+        supervisor_in(&year).as_deref(),
+        Some(org.head.name.as_str()),
+        "the year: the line at its end (or today)"
+    );
+    // The CSV says the same.
+    let csv = app.get(&format!("{base}&sub_period_id={first_quarter}&format=csv"), &auditor).await;
+    let records = csv_records(&csv.body);
+    let col = |name: &str| records[0].iter().position(|c| c == name).unwrap();
+    let staff = records.iter().find(|r| r[col("employee_id")] == org.staff.id).unwrap();
+    assert_eq!(staff[col("supervisor_name")], org.supervisor.name);
+}
+
+/// A row of the snapshot test's report: one unit.
+#[derive(serde::Serialize)]
+struct UnitLine {
+    code: String,
+}
+
+impl kinerja::reports::format::Tabular for UnitLine {
+    const COLUMNS: &'static [&'static str] = &["code"];
+    const SHEET: &'static str = "Units";
+    fn cells(&self) -> Vec<kinerja::reports::format::Cell> {
+        vec![self.code.as_str().into()]
+    }
+}
+
+#[actix_web::test]
+async fn a_file_is_one_snapshot_even_when_rows_are_written_while_it_streams() {
+    use actix_web::body::MessageBody;
+    use diesel::prelude::*;
+    use kinerja::db::schema::units;
+    use kinerja::reports::format::{respond, PageFn, Report, ReportFormat, CHUNKS_IN_FLIGHT, FILE_PAGE};
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("laporan-snapshot");
+    // Enough rows for many more pages than the reader may run ahead of the client.
+    let before = FILE_PAGE as usize * (CHUNKS_IN_FLIGHT + 3);
+    let insert = |from: usize, to: usize, prefix: &'static str| {
+        let org_id = org.id.clone();
+        app.db()
+            .write_blocking(move |conn| {
+                for n in from..to {
+                    let input = kinerja::units::UnitInput {
+                        parent_id: None,
+                        code: format!("{prefix}{n:05}"),
+                        name: format!("Seksi {n}"),
+                        kind: kinerja::units::UnitKind::Seksi,
+                        is_service_unit: false,
+                    };
+                    kinerja::units::insert(conn, &kinerja::audit::Actor::cli("test"), &org_id, input)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    };
+    insert(0, before, "a");
+    let org_id = org.id.to_string();
+    let pages: PageFn<UnitLine> = std::sync::Arc::new(move |conn, page| {
+        let mut q = units::table.filter(units::organization_id.eq(org_id.clone())).into_boxed();
+        if let Some(after) = &page.after {
+            q = q.filter(units::code.gt(after.clone()));
+        }
+        let codes: Vec<String> = q.order(units::code.asc()).limit(page.fetch_limit()).select(units::code).load(conn)?;
+        Ok(page.page(codes, |c| c.clone(), |code| UnitLine { code }))
+    });
+    let first = kinerja::pagination::PageRequest::new(None, None).unwrap();
+    let report = Report { pages, file_stem: "snapshot".into() };
+    let response = respond(app.db(), ReportFormat::Csv, first, report).await.unwrap();
+    let mut body: actix_web::body::BoxBody = response.into_body();
+    async fn next(body: &mut actix_web::body::BoxBody) -> Option<actix_web::web::Bytes> {
+        let chunk = futures_util::future::poll_fn(|cx| std::pin::Pin::new(&mut *body).poll_next(cx)).await;
+        chunk.map(|c| c.expect("the file streams to its end"))
+    }
+    let mut text = Vec::new();
+    text.extend(next(&mut body).await.unwrap());
+    // While the file streams: rows added after those read so far, and one of the last removed.
+    insert(0, 3, "z");
+    app.execute_sql(&format!("DELETE FROM units WHERE organization_id = '{}' AND code = 'a{:05}'", org.id, before - 1));
+    while let Some(chunk) = next(&mut body).await {
+        text.extend(chunk);
+    }
+    let records = csv_records(&text);
+    let codes: Vec<&str> = records[1..].iter().map(|r| r[0].as_str()).collect();
+    // The root and the bidang (their codes sort first), then every unit as it was when the file began.
+    assert_eq!(codes.len(), 2 + before, "{:?}", &codes[codes.len().saturating_sub(3)..]);
+    assert!(codes.contains(&format!("a{:05}", before - 1).as_str()), "the removed row is still in the snapshot");
+    assert!(codes.iter().all(|c| !c.starts_with('z')), "no row written after it began");
 }
