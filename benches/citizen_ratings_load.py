@@ -8,7 +8,7 @@ Runs against a live server (only loopback addresses), bounded in count and time:
   3. reads the unit's citizen index (one SQL aggregate over all ratings) and reports its latency.
 
 Start the server with a rate limit above the load, e.g.
-  KINERJA_PUBLIC_RATE_LIMIT=100000 cargo run --release
+  cargo run --release
 load the demo data first (`kinerja seed --demo`) and create the portal
 (`kinerja client create --org-code demo --name desk --scope rating_tickets:issue`). Standard library only.
 

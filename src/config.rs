@@ -77,8 +77,13 @@ pub struct Settings {
     pub max_json_depth: usize,
     pub shutdown_timeout: Duration,
     pub workers: Option<usize>,
-    /// Requests per minute per client address on the public (unauthenticated) endpoints.
+    /// Failed ticket attempts (unknown, used, expired) per minute per client address on the
+    /// public endpoints that take a ticket; valid tickets are never refused.
     pub public_rate_limit_per_minute: u32,
+    /// Rating tickets one portal may issue per minute.
+    pub ticket_rate_limit_per_minute: u32,
+    /// How long the public figures are cached per instance (0: not cached).
+    pub public_cache_secs: u64,
     /// Token requests per minute per client address (password guesses stay slow).
     pub login_rate_limit_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
@@ -195,6 +200,8 @@ impl Settings {
             },
             public_rate_limit_per_minute: parse_number(&get, "KINERJA_PUBLIC_RATE_LIMIT", 30, 1, 100_000)?,
             login_rate_limit_per_minute: parse_number(&get, "KINERJA_LOGIN_RATE_LIMIT", 60, 1, 100_000)?,
+            ticket_rate_limit_per_minute: parse_number(&get, "KINERJA_TICKET_RATE_LIMIT", 600, 1, 1_000_000)?,
+            public_cache_secs: parse_number(&get, "KINERJA_PUBLIC_CACHE_SECS", 60, 0, 3_600)?,
             trust_forwarded_for: match get("KINERJA_TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") | Some("0") => false,
                 Some("true") | Some("1") => true,

@@ -12,6 +12,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub limits: RequestLimits,
     pub rate_limit: crate::rate_limit::RateLimit,
+    /// The public figures, cached instead of rate limited (they change slowly).
+    pub public_cache: crate::rate_limit::PublicCache,
     /// What time it is for the rules: the system's, or a fixed instant in tests.
     pub clock: crate::clock::Clock,
     /// The browser edge: CORS origins and HSTS (see `browser`).
@@ -32,11 +34,13 @@ impl AppState {
                 max_evidence_bytes: settings.max_evidence_bytes,
                 max_json_depth: settings.max_json_depth,
             },
-            rate_limit: crate::rate_limit::RateLimit {
-                per_minute: settings.public_rate_limit_per_minute,
-                login_per_minute: settings.login_rate_limit_per_minute,
-                trust_forwarded_for: settings.trust_forwarded_for,
-            },
+            rate_limit: crate::rate_limit::RateLimit::new(
+                settings.public_rate_limit_per_minute,
+                settings.login_rate_limit_per_minute,
+                settings.ticket_rate_limit_per_minute,
+                settings.trust_forwarded_for,
+            ),
+            public_cache: crate::rate_limit::PublicCache::new(std::time::Duration::from_secs(settings.public_cache_secs)),
             clock: crate::clock::Clock::System,
             cors_origins: settings.cors_origins.clone(),
             hsts_max_age_secs: settings.hsts_max_age_secs,

@@ -173,40 +173,101 @@ async fn tickets_work_once_and_only_while_valid() {
 }
 
 #[actix_web::test]
-async fn the_public_endpoint_is_rate_limited_per_address() {
-    let app = TestApp::spawn_at(crate::helpers::minute_clock().1, |s| s.public_rate_limit_per_minute = 3).await;
-    let org = app.seed_org("limit");
+async fn sixty_valid_tickets_from_one_desk_in_a_minute_are_all_accepted_and_count_nothing() {
+    // The default limit (30 failed attempts a minute), one minute, one address: a service desk
+    // whose citizens rate on its tablet, or a NAT.
+    let app = TestApp::spawn_at(crate::helpers::minute_clock().1, |_| {}).await;
+    assert_eq!(app.settings.public_rate_limit_per_minute, 30);
+    let org = app.seed_org("desk");
     let desk = portal(&app, &org).await;
-    let mut tickets = Vec::new();
-    for _ in 0..5 {
-        tickets.push(ticket(&app, &desk, &org.bidang.id, None).await);
+    for i in 0..60 {
+        let t = ticket(&app, &desk, &org.bidang.id, None).await;
+        app.send(rate(&t, all(4), &format!("192.0.2.7:{}", 4000 + i))).await.expect(201);
     }
-    for t in &tickets[..3] {
-        app.send(rate(t, all(4), "192.0.2.7:4000")).await.expect(201);
-    }
-    let limited = app.send(rate(&tickets[3], all(4), "192.0.2.7:4001")).await;
-    limited.expect_problem(429, "rate_limited");
-    let retry: u64 = limited.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=60).contains(&retry));
-    // Another address has its own allowance, and the limited ticket is still unused.
-    app.send(rate(&tickets[3], all(4), "192.0.2.8:4000")).await.expect(201);
+    // The success path wrote no counter row (the portal's login has its own).
+    assert_eq!(app.execute_sql("DELETE FROM rate_limits WHERE bucket NOT LIKE 'login:%'"), 0);
 }
 
 #[actix_web::test]
-async fn the_limit_holds_across_instances_behind_a_load_balancer() {
+async fn failed_ticket_attempts_are_limited_per_address_across_instances_and_a_valid_ticket_still_works() {
     let app = TestApp::spawn_at(crate::helpers::minute_clock().1, |s| s.public_rate_limit_per_minute = 3).await;
     let other = app.another_instance().await;
     let org = app.seed_org("limit-lb");
     let desk = portal(&app, &org).await;
-    let mut tickets = Vec::new();
-    for _ in 0..4 {
-        tickets.push(ticket(&app, &desk, &org.bidang.id, None).await);
+    let used = ticket(&app, &desk, &org.bidang.id, None).await;
+    app.send(rate(&used, all(4), "10.9.9.9:1")).await.expect(201);
+    let expired = ticket(&app, &desk, &org.bidang.id, None).await;
+    app.execute_sql("UPDATE rating_tickets SET expires_at = '2020-01-01 00:00:00' WHERE used_at IS NULL");
+    let valid = ticket(&app, &desk, &org.bidang.id, None).await;
+    let valid_too = ticket(&app, &desk, &org.bidang.id, None).await;
+
+    // One client's failures land on alternate instances: unknown, used, expired, then over the
+    // shared limit of three.
+    app.send(rate("a-guessed-ticket-000", all(4), "198.51.100.9:1000")).await.expect_problem(404, "not_found");
+    other.send(rate(&used, all(4), "198.51.100.9:1001")).await.expect_problem(409, "ticket_used");
+    app.send(rate(&expired, all(4), "198.51.100.9:1002")).await.expect_problem(410, "ticket_expired");
+    let limited = other.send(rate("a-guessed-ticket-001", all(4), "198.51.100.9:1003")).await;
+    limited.expect_problem(429, "rate_limited");
+    // The clock stands 20 seconds into its minute.
+    assert_eq!(limited.header("retry-after"), Some("40"));
+    app.send(rate("a-guessed-ticket-002", all(4), "198.51.100.9:1004")).await.expect_problem(429, "rate_limited");
+    // A valid ticket is never refused for its address, on either instance.
+    other.send(rate(&valid, all(4), "198.51.100.9:1005")).await.expect(201);
+    app.send(rate(&valid_too, all(4), "198.51.100.9:1006")).await.expect(201);
+    // Validation failures are not ticket attempts, and another address has its own allowance.
+    app.send(rate("a-guessed-ticket-003", json!({"prosedur": 4}), "198.51.100.9:1")).await.expect(422);
+    app.send(rate("a-guessed-ticket-004", all(4), "198.51.100.10:1")).await.expect_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn a_portal_issues_a_limited_number_of_tickets_a_minute_on_every_instance() {
+    let (now, clock) = crate::helpers::minute_clock();
+    let app = TestApp::spawn_at(clock, |s| s.ticket_rate_limit_per_minute = 3).await;
+    let other = app.another_instance().await;
+    let org = app.seed_org("issuance");
+    let desk = portal(&app, &org).await;
+    let second_desk = portal(&app, &org).await;
+    for _ in 0..3 {
+        ticket(&app, &desk, &org.bidang.id, None).await;
     }
-    // One citizen's requests land on alternate instances; the fourth is over the shared limit.
-    app.send(rate(&tickets[0], all(4), "198.51.100.9:1000")).await.expect(201);
-    other.send(rate(&tickets[1], all(4), "198.51.100.9:1001")).await.expect(201);
-    app.send(rate(&tickets[2], all(4), "198.51.100.9:1002")).await.expect(201);
-    other.send(rate(&tickets[3], all(4), "198.51.100.9:1003")).await.expect_problem(429, "rate_limited");
+    let body = json!({"unit_id": org.bidang.id});
+    let limited = other.post("/api/v1/rating-tickets", &desk, body.clone()).await;
+    limited.expect_problem(429, "rate_limited");
+    // The oldest of the minute's tickets was issued now: a place frees in 60 seconds.
+    assert_eq!(limited.header("retry-after"), Some("60"));
+    // Each portal has its own allowance; a minute later the first has one again.
+    ticket(&other, &second_desk, &org.bidang.id, None).await;
+    let later = app.another_instance_at(kinerja::clock::Clock::at_unix(now + 61)).await;
+    later.post("/api/v1/rating-tickets", &desk, body).await.expect(201);
+}
+
+#[actix_web::test]
+async fn the_public_figures_are_cached_not_rate_limited() {
+    let app = TestApp::spawn_at(crate::helpers::minute_clock().1, |s| s.public_rate_limit_per_minute = 1).await;
+    let org = app.seed_org("cached");
+    let desk = portal(&app, &org).await;
+    let figures = || {
+        TestRequest::get()
+            .uri("/api/v1/public/organizations/cached/citizen-index")
+            .peer_addr("203.0.113.77:1".parse().unwrap())
+    };
+    let respondents = |figures: &Value| {
+        let units = figures["units"].as_array().unwrap();
+        units.iter().find(|u| u["unit_id"] == org.bidang.id.as_str()).unwrap()["result"]["respondents"].clone()
+    };
+    let first = app.send(figures()).await;
+    assert_eq!(first.header("cache-control"), Some("public, max-age=60"));
+    let before = respondents(&first.expect(200));
+    let t = ticket(&app, &desk, &org.bidang.id, None).await;
+    app.send(rate(&t, all(4), "10.4.0.1:1")).await.expect(201);
+    // Read far past the old per-address limit: every read answers, from the instance's cache.
+    for _ in 0..20 {
+        assert_eq!(respondents(&app.send(figures()).await.expect(200)), before);
+    }
+    // An instance without the cached answer reads the new rating.
+    let fresh = app.another_instance().await;
+    let after = respondents(&fresh.send(figures()).await.expect(200));
+    assert_ne!(after, before, "the rating counts once the cache is fresh");
 }
 
 #[actix_web::test]

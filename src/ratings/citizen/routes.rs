@@ -17,7 +17,6 @@ use crate::db::{new_id, AnyConnection};
 use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
-use crate::rate_limit::Limited;
 use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
@@ -30,13 +29,22 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Issues a one-time rating ticket (portals with `rating_tickets:issue`; not people, so that nobody
-/// in the organisation can rate on a citizen's behalf).
+/// in the organisation can rate on a citizen's behalf). A portal issues at most
+/// `KINERJA_TICKET_RATE_LIMIT` tickets a minute (600 by default; 429 past it).
 #[utoipa::path(
     tag = "citizen-ratings",
     request_body = NewTicket,
     responses(
         (status = 201, description = "The ticket, with its token shown once", body = IssuedTicket),
-        problems::Create,
+        (status = 400, response = responses::BadRequest),
+        (status = 401, response = responses::Unauthorized),
+        (status = 403, response = responses::Forbidden),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::ValidationFailed),
+        (status = 429, response = responses::TooManyRequests),
     ),
     security(("bearer" = []))
 )]
@@ -48,11 +56,13 @@ pub async fn issue_ticket(
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let clock = state.clock;
+    let limit = state.rate_limit.clone();
     let ticket = state
         .db
         .write(move |conn| {
             let portal_approved = store::portal_approved(conn, &caller.subject_id)?;
             authorize(&caller, Permission::IssueRatingTickets { organization_id: &caller.organization_id, portal_approved })?;
+            limit.check_ticket_issuance(conn, &caller.subject_id, clock.timestamp())?;
             let org = caller.organization_id.clone();
             match store::unit_service(conn, &input.unit_id)? {
                 Some((unit_org, true)) if unit_org == org => {}
@@ -102,8 +112,9 @@ pub async fn issue_ticket(
     Ok(HttpResponse::Created().json(ticket))
 }
 
-/// A citizen rates a service with their ticket; no login. Each ticket works once. Rate limited
-/// per client address.
+/// A citizen rates a service with their ticket; no login. Each ticket works once. A valid ticket
+/// is never refused for its address; failed ticket attempts (unknown, used, expired) are limited
+/// per client address (429 past the limit).
 #[utoipa::path(
     tag = "public",
     request_body = CitizenRatingInput,
@@ -125,10 +136,9 @@ pub async fn submit_citizen_rating(
     req: HttpRequest,
     body: ValidatedJson<CitizenRatingInput>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limit.check(&state.db, state.clock, Limited::CitizenRating, &req).await?;
     let input = body.into_inner();
     let clock = state.clock;
-    let received = state
+    let outcome = state
         .db
         .write(move |conn| {
             let Some(TicketRow { id: ticket_id, organization_id: org, unit_id, officer_id, expires_at, used_at }) =
@@ -179,7 +189,8 @@ pub async fn submit_citizen_rating(
             let unit_name = store::unit_name(conn, &unit_id)?;
             Ok(RatingReceived { received: true, unit_name })
         })
-        .await?;
+        .await;
+    let received = state.rate_limit.ticket_attempt(&state.db, clock, &req, outcome).await?;
     Ok(HttpResponse::Created().json(received))
 }
 
@@ -275,7 +286,8 @@ pub async fn officer_index(
 }
 
 /// Open figures: each service unit's citizen index, band and number of responses for a year.
-/// No personal data, no comments, no officers.
+/// No personal data, no comments, no officers. Not rate limited: each instance caches the answer
+/// for `KINERJA_PUBLIC_CACHE_SECS` (60 by default), so repeated reads cost no query.
 #[utoipa::path(
     tag = "public",
     params(("code" = String, Path, description = "Organisation code"), PublicQuery),
@@ -284,18 +296,22 @@ pub async fn officer_index(
         (status = 400, response = responses::BadRequest),
         (status = 404, response = responses::NotFound),
         (status = 422, response = responses::ValidationFailed),
-        (status = 429, response = responses::TooManyRequests),
     )
 )]
 #[get("/public/organizations/{code}/citizen-index")]
 pub async fn public_index(
     state: web::Data<AppState>,
-    req: HttpRequest,
     code: web::Path<String>,
     query: ValidatedQuery<PublicQuery>,
 ) -> ApiResult<HttpResponse> {
-    state.rate_limit.check(&state.db, state.clock, Limited::PublicRead, &req).await?;
     let year = query.0.year.unwrap_or_else(|| state.clock.now().year());
+    let cache = state.public_cache.clone();
+    let cache_control = ("Cache-Control", format!("public, max-age={}", cache.ttl().as_secs()));
+    // The code is the organisation's own (no NUL in it): code and year make the key.
+    let key = format!("{code}\u{0}{year}");
+    if let Some(body) = cache.get(&key) {
+        return Ok(HttpResponse::Ok().content_type("application/json").insert_header(cache_control).body(body.to_vec()));
+    }
     let index = state
         .db
         .read(move |conn| {
@@ -325,5 +341,6 @@ pub async fn public_index(
             Ok(PublicIndex { organization: org_name, year, units: out, portals })
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header(("Cache-Control", "public, max-age=300")).json(index))
+    let body = cache.put(key, serde_json::to_vec(&index).map_err(ApiError::internal)?);
+    Ok(HttpResponse::Ok().content_type("application/json").insert_header(cache_control).body(body.to_vec()))
 }
