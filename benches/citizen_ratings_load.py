@@ -7,8 +7,8 @@ Runs against a live server (only loopback addresses), bounded in count and time:
   2. submits the N ratings from C concurrent clients and reports throughput and latency,
   3. reads the unit's citizen index (one SQL aggregate over all ratings) and reports its latency.
 
-Start the server with a rate limit above the load, e.g.
-  cargo run --release
+Start the server with a ticket issuance limit above the load, e.g.
+  KINERJA_TICKET_RATE_LIMIT=1000000 cargo run --release
 load the demo data first (`kinerja seed --demo`) and create the portal
 (`kinerja client create --org-code demo --name desk --scope rating_tickets:issue`). Standard library only.
 
