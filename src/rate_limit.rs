@@ -136,7 +136,12 @@ impl RateLimit {
     /// Counted from its own tickets (`rating_tickets` by portal and time, indexed), read in the
     /// issuing transaction: nothing is written for it, and every instance sees the same tickets.
     /// Concurrent issuances of one portal may overshoot by the number in flight.
-    pub fn check_ticket_issuance(&self, conn: &mut AnyConnection, portal_id: &str, now: NaiveDateTime) -> ApiResult<()> {
+    pub fn check_ticket_issuance(
+        &self,
+        conn: &mut AnyConnection,
+        portal_id: &str,
+        now: NaiveDateTime,
+    ) -> ApiResult<()> {
         use crate::db::schema::rating_tickets;
         let since = now - chrono::Duration::seconds(WINDOW_SECS);
         let (issued, oldest): (i64, Option<NaiveDateTime>) = rating_tickets::table

@@ -40,7 +40,9 @@ impl AppState {
                 settings.ticket_rate_limit_per_minute,
                 settings.trust_forwarded_for,
             ),
-            public_cache: crate::rate_limit::PublicCache::new(std::time::Duration::from_secs(settings.public_cache_secs)),
+            public_cache: crate::rate_limit::PublicCache::new(std::time::Duration::from_secs(
+                settings.public_cache_secs,
+            )),
             clock: crate::clock::Clock::System,
             cors_origins: settings.cors_origins.clone(),
             hsts_max_age_secs: settings.hsts_max_age_secs,

@@ -310,7 +310,10 @@ pub async fn public_index(
     // The code is the organisation's own (no NUL in it): code and year make the key.
     let key = format!("{code}\u{0}{year}");
     if let Some(body) = cache.get(&key) {
-        return Ok(HttpResponse::Ok().content_type("application/json").insert_header(cache_control).body(body.to_vec()));
+        return Ok(HttpResponse::Ok()
+            .content_type("application/json")
+            .insert_header(cache_control)
+            .body(body.to_vec()));
     }
     let index = state
         .db
