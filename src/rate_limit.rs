@@ -216,8 +216,11 @@ fn count_hit(conn: &mut AnyConnection, bucket: &str, window: i64) -> ApiResult<i
 #[derive(Debug, Clone)]
 pub struct PublicCache {
     ttl: Duration,
-    entries: Arc<Mutex<HashMap<String, (Instant, Arc<Vec<u8>>)>>>,
+    entries: Arc<Mutex<HashMap<String, Cached>>>,
 }
+
+/// When an answer was cached, and its body.
+type Cached = (Instant, Arc<Vec<u8>>);
 
 const PUBLIC_CACHE_ENTRIES: usize = 4_096;
 
