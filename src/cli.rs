@@ -46,6 +46,13 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Take a consistent online copy of the SQLite database while the service runs, and verify it
+    /// (integrity and every audit chain) before it is kept. PostgreSQL: use pg_dump.
+    Backup {
+        /// The new file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Manage service clients (portals).
     Client {
         #[command(subcommand)]
@@ -149,6 +156,7 @@ pub fn run() -> ExitCode {
                 Command::Audit { command: AuditCommand::Seal } => {
                     audit::seal_all(&db).map(|sealed| println!("sealed {sealed} event(s)")).map_err(ApiError::describe)
                 }
+                Command::Backup { to } => crate::backup::to_file(&db, &to).map(|report| println!("{report}")),
                 Command::Client { command: ClientCommand::Create { org_code, name, scopes } } => {
                     create_client(&db, &org_code, &name, &scopes)
                 }

@@ -8,6 +8,7 @@ pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod backup;
 pub mod browser;
 pub mod cli;
 pub mod clock;

@@ -8,6 +8,7 @@ mod assessments;
 mod audit;
 mod auth;
 mod authorization;
+mod backup;
 mod browser;
 mod citizen_ratings;
 mod distribution;
