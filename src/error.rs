@@ -227,11 +227,18 @@ impl ResponseError for ApiError {
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, UNAVAILABLE_RETRY_AFTER_SECS.to_string()));
+            }
             _ => {}
         }
         response.body(serde_json::to_string(&self.to_problem()).unwrap_or_default())
     }
 }
+
+/// How long a client should wait before retrying when the database is unreachable: long enough
+/// for a restart or a fail-over, short enough that nobody gives up.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
 
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
@@ -245,6 +252,17 @@ impl From<diesel::result::Error> for ApiError {
                 "still_referenced",
                 "The record is referenced by other records or refers to a missing one",
             ),
+            // The database went away (stopped, restarted, network cut), also in the middle of a
+            // transaction or its commit: the client may retry once it is back, so 503, not 500.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                log::error!("database connection lost: {}", info.message());
+                Self::Unavailable("The database is not reachable right now".into())
+            }
+            Error::BrokenTransactionManager => {
+                log::error!("database connection lost: the transaction manager is broken");
+                Self::Unavailable("The database is not reachable right now".into())
+            }
+            Error::RollbackErrorOnCommit { commit_error, .. } => Self::from(*commit_error),
             other => Self::Internal(format!("database: {other}")),
         }
     }
@@ -330,7 +348,7 @@ pub mod responses {
             .build();
         let mut response =
             ResponseBuilder::new().description(description).content(super::PROBLEM_CONTENT_TYPE, content);
-        if let ApiError::TooManyRequests { .. } = example {
+        if let ApiError::TooManyRequests { .. } | ApiError::Unavailable(_) = example {
             let seconds = utoipa::openapi::schema::ObjectBuilder::new()
                 .schema_type(utoipa::openapi::schema::Type::Integer)
                 .build();

@@ -71,8 +71,10 @@ impl ManageConnection for ConnectionManager {
         conn.batch_execute("SELECT 1").map_err(|e| DbError(e.to_string()))
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// A connection whose transaction broke (the server went away mid-transaction) is dropped,
+    /// not handed to the next request.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
