@@ -6,10 +6,13 @@
 use std::sync::Arc;
 
 use actix_cors::Cors;
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{RequestHead, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::ResponseError;
+
+use crate::error::{ApiError, PROBLEM_CONTENT_TYPE};
 
 /// The headers a browser client may send, besides the CORS-safelisted ones.
 const REQUEST_HEADERS: [&str; 7] =
@@ -76,4 +79,34 @@ pub async fn security_headers(
         set(header::STRICT_TRANSPORT_SECURITY, &format!("max-age={age}; includeSubDomains"));
     }
     Ok(response)
+}
+
+/// actix-cors refuses a preflight with a plain-text 400; clients of this API get a problem like
+/// every other refusal (then translated by `error::localize`).
+pub async fn cors_refusal_as_problem(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let preflight = req.method() == actix_web::http::Method::OPTIONS
+        && req.headers().contains_key(header::ORIGIN)
+        && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let response = next.call(req).await?;
+    let refused = preflight
+        && response.status() == actix_web::http::StatusCode::BAD_REQUEST
+        && response.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes() != PROBLEM_CONTENT_TYPE.as_bytes());
+    if !refused {
+        return Ok(response.map_into_left_body());
+    }
+    let (request, response) = response.into_parts();
+    let reason = actix_web::body::to_bytes(response.into_body()).await.unwrap_or_default();
+    let detail = match std::str::from_utf8(&reason).unwrap_or("") {
+        "Origin is not allowed to make this request" => {
+            "This origin may not call the API; the operator lists the allowed ones in KINERJA_CORS_ORIGINS"
+        }
+        "Requested method is not allowed" => "This method may not be used from another origin",
+        "One or more request headers are not allowed" => "A requested header may not be sent from another origin",
+        _ => "The preflight request is not valid",
+    };
+    let problem = ApiError::bad_request("cors_refused", detail).error_response();
+    Ok(ServiceResponse::new(request, problem).map_into_right_body())
 }

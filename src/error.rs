@@ -17,7 +17,7 @@ pub struct FieldError {
     /// Machine-readable reason, e.g. `length`, `invalid_nip`, `required`.
     #[schema(example = "invalid_nip")]
     pub code: String,
-    /// What to fix, for people.
+    /// What to fix, for people (in the response's `Content-Language`).
     #[schema(example = "NIP must be 18 digits")]
     pub message: String,
 }
@@ -28,7 +28,8 @@ impl FieldError {
     }
 }
 
-/// An RFC 9457 problem document.
+/// An RFC 9457 problem document. `title`, `detail` and the field errors' `message` are in the
+/// language `Accept-Language` asks for: Indonesian (`id`, the default) or English (`en`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:kinerja:problem:validation_failed",
@@ -335,6 +336,518 @@ fn describe(error: &validator::ValidationError) -> String {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The languages problems are written in. Indonesian is the default; English on request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Indonesian,
+    English,
+}
+
+impl Language {
+    /// The language for an `Accept-Language` header: the highest-weighted of `id` (or `in`) and
+    /// `en`, Indonesian when neither is named, when they tie, or without the header.
+    pub fn negotiate(accept_language: Option<&str>) -> Self {
+        let mut best: Option<(f32, Language)> = None;
+        for item in accept_language.unwrap_or("").split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let primary = tag.split('-').next().unwrap_or("");
+            let language = match primary {
+                "id" | "in" => Language::Indonesian,
+                "en" => Language::English,
+                _ => continue,
+            };
+            let weight = parts
+                .find_map(|p| p.trim().strip_prefix("q=").map(|q| q.trim().parse::<f32>().unwrap_or(0.0)))
+                .unwrap_or(1.0);
+            if weight <= 0.0 {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((w, l)) => {
+                    weight > w || (weight == w && l == Language::English && language == Language::Indonesian)
+                }
+            };
+            if better {
+                best = Some((weight, language));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Language::Indonesian)
+    }
+
+    /// The `Content-Language` tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::Indonesian => "id",
+            Language::English => "en",
+        }
+    }
+}
+
+impl Problem {
+    /// The problem in `language`: `title`, `detail` and the field errors' `message`s are
+    /// translated, `code`, `type`, `status` and the field names stay. The service writes its
+    /// problems in English; a text the catalogue does not know stays English.
+    pub fn localized(mut self, language: Language) -> Problem {
+        if language == Language::English {
+            return self;
+        }
+        self.title = translate(&self.title).unwrap_or(self.title);
+        // A one-field validation problem's detail is `field: message`.
+        self.detail = match self.errors.as_slice() {
+            [only] if self.detail == format!("{}: {}", only.field, only.message) => {
+                format!("{}: {}", only.field, translate(&only.message).unwrap_or_else(|| only.message.clone()))
+            }
+            _ => translate(&self.detail).unwrap_or(self.detail),
+        };
+        for error in &mut self.errors {
+            if let Some(message) = translate(&error.message) {
+                error.message = message;
+            }
+        }
+        self
+    }
+}
+
+/// The Indonesian for one of the service's English texts, by the catalogue.
+pub fn translate(english: &str) -> Option<String> {
+    CATALOGUE.iter().find_map(|(template, indonesian)| {
+        let values = match_template(template, english)?;
+        Some(fill_template(indonesian, &values))
+    })
+}
+
+/// The values `{}` stood for if `text` is `template` filled in (each `{}` matches the shortest
+/// text that lets the rest match, the last one the rest of the text).
+fn match_template<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
+    let mut parts = template.split("{}");
+    let first = parts.next().unwrap_or("");
+    let mut rest = text.strip_prefix(first)?;
+    let parts: Vec<&str> = parts.collect();
+    let mut values = Vec::with_capacity(parts.len());
+    for (index, part) in parts.iter().enumerate() {
+        if index + 1 == parts.len() {
+            let value = rest.strip_suffix(part)?;
+            values.push(value);
+            rest = "";
+        } else if part.is_empty() {
+            return None;
+        } else {
+            let at = rest.find(part)?;
+            values.push(&rest[..at]);
+            rest = &rest[at + part.len()..];
+        }
+    }
+    (!parts.is_empty() || rest.is_empty()).then_some(values)
+}
+
+/// `template` with its `{}` replaced by `values` in order, and `{N}` by the N-th value.
+fn fill_template(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut next = 0;
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if after[..close].chars().all(|c| c.is_ascii_digit()) => {
+                let index = if close == 0 {
+                    next += 1;
+                    next - 1
+                } else {
+                    after[..close].parse().unwrap_or(usize::MAX)
+                };
+                out.push_str(values.get(index).copied().unwrap_or(""));
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Answers each problem in the language the client asked for (`Accept-Language`), with
+/// `Content-Language` and `Vary: Accept-Language`.
+pub async fn localize(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<actix_web::body::EitherBody<impl actix_web::body::MessageBody>>,
+    actix_web::Error,
+> {
+    let language = Language::negotiate(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let response = next.call(req).await?;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(PROBLEM_CONTENT_TYPE.as_bytes()));
+    if !is_problem {
+        return Ok(response.map_into_left_body());
+    }
+    let (request, response) = response.into_parts();
+    let (mut head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body).await.map_err(|_| ApiError::internal("reading a problem body"))?;
+    let body = match serde_json::from_slice::<Problem>(&bytes) {
+        Ok(problem) => serde_json::to_vec(&problem.localized(language)).unwrap_or_else(|_| bytes.to_vec()),
+        Err(_) => bytes.to_vec(),
+    };
+    let headers = head.headers_mut();
+    headers.insert(header::CONTENT_LANGUAGE, header::HeaderValue::from_static(language.tag()));
+    headers.append(header::VARY, header::HeaderValue::from_static("Accept-Language"));
+    headers.remove(header::CONTENT_LENGTH);
+    let response = head.set_body(body).map_into_boxed_body();
+    Ok(actix_web::dev::ServiceResponse::new(request, response).map_into_right_body())
+}
+
+/// The service's English texts and their Indonesian. `{}` stands for a value that is carried
+/// over (`{N}` in the Indonesian takes the N-th). Every text a handler passes to an [`ApiError`]
+/// constructor must be here: `every_problem_text_has_an_indonesian_translation` checks it.
+const CATALOGUE: &[(&str, &str)] = &[
+    // Titles.
+    ("The request has invalid fields", "Permintaan memuat isian yang tidak sah"),
+    ("The request is malformed", "Permintaan tidak berbentuk benar"),
+    ("Authentication is required", "Autentikasi diperlukan"),
+    ("Not allowed", "Tidak diizinkan"),
+    ("Not found", "Tidak ditemukan"),
+    ("Method not allowed", "Metode tidak diizinkan"),
+    ("Conflict with the current state", "Bertentangan dengan keadaan saat ini"),
+    ("The resource was changed by someone else", "Sumber daya telah diubah oleh pihak lain"),
+    ("A version is required for this update", "Perubahan ini memerlukan versi"),
+    ("The request body is too large", "Isi permintaan terlalu besar"),
+    ("Unsupported content type", "Jenis konten tidak didukung"),
+    ("Too many requests", "Terlalu banyak permintaan"),
+    ("No longer available", "Tidak tersedia lagi"),
+    ("Service unavailable", "Layanan tidak tersedia"),
+    ("Internal error", "Kesalahan internal"),
+    // The error type's own details.
+    ("{} fields are invalid", "{} isian tidak sah"),
+    ("No such endpoint; the API is described at /docs/", "Endpoint ini tidak ada; API dijelaskan di /docs/"),
+    ("No achievement with that identifier is visible to you", "Tidak ada capaian dengan pengenal itu yang dapat Anda lihat"),
+    ("No assessment with that identifier is visible to you", "Tidak ada penilaian dengan pengenal itu yang dapat Anda lihat"),
+    ("No employee with that identifier is visible to you", "Tidak ada pegawai dengan pengenal itu yang dapat Anda lihat"),
+    ("No evidence file with that identifier is visible to you", "Tidak ada berkas bukti dukung dengan pengenal itu yang dapat Anda lihat"),
+    ("No evidence with that identifier is visible to you", "Tidak ada bukti dukung dengan pengenal itu yang dapat Anda lihat"),
+    ("No feedback with that identifier is visible to you", "Tidak ada umpan balik dengan pengenal itu yang dapat Anda lihat"),
+    ("No indicator aspect with that identifier is visible to you", "Tidak ada aspek indikator dengan pengenal itu yang dapat Anda lihat"),
+    ("No objection with that identifier is visible to you", "Tidak ada keberatan dengan pengenal itu yang dapat Anda lihat"),
+    ("No organization rating with that identifier is visible to you", "Tidak ada predikat organisasi dengan pengenal itu yang dapat Anda lihat"),
+    ("No organization with that identifier is visible to you", "Tidak ada instansi dengan pengenal itu yang dapat Anda lihat"),
+    ("No peer assignment with that identifier is visible to you", "Tidak ada penugasan penilai rekan dengan pengenal itu yang dapat Anda lihat"),
+    ("No period with that identifier is visible to you", "Tidak ada periode dengan pengenal itu yang dapat Anda lihat"),
+    ("No policy version with that identifier is visible to you", "Tidak ada versi kebijakan dengan pengenal itu yang dapat Anda lihat"),
+    ("No policy with that identifier is visible to you", "Tidak ada kebijakan dengan pengenal itu yang dapat Anda lihat"),
+    ("No rating ticket with that identifier is visible to you", "Tidak ada tiket penilaian dengan pengenal itu yang dapat Anda lihat"),
+    ("No record with that identifier is visible to you", "Tidak ada data dengan pengenal itu yang dapat Anda lihat"),
+    ("No score snapshot with that identifier is visible to you", "Tidak ada cuplikan nilai dengan pengenal itu yang dapat Anda lihat"),
+    ("No service client with that identifier is visible to you", "Tidak ada klien layanan dengan pengenal itu yang dapat Anda lihat"),
+    ("No skp with that identifier is visible to you", "Tidak ada SKP dengan pengenal itu yang dapat Anda lihat"),
+    ("No unit with that identifier is visible to you", "Tidak ada unit dengan pengenal itu yang dapat Anda lihat"),
+    ("No webhook with that identifier is visible to you", "Tidak ada webhook dengan pengenal itu yang dapat Anda lihat"),
+    ("No webhook delivery with that identifier is visible to you", "Tidak ada pengiriman webhook dengan pengenal itu yang dapat Anda lihat"),
+    ("No {} with that identifier is visible to you", "Tidak ada {} dengan pengenal itu yang dapat Anda lihat"),
+    ("Allowed methods: {}", "Metode yang diizinkan: {}"),
+    (
+        "The If-Match version is not the current one: read the resource again and reapply your change",
+        "Versi If-Match bukan yang terkini: baca ulang sumber daya lalu terapkan kembali perubahan Anda",
+    ),
+    ("Send the ETag you read in an If-Match header", "Kirim ETag yang Anda baca dalam header If-Match"),
+    ("The body may be at most {} bytes", "Isi permintaan paling banyak {} bita"),
+    ("Try again in {} seconds", "Coba lagi dalam {} detik"),
+    (
+        "Something went wrong on our side; the request id is in the X-Request-Id header",
+        "Terjadi kesalahan di pihak kami; id permintaan ada di header X-Request-Id",
+    ),
+    // Field checks (validator's and the service's own).
+    ("length must be between {} and {}", "panjangnya harus antara {} dan {}"),
+    ("length must be at least {}", "panjangnya paling sedikit {}"),
+    ("length must be at most {}", "panjangnya paling banyak {}"),
+    ("invalid length", "panjang tidak sah"),
+    ("must be between {} and {}", "harus antara {} dan {}"),
+    ("must be at least {} characters", "paling sedikit {} karakter"),
+    ("must be at most {} characters", "paling banyak {} karakter"),
+    ("must be 1 to {} characters", "harus 1 sampai {} karakter"),
+    ("must be at least {}", "paling sedikit {}"),
+    ("must be at most {}", "paling banyak {}"),
+    ("out of range", "di luar rentang"),
+    ("must be an email address", "harus berupa alamat surel"),
+    ("must be a URL", "harus berupa URL"),
+    ("invalid ({})", "tidak sah ({})"),
+    ("unknown field `{}`, expected one of {}", "isian `{}` tidak dikenal; yang diharapkan salah satu dari {}"),
+    ("unknown field `{}`, expected {}", "isian `{}` tidak dikenal; yang diharapkan {}"),
+    ("unknown field `{}`, there are no fields", "isian `{}` tidak dikenal; tidak ada isian"),
+    ("missing field `{}`", "isian `{}` wajib diisi"),
+    ("unknown variant `{}`, expected one of {}", "nilai `{}` tidak dikenal; yang diharapkan salah satu dari {}"),
+    ("unknown variant `{}`, expected {}", "nilai `{}` tidak dikenal; yang diharapkan {}"),
+    ("invalid type: {}, expected {}", "jenis tidak sah: {}, yang diharapkan {}"),
+    ("invalid value: {}, expected {}", "nilai tidak sah: {}, yang diharapkan {}"),
+    ("NIP must be exactly 18 digits", "NIP harus tepat 18 angka"),
+    ("NIP digits 1-8 must be a real birth date (YYYYMMDD)", "Angka 1-8 NIP harus tanggal lahir yang nyata (YYYYMMDD)"),
+    (
+        "NIP digits 9-14 must be a real start-of-service month (YYYYMM)",
+        "Angka 9-14 NIP harus bulan pengangkatan yang nyata (YYYYMM)",
+    ),
+    ("NIP start of service cannot be before the birth date", "Pengangkatan pada NIP tidak boleh sebelum tanggal lahir"),
+    ("NIP digit 15 is the gender digit and must be 1 or 2", "Angka 15 NIP adalah kode jenis kelamin dan harus 1 atau 2"),
+    (
+        "NIP digits 16-18 are a sequence number and cannot be 000",
+        "Angka 16-18 NIP adalah nomor urut dan tidak boleh 000",
+    ),
+    (
+        "This origin may not call the API; the operator lists the allowed ones in KINERJA_CORS_ORIGINS",
+        "Origin ini tidak boleh memanggil API; operator mencantumkan origin yang diizinkan di KINERJA_CORS_ORIGINS",
+    ),
+    ("This method may not be used from another origin", "Metode ini tidak boleh dipakai dari origin lain"),
+    ("A requested header may not be sent from another origin", "Header yang diminta tidak boleh dikirim dari origin lain"),
+    ("The preflight request is not valid", "Permintaan preflight tidak sah"),
+    // Handlers' texts.
+    (
+        "A decision on this recommendation is recorded already; it is listed with the recommendation",
+        "Keputusan atas rekomendasi ini sudah dicatat; keputusan itu tercantum bersama rekomendasinya",
+    ),
+    (
+        "A published assessment is locked; the employee may object to it instead",
+        "Penilaian yang sudah diterbitkan terkunci; pegawai dapat mengajukan keberatan atasnya",
+    ),
+    ("A revoked client cannot be approved", "Klien yang sudah dicabut tidak dapat disetujui"),
+    (
+        "A {} SKP cannot be edited; an approved one changes through a new revision",
+        "SKP berstatus {} tidak dapat diubah; SKP yang disetujui diubah melalui revisi baru",
+    ),
+    ("A {} SKP cannot be submitted", "SKP berstatus {} tidak dapat diajukan"),
+    ("A {} SKP cannot be {}", "SKP berstatus {} tidak dapat diproses ({})"),
+    (
+        "Achievements are recorded against the approved revision of your SKP; this aspect belongs to a revision that is not (or no longer) the approved one",
+        "Capaian dicatat pada revisi SKP Anda yang disetujui; aspek ini milik revisi yang bukan (atau tidak lagi) revisi yang disetujui",
+    ),
+    (
+        "An achievement carries at most {} pieces of evidence; remove one first",
+        "Satu capaian memuat paling banyak {} bukti dukung; hapus salah satunya terlebih dahulu",
+    ),
+    (
+        "An achievement for this aspect in {} is already recorded; correct it instead",
+        "Capaian untuk aspek ini pada {} sudah dicatat; perbaiki capaian itu",
+    ),
+    (
+        "Another request with this Idempotency-Key was applied meanwhile; repeat the request to get its result",
+        "Permintaan lain dengan Idempotency-Key ini telah diterapkan lebih dulu; ulangi permintaan untuk mendapatkan hasilnya",
+    ),
+    ("Bad path parameter: {}", "Parameter path tidak sah: {}"),
+    ("Bad query parameter: {}", "Parameter kueri tidak sah: {}"),
+    (
+        "Feedback is private to the employee, their supervisor, the second-level supervisor and auditors",
+        "Umpan balik hanya untuk pegawai, atasannya, atasan dari atasannya, dan auditor",
+    ),
+    (
+        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+        "Idempotency-Key harus 1 sampai 255 karakter ASCII yang terlihat",
+    ),
+    ("If-Match must be an ETag returned by this service", "If-Match harus ETag yang diberikan layanan ini"),
+    ("JSON may nest at most {} levels", "JSON paling dalam bersarang {} tingkat"),
+    (
+        "Objections are to the supervisor's assessment, not to a self-assessment",
+        "Keberatan diajukan atas penilaian atasan, bukan atas penilaian diri",
+    ),
+    ("Only employees assess", "Hanya pegawai yang menilai"),
+    ("Only employees have an SKP", "Hanya pegawai yang memiliki SKP"),
+    ("Only employees have an inbox", "Hanya pegawai yang memiliki kotak masuk"),
+    ("Only employees plan an SKP", "Hanya pegawai yang menyusun SKP"),
+    ("Only employees rate colleagues", "Hanya pegawai yang menilai rekan kerja"),
+    ("Only employees read assessments", "Hanya pegawai yang membaca penilaian"),
+    ("Only people decide", "Hanya orang yang memutuskan"),
+    ("Only people record the rating", "Hanya orang yang mencatat predikat"),
+    (
+        "Only the newest revision, once approved, can be revised; edit the open revision instead",
+        "Hanya revisi terbaru yang sudah disetujui yang dapat direvisi; ubah revisi yang masih terbuka",
+    ),
+    ("Only the organisation's admins may change this", "Hanya admin instansi yang boleh mengubah ini"),
+    ("Portals do not read performance records", "Portal tidak membaca catatan kinerja"),
+    (
+        "Record the organisation's own rating for the period first: it decides the curve",
+        "Catat dahulu predikat kinerja organisasi untuk periode ini: predikat itu menentukan kurvanya",
+    ),
+    (
+        "Send an access token: Authorization: Bearer <token> (POST /api/v1/auth/token)",
+        "Kirim token akses: Authorization: Bearer <token> (POST /api/v1/auth/token)",
+    ),
+    ("Send the body as application/json", "Kirim isi permintaan sebagai application/json"),
+    ("Send the file as text/csv", "Kirim berkas sebagai text/csv"),
+    ("Send the operator's metrics token as a bearer token", "Kirim token metrik dari operator sebagai bearer token"),
+    ("Text may not contain the NUL character (\\u0000)", "Teks tidak boleh memuat karakter NUL (\\u0000)"),
+    (
+        "The {} period is closed; an admin must reopen it, with a reason, before anything in it changes",
+        "Periode {} sudah ditutup; admin harus membukanya kembali, dengan alasan, sebelum ada yang diubah di dalamnya",
+    ),
+    ("The CSV file may not contain the NUL character", "Berkas CSV tidak boleh memuat karakter NUL"),
+    ("The CSV file must be UTF-8", "Berkas CSV harus berkodean UTF-8"),
+    ("The NIP or password is not correct", "NIP atau kata sandi tidak benar"),
+    ("The URL may not contain the NUL character (%00)", "URL tidak boleh memuat karakter NUL (%00)"),
+    ("The access token has expired; refresh it", "Token akses sudah kedaluwarsa; perbarui token"),
+    (
+        "The access token names an unknown role or scope {}; log in again",
+        "Token akses menyebut peran atau cakupan {} yang tidak dikenal; masuk kembali",
+    ),
+    ("The assessment is not published yet", "Penilaian belum diterbitkan"),
+    ("The body is empty; send the file's bytes", "Isi permintaan kosong; kirim isi berkasnya"),
+    ("The body is not valid JSON: {}", "Isi permintaan bukan JSON yang sah: {}"),
+    (
+        "The body was declared as {} but its content is {}; send it as that type or as application/octet-stream",
+        "Isi permintaan dinyatakan sebagai {} tetapi isinya {}; kirim sebagai jenis itu atau sebagai application/octet-stream",
+    ),
+    ("The client id or secret is not correct", "Id klien atau rahasianya tidak benar"),
+    ("The client may not ask for {}", "Klien tidak boleh meminta {}"),
+    (
+        "The comparison starts from the supervisor's assessment; this is a self-assessment",
+        "Perbandingan dimulai dari penilaian atasan; ini penilaian diri",
+    ),
+    (
+        "The content is not a PDF, JPEG, PNG, DOCX or XLSX file (judged by the bytes, not the name or header)",
+        "Isinya bukan berkas PDF, JPEG, PNG, DOCX atau XLSX (dinilai dari isinya, bukan dari nama atau header)",
+    ),
+    ("The database does not answer", "Basis data tidak menjawab"),
+    ("The database is not reachable", "Basis data tidak dapat dijangkau"),
+    ("The database is not reachable right now", "Basis data tidak dapat dijangkau saat ini"),
+    ("The employee already has this unit and supervisor", "Pegawai sudah berada di unit dan atasan ini"),
+    ("The employee is not recommended for {} in this period", "Pegawai tidak direkomendasikan untuk {} pada periode ini"),
+    ("The file has no rows", "Berkas tidak memuat baris"),
+    ("The header row cannot be read: {}", "Baris judul tidak dapat dibaca: {}"),
+    (
+        "The objection window of {} days closed at {} ({}); this is day {} after publication",
+        "Masa keberatan {} hari berakhir pada {} ({}); ini hari ke-{} setelah penerbitan",
+    ),
+    ("The organisation must keep at least one active admin", "Instansi harus tetap memiliki sedikitnya satu admin aktif"),
+    ("The refresh token is unknown or expired; log in again", "Token penyegar tidak dikenal atau kedaluwarsa; masuk kembali"),
+    ("The request body could not be read", "Isi permintaan tidak dapat dibaca"),
+    ("The request body is empty; send a JSON document", "Isi permintaan kosong; kirim dokumen JSON"),
+    (
+        "The unit still has {} sub-units and {} employees; move them first",
+        "Unit ini masih memiliki {} subunit dan {} pegawai; pindahkan terlebih dahulu",
+    ),
+    (
+        "The year's assessment is open: peer and subordinate answers are final and shown as aggregates",
+        "Penilaian tahunan sudah dibuka: jawaban rekan dan bawahan bersifat final dan ditampilkan sebagai agregat",
+    ),
+    ("The {} period already exists", "Periode {} sudah ada"),
+    (
+        "The {} group's aggregate is already shown; a rater added now could be singled out",
+        "Agregat kelompok {} sudah ditampilkan; penilai yang ditambahkan sekarang dapat dikenali",
+    ),
+    (
+        "This Idempotency-Key was used for a different request; use a new key for a new write",
+        "Idempotency-Key ini sudah dipakai untuk permintaan lain; gunakan kunci baru untuk penulisan baru",
+    ),
+    (
+        "This can be published from {} on, its last day (or once the period is evaluating)",
+        "Ini dapat diterbitkan mulai {}, hari terakhirnya (atau setelah periode masuk tahap evaluasi)",
+    ),
+    ("This client does not wait for an approval", "Klien ini tidak menunggu persetujuan"),
+    ("This client lacks the employees:read scope", "Klien ini tidak memiliki cakupan employees:read"),
+    ("This objection is decided; the decision is final", "Keberatan ini sudah diputuskan; keputusannya final"),
+    (
+        "This refresh token was already used; every session from that login has been ended. Log in again",
+        "Token penyegar ini sudah dipakai; semua sesi dari login itu telah diakhiri. Masuk kembali",
+    ),
+    ("This ticket has expired; ask the service desk for a new one", "Tiket ini sudah kedaluwarsa; minta tiket baru di loket layanan"),
+    (
+        "This ticket was already used; each ticket rates one service once",
+        "Tiket ini sudah dipakai; setiap tiket menilai satu layanan satu kali",
+    ),
+    (
+        "You already have an SKP for this period; edit it or make a revision",
+        "Anda sudah memiliki SKP untuk periode ini; ubah SKP itu atau buat revisi",
+    ),
+    (
+        "You have already objected to this assessment; an employee objects once",
+        "Anda sudah mengajukan keberatan atas penilaian ini; pegawai mengajukan keberatan satu kali",
+    ),
+    ("a changed decision gives both new ratings", "keputusan yang mengubah memberikan kedua nilai baru"),
+    (
+        "a reporting line takes effect when it is recorded: on {} at the latest",
+        "hubungan atasan berlaku sejak dicatat: paling lambat pada {}",
+    ),
+    ("a score is not a number", "sebuah nilai bukan angka"),
+    ("a senior executive's (JPT) target needs a perspective", "sasaran pejabat pimpinan tinggi (JPT) memerlukan perspektif"),
+    ("an SKP needs at least one target", "SKP memerlukan sedikitnya satu sasaran"),
+    ("an employee cannot supervise themselves", "pegawai tidak dapat menjadi atasan dirinya sendiri"),
+    ("an employee with this NIP already exists", "pegawai dengan NIP ini sudah ada"),
+    ("an upheld rating stands: send no new rating", "nilai yang dipertahankan tetap berlaku: jangan kirim nilai baru"),
+    ("another unit of this organisation has this code", "unit lain di instansi ini sudah memakai kode ini"),
+    ("at least one target must be utama", "sedikitnya satu sasaran harus utama"),
+    ("each aspect at most once per indicator", "setiap aspek paling banyak sekali per indikator"),
+    ("each existing target may be kept only once", "setiap sasaran yang ada hanya boleh dipertahankan sekali"),
+    ("each target needs an indicator", "setiap sasaran memerlukan indikator"),
+    ("evaluating (reopen, with a reason)", "evaluasi (buka kembali, dengan alasan)"),
+    (
+        "import rows reference supervisors that were never created",
+        "baris impor merujuk atasan yang tidak pernah dibuat",
+    ),
+    ("must be a sub-period of the SKP's period", "harus subperiode dari periode SKP"),
+    ("must be a sub-period of the period (see GET /periods/{id})", "harus subperiode dari periode itu (lihat GET /periods/{id})"),
+    ("must be a target of the employee's SKP", "harus sasaran dalam SKP pegawai"),
+    (
+        "must be a target of your direct supervisor's SKP in the same period",
+        "harus sasaran dalam SKP atasan langsung Anda pada periode yang sama",
+    ),
+    ("must be after from", "harus setelah from"),
+    ("must be one of the employee's achievements", "harus salah satu capaian pegawai"),
+    ("name at least one kind, or leave the parameter out", "sebutkan sedikitnya satu jenis, atau hilangkan parameternya"),
+    ("name the supervisor", "sebutkan atasannya"),
+    ("name the training topic decided on", "sebutkan topik pelatihan yang diputuskan"),
+    (
+        "no active employee with this NIP in this organisation or the file",
+        "tidak ada pegawai aktif dengan NIP ini di instansi ini maupun dalam berkas",
+    ),
+    ("no score computed", "belum ada nilai yang dihitung"),
+    ("no such employee in this organisation", "tidak ada pegawai itu di instansi ini"),
+    ("no such unit in this organisation", "tidak ada unit itu di instansi ini"),
+    ("no unit with code {}", "tidak ada unit dengan kode {}"),
+    ("nobody rates themselves", "tidak ada yang menilai dirinya sendiri"),
+    ("not a sub-period of this period", "bukan subperiode dari periode ini"),
+    ("only senior executives' (JPT) targets carry a perspective", "hanya sasaran pejabat pimpinan tinggi (JPT) yang memiliki perspektif"),
+    ("only training recommendations have a topic", "hanya rekomendasi pelatihan yang memiliki topik"),
+    ("rate the behaviour before publishing", "nilai perilaku sebelum menerbitkan"),
+    ("rate the results before publishing", "nilai hasil kerja sebelum menerbitkan"),
+    ("say why the closed period is reopened", "sebutkan alasan periode yang sudah ditutup dibuka kembali"),
+    (
+        "score each of the seven BerAKHLAK values before publishing",
+        "beri nilai setiap tujuh nilai BerAKHLAK sebelum menerbitkan",
+    ),
+    ("scores are not an object", "nilai bukan sebuah objek"),
+    ("the current password is not correct", "kata sandi saat ini tidak benar"),
+    (
+        "the current reporting line began on {}; a new one cannot start earlier",
+        "hubungan atasan yang berlaku dimulai pada {}; yang baru tidak dapat dimulai lebih awal",
+    ),
+    (
+        "the new ratings are the original ones: decide `upheld` instead",
+        "nilai baru sama dengan nilai semula: putuskan `upheld`",
+    ),
+    ("the organisation has no unit with its own code", "instansi tidak memiliki unit dengan kodenya sendiri"),
+    ("the realised value must be 0 or more", "nilai realisasi harus 0 atau lebih"),
+    ("the reporting lines in the file form a loop", "hubungan atasan dalam berkas membentuk lingkaran"),
+    ("the target value must be positive", "nilai target harus positif"),
+    ("the targets' weights must sum to 100, not {}", "jumlah bobot sasaran harus 100, bukan {}"),
+    ("this NIP appears earlier in the file", "NIP ini sudah muncul lebih awal dalam berkas"),
+    ("this unit does not serve the public", "unit ini tidak melayani publik"),
+    ("unknown cursor", "kursor tidak dikenal"),
+    ("use a next_cursor returned by this list", "gunakan next_cursor yang diberikan daftar ini"),
+    (
+        "use jpt, administrator, pengawas, pelaksana or fungsional",
+        "gunakan jpt, administrator, pengawas, pelaksana atau fungsional",
+    ),
+    ("use letters, digits, '-', '_' or '.'", "gunakan huruf, angka, '-', '_' atau '.'"),
+    ("write something", "tulis sesuatu"),
+    ("Missing columns: {}", "Kolom yang tidak ada: {}"),
+    ("unknown role {}", "peran {} tidak dikenal"),
+    ("unknown kind {}; one of {}", "jenis {} tidak dikenal; salah satu dari {}"),
+    ("{}; it can no longer be changed", "{}; tidak dapat diubah lagi"),
+    ("{} has not begun; record what was realised once it has", "{} belum dimulai; catat realisasinya setelah dimulai"),
+];
+
 /// Reusable OpenAPI problem responses, referenced by every path as `response = responses::X`.
 /// Each example is what [`ApiError`] itself answers, so the document cannot drift from the service.
 pub mod responses {
@@ -481,4 +994,190 @@ pub mod problems {
         /// Deletes.
         Delete => [("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict")]
     );
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_weighted_language_and_defaults_to_indonesian() {
+        assert_eq!(Language::negotiate(None), Language::Indonesian);
+        assert_eq!(Language::negotiate(Some("")), Language::Indonesian);
+        assert_eq!(Language::negotiate(Some("en")), Language::English);
+        assert_eq!(Language::negotiate(Some("en-GB,en;q=0.9")), Language::English);
+        assert_eq!(Language::negotiate(Some("fr, en;q=0.5")), Language::English);
+        assert_eq!(Language::negotiate(Some("en;q=0.5, id;q=0.8")), Language::Indonesian);
+        assert_eq!(Language::negotiate(Some("en, id")), Language::Indonesian, "a tie goes to the default");
+        assert_eq!(Language::negotiate(Some("en;q=0")), Language::Indonesian);
+        assert_eq!(Language::negotiate(Some("de, fr;q=0.8")), Language::Indonesian);
+        assert_eq!(Language::negotiate(Some("id-ID")), Language::Indonesian);
+    }
+
+    #[test]
+    fn templates_carry_their_values_over() {
+        assert_eq!(
+            translate("The unit still has 2 sub-units and 5 employees; move them first").as_deref(),
+            Some("Unit ini masih memiliki 2 subunit dan 5 pegawai; pindahkan terlebih dahulu")
+        );
+        assert_eq!(translate("Try again in 42 seconds").as_deref(), Some("Coba lagi dalam 42 detik"));
+        assert_eq!(translate("No such thing at all"), None);
+        assert_eq!(translate("Only people decide, mostly"), None, "a template matches the whole text");
+        assert_eq!(fill_template("{1} lalu {0}", &["a", "b"]), "b lalu a");
+        let problem = ApiError::field("nip", "invalid_nip", "NIP must be exactly 18 digits").to_problem();
+        let translated = problem.clone().localized(Language::Indonesian);
+        assert_eq!(translated.code, problem.code);
+        assert_eq!(translated.title, "Permintaan memuat isian yang tidak sah");
+        assert_eq!(translated.detail, "nip: NIP harus tepat 18 angka");
+        assert_eq!(translated.errors[0].message, "NIP harus tepat 18 angka");
+        assert_eq!(translated.errors[0].field, "nip");
+        assert_eq!(problem.clone().localized(Language::English).detail, problem.detail);
+    }
+
+    /// The argument that is a problem's text, by constructor.
+    const CONSTRUCTORS: &[(&str, usize)] = &[
+        ("ApiError::bad_request(", 1),
+        ("ApiError::conflict(", 1),
+        ("ApiError::forbidden(", 0),
+        ("ApiError::Forbidden(", 0),
+        ("ApiError::field(", 2),
+        ("FieldError::new(", 2),
+        ("ApiError::Unavailable(", 0),
+        ("ApiError::UnsupportedMediaType(", 0),
+        (".with_message(", 0),
+    ];
+
+    /// The arguments of the call whose `(` ends `text[..at]`, split at top-level commas.
+    fn arguments(text: &str, at: usize) -> Vec<String> {
+        let mut depth = 0;
+        let mut out = vec![String::new()];
+        let mut chars = text[at..].chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    let last = out.last_mut().expect("one argument");
+                    last.push('"');
+                    while let Some(c) = chars.next() {
+                        last.push(c);
+                        if c == '\\' {
+                            last.extend(chars.next());
+                        } else if c == '"' {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => break,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push(String::new());
+                    continue;
+                }
+                _ => {}
+            }
+            out.last_mut().expect("one argument").push(c);
+        }
+        out
+    }
+
+    /// The text of a literal or `format!` argument (placeholders as `{}`), else `None`.
+    fn text_of(argument: &str) -> Option<String> {
+        let argument = argument.trim();
+        let (is_format, rest) = match argument.strip_prefix("format!(") {
+            Some(rest) => (true, rest),
+            None => (false, argument),
+        };
+        let rest = rest.strip_prefix('"')?;
+        let mut text = String::new();
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => break,
+                '\\' => match chars.next() {
+                    Some('\n') => {
+                        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                            chars.next();
+                        }
+                    }
+                    Some('n') => text.push('\n'),
+                    Some(other) => text.push(other),
+                    None => {}
+                },
+                '{' if is_format && chars.peek() == Some(&'{') => {
+                    chars.next();
+                    text.push('{');
+                }
+                '}' if is_format && chars.peek() == Some(&'}') => {
+                    chars.next();
+                    text.push('}');
+                }
+                '{' if is_format => {
+                    for c in chars.by_ref() {
+                        if c == '}' {
+                            break;
+                        }
+                    }
+                    text.push_str("{}");
+                }
+                other => text.push(other),
+            }
+        }
+        Some(text)
+    }
+
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every text a handler gives a problem (a literal or a `format!` template, or a `detail:`)
+    /// has its Indonesian in the catalogue. The command line's texts (`cli`, `seed`) are for
+    /// operators at a terminal and stay English.
+    #[test]
+    fn every_problem_text_has_an_indonesian_translation() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for file in files {
+            let relative = file.strip_prefix(&src).expect("under src").to_string_lossy().to_string();
+            if relative == "cli.rs" || relative.starts_with("seed") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("readable");
+            // This scan's own patterns are not texts.
+            let text = text.split("mod language_tests").next().unwrap_or_default();
+            let mut texts = Vec::new();
+            for (constructor, position) in CONSTRUCTORS {
+                for (at, _) in text.match_indices(constructor) {
+                    if let Some(argument) = arguments(text, at + constructor.len()).get(*position) {
+                        texts.extend(text_of(argument));
+                    }
+                }
+            }
+            for (at, _) in text.match_indices("detail: ") {
+                texts.extend(text_of(&arguments(text, at + "detail: ".len())[0]));
+            }
+            for english in texts {
+                seen += 1;
+                if translate(&english).is_none() {
+                    missing.push(format!("{relative}: {english:?}"));
+                }
+            }
+        }
+        assert!(seen > 100, "the scan found only {seen} texts");
+        assert!(
+            missing.is_empty(),
+            "add these to CATALOGUE in src/error.rs with their Indonesian:\n{}",
+            missing.join("\n")
+        );
+    }
 }

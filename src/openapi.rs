@@ -76,7 +76,10 @@ pub fn close_tagged_alternatives(api: &mut utoipa::openapi::OpenApi) {
         title = "kinerja",
         description = "Performance management for Indonesian civil servants (ASN): SKP planning, achievements with evidence, \
 supervisor, peer and citizen ratings, and transparent, auditable scores.\n\n\
-Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Records the caller may not see answer 404; \
+Errors are RFC 9457 `application/problem+json` documents with a stable `code`. Their `title`, `detail` and \
+field errors' `message` are in Indonesian by default and in English when `Accept-Language` prefers `en` \
+(e.g. `Accept-Language: en`); `code`, `type`, `status` and field names never change with the language, and \
+`Content-Language` says which one was used. Records the caller may not see answer 404; \
 actions the caller may see but not do answer 403. Lists are paged with `limit` and `cursor` (`next_cursor` in the body). \
 Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),

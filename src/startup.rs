@@ -60,6 +60,8 @@ pub fn build_app(
         .default_service(web::to(fallback))
         .wrap(from_fn(crate::extract::reject_nul_in_url))
         .wrap(cors)
+        .wrap(from_fn(crate::browser::cors_refusal_as_problem))
+        .wrap(from_fn(crate::error::localize))
         .wrap(from_fn(crate::browser::security_headers))
         .wrap(from_fn(crate::metrics::middleware))
         .wrap(from_fn(request_id::middleware))

@@ -130,3 +130,18 @@ async fn metrics_are_closed_by_default_and_count_requests_by_route_template() {
     // Ids never become series of their own.
     assert!(!text.contains(org.staff.id.as_str()));
 }
+
+#[actix_web::test]
+async fn a_refused_preflight_is_a_problem_in_the_clients_language() {
+    let app = TestApp::spawn_with(|s| s.cors_origins = vec![PORTAL.to_string()]).await;
+    let refused = app.send(preflight("https://evil.example", "GET", "authorization")).await;
+    assert!(refused.header("access-control-allow-origin").is_none());
+    let problem = refused.expect_problem(400, "cors_refused");
+    assert!(problem["detail"].as_str().unwrap().contains("KINERJA_CORS_ORIGINS"), "{problem}");
+    assert!(problem["detail"].as_str().unwrap().starts_with("Origin ini"), "{problem}");
+    let english = preflight(PORTAL, "GET", "x-not-allowed").insert_header(("accept-language", "en"));
+    let problem = app.send(english).await.expect_problem(400, "cors_refused");
+    assert_eq!(problem["detail"], "A requested header may not be sent from another origin");
+    // An admitted preflight is unchanged.
+    app.send(preflight(PORTAL, "GET", "authorization")).await.expect(200);
+}

@@ -19,10 +19,10 @@ async fn a_nip_must_be_real() {
     let org = app.seed_org("nip");
     let admin = app.token_for(&org.admin);
     for (nip, why) in [
-        ("19850315201001100", "18 digits"),
-        ("198513152010011001", "birth date"),
-        ("198503152010131001", "start-of-service"),
-        ("198503152010013001", "gender"),
+        ("19850315201001100", "18 angka"),
+        ("198513152010011001", "tanggal lahir"),
+        ("198503152010131001", "bulan pengangkatan"),
+        ("198503152010013001", "jenis kelamin"),
     ] {
         let problem = app.post("/api/v1/employees", &admin, new_employee(nip, &org.bidang.id, None)).await.expect(422);
         assert_eq!(problem["errors"][0]["field"], "nip", "{nip}");

@@ -102,7 +102,7 @@ async fn wrong_types_and_invalid_fields_are_listed_by_field() {
     let fields: Vec<&str> =
         problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["code", "name"]);
-    assert!(problem["errors"][1]["message"].as_str().unwrap().contains("between 2 and 200"));
+    assert!(problem["errors"][1]["message"].as_str().unwrap().contains("antara 2 dan 200"));
 }
 
 #[actix_web::test]
@@ -217,4 +217,50 @@ async fn a_misspelt_login_field_is_named_too() {
     let refused = app.request(Method::POST, "/api/v1/auth/token", None, Some(body)).await.expect(422);
     assert_eq!(refused["errors"][0]["field"], "pasword");
     assert_eq!(refused["errors"][0]["code"], "unknown_field");
+}
+
+#[actix_web::test]
+async fn problems_speak_indonesian_by_default_and_english_on_request_with_the_same_code() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("languages");
+    let admin = app.token_for(&org.admin);
+    let invalid = || {
+        TestRequest::post()
+            .uri(&format!("/api/v1/organizations/{}/units", org.id))
+            .insert_header(("authorization", format!("Bearer {admin}")))
+            .insert_header(("content-type", "application/json"))
+            .set_payload(json!({"code": "bad code!", "name": "S", "kind": "seksi"}).to_string())
+    };
+    // No Accept-Language: Indonesian, and the response says so.
+    let indonesian = app.send(invalid()).await;
+    assert_eq!(indonesian.header("content-language"), Some("id"));
+    let vary: Vec<_> = indonesian.headers.get_all("vary").filter_map(|v| v.to_str().ok()).collect();
+    assert!(vary.iter().any(|v| v.eq_ignore_ascii_case("accept-language")), "{vary:?}");
+    let problem = indonesian.expect_problem(422, "validation_failed");
+    assert_eq!(problem["title"], "Permintaan memuat isian yang tidak sah");
+    assert_eq!(problem["detail"], "2 isian tidak sah");
+    assert_eq!(problem["errors"][0]["field"], "code");
+    assert_eq!(problem["errors"][0]["message"], "gunakan huruf, angka, '-', '_' atau '.'");
+    assert_eq!(problem["errors"][1]["field"], "name");
+    assert_eq!(problem["errors"][1]["message"], "panjangnya harus antara 2 dan 200");
+    // English when asked for, by weight; the code and the fields are the same.
+    let english = app.send(invalid().insert_header(("accept-language", "fr;q=0.9, en;q=0.8, id;q=0.1"))).await;
+    assert_eq!(english.header("content-language"), Some("en"));
+    let english = english.expect_problem(422, "validation_failed");
+    assert_eq!(english["title"], "The request has invalid fields");
+    assert_eq!(english["detail"], "2 fields are invalid");
+    assert_eq!(english["errors"][0]["code"], problem["errors"][0]["code"]);
+    assert_eq!(english["errors"][1]["message"], "length must be between 2 and 200");
+
+    // A detail with values in it keeps the values.
+    let unknown =
+        TestRequest::get().uri("/api/v1/employees/nobody").insert_header(("authorization", format!("Bearer {admin}")));
+    let gone = app.send(unknown).await.expect_problem(404, "not_found");
+    assert_eq!(gone["detail"], "Tidak ada pegawai dengan pengenal itu yang dapat Anda lihat");
+    let moved = TestRequest::delete().uri("/api/v1/me").insert_header(("accept-language", "en-US"));
+    let moved = app.send(moved).await.expect_problem(405, "method_not_allowed");
+    assert_eq!(moved["title"], "Method not allowed");
+    let no_token = app.send(TestRequest::get().uri("/api/v1/me")).await.expect_problem(401, "missing_token");
+    assert_eq!(no_token["title"], "Autentikasi diperlukan");
+    assert!(no_token["detail"].as_str().unwrap().starts_with("Kirim token akses"), "{no_token}");
 }

@@ -63,7 +63,7 @@ async fn day_thirteen_is_in_time_day_fifteen_late_and_only_once_and_only_ones_ow
         .post("/api/v1/objections", &peer, objection(&peer_assessment))
         .await
         .expect_problem(409, "objection_window_closed");
-    assert!(late["detail"].as_str().unwrap().contains("day 15"), "{late}");
+    assert!(late["detail"].as_str().unwrap().contains("hari ke-15"), "{late}");
     // Too short a reason, an unknown field.
     let mut short = objection(&peer_assessment);
     short["reason"] = json!("tidak");
@@ -272,6 +272,6 @@ async fn the_window_closes_at_midnight_in_the_organisations_time_zone_not_in_utc
         .post("/api/v1/objections", &app.token_for(&org.peer), objection(&peer_assessment))
         .await
         .expect_problem(409, "objection_window_closed");
-    assert!(late["detail"].as_str().unwrap().contains("day 15"), "{late}");
+    assert!(late["detail"].as_str().unwrap().contains("hari ke-15"), "{late}");
     assert!(late["detail"].as_str().unwrap().contains("2026-09-30T17:00:00"), "{late}");
 }
