@@ -103,6 +103,28 @@ pub struct Settings {
     /// The bearer token `/metrics` requires (KINERJA_METRICS_TOKEN); without one `/metrics` is not
     /// served at all.
     pub metrics_token: Option<String>,
+    /// The region's identity provider, whose access tokens sign employees in beside the
+    /// service's own (KINERJA_OIDC_*); none by default.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The region's OpenID Connect provider.
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// The `iss` its tokens carry (KINERJA_OIDC_ISSUER).
+    pub issuer: String,
+    /// Where its signing keys are published (KINERJA_OIDC_JWKS_URL).
+    pub jwks_url: String,
+    /// The `aud` its tokens for this service carry (KINERJA_OIDC_AUDIENCE).
+    pub audience: String,
+    /// The claim holding the employee's NIP (KINERJA_OIDC_NIP_CLAIM, default `nip`).
+    pub nip_claim: String,
+    /// Only employees of the organisation with this code sign in through it
+    /// (KINERJA_OIDC_ORGANIZATION); any organisation's when absent.
+    pub organization_code: Option<String>,
+    /// The least time between two fetches of the keys for an unknown key id
+    /// (KINERJA_OIDC_JWKS_MIN_REFRESH_SECS, default 60).
+    pub min_refresh: Duration,
 }
 
 impl std::fmt::Debug for Settings {
@@ -234,8 +256,40 @@ impl Settings {
                 }
                 token => token,
             },
+            oidc: parse_oidc(&get)?,
         })
     }
+}
+
+fn parse_oidc(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcSettings>, ConfigError> {
+    let (issuer, jwks_url, audience) =
+        match (get("KINERJA_OIDC_ISSUER"), get("KINERJA_OIDC_JWKS_URL"), get("KINERJA_OIDC_AUDIENCE")) {
+            (None, None, None) => return Ok(None),
+            (Some(issuer), Some(jwks_url), Some(audience)) => (issuer, jwks_url, audience),
+            (None, _, _) => {
+                return Err(ConfigError::new(
+                    "KINERJA_OIDC_ISSUER",
+                    "is required with the other KINERJA_OIDC_ settings",
+                ))
+            }
+            (_, None, _) => {
+                return Err(ConfigError::new("KINERJA_OIDC_JWKS_URL", "is required with KINERJA_OIDC_ISSUER"))
+            }
+            (_, _, None) => {
+                return Err(ConfigError::new("KINERJA_OIDC_AUDIENCE", "is required with KINERJA_OIDC_ISSUER"))
+            }
+        };
+    if !(jwks_url.starts_with("https://") || jwks_url.starts_with("http://")) {
+        return Err(ConfigError::new("KINERJA_OIDC_JWKS_URL", "must be an http(s):// URL"));
+    }
+    Ok(Some(OidcSettings {
+        issuer,
+        jwks_url,
+        audience,
+        nip_claim: get("KINERJA_OIDC_NIP_CLAIM").unwrap_or_else(|| "nip".into()),
+        organization_code: get("KINERJA_OIDC_ORGANIZATION"),
+        min_refresh: Duration::from_secs(parse_number(get, "KINERJA_OIDC_JWKS_MIN_REFRESH_SECS", 60, 0, 86_400)?),
+    }))
 }
 
 /// One origin as browsers send it: scheme, host and optional port, no path; never `*`.
@@ -299,6 +353,22 @@ mod tests {
         }
         assert_eq!(settings(&[("KINERJA_METRICS_TOKEN", "short")]).unwrap_err().variable, "KINERJA_METRICS_TOKEN");
         assert_eq!(settings(&[("KINERJA_HSTS_MAX_AGE_SECS", "600")]).unwrap().hsts_max_age_secs, Some(600));
+    }
+
+    #[test]
+    fn the_identity_provider_is_all_or_nothing() {
+        assert!(settings(&[]).unwrap().oidc.is_none());
+        let issuer = ("KINERJA_OIDC_ISSUER", "https://sso.example.go.id/realms/asn");
+        let jwks = ("KINERJA_OIDC_JWKS_URL", "https://sso.example.go.id/realms/asn/certs");
+        let audience = ("KINERJA_OIDC_AUDIENCE", "kinerja");
+        assert_eq!(settings(&[issuer, jwks]).unwrap_err().variable, "KINERJA_OIDC_AUDIENCE");
+        assert_eq!(settings(&[jwks, audience]).unwrap_err().variable, "KINERJA_OIDC_ISSUER");
+        let bad_url = ("KINERJA_OIDC_JWKS_URL", "file:///etc/keys");
+        assert_eq!(settings(&[issuer, bad_url, audience]).unwrap_err().variable, "KINERJA_OIDC_JWKS_URL");
+        let oidc = settings(&[issuer, jwks, audience]).unwrap().oidc.unwrap();
+        assert_eq!(oidc.nip_claim, "nip");
+        assert_eq!(oidc.min_refresh, Duration::from_secs(60));
+        assert_eq!(oidc.organization_code, None);
     }
 
     #[test]

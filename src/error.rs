@@ -841,6 +841,15 @@ const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("use letters, digits, '-', '_' or '.'", "gunakan huruf, angka, '-', '_' atau '.'"),
     ("write something", "tulis sesuatu"),
+    ("The access token is not valid", "Token akses tidak sah"),
+    ("The access token names no signing key (kid)", "Token akses tidak menyebut kunci penandatangan (kid)"),
+    ("The access token carries no NIP", "Token akses tidak memuat NIP"),
+    ("This employee is not active", "Pegawai ini tidak aktif"),
+    ("No employee with this NIP signs in here", "Tidak ada pegawai dengan NIP ini yang dapat masuk di sini"),
+    (
+        "The access token is signed by a key the identity provider does not publish",
+        "Token akses ditandatangani dengan kunci yang tidak diterbitkan penyedia identitas",
+    ),
     ("Missing columns: {}", "Kolom yang tidak ada: {}"),
     ("unknown role {}", "peran {} tidak dikenal"),
     ("unknown kind {}; one of {}", "jenis {} tidak dikenal; salah satu dari {}"),
@@ -1045,6 +1054,7 @@ mod language_tests {
         ("ApiError::Unavailable(", 0),
         ("ApiError::UnsupportedMediaType(", 0),
         (".with_message(", 0),
+        ("refused(", 0),
     ];
 
     /// The arguments of the call whose `(` ends `text[..at]`, split at top-level commas.

@@ -21,6 +21,8 @@ pub struct AppState {
     pub hsts_max_age_secs: Option<u64>,
     /// The bearer token `/metrics` requires; `None`: not served.
     pub metrics_token: Option<String>,
+    /// The region's identity provider, when configured (see `auth::oidc`).
+    pub oidc: Option<std::sync::Arc<crate::auth::oidc::Oidc>>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             cors_origins: settings.cors_origins.clone(),
             hsts_max_age_secs: settings.hsts_max_age_secs,
             metrics_token: settings.metrics_token.clone(),
+            oidc: settings.oidc.clone().map(|o| std::sync::Arc::new(crate::auth::oidc::Oidc::new(o))),
         }
     }
 }

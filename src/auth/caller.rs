@@ -85,18 +85,68 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(authenticate(req))
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+        let state = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => state.clone(),
+            None => return Box::pin(std::future::ready(Err(ApiError::internal("application state is missing")))),
+        };
+        let token = match bearer_token(req) {
+            Ok(token) => token.to_string(),
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
+        // The region's identity provider signs with RS256 or ES256; the service itself with HS256.
+        let provider = jsonwebtoken::decode_header(&token)
+            .is_ok_and(|h| matches!(h.alg, jsonwebtoken::Algorithm::RS256 | jsonwebtoken::Algorithm::ES256));
+        match (provider, state.oidc.clone()) {
+            (true, Some(oidc)) => Box::pin(async move {
+                let nip = oidc.verify(&token).await?;
+                let organization = oidc.organization_code().map(str::to_string);
+                let (employee, organization_id, roles) =
+                    state.db.read(move |conn| signed_in(conn, &nip, organization)).await?;
+                Ok(Caller {
+                    kind: SubjectKind::Employee,
+                    subject_id: employee.to_string(),
+                    employee: Some(employee),
+                    organization_id,
+                    roles: roles.with_pegawai(),
+                    scopes: Vec::new(),
+                    request_id,
+                })
+            }),
+            _ => Box::pin(std::future::ready(authenticate(&state, &token, request_id))),
+        }
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let state =
-        req.app_data::<web::Data<AppState>>().ok_or_else(|| ApiError::internal("application state is missing"))?;
-    let token = req
-        .headers()
+/// The active employee with `nip` (in the organisation with code `organization`, if given) that
+/// the identity provider signs in; the roles are the service's own.
+fn signed_in(
+    conn: &mut crate::db::AnyConnection,
+    nip: &str,
+    organization: Option<String>,
+) -> Result<(EmployeeId, OrganizationId, RoleList), ApiError> {
+    use crate::db::schema::{employees, organizations};
+    use diesel::prelude::*;
+    let mut query = employees::table
+        .filter(employees::nip.eq(nip))
+        .select((employees::id, employees::organization_id, employees::roles, employees::active))
+        .into_boxed();
+    if let Some(code) = organization {
+        let organization = organizations::table.filter(organizations::code.eq(code)).select(organizations::id);
+        query = query.filter(employees::organization_id.eq_any(organization));
+    }
+    match query.first::<(EmployeeId, OrganizationId, RoleList, bool)>(conn).optional()? {
+        Some((employee, organization, roles, true)) => Ok((employee, organization, roles)),
+        Some(_) => Err(super::oidc::refused("This employee is not active")),
+        None => Err(super::oidc::refused("No employee with this NIP signs in here")),
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    req.headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
@@ -104,7 +154,11 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         .ok_or(ApiError::Unauthorized {
             code: "missing_token",
             detail: "Send an access token: Authorization: Bearer <token> (POST /api/v1/auth/token)".into(),
-        })?;
+        })
+}
+
+/// A token the service signed itself.
+fn authenticate(state: &AppState, token: &str, request_id: Option<String>) -> Result<Caller, ApiError> {
     let claims = state.tokens.verify(token).map_err(|e| {
         use jsonwebtoken::errors::ErrorKind;
         let detail = match e.kind() {
@@ -124,7 +178,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
             .iter()
             .map(|s| Scope::parse(s).ok_or_else(|| unknown_claim(s)))
             .collect::<Result<_, _>>()?,
-        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+        request_id,
     })
 }
 

@@ -1,8 +1,9 @@
 //! Identity: who is calling (`caller`), access and refresh tokens (`tokens`), passwords
-//! (`password`). This core names no resource module; the login endpoints (`routes`) and the
+//! (`password`), the region's identity provider (`oidc`). This core names no resource module; the login endpoints (`routes`) and the
 //! portals' registry (`service_clients`) are resources built on it.
 
 pub mod caller;
+pub mod oidc;
 pub mod password;
 pub mod routes;
 pub mod service_clients;

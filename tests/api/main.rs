@@ -18,6 +18,7 @@ mod feedback;
 mod import;
 mod inbox;
 mod objections;
+mod oidc;
 mod openapi;
 mod peer_ratings;
 mod periods;
