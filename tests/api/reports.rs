@@ -425,3 +425,82 @@ async fn a_file_is_one_snapshot_even_when_rows_are_written_while_it_streams() {
     assert!(codes.contains(&format!("a{:05}", before - 1).as_str()), "the removed row is still in the snapshot");
     assert!(codes.iter().all(|c| !c.starts_with('z')), "no row written after it began");
 }
+
+/// Runs a Python script of the repository on `input` (written to a temporary file): its exit
+/// status and what it printed.
+fn python(script: &str, input: &[u8], args: &[&str]) -> (bool, String) {
+    let path = std::env::temp_dir().join(format!("kinerja-report-{}", uuid::Uuid::new_v4()));
+    std::fs::write(&path, input).unwrap();
+    let output = std::process::Command::new("python3")
+        .arg(format!("{}/{script}", env!("CARGO_MANIFEST_DIR")))
+        .arg(&path)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    std::fs::remove_file(&path).ok();
+    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), printed)
+}
+
+#[actix_web::test]
+async fn an_auditor_re_derives_every_frozen_score_of_the_demo_year_from_the_export_alone() {
+    let app = TestApp::spawn().await;
+    kinerja::seed::demo(app.db(), Some("demo password 123".into())).unwrap();
+    let token = |nip: &'static str| {
+        let app = &app;
+        async move { app.login(nip, "demo password 123").await.expect(200)["access_token"].as_str().unwrap().to_string() }
+    };
+    let admin = token("197801152003121001").await;
+    let auditor = token("198511112010011007").await;
+    let last_year = app.get("/api/v1/periods?status=evaluating", &admin).await.expect(200)["items"][0].clone();
+    let period_id = last_year["id"].as_str().unwrap();
+    app.close_period(&admin, period_id).await;
+    let org = app.get("/api/v1/me", &auditor).await.expect(200)["organization"]["id"].as_str().unwrap().to_string();
+    let base = format!("/api/v1/organizations/{org}/reports/scores?period_id={period_id}");
+
+    let export = app.get(&format!("{base}&include=inputs&format=jsonl"), &auditor).await;
+    assert_eq!(export.status, 200);
+    let (ok, printed) = python("docs/rederive.py", &export.body, &[]);
+    assert!(ok, "{printed}");
+    assert_eq!(printed.lines().filter(|l| l.starts_with("match ")).count(), 7, "{printed}");
+    assert!(printed.contains("7 re-derived, 7 match, 0 mismatch"), "{printed}");
+    assert!(printed.contains("frozen, snapshot 1"), "{printed}");
+
+    // One figure changed in the file: that row, and that figure, are named.
+    let mut rows: Vec<Value> =
+        std::str::from_utf8(&export.body).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let agus = rows.iter_mut().find(|r| r["nip"] == "199002142015031004").unwrap();
+    let nilai = agus["nilai_kinerja"].as_f64().unwrap();
+    agus["nilai_kinerja"] = json!(nilai + 0.01);
+    let altered: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    let (ok, printed) = python("docs/rederive.py", altered.as_bytes(), &[]);
+    assert!(!ok, "{printed}");
+    let line = printed.lines().find(|l| l.starts_with("mismatch")).unwrap_or_else(|| panic!("{printed}"));
+    assert!(line.contains("199002142015031004") && line.contains("nilai_kinerja"), "{line}");
+    assert!(printed.contains("7 re-derived, 6 match, 1 mismatch"), "{printed}");
+    // An input changed instead (a realisation): the figures no longer follow from it.
+    let mut rows: Vec<Value> =
+        std::str::from_utf8(&export.body).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let dewi = rows.iter_mut().find(|r| r["nip"] == "199207302019022005").unwrap();
+    dewi["inputs"]["targets"][0]["indicators"][0]["aspects"][0]["realised"] = json!(1.0);
+    let altered: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    let (ok, printed) = python("docs/rederive.py", altered.as_bytes(), &[]);
+    assert!(!ok && printed.contains("1 mismatch"), "{printed}");
+
+    // The yearly CSV read with Python's own csv module: the header, seven rows, the numbers.
+    let csv = app.get(&format!("{base}&format=csv"), &auditor).await;
+    let check = "import csv, sys\n\
+        rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))\n\
+        print(len(rows), [r['nilai_kinerja'] for r in rows if r['nip'] == sys.argv[2]][0], rows[0]['state'])\n";
+    let script = std::env::temp_dir().join(format!("kinerja-csv-{}.py", uuid::Uuid::new_v4()));
+    std::fs::write(&script, check).unwrap();
+    let path = std::env::temp_dir().join(format!("kinerja-csv-{}.csv", uuid::Uuid::new_v4()));
+    std::fs::write(&path, &csv.body).unwrap();
+    let output = std::process::Command::new("python3")
+        .args([script.to_str().unwrap(), path.to_str().unwrap(), "199002142015031004"])
+        .output()
+        .unwrap();
+    std::fs::remove_file(&script).ok();
+    std::fs::remove_file(&path).ok();
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), format!("7 {nilai} frozen"));
+}
