@@ -172,7 +172,8 @@ pub struct CitizenReportQuery {
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
     pub period_id: String,
-    /// Only the service units in this unit's subtree; every service unit when absent.
+    /// Only the service units in this unit's subtree (without the organisation's rows); every
+    /// service unit, after the organisation's rows, when absent.
     #[validate(length(min = 1, max = 64))]
     #[param(min_length = 1, max_length = 64)]
     pub unit_id: Option<String>,
@@ -186,10 +187,14 @@ pub struct CitizenReportQuery {
     pub cursor: Option<String>,
 }
 
-/// One service unit's citizen index for the year or one of its sub-periods.
+/// The citizen index of the organisation (every rating of all its service units together) or of
+/// one service unit, for the year or one of its sub-periods.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CitizenReportRow {
-    pub unit_id: String,
+    pub level: ReportLevel,
+    /// Absent on the organisation's rows.
+    pub unit_id: Option<String>,
+    /// The organisation's code and name on its rows.
     pub unit_code: String,
     pub unit_name: String,
     /// The year (`2026`) or the sub-period's label (`2026-Q1`).
@@ -205,7 +210,7 @@ pub struct CitizenReportRow {
 macro_rules! citizen_columns {
     ( ; $( $(#[$element_meta:meta])* $element:ident $field:ident $name:tt, )+ ) => {
         const CITIZEN_COLUMNS: &[&str] = &[
-            "unit_code", "unit_name", "period", "respondents", "status", "ikm", "converted", "mutu", "meaning",
+            "level", "unit_code", "unit_name", "period", "respondents", "status", "ikm", "converted", "mutu", "meaning",
             $( $name, )+
             "policy_version", "unit_id",
         ];
@@ -219,8 +224,12 @@ impl Tabular for CitizenReportRow {
     const SHEET: &'static str = "Indeks SKM";
 
     fn cells(&self) -> Vec<Cell> {
-        let mut cells: Vec<Cell> =
-            vec![self.unit_code.as_str().into(), self.unit_name.as_str().into(), self.period.as_str().into()];
+        let mut cells: Vec<Cell> = vec![
+            self.level.as_str().into(),
+            self.unit_code.as_str().into(),
+            self.unit_name.as_str().into(),
+            self.period.as_str().into(),
+        ];
         match &self.result {
             SkmResult::NotEnoughResponses { respondents, .. } => {
                 cells.extend([Cell::from(*respondents), "not_enough_responses".into(), Cell::Empty, Cell::Empty]);
@@ -237,7 +246,7 @@ impl Tabular for CitizenReportRow {
                 );
             }
         }
-        cells.extend([self.policy_version.into(), self.unit_id.as_str().into()]);
+        cells.extend([self.policy_version.into(), self.unit_id.clone().into()]);
         cells
     }
 }
@@ -265,14 +274,23 @@ pub struct DistributionReportQuery {
     pub cursor: Option<String>,
 }
 
-/// Whose distribution a row gives.
+/// Whose figures a row of the distribution or citizen-index report gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum DistributionLevel {
-    /// Every employee counted in the organisation (the first row).
+pub enum ReportLevel {
+    /// The whole organisation (its rows come first).
     Organization,
-    /// Everyone counted in one unit and its sub-units.
+    /// One unit (for the distribution, with its sub-units).
     Unit,
+}
+
+impl ReportLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportLevel::Organization => "organization",
+            ReportLevel::Unit => "unit",
+        }
+    }
 }
 
 /// The predicate distribution of the organisation or of one unit (with its sub-units): each
@@ -282,7 +300,7 @@ pub enum DistributionLevel {
 pub struct DistributionReportRow {
     /// The year (`2026`) or the sub-period's label (`2026-Q1`).
     pub period: String,
-    pub level: DistributionLevel,
+    pub level: ReportLevel,
     /// Absent on the organisation's row.
     pub unit_id: Option<String>,
     /// The organisation's code on its row.
@@ -314,8 +332,8 @@ impl DistributionReportRow {
         policy_version: i32,
     ) -> Self {
         let (level, unit_id, unit_code, unit_name) = match unit {
-            Some((id, code, name)) => (DistributionLevel::Unit, Some(id), code, name),
-            None => (DistributionLevel::Organization, None, organization.0.to_string(), organization.1.to_string()),
+            Some((id, code, name)) => (ReportLevel::Unit, Some(id), code, name),
+            None => (ReportLevel::Organization, None, organization.0.to_string(), organization.1.to_string()),
         };
         let counts = Predikat::ALL.iter().map(|p| (*p, check.counts.get(p).copied().unwrap_or(0))).collect();
         let percents = Predikat::ALL.iter().map(|p| (*p, check.percents.get(p).copied().unwrap_or(0.0))).collect();
@@ -367,11 +385,7 @@ impl Tabular for DistributionReportRow {
     fn cells(&self) -> Vec<Cell> {
         let mut cells: Vec<Cell> = vec![
             self.period.as_str().into(),
-            match self.level {
-                DistributionLevel::Organization => "organization",
-                DistributionLevel::Unit => "unit",
-            }
-            .into(),
+            self.level.as_str().into(),
             self.unit_code.as_str().into(),
             self.unit_name.as_str().into(),
             self.org_rating.as_str().into(),
@@ -401,7 +415,8 @@ mod tests {
     fn every_row_has_a_cell_per_column() {
         let result = crate::domain::skm::skm_index([30; 9], 10, 5);
         let row = CitizenReportRow {
-            unit_id: "u".into(),
+            level: ReportLevel::Unit,
+            unit_id: Some("u".into()),
             unit_code: "c".into(),
             unit_name: "n".into(),
             period: "2026".into(),

@@ -180,9 +180,9 @@ pub async fn distribution_report(
     respond(&state.db, format, page, Report { pages, file_stem }).await
 }
 
-/// The citizen-index report: each service unit's SKM index, band, element means and number of
-/// responses, for the year and each of its sub-periods (every service unit of the organisation,
-/// or those in a unit's subtree). Served as a JSON page or as a CSV, XLSX or JSON Lines file, as
+/// The citizen-index report: the SKM index, band, element means and number of responses of the
+/// organisation as a whole (every rating of its service units together) and of each service unit,
+/// for the year and each of its sub-periods (or of the service units in a unit's subtree only). Served as a JSON page or as a CSV, XLSX or JSON Lines file, as
 /// the score table. Admins and auditors of the organisation, and portals with `reports:read`.
 #[utoipa::path(
     tag = "reports",
@@ -224,6 +224,7 @@ pub async fn citizen_report(
                 }
                 None => (String::new(), None),
             };
+            let organization = within.is_none().then(|| (org.code.clone(), org.name.clone()));
             let mut q = units::table
                 .filter(units::organization_id.eq(&org.id))
                 .filter(units::is_service_unit.eq(true))
@@ -243,7 +244,7 @@ pub async fn citizen_report(
                 &unit_code,
                 &today(conn, &org.id)?,
             ]);
-            Ok((CitizenReport { period: scope.period, sub_periods, units: service_units }, stem))
+            Ok((CitizenReport { period: scope.period, sub_periods, units: service_units, organization }, stem))
         })
         .await?;
     let pages = Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| store::citizen_page(conn, &report, page));

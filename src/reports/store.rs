@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use diesel::prelude::*;
 
-use super::{CitizenReportRow, DistributionReportRow, ScoreReportRow};
-use crate::db::schema::{employees, reporting_lines, sub_periods, units};
+use super::{CitizenReportRow, DistributionReportRow, ReportLevel, ScoreReportRow};
+use crate::db::schema::{citizen_ratings, employees, reporting_lines, sub_periods, units};
 use crate::db::AnyConnection;
 use crate::domain::predikat::Predikat;
 use crate::domain::skm::SkmResult;
@@ -203,7 +203,39 @@ pub struct CitizenReport {
     pub sub_periods: Vec<SubPeriodRow>,
     /// (id, code, name) of each service unit reported, by name.
     pub units: Vec<(String, String, String)>,
+    /// The organisation's code and name when its own rows are reported (not for a unit's subtree).
+    pub organization: Option<(String, String)>,
 }
+
+/// Whose index a row of the citizen-index report gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Subject {
+    Organization,
+    /// The service unit at this index of [`CitizenReport::units`].
+    Unit(usize),
+}
+
+/// The element sums of every rating of the organisation submitted in `[start, end)`: its index
+/// as a whole, in one aggregate.
+macro_rules! organization_sums {
+    ( ; $( $(#[$element_meta:meta])* $element:ident $field:ident $name:tt, )+ ) => {
+        fn organization_sums(
+            conn: &mut AnyConnection,
+            organization_id: &str,
+            start: chrono::NaiveDateTime,
+            end: chrono::NaiveDateTime,
+        ) -> ApiResult<ElementSums> {
+            Ok(citizen_ratings::table
+                .filter(citizen_ratings::organization_id.eq(organization_id))
+                .filter(citizen_ratings::submitted_at.ge(start))
+                .filter(citizen_ratings::submitted_at.lt(end))
+                .select((diesel::dsl::count_star(), $( diesel::dsl::sum(citizen_ratings::$field), )+))
+                .first(conn)?)
+        }
+    };
+}
+
+crate::domain::skm::skm_elements!(organization_sums! {});
 
 /// A period's sub-periods, in order.
 pub fn sub_periods_of(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Vec<SubPeriodRow>> {
@@ -214,25 +246,37 @@ pub fn sub_periods_of(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Ve
         .load(conn)?)
 }
 
-/// A row's place: the unit's name and id, then the year (0) before its sub-periods (their seq).
-fn citizen_key(name: &str, id: &str, seq: i32) -> String {
-    format!("{name}{KEY_SEPARATOR}{id}{KEY_SEPARATOR}{seq:04}")
+/// A row's place: the organisation's rows first, then each unit's by name and id; within each, the
+/// year (0) before its sub-periods (their seq).
+fn citizen_key(unit: Option<(&str, &str)>, seq: i32) -> String {
+    match unit {
+        None => format!("0{KEY_SEPARATOR}{seq:04}"),
+        Some((name, id)) => format!("1{name}{KEY_SEPARATOR}{id}{KEY_SEPARATOR}{seq:04}"),
+    }
 }
 
-/// One page of a citizen-index report: per service unit, the year then each sub-period. One
-/// aggregate per period or sub-period on the page, whatever the number of units.
+/// One page of a citizen-index report: the organisation's rows (when reported), then per service
+/// unit, the year then each sub-period. One aggregate per period or sub-period on the page for
+/// the units, whatever their number, and one for the organisation.
 pub fn citizen_page(
     conn: &mut AnyConnection,
     report: &CitizenReport,
     page: &PageRequest,
 ) -> ApiResult<Page<CitizenReportRow>> {
     let period = &report.period;
-    // (key, unit, sub-period index or None for the year), in key order, after the cursor.
-    let mut slots: Vec<(String, usize, Option<usize>)> = Vec::new();
+    // (key, subject, sub-period index or None for the year), in key order, after the cursor.
+    let mut subjects: Vec<(Subject, Option<(&str, &str)>)> = Vec::new();
+    if report.organization.is_some() {
+        subjects.push((Subject::Organization, None));
+    }
     for (u, (id, _, name)) in report.units.iter().enumerate() {
-        slots.push((citizen_key(name, id, 0), u, None));
+        subjects.push((Subject::Unit(u), Some((name.as_str(), id.as_str()))));
+    }
+    let mut slots: Vec<(String, Subject, Option<usize>)> = Vec::new();
+    for (subject, named) in subjects {
+        slots.push((citizen_key(named, 0), subject, None));
         for (s, sub) in report.sub_periods.iter().enumerate() {
-            slots.push((citizen_key(name, id, sub.seq), u, Some(s)));
+            slots.push((citizen_key(named, sub.seq), subject, Some(s)));
         }
     }
     slots.sort_by(|a, b| a.0.cmp(&b.0));
@@ -243,34 +287,57 @@ pub fn citizen_page(
     }
     let (policy_version, policy) = crate::policies::current(conn, &period.organization_id)?;
     let tz = crate::organizations::time_zone(conn, &period.organization_id)?;
-    let mut sums: HashMap<Option<usize>, HashMap<String, ElementSums>> = HashMap::new();
+    let mut sums: HashMap<(Subject, Option<usize>), ElementSums> = HashMap::new();
     let mut scopes: Vec<Option<usize>> = slots.iter().map(|s| s.2).collect();
     scopes.sort_unstable();
     scopes.dedup();
     for scope in scopes {
-        let unit_ids: Vec<&String> = slots.iter().filter(|s| s.2 == scope).map(|s| &report.units[s.1].0).collect();
         let (from, to) = match scope {
             None => (period.starts_on, period.ends_on),
             Some(s) => (report.sub_periods[s].starts_on, report.sub_periods[s].ends_on),
         };
         let (start, end) = citizen::day_range(tz, from, to);
-        sums.insert(scope, citizen::sums_per_unit(conn, &unit_ids, start, end)?);
+        let here = |subject: &Subject| slots.iter().any(|s| s.2 == scope && s.1 == *subject);
+        if here(&Subject::Organization) {
+            sums.insert((Subject::Organization, scope), organization_sums(conn, &period.organization_id, start, end)?);
+        }
+        let unit_ids: Vec<&String> = slots
+            .iter()
+            .filter_map(|s| match s.1 {
+                Subject::Unit(u) if s.2 == scope => Some(&report.units[u].0),
+                _ => None,
+            })
+            .collect();
+        if !unit_ids.is_empty() {
+            let mut per_unit = citizen::sums_per_unit(conn, &unit_ids, start, end)?;
+            for (u, (id, _, _)) in report.units.iter().enumerate() {
+                if let Some(unit_sums) = per_unit.remove(id) {
+                    sums.insert((Subject::Unit(u), scope), unit_sums);
+                }
+            }
+        }
     }
     let none = ElementSums::none();
     let rows = slots
         .into_iter()
-        .map(|(key, u, scope)| {
-            let (unit_id, unit_code, unit_name) = report.units[u].clone();
-            let result = sums
-                .get(&scope)
-                .and_then(|per_unit| per_unit.get(&unit_id))
-                .unwrap_or(&none)
-                .index(policy.min_citizen_responses);
+        .map(|(key, subject, scope)| {
+            let result = sums.get(&(subject, scope)).unwrap_or(&none).index(policy.min_citizen_responses);
+            let (level, unit_id, unit_code, unit_name) = match subject {
+                Subject::Organization => {
+                    let (code, name) = report.organization.clone().unwrap_or_default();
+                    (ReportLevel::Organization, None, code, name)
+                }
+                Subject::Unit(u) => {
+                    let (id, code, name) = report.units[u].clone();
+                    (ReportLevel::Unit, Some(id), code, name)
+                }
+            };
             let (period_label, sub_period_id) = match scope {
                 None => (period.year.to_string(), None),
                 Some(s) => (report.sub_periods[s].label.clone(), Some(report.sub_periods[s].id.clone())),
             };
             let row = CitizenReportRow {
+                level,
                 unit_id,
                 unit_code,
                 unit_name,

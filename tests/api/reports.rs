@@ -252,15 +252,19 @@ async fn the_citizen_index_report_lists_each_service_unit_for_the_year_and_its_q
     let base = format!("/api/v1/organizations/{}/reports/citizen-index?period_id={period_id}", org.id);
     let page = app.get(&base, &auditor).await.expect(200);
     let items = page["items"].as_array().unwrap();
-    // Two service units (the bidang sorts before the root by name), each the year and four quarters.
-    assert_eq!(items.len(), 10);
+    // The organisation, then two service units (the bidang sorts before the root by name), each the
+    // year and four quarters.
+    assert_eq!(items.len(), 15);
     let labels: Vec<&str> = items[..5].iter().map(|i| i["period"].as_str().unwrap()).collect();
     assert_eq!(
         labels,
         [year.to_string(), format!("{year}-Q1"), format!("{year}-Q2"), format!("{year}-Q3"), format!("{year}-Q4")]
     );
-    let bidang_year = &items[0];
-    assert_eq!(bidang_year["unit_id"], org.bidang.id.as_str());
+    let bidang_year = &items[5];
+    assert_eq!(
+        (bidang_year["unit_id"].as_str(), bidang_year["level"].as_str()),
+        (Some(org.bidang.id.as_str()), Some("unit"))
+    );
     assert_eq!(
         (bidang_year["result"]["status"].as_str(), bidang_year["result"]["respondents"].as_i64()),
         (Some("index"), Some(10))
@@ -268,10 +272,23 @@ async fn the_citizen_index_report_lists_each_service_unit_for_the_year_and_its_q
     let converted = bidang_year["result"]["converted"].as_f64().unwrap();
     assert!((converted - 25.0 * (3.7 + 8.0 * 3.0) / 9.0).abs() < 1e-9, "{converted}");
     assert_eq!(bidang_year["result"]["mutu"], "B");
-    let this_quarter = items[1..5].iter().filter(|i| i["result"]["respondents"] == 10).count();
+    let this_quarter = items[6..10].iter().filter(|i| i["result"]["respondents"] == 10).count();
     assert_eq!(this_quarter, 1, "the ratings fall in one quarter");
-    assert_eq!(items[5]["unit_id"], org.root.id.as_str());
-    assert_eq!(items[5]["result"]["status"], "not_enough_responses");
+    assert_eq!(items[10]["unit_id"], org.root.id.as_str());
+    assert_eq!(items[10]["result"]["status"], "not_enough_responses");
+    // The organisation's rows: every rating of its service units together, the same quarter.
+    let organization_year = &items[0];
+    assert_eq!(
+        (
+            organization_year["level"].as_str(),
+            organization_year["unit_code"].as_str(),
+            organization_year["unit_id"].as_str()
+        ),
+        (Some("organization"), Some("laporan-skm"), None)
+    );
+    assert_eq!(organization_year["result"]["respondents"], 10);
+    assert_eq!(organization_year["result"]["converted"].as_f64(), Some(converted));
+    assert_eq!(items[1..5].iter().filter(|i| i["result"]["respondents"] == 10).count(), 1);
     // Paging by three follows the same order.
     let first = app.get(&format!("{base}&limit=3"), &auditor).await.expect(200);
     let next = first["next_cursor"].as_str().unwrap();
@@ -286,15 +303,16 @@ async fn the_citizen_index_report_lists_each_service_unit_for_the_year_and_its_q
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-disposition").unwrap().contains(&format!("laporan-skm_indeks-skm_{year}_")));
     let records = csv_records(&csv.body);
-    assert_eq!(records.len(), 11);
+    assert_eq!(records.len(), 16);
     let col = |name: &str| records[0].iter().position(|c| c == name).unwrap();
-    assert_eq!(records[1][col("persyaratan")].parse::<f64>().unwrap(), 3.7);
-    assert_eq!((records[1][col("mutu")].as_str(), records[1][col("respondents")].as_str()), ("B", "10"));
-    assert_eq!(records[6][col("status")], "not_enough_responses");
-    assert_eq!(records[6][col("persyaratan")], "");
+    assert_eq!((records[1][col("level")].as_str(), records[6][col("level")].as_str()), ("organization", "unit"));
+    assert_eq!(records[6][col("persyaratan")].parse::<f64>().unwrap(), 3.7);
+    assert_eq!((records[6][col("mutu")].as_str(), records[6][col("respondents")].as_str()), ("B", "10"));
+    assert_eq!(records[11][col("status")], "not_enough_responses");
+    assert_eq!(records[11][col("persyaratan")], "");
     let xlsx = app.get(&format!("{base}&format=xlsx"), &auditor).await;
     let rows = sheet_rows(&xlsx.body, "Indeks SKM");
-    assert_eq!(rows.len(), 11);
+    assert_eq!(rows.len(), 16);
     assert_eq!(rows[1][col("persyaratan")], Data::Float(3.7));
     assert_eq!(rows[1][col("respondents")], Data::Float(10.0));
     // JSON Lines: one object a line, the same rows.
