@@ -141,7 +141,7 @@ SELECT 'rl-' || e.id, e.organization_id, e.id, e.unit_id, e.supervisor_id, date(
             print(f"{dialect} {period['status']} {name}: {size / 1e6:.1f} MB"
                   + (f", {rows} rows" if rows is not None else "")
                   + f", first byte {first:.2f} s, last byte {last:.2f} s; server RSS {rss:.0f} MiB before,"
-                  f" peak {peak:.0f} MiB during (+{peak - rss:.0f})")
+                  f" peak {peak:.0f} MiB during (+{max(peak - rss, 0):.0f})")
         took = copy_rows(args.database_url, period["id"], f"{args.out}.copy.csv")
         size = os.path.getsize(f"{args.out}.copy.csv")
         print(f"{dialect} {period['status']} the same rows by the database client: {size / 1e6:.1f} MB in {took:.2f} s")
