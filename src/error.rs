@@ -264,7 +264,17 @@ impl From<diesel::result::Error> for ApiError {
                 Self::Unavailable("The database is not reachable right now".into())
             }
             Error::RollbackErrorOnCommit { commit_error, .. } => Self::from(*commit_error),
-            other => Self::Internal(format!("database: {other}")),
+            other => {
+                // Diesel names only the field it could not read; the cause (e.g. the unknown
+                // stored name and its type) is in the source chain.
+                let mut detail = format!("database: {other}");
+                let mut cause = std::error::Error::source(&other);
+                while let Some(e) = cause {
+                    detail.push_str(&format!(": {e}"));
+                    cause = e.source();
+                }
+                Self::Internal(detail)
+            }
         }
     }
 }

@@ -118,20 +118,78 @@ fn split_known_values(sql: &str) -> (String, KnownValues) {
     (rest, known)
 }
 
-/// Every value list in force after all migrations, by name.
-fn known_values_in_force() -> KnownValues {
-    let mut in_force = KnownValues::new();
-    for step in steps("postgres") {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/postgres").join(&step).join("up.sql");
-        for (name, entry) in split_known_values(&std::fs::read_to_string(path).unwrap()).1 {
+/// The value lists written inline, `CHECK (c IN ('a', 'b'))` in a `CREATE TABLE` or an
+/// `ALTER TABLE … ADD COLUMN` (on either backend), as (table, column, names). Other CHECKs (ranges,
+/// comparisons) are no value lists and are left out.
+fn inline_value_lists(sql: &str) -> Vec<(String, String, Vec<String>)> {
+    let mut lists = Vec::new();
+    for (at, _) in sql.match_indices("CHECK (") {
+        let line_start = sql[..at].rfind('\n').map_or(0, |i| i + 1);
+        if sql[line_start..at].contains("ADD CONSTRAINT") {
+            continue; // a named list, read by `split_known_values`
+        }
+        let rest = &sql[at + "CHECK (".len()..];
+        let column: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let Some(list) = rest[column.len()..].strip_prefix(" IN (") else { continue };
+        let list = &list[..list.find(')').expect("a value list ends with )")];
+        let table = ["CREATE TABLE ", "ALTER TABLE "]
+            .iter()
+            .filter_map(|keyword| sql[..at].rfind(keyword).map(|i| i + keyword.len()))
+            .max()
+            .map(|i| sql[i..].split_whitespace().next().unwrap().to_string())
+            .expect("a CHECK inside a table");
+        let names = list.split(',').map(|v| v.trim().trim_matches('\'').to_string()).collect();
+        lists.push((table, column, names));
+    }
+    lists
+}
+
+/// The value lists in force after all migrations of `backend`, by (table, column): the named
+/// ones (`<table>_<column>_known`) and the inline ones, a table dropped or renamed taking its
+/// lists with it.
+fn value_lists_in_force(backend: &str) -> BTreeMap<(String, String), Vec<String>> {
+    let mut named = KnownValues::new();
+    let mut inline: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for step in steps(backend) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend).join(&step).join("up.sql");
+        let sql = std::fs::read_to_string(path).unwrap();
+        for line in sql.lines() {
+            match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+                ["DROP", "TABLE", table] => {
+                    let table = table.trim_end_matches(';');
+                    inline.retain(|(t, _), _| t != table);
+                    named.retain(|_, (t, _, _)| t != table);
+                }
+                ["ALTER", "TABLE", from, "RENAME", "TO", to] => {
+                    let to = to.trim_end_matches(';');
+                    for key in inline.keys().filter(|(t, _)| t == from).cloned().collect::<Vec<_>>() {
+                        let names = inline.remove(&key).unwrap();
+                        inline.insert((to.to_string(), key.1), names);
+                    }
+                    for (t, _, _) in named.values_mut().filter(|(t, _, _)| t == from) {
+                        *t = to.to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (table, column, names) in inline_value_lists(&sql) {
+            inline.insert((table, column), names);
+        }
+        for (name, entry) in split_known_values(&sql).1 {
             if entry.2.is_empty() {
-                in_force.remove(&name);
+                named.remove(&name);
             } else {
-                in_force.insert(name, entry);
+                named.insert(name, entry);
             }
         }
     }
-    in_force
+    for (name, (table, column, names)) in named {
+        assert_eq!(name, format!("{table}_{column}_known"), "a value list is named <table>_<column>_known");
+        let twice = inline.insert((table, column), names);
+        assert!(twice.is_none(), "{name}: the column has an inline list too");
+    }
+    inline
 }
 
 /// Every combination of `names`, sorted and joined as the service stores a set of them.
@@ -153,17 +211,30 @@ fn stored_sets(names: &[&str], separator: &str) -> Vec<String> {
     sets
 }
 
+/// Every CHECK that lists names, in every migration, on both backends (inline in a table or
+/// named `<table>_<column>_known`), is exactly the names of the Rust enum stored in that column;
+/// a list with no enum here fails too.
 #[test]
 fn the_value_lists_are_the_enums_of_the_code() {
     use kinerja::achievements::EvidenceKind;
+    use kinerja::assessments::{AssessmentKind, AssessmentStatus};
     use kinerja::audit::ActorKind;
     use kinerja::auth::caller::{Role, Scope};
     use kinerja::domain::achievement::AchievementStatus;
+    use kinerja::domain::assessment::ObjectionStatus;
+    use kinerja::domain::behaviour::BerakhlakValue;
     use kinerja::domain::capaian::Aspect;
+    use kinerja::domain::distribution::OrgRating;
+    use kinerja::domain::engine::ObjectionOutcome;
     use kinerja::domain::policy::EvaluationFrequency;
+    use kinerja::domain::predikat::Rating;
+    use kinerja::domain::recommendation::RecommendationKind;
+    use kinerja::domain::time_zone::OrgTimeZone;
     use kinerja::employees::JobLevel;
+    use kinerja::objections::DeciderKind;
     use kinerja::periods::PeriodStatus;
     use kinerja::ratings::peer::AssignedGroup;
+    use kinerja::recommendations::Decision;
     use kinerja::skp::{Perspective, SkpStatus, TargetKind};
     use kinerja::units::UnitKind;
 
@@ -172,7 +243,9 @@ fn the_value_lists_are_the_enums_of_the_code() {
     }
     let roles: Vec<&str> = Role::ALL.iter().filter(|r| **r != Role::Pegawai).map(|r| r.as_str()).collect();
     let scopes: Vec<&str> = Scope::ALL.iter().map(|s| s.as_str()).collect();
+    let ratings = names(&Rating::ALL, Rating::as_str);
     let expected: Vec<(&str, &str, Vec<String>)> = vec![
+        ("organizations", "time_zone", names(&OrgTimeZone::ALL, OrgTimeZone::as_str)),
         ("units", "kind", names(&UnitKind::ALL, UnitKind::as_str)),
         ("employees", "job_level", names(&JobLevel::ALL, JobLevel::as_str)),
         ("employees", "roles", stored_sets(&roles, ",")),
@@ -188,17 +261,58 @@ fn the_value_lists_are_the_enums_of_the_code() {
         ("achievements", "status", names(&AchievementStatus::ALL, AchievementStatus::as_str)),
         ("achievements", "aspect", names(&Aspect::ALL, Aspect::as_str)),
         ("achievement_evidence", "kind", names(&EvidenceKind::ALL, EvidenceKind::as_str)),
+        ("assessments", "kind", names(&AssessmentKind::ALL, AssessmentKind::as_str)),
+        ("assessments", "status", names(&AssessmentStatus::ALL, AssessmentStatus::as_str)),
+        ("assessments", "results_rating", ratings.clone()),
+        ("assessments", "behaviour_rating", ratings.clone()),
+        ("assessment_scores", "berakhlak_value", names(&BerakhlakValue::ALL, BerakhlakValue::as_str)),
+        ("objections", "decider_kind", names(&DeciderKind::ALL, DeciderKind::as_str)),
+        ("objections", "status", names(&ObjectionStatus::ALL, ObjectionStatus::as_str)),
+        ("objections", "outcome", names(&ObjectionOutcome::ALL, ObjectionOutcome::as_str)),
+        ("objections", "final_results_rating", ratings.clone()),
+        ("objections", "final_behaviour_rating", ratings.clone()),
+        ("organization_ratings", "rating", names(&OrgRating::ALL, OrgRating::as_str)),
+        ("recommendation_decisions", "kind", names(&RecommendationKind::ALL, RecommendationKind::as_str)),
+        ("recommendation_decisions", "decision", names(&Decision::ALL, Decision::as_str)),
     ];
-    let mut in_force = known_values_in_force();
+    let postgres = value_lists_in_force("postgres");
+    assert_eq!(postgres, value_lists_in_force("sqlite"), "the backends' value lists differ");
+    let mut in_force = postgres;
     for (table, column, mut names) in expected {
-        let name = format!("{table}_{column}_known");
-        let (_, _, mut listed) =
-            in_force.remove(&name).unwrap_or_else(|| panic!("no value list {name} in the migrations"));
+        let mut listed = in_force
+            .remove(&(table.to_string(), column.to_string()))
+            .unwrap_or_else(|| panic!("no value list for {table}.{column} in the migrations"));
         names.sort();
         listed.sort();
-        assert_eq!(listed, names, "{name}: the migrations and the code disagree");
+        assert_eq!(listed, names, "{table}.{column}: the migrations and the code disagree");
     }
     assert!(in_force.is_empty(), "value lists with no enum checked here: {:?}", in_force.keys().collect::<Vec<_>>());
+}
+
+/// The reader finds every form of list, so that the test above cannot pass by reading none.
+#[test]
+fn the_value_list_reader_finds_inline_and_named_lists() {
+    let sql = "CREATE TABLE t (\n    a TEXT NOT NULL CHECK (a IN ('x', 'y')),\n    n INTEGER CHECK (n BETWEEN 1 AND 5),\n    \
+               b TEXT\n        CHECK (b IN ('p',\n        'q'))\n);\nALTER TABLE u ADD COLUMN c TEXT CHECK (c IN ('z'));\n\
+               ALTER TABLE t ADD CONSTRAINT t_d_known CHECK (d IN ('k'));\n";
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        inline_value_lists(sql),
+        vec![
+            ("t".to_string(), "a".to_string(), strings(&["x", "y"])),
+            ("t".to_string(), "b".to_string(), strings(&["p", "q"])),
+            ("u".to_string(), "c".to_string(), strings(&["z"])),
+        ]
+    );
+    assert_eq!(split_known_values(sql).1["t_d_known"], ("t".to_string(), "d".to_string(), strings(&["k"])));
+    for backend in ["postgres", "sqlite"] {
+        let in_force = value_lists_in_force(backend);
+        let list = |table: &str, column: &str| in_force.get(&(table.to_string(), column.to_string())).cloned();
+        assert_eq!(list("assessments", "status"), Some(strings(&["draft", "published"])), "{backend}");
+        // Named, on a table rebuilt by 000023, and inline in an ALTER TABLE … ADD COLUMN.
+        assert!(list("audit_events", "actor_kind").is_some(), "{backend}");
+        assert!(list("organizations", "time_zone").is_some(), "{backend}");
+    }
 }
 
 /// The score columns are the domain's lists, in their order: the nine SKM elements in

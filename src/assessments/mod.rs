@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::domain::assessment::CriterionGap;
+use crate::domain::assessment::{CriterionGap, ObjectionStatus};
+use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{Predikat, Rating};
 use crate::ratings::peer::BerakhlakScores;
 
@@ -121,10 +122,9 @@ pub struct NewAssessment {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ObjectionBrief {
     pub id: String,
-    /// `pending` or `decided`.
-    pub status: String,
-    /// `upheld` or `changed`, once decided.
-    pub outcome: Option<String>,
+    pub status: ObjectionStatus,
+    /// Once decided.
+    pub outcome: Option<ObjectionOutcome>,
 }
 
 /// An assessment.

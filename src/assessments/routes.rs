@@ -51,7 +51,7 @@ pub(crate) fn load_checked(
 fn editable(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<AssessmentRow> {
     let row = load_checked(conn, caller, id, |assessment| Permission::EditAssessment { assessment })?;
     periods::writable(conn, &row.period_id)?;
-    if row.is_published()? {
+    if row.is_published() {
         return Err(ApiError::conflict(
             "assessment_published",
             "A published assessment is locked; the employee may object to it instead",
@@ -111,7 +111,7 @@ pub async fn list_assessments(
     let items = state
         .db
         .read(move |conn| {
-            let published = assessments::status.eq(AssessmentStatus::Published.as_str());
+            let published = assessments::status.eq(AssessmentStatus::Published);
             let mut q = assessments::table.into_boxed();
             q = match visibility {
                 EvaluationVisibility::Organization { organization_id, employee_id } => q
@@ -148,10 +148,10 @@ pub async fn list_assessments(
                 q = q.filter(assessments::employee_id.eq(v));
             }
             if let Some(v) = query.kind {
-                q = q.filter(assessments::kind.eq(v.as_str()));
+                q = q.filter(assessments::kind.eq(v));
             }
             if let Some(v) = query.status {
-                q = q.filter(assessments::status.eq(v.as_str()));
+                q = q.filter(assessments::status.eq(v));
             }
             if let Some(v) = query.updated_since {
                 q = q.filter(assessments::updated_at.ge(v.naive_utc()));
@@ -215,8 +215,8 @@ pub async fn create_assessment(
                     sub_period_id: input.sub_period_id.clone(),
                     employee_id: employee.id.into(),
                     author_id: me.clone(),
-                    kind: kind.as_str().into(),
-                    status: AssessmentStatus::Draft.as_str().into(),
+                    kind,
+                    status: AssessmentStatus::Draft,
                     results_rating: None,
                     behaviour_rating: None,
                     comment: String::new(),
@@ -266,8 +266,8 @@ fn set_aside_if_left_behind(
     existing: &AssessmentRow,
     current_supervisor: Option<&str>,
 ) -> ApiResult<()> {
-    let left_behind = existing.kind()? == AssessmentKind::Supervisor
-        && !existing.is_published()?
+    let left_behind = existing.kind == AssessmentKind::Supervisor
+        && !existing.is_published()
         && current_supervisor != Some(existing.author_id.as_str());
     if !left_behind {
         return Ok(());
@@ -334,8 +334,8 @@ pub async fn update_assessment(
             let row = editable(conn, &caller, &id)?;
             let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
                 .set((
-                    assessments::results_rating.eq(content.results_rating.map(|r| r.as_str())),
-                    assessments::behaviour_rating.eq(content.behaviour_rating.map(|r| r.as_str())),
+                    assessments::results_rating.eq(content.results_rating),
+                    assessments::behaviour_rating.eq(content.behaviour_rating),
                     assessments::comment.eq(&content.comment),
                     assessments::reason.eq(&content.reason),
                     assessments::coaching.eq(&content.follow_up.coaching),
@@ -429,7 +429,7 @@ pub async fn publish_assessment(
             }
             let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
                 .set((
-                    assessments::status.eq(AssessmentStatus::Published.as_str()),
+                    assessments::status.eq(AssessmentStatus::Published),
                     assessments::published_at.eq(Some(clock.timestamp())),
                     assessments::version.eq(row.version + 1),
                     assessments::updated_at.eq(now()),
@@ -472,7 +472,7 @@ pub async fn compare_assessment(
         .db
         .read(move |conn| {
             let row = load_checked(conn, &caller, &id, |assessment| Permission::ReadAssessment { assessment })?;
-            if row.kind()? != AssessmentKind::Supervisor {
+            if row.kind != AssessmentKind::Supervisor {
                 return Err(ApiError::conflict(
                     "not_a_supervisor_assessment",
                     "The comparison starts from the supervisor's assessment; this is a self-assessment",
@@ -491,10 +491,7 @@ pub async fn compare_assessment(
                 None => None,
             };
             let supervisor = store::load_one(conn, row)?;
-            let gaps = gaps(
-                &store::criteria(&supervisor)?,
-                &own.as_ref().map(store::criteria).transpose()?.unwrap_or_default(),
-            );
+            let gaps = gaps(&store::criteria(&supervisor), &own.as_ref().map(store::criteria).unwrap_or_default());
             Ok(AssessmentComparison { supervisor, self_assessment: own, gaps })
         })
         .await?;

@@ -14,8 +14,10 @@ use crate::authz::AssessmentRef;
 use crate::db::schema::{assessment_scores, assessment_training_needs, assessments, employees, objections};
 use crate::db::types::EmployeeId;
 use crate::db::{new_id, AnyConnection};
+use crate::domain::assessment::ObjectionStatus;
 use crate::domain::assessment::{objection_window, Criteria};
 use crate::domain::behaviour::BerakhlakValue;
+use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{predikat, Rating};
 use crate::error::{ApiError, ApiResult};
 use crate::ratings::peer::BerakhlakScores;
@@ -29,10 +31,10 @@ pub struct AssessmentRow {
     pub sub_period_id: Option<String>,
     pub employee_id: String,
     pub author_id: String,
-    pub kind: String,
-    pub status: String,
-    pub results_rating: Option<String>,
-    pub behaviour_rating: Option<String>,
+    pub kind: AssessmentKind,
+    pub status: AssessmentStatus,
+    pub results_rating: Option<Rating>,
+    pub behaviour_rating: Option<Rating>,
     pub comment: String,
     pub reason: Option<String>,
     pub coaching: Option<String>,
@@ -43,24 +45,9 @@ pub struct AssessmentRow {
     pub updated_at: NaiveDateTime,
 }
 
-fn unknown(column: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("unknown stored {column} {value:?}"))
-}
-
-/// A stored rating; an unknown value is an error, never a guess.
-pub fn rating(column: &str, value: Option<&str>) -> ApiResult<Option<Rating>> {
-    value.map(|v| Rating::parse(v).ok_or_else(|| unknown(column, v))).transpose()
-}
-
 impl AssessmentRow {
-    pub fn kind(&self) -> ApiResult<AssessmentKind> {
-        AssessmentKind::parse(&self.kind).ok_or_else(|| unknown("assessment kind", &self.kind))
-    }
-    pub fn status(&self) -> ApiResult<AssessmentStatus> {
-        AssessmentStatus::parse(&self.status).ok_or_else(|| unknown("assessment status", &self.status))
-    }
-    pub fn is_published(&self) -> ApiResult<bool> {
-        Ok(self.status()? == AssessmentStatus::Published)
+    pub fn is_published(&self) -> bool {
+        self.status == AssessmentStatus::Published
     }
 }
 
@@ -82,7 +69,7 @@ pub fn counterpart(
     let mut q = assessments::table
         .filter(assessments::employee_id.eq(&row.employee_id))
         .filter(assessments::period_id.eq(&row.period_id))
-        .filter(assessments::kind.eq(kind.as_str()))
+        .filter(assessments::kind.eq(kind))
         .into_boxed();
     q = match &row.sub_period_id {
         Some(sub) => q.filter(assessments::sub_period_id.eq(sub)),
@@ -96,7 +83,7 @@ pub fn delete_draft(conn: &mut AnyConnection, id: &str) -> ApiResult<()> {
     diesel::delete(assessment_scores::table.filter(assessment_scores::assessment_id.eq(id))).execute(conn)?;
     diesel::delete(assessment_training_needs::table.filter(assessment_training_needs::assessment_id.eq(id)))
         .execute(conn)?;
-    diesel::delete(assessments::table.find(id).filter(assessments::status.eq(AssessmentStatus::Draft.as_str())))
+    diesel::delete(assessments::table.find(id).filter(assessments::status.eq(AssessmentStatus::Draft)))
         .execute(conn)?;
     Ok(())
 }
@@ -113,44 +100,26 @@ pub fn reference(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<Ass
     Ok(AssessmentRef {
         employee,
         author_id: row.author_id.as_str().into(),
-        published: row.is_published()?,
+        published: row.is_published(),
         author_supervisor_id,
     })
 }
 
-/// The scores as rows, one per value, named as the request names them.
-fn score_rows(assessment_id: &str, scores: &BerakhlakScores) -> ApiResult<Vec<(String, String, i32)>> {
-    let map = serde_json::to_value(scores).map_err(ApiError::internal)?;
-    let map = map.as_object().ok_or_else(|| ApiError::internal("scores are not an object"))?;
-    map.iter()
-        .map(|(name, score)| {
-            let value = BerakhlakValue::parse(name).ok_or_else(|| unknown("BerAKHLAK value", name))?;
-            let score = score.as_i64().ok_or_else(|| ApiError::internal("a score is not a number"))? as i32;
-            Ok((assessment_id.to_string(), value.as_str().to_string(), score))
-        })
-        .collect()
-}
-
 /// Rows back into the seven scores; `None` unless all seven are there.
-fn scores_from_rows(rows: &[(String, i32)]) -> ApiResult<Option<BerakhlakScores>> {
-    if rows.len() != BerakhlakValue::ALL.len() {
-        return Ok(None);
-    }
-    let map: serde_json::Map<String, serde_json::Value> =
-        rows.iter().map(|(value, score)| (value.clone(), (*score).into())).collect();
-    serde_json::from_value(serde_json::Value::Object(map)).map(Some).map_err(ApiError::internal)
+fn scores_from_rows(rows: &[(BerakhlakValue, i32)]) -> Option<BerakhlakScores> {
+    BerakhlakScores::from_fn(|value| rows.iter().find(|(v, _)| *v == value).map(|(_, score)| *score))
 }
 
 /// Replaces the content of an assessment (its scores and training needs too).
 pub fn write_content(conn: &mut AnyConnection, id: &str, content: &AssessmentContent) -> ApiResult<()> {
     diesel::delete(assessment_scores::table.filter(assessment_scores::assessment_id.eq(id))).execute(conn)?;
     if let Some(scores) = &content.behaviour_scores {
-        for (assessment_id, value, score) in score_rows(id, scores)? {
+        for value in BerakhlakValue::ALL {
             diesel::insert_into(assessment_scores::table)
                 .values((
-                    assessment_scores::assessment_id.eq(assessment_id),
+                    assessment_scores::assessment_id.eq(id),
                     assessment_scores::berakhlak_value.eq(value),
-                    assessment_scores::score.eq(score),
+                    assessment_scores::score.eq(scores.get(value)),
                 ))
                 .execute(conn)?;
         }
@@ -172,16 +141,16 @@ pub fn write_content(conn: &mut AnyConnection, id: &str, content: &AssessmentCon
 }
 
 /// An objection as the assessment shows it: id, status, outcome and the ratings it decided.
-type ObjectionState = (String, String, Option<String>, Option<String>, Option<String>);
+type ObjectionState = (String, ObjectionStatus, Option<ObjectionOutcome>, Option<Rating>, Option<Rating>);
 
 /// The assessments with everything in them: four queries however many rows.
 pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec<Assessment>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut scores: HashMap<String, Vec<(String, i32)>> = HashMap::new();
+    let mut scores: HashMap<String, Vec<(BerakhlakValue, i32)>> = HashMap::new();
     for (id, value, score) in assessment_scores::table
         .filter(assessment_scores::assessment_id.eq_any(&ids))
         .select((assessment_scores::assessment_id, assessment_scores::berakhlak_value, assessment_scores::score))
-        .load::<(String, String, i32)>(conn)?
+        .load::<(String, BerakhlakValue, i32)>(conn)?
     {
         scores.entry(id).or_default().push((value, score));
     }
@@ -208,7 +177,7 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
             objections::final_results_rating,
             objections::final_behaviour_rating,
         ))
-        .load::<(String, String, String, Option<String>, Option<String>, Option<String>)>(conn)?
+        .load::<(String, String, ObjectionStatus, Option<ObjectionOutcome>, Option<Rating>, Option<Rating>)>(conn)?
         .into_iter()
         .map(|(assessment, id, status, outcome, results, behaviour)| {
             (assessment, (id, status, outcome, results, behaviour))
@@ -224,16 +193,11 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
     };
     rows.into_iter()
         .map(|row| {
-            let kind = row.kind()?;
-            let status = row.status()?;
-            let results_rating = rating("results_rating", row.results_rating.as_deref())?;
-            let behaviour_rating = rating("behaviour_rating", row.behaviour_rating.as_deref())?;
+            let (kind, status, results_rating, behaviour_rating) =
+                (row.kind, row.status, row.results_rating, row.behaviour_rating);
             let objection = objections_of.get(&row.id);
             let (final_results_rating, final_behaviour_rating) = match objection {
-                Some((_, _, Some(_), results, behaviour)) => (
-                    rating("final_results_rating", results.as_deref())?,
-                    rating("final_behaviour_rating", behaviour.as_deref())?,
-                ),
+                Some((_, _, Some(_), results, behaviour)) => (*results, *behaviour),
                 _ => (results_rating, behaviour_rating),
             };
             let published_at = row.published_at.map(|t| t.and_utc());
@@ -244,7 +208,7 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
                 _ => None,
             };
             Ok(Assessment {
-                behaviour_scores: scores_from_rows(scores.get(&row.id).map(Vec::as_slice).unwrap_or_default())?,
+                behaviour_scores: scores_from_rows(scores.get(&row.id).map(Vec::as_slice).unwrap_or_default()),
                 follow_up: FollowUpPlan {
                     training_needs: needs.remove(&row.id).unwrap_or_default(),
                     coaching: row.coaching,
@@ -252,8 +216,8 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
                 },
                 objection: objection.map(|(id, status, outcome, ..)| ObjectionBrief {
                     id: id.clone(),
-                    status: status.clone(),
-                    outcome: outcome.clone(),
+                    status: *status,
+                    outcome: *outcome,
                 }),
                 final_predikat: final_results_rating.zip(final_behaviour_rating).map(|(r, b)| predikat(r, b)),
                 final_results_rating,
@@ -291,14 +255,12 @@ pub fn reload(conn: &mut AnyConnection, id: &str) -> ApiResult<Assessment> {
 }
 
 /// The shared criteria of an assessment, for the gap view.
-pub fn criteria(assessment: &Assessment) -> ApiResult<Criteria> {
-    let mut scores = std::collections::BTreeMap::new();
-    if let Some(s) = &assessment.behaviour_scores {
-        for (_, value, score) in score_rows("", s)? {
-            scores.insert(BerakhlakValue::parse(&value).ok_or_else(|| unknown("BerAKHLAK value", &value))?, score);
-        }
-    }
-    Ok(Criteria { results_rating: assessment.results_rating, behaviour_rating: assessment.behaviour_rating, scores })
+pub fn criteria(assessment: &Assessment) -> Criteria {
+    let scores = match &assessment.behaviour_scores {
+        Some(s) => BerakhlakValue::ALL.into_iter().map(|value| (value, s.get(value))).collect(),
+        None => Default::default(),
+    };
+    Criteria { results_rating: assessment.results_rating, behaviour_rating: assessment.behaviour_rating, scores }
 }
 
 // ---- Queries for the inbox (paged by id, cheap: each reads an index) ----
@@ -312,7 +274,7 @@ pub fn drafts_by_author(
 ) -> ApiResult<Vec<AssessmentRow>> {
     let mut q = assessments::table
         .filter(assessments::author_id.eq(author_id))
-        .filter(assessments::status.eq(AssessmentStatus::Draft.as_str()))
+        .filter(assessments::status.eq(AssessmentStatus::Draft))
         .into_boxed();
     if let Some(after) = after {
         q = q.filter(assessments::id.gt(after.to_string()));
@@ -334,8 +296,8 @@ pub fn reports_not_assessed(
     let reports = employees::table.filter(employees::supervisor_id.eq(supervisor_id.to_string())).select(employees::id);
     let mut done = assessments::table
         .filter(assessments::period_id.eq(period_id.to_string()))
-        .filter(assessments::kind.eq(AssessmentKind::Supervisor.as_str()))
-        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .filter(assessments::kind.eq(AssessmentKind::Supervisor))
+        .filter(assessments::status.eq(AssessmentStatus::Published))
         .filter(assessments::employee_id.eq_any(reports))
         .select(assessments::employee_id)
         .into_boxed();
@@ -366,8 +328,8 @@ pub fn published_for_employee(
 ) -> ApiResult<Vec<AssessmentRow>> {
     let mut q = assessments::table
         .filter(assessments::employee_id.eq(employee_id))
-        .filter(assessments::kind.eq(AssessmentKind::Supervisor.as_str()))
-        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .filter(assessments::kind.eq(AssessmentKind::Supervisor))
+        .filter(assessments::status.eq(AssessmentStatus::Published))
         .into_boxed();
     if let Some(since) = since {
         q = q.filter(assessments::updated_at.ge(since));
@@ -403,21 +365,12 @@ pub struct ScoredAssessment {
 /// An objection's decision as the score engine reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecidedObjection {
-    pub outcome: crate::domain::engine::ObjectionOutcome,
+    pub outcome: ObjectionOutcome,
     /// The decided ratings (absent when upheld: the author's stand).
     pub results: Option<Rating>,
     pub behaviour: Option<Rating>,
     /// The decider's reason.
     pub reason: String,
-}
-
-fn decided_outcome(stored: &str) -> ApiResult<crate::domain::engine::ObjectionOutcome> {
-    use crate::domain::engine::ObjectionOutcome;
-    match stored {
-        "upheld" => Ok(ObjectionOutcome::Upheld),
-        "changed" => Ok(ObjectionOutcome::Changed),
-        other => Err(unknown("objection outcome", other)),
-    }
 }
 
 /// Every published assessment (self and supervisor, each sub-period and the year) of `employee_ids`
@@ -428,16 +381,16 @@ pub fn published_for_scores(
     period_id: &str,
 ) -> ApiResult<Vec<ScoredAssessment>> {
     type Joined = (
-        (String, String, Option<String>, String, Option<String>, Option<String>, Option<String>),
-        Option<(Option<String>, Option<String>, Option<String>, Option<String>)>,
-        Option<(String, i32)>,
+        (String, String, Option<String>, AssessmentKind, Option<Rating>, Option<Rating>, Option<String>),
+        Option<(Option<ObjectionOutcome>, Option<Rating>, Option<Rating>, Option<String>)>,
+        Option<(BerakhlakValue, i32)>,
     );
     let rows: Vec<Joined> = assessments::table
         .left_join(objections::table)
         .left_join(assessment_scores::table)
         .filter(assessments::employee_id.eq_any(employee_ids))
         .filter(assessments::period_id.eq(period_id))
-        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .filter(assessments::status.eq(AssessmentStatus::Published))
         .order(assessments::id.asc())
         .select((
             (
@@ -460,17 +413,12 @@ pub fn published_for_scores(
         ))
         .load(conn)?;
     let mut out: Vec<ScoredAssessment> = Vec::new();
-    for ((id, employee_id, sub_period_id, kind, results, behaviour, reason), objection, score) in rows {
+    for ((id, employee_id, sub_period_id, kind, results_rating, behaviour_rating, reason), objection, score) in rows {
         if out.last().map(|a| a.assessment_id != id).unwrap_or(true) {
-            let results_rating = rating("results_rating", results.as_deref())?;
-            let behaviour_rating = rating("behaviour_rating", behaviour.as_deref())?;
             let decided = match objection {
-                Some((Some(outcome), r, b, reason)) => Some(DecidedObjection {
-                    outcome: decided_outcome(&outcome)?,
-                    results: rating("final_results_rating", r.as_deref())?,
-                    behaviour: rating("final_behaviour_rating", b.as_deref())?,
-                    reason: reason.unwrap_or_default(),
-                }),
+                Some((Some(outcome), results, behaviour, reason)) => {
+                    Some(DecidedObjection { outcome, results, behaviour, reason: reason.unwrap_or_default() })
+                }
                 _ => None,
             };
             let (final_results_rating, final_behaviour_rating) = match &decided {
@@ -481,7 +429,7 @@ pub fn published_for_scores(
                 assessment_id: id,
                 employee_id,
                 sub_period_id,
-                kind: AssessmentKind::parse(&kind).ok_or_else(|| unknown("assessment kind", &kind))?,
+                kind,
                 results_rating,
                 behaviour_rating,
                 final_results_rating,
@@ -492,7 +440,6 @@ pub fn published_for_scores(
             });
         }
         if let (Some((value, score)), Some(current)) = (score, out.last_mut()) {
-            let value = BerakhlakValue::parse(&value).ok_or_else(|| unknown("BerAKHLAK value", &value))?;
             current.scores.insert(value, score);
         }
     }
@@ -510,8 +457,8 @@ pub fn follow_up_plans(
     let mut q = assessments::table
         .filter(assessments::employee_id.eq_any(employee_ids))
         .filter(assessments::period_id.eq(period_id))
-        .filter(assessments::kind.eq(AssessmentKind::Supervisor.as_str()))
-        .filter(assessments::status.eq(AssessmentStatus::Published.as_str()))
+        .filter(assessments::kind.eq(AssessmentKind::Supervisor))
+        .filter(assessments::status.eq(AssessmentStatus::Published))
         .into_boxed();
     q = match sub_period_id {
         Some(sub) => q.filter(assessments::sub_period_id.eq(sub.to_string())),
@@ -541,4 +488,50 @@ pub fn follow_up_plans(
             (employee_id, plan)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    use crate::db::AnyConnection;
+
+    /// The table without the migrations' CHECKs, so that a name the code does not know can be
+    /// stored (as a row written by a newer version, or by hand, would be).
+    fn unchecked(values: &str) -> AnyConnection {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute(&format!(
+            "CREATE TABLE assessments (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, period_id TEXT NOT NULL,
+                sub_period_id TEXT, employee_id TEXT NOT NULL, author_id TEXT NOT NULL, kind TEXT NOT NULL,
+                status TEXT NOT NULL, results_rating TEXT, behaviour_rating TEXT, comment TEXT NOT NULL,
+                reason TEXT, coaching TEXT, recognition TEXT, published_at TIMESTAMP, version INTEGER NOT NULL,
+                created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL);
+             INSERT INTO assessments VALUES {values};"
+        ))
+        .unwrap();
+        AnyConnection::Sqlite(conn)
+    }
+
+    #[test]
+    fn an_unknown_stored_status_kind_or_rating_is_an_error_never_a_default() {
+        let row = |kind: &str, status: &str, rating: &str| {
+            format!(
+                "('a', 'o', 'p', NULL, 'e', 'e', '{kind}', '{status}', '{rating}', NULL, '', NULL, NULL, NULL, NULL, 1,
+                  '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        };
+        let mut conn = unchecked(&row("supervisor", "published", "sesuai_ekspektasi"));
+        assert!(super::find(&mut conn, "a").unwrap().is_published());
+        for (bad, named) in [
+            (row("supervisor", "archived", "sesuai_ekspektasi"), ("AssessmentStatus", "archived")),
+            (row("peer", "draft", "sesuai_ekspektasi"), ("AssessmentKind", "peer")),
+            (row("self", "draft", "luar_biasa"), ("Rating", "luar_biasa")),
+        ] {
+            let err = super::find(&mut unchecked(&bad), "a").unwrap_err();
+            let (type_name, value) = named;
+            let err = format!("{err:?}");
+            assert!(err.contains(&format!("unknown {type_name} value")) && err.contains(value), "{err}");
+        }
+    }
 }

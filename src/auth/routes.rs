@@ -408,7 +408,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
     let me = state
         .db
         .read(move |conn| {
-            let organization = organizations::find(conn, &caller.organization_id)?.try_into()?;
+            let organization = organizations::find(conn, &caller.organization_id)?.into();
             let (employee, direct_reports) = match caller.employee_id() {
                 Some(id) => {
                     let row = staff::find(conn, id)?;

@@ -303,10 +303,16 @@ id_type! {
 // enums are registered beside them, e.g. `crate::db::types::text_column!(UnitKind);` in units.rs.
 text_column!(
     crate::domain::achievement::AchievementStatus,
+    crate::domain::assessment::ObjectionStatus,
     crate::domain::capaian::Aspect,
     crate::domain::capaian::TargetKind,
+    crate::domain::behaviour::BerakhlakValue,
     crate::domain::distribution::OrgRating,
+    crate::domain::engine::ObjectionOutcome,
     crate::domain::policy::EvaluationFrequency,
+    crate::domain::predikat::Rating,
+    crate::domain::recommendation::RecommendationKind,
+    crate::domain::time_zone::OrgTimeZone,
 );
 
 #[cfg(test)]

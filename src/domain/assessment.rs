@@ -11,6 +11,17 @@ use super::behaviour::BerakhlakValue;
 use super::predikat::Rating;
 use super::time_zone::OrgTimeZone;
 
+// Where an objection (keberatan) is; how it was decided is `engine::ObjectionOutcome`.
+crate::domain::text_enum! {
+    #[derive(ToSchema)]
+    pub enum ObjectionStatus {
+        /// Waiting for the decider.
+        Pending = "pending",
+        /// Decided; final.
+        Decided = "decided",
+    }
+}
+
 /// A rating as a level: 1 below, 2 meets, 3 above expectations.
 pub fn rating_level(rating: Rating) -> i32 {
     match rating {

@@ -87,13 +87,14 @@ pub struct GivenRatings {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectionOutcome {
-    /// The rating stands.
-    Upheld,
-    /// New ratings replace the supervisor's.
-    Changed,
+crate::domain::text_enum! {
+    #[derive(ToSchema)]
+    pub enum ObjectionOutcome {
+        /// The rating stands.
+        Upheld = "upheld",
+        /// New ratings replace the supervisor's.
+        Changed = "changed",
+    }
 }
 
 /// The decision on an objection (keberatan): final for the ratings.

@@ -26,34 +26,13 @@ pub struct Outcome {
     pub follow_up: Option<FollowUpPlan>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RecommendationKind {
-    Recognition,
-    Training,
-    Coaching,
-    Warning,
-}
-
-impl RecommendationKind {
-    pub const ALL: [RecommendationKind; 4] = [
-        RecommendationKind::Recognition,
-        RecommendationKind::Training,
-        RecommendationKind::Coaching,
-        RecommendationKind::Warning,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecommendationKind::Recognition => "recognition",
-            RecommendationKind::Training => "training",
-            RecommendationKind::Coaching => "coaching",
-            RecommendationKind::Warning => "warning",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
+crate::domain::text_enum! {
+    #[derive(PartialOrd, Ord, ToSchema)]
+    pub enum RecommendationKind {
+        Recognition = "recognition",
+        Training = "training",
+        Coaching = "coaching",
+        Warning = "warning",
     }
 }
 

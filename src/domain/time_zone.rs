@@ -2,39 +2,23 @@
 //! deadline count in its zone: a rating at 06:00 WIB belongs to that day, not to the UTC day before.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The zone an organisation keeps its calendar in (IANA names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
-pub enum OrgTimeZone {
-    /// WIB, UTC+7: Sumatra, Java, West and Central Kalimantan.
-    #[default]
-    #[serde(rename = "Asia/Jakarta")]
-    AsiaJakarta,
-    /// WITA, UTC+8: Bali, Nusa Tenggara, Sulawesi, South, East and North Kalimantan.
-    #[serde(rename = "Asia/Makassar")]
-    AsiaMakassar,
-    /// WIT, UTC+9: Maluku and Papua.
-    #[serde(rename = "Asia/Jayapura")]
-    AsiaJayapura,
+crate::domain::text_enum! {
+    /// The zone an organisation keeps its calendar in (IANA names).
+    #[derive(Default, ToSchema)]
+    pub enum OrgTimeZone {
+        /// WIB, UTC+7: Sumatra, Java, West and Central Kalimantan.
+        #[default]
+        AsiaJakarta = "Asia/Jakarta",
+        /// WITA, UTC+8: Bali, Nusa Tenggara, Sulawesi, South, East and North Kalimantan.
+        AsiaMakassar = "Asia/Makassar",
+        /// WIT, UTC+9: Maluku and Papua.
+        AsiaJayapura = "Asia/Jayapura",
+    }
 }
 
 impl OrgTimeZone {
-    pub const ALL: [OrgTimeZone; 3] = [OrgTimeZone::AsiaJakarta, OrgTimeZone::AsiaMakassar, OrgTimeZone::AsiaJayapura];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgTimeZone::AsiaJakarta => "Asia/Jakarta",
-            OrgTimeZone::AsiaMakassar => "Asia/Makassar",
-            OrgTimeZone::AsiaJayapura => "Asia/Jayapura",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|z| z.as_str() == name)
-    }
-
     fn tz(self) -> chrono_tz::Tz {
         match self {
             OrgTimeZone::AsiaJakarta => chrono_tz::Asia::Jakarta,

@@ -123,10 +123,11 @@ pub fn record(
 /// objections keep who decided them. Each move is audited.
 fn follow_pending_objections(conn: &mut AnyConnection, actor: &Actor, line: &ReportingLineRow) -> ApiResult<()> {
     use crate::db::schema::objections;
-    use crate::objections::{DeciderKind, ObjectionStatus};
-    let pending: Vec<(String, String, Option<String>, String, i32)> = objections::table
+    use crate::domain::assessment::ObjectionStatus;
+    use crate::objections::DeciderKind;
+    let pending: Vec<(String, String, Option<String>, DeciderKind, i32)> = objections::table
         .filter(objections::assessor_id.eq(&line.employee_id))
-        .filter(objections::status.eq(ObjectionStatus::Pending.as_str()))
+        .filter(objections::status.eq(ObjectionStatus::Pending))
         .select((
             objections::id,
             objections::employee_id,
@@ -140,13 +141,13 @@ fn follow_pending_objections(conn: &mut AnyConnection, actor: &Actor, line: &Rep
             Some(s) if *s != objector => (DeciderKind::Superior, Some(s.clone())),
             _ => (DeciderKind::Admin, None),
         };
-        if decider.as_ref().map(|d| d.as_str()) == decider_id.as_deref() && kind.as_str() == decider_kind {
+        if decider.as_ref().map(|d| d.as_str()) == decider_id.as_deref() && kind == decider_kind {
             continue;
         }
         diesel::update(objections::table.find(&id))
             .set((
                 objections::decider_id.eq(&decider),
-                objections::decider_kind.eq(kind.as_str()),
+                objections::decider_kind.eq(kind),
                 objections::version.eq(version + 1),
                 objections::updated_at.eq(now()),
             ))

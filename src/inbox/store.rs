@@ -74,8 +74,8 @@ macro_rules! published_of_scope {
         let is_year = diesel::IntoSql::into_sql::<diesel::sql_types::Bool>(sub.is_none());
         assessments::table
             .filter(assessments::period_id.eq($period.to_string()))
-            .filter(assessments::kind.eq(crate::assessments::AssessmentKind::Supervisor.as_str()))
-            .filter(assessments::status.eq(crate::assessments::AssessmentStatus::Published.as_str()))
+            .filter(assessments::kind.eq(crate::assessments::AssessmentKind::Supervisor))
+            .filter(assessments::status.eq(crate::assessments::AssessmentStatus::Published))
             .filter(
                 assessments::sub_period_id
                     .is_null()
@@ -94,7 +94,7 @@ macro_rules! kind_query {
         let q = skps::table
             .inner_join(employees::table)
             .filter(skps::organization_id.eq($s.organization_id.clone()))
-            .filter(skps::status.eq(crate::skp::SkpStatus::Submitted.as_str()))
+            .filter(skps::status.eq(crate::skp::SkpStatus::Submitted))
             .into_boxed();
         if $s.skp.with_heads_of_agency {
             q.filter(
@@ -111,7 +111,7 @@ macro_rules! kind_query {
         let q = achievements::table
             .inner_join(employees::table)
             .filter(achievements::organization_id.eq($s.organization_id.clone()))
-            .filter(achievements::status.eq(crate::achievements::AchievementStatus::Submitted.as_str()))
+            .filter(achievements::status.eq(crate::achievements::AchievementStatus::Submitted))
             .into_boxed();
         if $s.skp.with_heads_of_agency {
             q.filter(
@@ -135,13 +135,13 @@ macro_rules! kind_query {
         let q = objections::table
             .inner_join(assessments::table)
             .filter(objections::organization_id.eq($s.organization_id.clone()))
-            .filter(objections::status.eq(crate::objections::ObjectionStatus::Pending.as_str()))
+            .filter(objections::status.eq(crate::domain::assessment::ObjectionStatus::Pending))
             .into_boxed();
         let named = objections::decider_id.eq(me.clone());
         if $s.objections.with_admin_fallback {
             q.filter(
                 named.or(objections::decider_kind
-                    .eq(crate::objections::DeciderKind::Admin.as_str())
+                    .eq(crate::objections::DeciderKind::Admin)
                     .and(objections::employee_id.ne(me.clone()))
                     .and(objections::assessor_id.ne(me))),
             )
@@ -152,13 +152,13 @@ macro_rules! kind_query {
     (SkpReturned, $s:expr) => {{
         skps::table
             .filter(skps::employee_id.eq($s.employee_id.clone()))
-            .filter(skps::status.eq(crate::skp::SkpStatus::Returned.as_str()))
+            .filter(skps::status.eq(crate::skp::SkpStatus::Returned))
             .into_boxed()
     }};
     (AchievementRejected, $s:expr) => {{
         achievements::table
             .filter(achievements::employee_id.eq($s.employee_id.clone()))
-            .filter(achievements::status.eq(crate::achievements::AchievementStatus::Rejected.as_str()))
+            .filter(achievements::status.eq(crate::achievements::AchievementStatus::Rejected))
             .into_boxed()
     }};
     (AssessmentPublished, $s:expr) => {{
@@ -171,8 +171,8 @@ macro_rules! kind_query {
             .select(objections::assessment_id);
         assessments::table
             .filter(assessments::employee_id.eq($s.employee_id.clone()))
-            .filter(assessments::kind.eq(crate::assessments::AssessmentKind::Supervisor.as_str()))
-            .filter(assessments::status.eq(crate::assessments::AssessmentStatus::Published.as_str()))
+            .filter(assessments::kind.eq(crate::assessments::AssessmentKind::Supervisor))
+            .filter(assessments::status.eq(crate::assessments::AssessmentStatus::Published))
             .filter(assessments::period_id.eq_any(open_periods))
             .filter(assessments::id.ne_all(objected))
             .into_boxed()
@@ -185,7 +185,7 @@ macro_rules! kind_query {
         objections::table
             .inner_join(assessments::table)
             .filter(objections::employee_id.eq($s.employee_id.clone()))
-            .filter(objections::status.eq(crate::objections::ObjectionStatus::Decided.as_str()))
+            .filter(objections::status.eq(crate::domain::assessment::ObjectionStatus::Decided))
             .filter(assessments::period_id.eq_any(open_periods))
             .into_boxed()
     }};
@@ -312,7 +312,7 @@ fn page_of_kind(
                 .filter(assessments::author_id.eq(scope.employee_id.clone()))
                 .filter(assessments::employee_id.eq_any(&ids))
                 .filter(assessments::period_id.eq(period.clone()))
-                .filter(assessments::status.eq(crate::assessments::AssessmentStatus::Draft.as_str()))
+                .filter(assessments::status.eq(crate::assessments::AssessmentStatus::Draft))
                 .select((assessments::employee_id, assessments::id))
                 .into_boxed();
             drafts = match sub {

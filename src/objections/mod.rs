@@ -13,29 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::domain::assessment::ObjectionStatus;
+use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{Predikat, Rating};
-
-crate::domain::text_enum! {
-    #[derive(ToSchema)]
-    pub enum ObjectionStatus {
-        /// Waiting for the decider.
-        Pending = "pending",
-        /// Decided; final.
-        Decided = "decided",
-    }
-}
-crate::db::types::text_column!(ObjectionStatus);
-
-crate::domain::text_enum! {
-    #[derive(ToSchema)]
-    pub enum ObjectionOutcome {
-        /// The rating stands.
-        Upheld = "upheld",
-        /// New ratings replace the supervisor's.
-        Changed = "changed",
-    }
-}
-crate::db::types::text_column!(ObjectionOutcome);
 
 crate::domain::text_enum! {
     /// Who decides.

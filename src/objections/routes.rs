@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use validator::Validate;
 
 use super::store::{self, ObjectionRow};
-use super::{DeciderKind, NewObjection, Objection, ObjectionDecision, ObjectionOutcome, ObjectionStatus};
+use super::{DeciderKind, NewObjection, Objection, ObjectionDecision};
 use crate::assessments::{self, AssessmentKind};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
@@ -15,6 +15,8 @@ use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permi
 use crate::db::schema::{assessments as assessment_table, employees, objections};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::objection_window;
+use crate::domain::assessment::ObjectionStatus;
+use crate::domain::engine::ObjectionOutcome;
 use crate::domain::policy::ObjectionFallback;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
 use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
@@ -104,7 +106,7 @@ pub async fn list_objections(
                 q = q.filter(objections::id.gt(after));
             }
             if let Some(v) = query.status {
-                q = q.filter(objections::status.eq(v.as_str()));
+                q = q.filter(objections::status.eq(v));
             }
             if let Some(v) = query.employee_id {
                 q = q.filter(objections::employee_id.eq(v));
@@ -154,7 +156,7 @@ pub async fn file_objection(
                 let assessment = assessments::store::find(conn, &input.assessment_id)?;
                 let reference = assessments::store::reference(conn, &assessment)?;
                 authorize(&caller, Permission::FileObjection { assessment: &reference })?;
-                if assessment.kind()? != AssessmentKind::Supervisor {
+                if assessment.kind != AssessmentKind::Supervisor {
                     return Err(ApiError::conflict(
                         "not_a_supervisor_assessment",
                         "Objections are to the supervisor's assessment, not to a self-assessment",
@@ -202,9 +204,9 @@ pub async fn file_objection(
                     employee_id: assessment.employee_id.clone(),
                     assessor_id: assessment.author_id.clone(),
                     decider_id,
-                    decider_kind: decider_kind.as_str().into(),
+                    decider_kind,
                     reason: input.reason.clone(),
-                    status: ObjectionStatus::Pending.as_str().into(),
+                    status: ObjectionStatus::Pending,
                     outcome: None,
                     decision_reason: None,
                     final_results_rating: None,
@@ -333,7 +335,7 @@ pub async fn decide_objection(
         .db
         .write(move |conn| {
             let row = load_checked(conn, &caller, &id, |objection| Permission::DecideObjection { objection })?;
-            if row.status()? != ObjectionStatus::Pending {
+            if row.status != ObjectionStatus::Pending {
                 return Err(ApiError::conflict(
                     "objection_decided",
                     "This objection is decided; the decision is final",
@@ -344,11 +346,11 @@ pub async fn decide_objection(
             let (results, behaviour) = final_ratings(&decision, &before)?;
             let updated = diesel::update(objections::table.find(&row.id).filter(objections::version.eq(if_match.0)))
                 .set((
-                    objections::status.eq(ObjectionStatus::Decided.as_str()),
-                    objections::outcome.eq(Some(decision.outcome.as_str())),
+                    objections::status.eq(ObjectionStatus::Decided),
+                    objections::outcome.eq(Some(decision.outcome)),
                     objections::decision_reason.eq(Some(&decision.reason)),
-                    objections::final_results_rating.eq(results.map(|r| r.as_str())),
-                    objections::final_behaviour_rating.eq(behaviour.map(|r| r.as_str())),
+                    objections::final_results_rating.eq(results),
+                    objections::final_behaviour_rating.eq(behaviour),
                     objections::decided_by.eq(caller.employee_id()),
                     objections::decided_at.eq(Some(clock.timestamp())),
                     objections::version.eq(row.version + 1),

@@ -4,13 +4,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{DeciderKind, Objection, ObjectionOutcome, ObjectionStatus};
-use crate::assessments::store::rating;
+use super::{DeciderKind, Objection};
 use crate::authz::{ObjectionInbox, ObjectionRef};
 use crate::db::schema::{assessments, objections};
 use crate::db::types::EmployeeId;
 use crate::db::AnyConnection;
-use crate::domain::predikat::predikat;
+use crate::domain::assessment::ObjectionStatus;
+use crate::domain::engine::ObjectionOutcome;
+use crate::domain::predikat::{predikat, Rating};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -22,13 +23,13 @@ pub struct ObjectionRow {
     pub employee_id: String,
     pub assessor_id: String,
     pub decider_id: Option<String>,
-    pub decider_kind: String,
+    pub decider_kind: DeciderKind,
     pub reason: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub status: ObjectionStatus,
+    pub outcome: Option<ObjectionOutcome>,
     pub decision_reason: Option<String>,
-    pub final_results_rating: Option<String>,
-    pub final_behaviour_rating: Option<String>,
+    pub final_results_rating: Option<Rating>,
+    pub final_behaviour_rating: Option<Rating>,
     pub decided_by: Option<String>,
     pub filed_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
@@ -36,14 +37,7 @@ pub struct ObjectionRow {
     pub updated_at: NaiveDateTime,
 }
 
-fn unknown(column: &str, value: &str) -> ApiError {
-    ApiError::internal(format!("unknown stored {column} {value:?}"))
-}
-
 impl ObjectionRow {
-    pub fn status(&self) -> ApiResult<ObjectionStatus> {
-        ObjectionStatus::parse(&self.status).ok_or_else(|| unknown("objection status", &self.status))
-    }
     pub fn reference(&self) -> ObjectionRef {
         ObjectionRef {
             organization_id: self.organization_id.as_str().into(),
@@ -74,7 +68,7 @@ pub fn for_assessment(conn: &mut AnyConnection, assessment_id: &str) -> ApiResul
 /// The objections with their assessment's scope and original ratings: two queries.
 pub fn load(conn: &mut AnyConnection, rows: Vec<ObjectionRow>) -> ApiResult<Vec<Objection>> {
     let ids: Vec<String> = rows.iter().map(|r| r.assessment_id.clone()).collect();
-    type Scope = (String, String, Option<String>, Option<String>, Option<String>);
+    type Scope = (String, String, Option<String>, Option<Rating>, Option<Rating>);
     let scopes: Vec<Scope> = assessments::table
         .filter(assessments::id.eq_any(&ids))
         .select((
@@ -89,19 +83,13 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<ObjectionRow>) -> ApiResult<Vec<
         .map(|row| {
             let (_, period_id, sub_period_id, results, behaviour) =
                 scopes.iter().find(|s| s.0 == row.assessment_id).cloned().ok_or(ApiError::NotFound("assessment"))?;
-            let final_results_rating = rating("final_results_rating", row.final_results_rating.as_deref())?;
-            let final_behaviour_rating = rating("final_behaviour_rating", row.final_behaviour_rating.as_deref())?;
+            let (final_results_rating, final_behaviour_rating) = (row.final_results_rating, row.final_behaviour_rating);
             Ok(Objection {
-                status: row.status()?,
-                decider_kind: DeciderKind::parse(&row.decider_kind)
-                    .ok_or_else(|| unknown("objection decider kind", &row.decider_kind))?,
-                outcome: row
-                    .outcome
-                    .as_deref()
-                    .map(|o| ObjectionOutcome::parse(o).ok_or_else(|| unknown("objection outcome", o)))
-                    .transpose()?,
-                original_results_rating: rating("results_rating", results.as_deref())?,
-                original_behaviour_rating: rating("behaviour_rating", behaviour.as_deref())?,
+                status: row.status,
+                decider_kind: row.decider_kind,
+                outcome: row.outcome,
+                original_results_rating: results,
+                original_behaviour_rating: behaviour,
                 final_predikat: final_results_rating.zip(final_behaviour_rating).map(|(r, b)| predikat(r, b)),
                 final_results_rating,
                 final_behaviour_rating,
@@ -146,13 +134,13 @@ pub fn waiting_for_decider(
     limit: i64,
 ) -> ApiResult<Vec<ObjectionRow>> {
     let decider_id = inbox.decider_id.as_str();
-    let pending = objections::status.eq(ObjectionStatus::Pending.as_str());
+    let pending = objections::status.eq(ObjectionStatus::Pending);
     let named = objections::decider_id.eq(decider_id.to_string());
     let mut q = objections::table.filter(objections::organization_id.eq(organization_id)).filter(pending).into_boxed();
     q = if inbox.with_admin_fallback {
         q.filter(
             named.or(objections::decider_kind
-                .eq(DeciderKind::Admin.as_str())
+                .eq(DeciderKind::Admin)
                 .and(objections::employee_id.ne(decider_id.to_string()))
                 .and(objections::assessor_id.ne(decider_id.to_string()))),
         )
@@ -175,7 +163,7 @@ pub fn decided_for_employee(
 ) -> ApiResult<Vec<ObjectionRow>> {
     let mut q = objections::table
         .filter(objections::employee_id.eq(employee_id))
-        .filter(objections::status.eq(ObjectionStatus::Decided.as_str()))
+        .filter(objections::status.eq(ObjectionStatus::Decided))
         .into_boxed();
     if let Some(since) = since {
         q = q.filter(objections::decided_at.ge(since));
@@ -184,4 +172,46 @@ pub fn decided_for_employee(
         q = q.filter(objections::id.gt(after.to_string()));
     }
     Ok(q.order(objections::id.asc()).limit(limit).select(ObjectionRow::as_select()).load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    use crate::db::AnyConnection;
+
+    /// The table without the migrations' CHECKs, so that a name the code does not know can be
+    /// stored (as a row written by a newer version, or by hand, would be).
+    fn unchecked(decider_kind: &str, status: &str, outcome: &str, rating: &str) -> AnyConnection {
+        let mut conn = SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute(&format!(
+            "CREATE TABLE objections (id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, assessment_id TEXT NOT NULL,
+                employee_id TEXT NOT NULL, assessor_id TEXT NOT NULL, decider_id TEXT, decider_kind TEXT NOT NULL,
+                reason TEXT NOT NULL, status TEXT NOT NULL, outcome TEXT, decision_reason TEXT,
+                final_results_rating TEXT, final_behaviour_rating TEXT, decided_by TEXT, filed_at TIMESTAMP NOT NULL,
+                decided_at TIMESTAMP, version INTEGER NOT NULL, updated_at TIMESTAMP NOT NULL);
+             INSERT INTO objections VALUES ('x', 'o', 'a', 'e', 's', NULL, '{decider_kind}', 'r', '{status}',
+                '{outcome}', NULL, '{rating}', NULL, NULL, '2026-01-01 00:00:00', NULL, 1, '2026-01-01 00:00:00');"
+        ))
+        .unwrap();
+        AnyConnection::Sqlite(conn)
+    }
+
+    #[test]
+    fn an_unknown_stored_status_outcome_kind_or_rating_is_an_error_never_a_default() {
+        let row = super::find(&mut unchecked("admin", "decided", "changed", "di_atas_ekspektasi"), "x").unwrap();
+        assert_eq!(row.outcome, Some(crate::domain::engine::ObjectionOutcome::Changed));
+        for (conn, named) in [
+            (unchecked("admin", "withdrawn", "changed", "di_atas_ekspektasi"), ("ObjectionStatus", "withdrawn")),
+            (unchecked("admin", "decided", "overruled", "di_atas_ekspektasi"), ("ObjectionOutcome", "overruled")),
+            (unchecked("court", "decided", "changed", "di_atas_ekspektasi"), ("DeciderKind", "court")),
+            (unchecked("admin", "decided", "changed", "istimewa"), ("Rating", "istimewa")),
+        ] {
+            let err = super::find(&mut { conn }, "x").unwrap_err();
+            let (type_name, value) = named;
+            let err = format!("{err:?}");
+            assert!(err.contains(&format!("unknown {type_name} value")) && err.contains(value), "{err}");
+        }
+    }
 }

@@ -37,7 +37,7 @@ pub async fn get_organization(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     authorize(&caller, Permission::ReadOrganization { organization_id: &id })?;
-    let org: Organization = state.db.read(move |conn| find(conn, &id)?.try_into()).await?;
+    let org: Organization = state.db.read(move |conn| Ok(find(conn, &id)?.into())).await?;
     Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
 }
 
@@ -76,7 +76,7 @@ pub async fn update_organization(
             }
             let after = OrganizationRow {
                 name: body.name,
-                time_zone: body.time_zone.map(|z| z.as_str().to_string()).unwrap_or_else(|| before.time_zone.clone()),
+                time_zone: body.time_zone.unwrap_or(before.time_zone),
                 version: before.version + 1,
                 updated_at: now(),
                 ..before.clone()
@@ -93,7 +93,7 @@ pub async fn update_organization(
             if updated != 1 {
                 return Err(ApiError::PreconditionFailed);
             }
-            let (before, after) = (Organization::try_from(before)?, Organization::try_from(after)?);
+            let (before, after) = (Organization::from(before), Organization::from(after));
             audit::record(
                 conn,
                 &caller.actor(),

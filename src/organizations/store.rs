@@ -19,42 +19,31 @@ pub struct OrganizationRow {
     pub version: i32,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-    pub time_zone: String,
+    pub time_zone: OrgTimeZone,
 }
 
-impl OrganizationRow {
-    /// The organisation's time zone; an unknown stored name is an error, never a guess.
-    pub fn zone(&self) -> ApiResult<OrgTimeZone> {
-        OrgTimeZone::parse(&self.time_zone)
-            .ok_or_else(|| ApiError::internal(format!("unknown time zone {:?} stored for {}", self.time_zone, self.id)))
-    }
-}
-
-impl TryFrom<OrganizationRow> for Organization {
-    type Error = ApiError;
-    fn try_from(row: OrganizationRow) -> ApiResult<Self> {
-        Ok(Organization {
-            time_zone: row.zone()?,
+impl From<OrganizationRow> for Organization {
+    fn from(row: OrganizationRow) -> Self {
+        Organization {
+            time_zone: row.time_zone,
             id: row.id,
             code: row.code,
             name: row.name,
             version: row.version,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
-        })
+        }
     }
 }
 
 /// The organisation's time zone, for anything that needs its "today" or a local deadline.
 pub fn time_zone(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<OrgTimeZone> {
-    let name: String = organizations::table
+    organizations::table
         .find(organization_id)
         .select(organizations::time_zone)
         .first(conn)
         .optional()?
-        .ok_or(ApiError::NotFound("organization"))?;
-    OrgTimeZone::parse(&name)
-        .ok_or_else(|| ApiError::internal(format!("unknown time zone {name:?} stored for {organization_id}")))
+        .ok_or(ApiError::NotFound("organization"))
 }
 
 /// The organisation's local date at `instant` (pass the service clock's `now()` for "today").
@@ -92,7 +81,7 @@ pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -
         version: 1,
         created_at: now(),
         updated_at: now(),
-        time_zone: OrgTimeZone::default().as_str().to_string(),
+        time_zone: OrgTimeZone::default(),
     };
     diesel::insert_into(organizations::table).values(&row).execute(conn)?;
     audit::start_chain(conn, &row.id)?;
@@ -100,7 +89,7 @@ pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -
         conn,
         actor,
         &row.id,
-        Change::new("organization.create", "organization", &row.id).after(&Organization::try_from(row.clone())?),
+        Change::new("organization.create", "organization", &row.id).after(&Organization::from(row.clone())),
     )?;
     crate::policies::insert_version(conn, actor, &row.id, &Default::default(), "The regulation's defaults")?;
     Ok(row)

@@ -150,7 +150,7 @@ pub async fn decide(
                     period_id: id.clone(),
                     sub_period_id: scope.sub_period.as_ref().map(|s| s.id.clone()),
                     employee_id: employee.id.to_string(),
-                    kind: input.kind.as_str().to_string(),
+                    kind: input.kind,
                     topic,
                     decision: input.decision,
                     note: input.note.trim().to_string(),
@@ -161,7 +161,7 @@ pub async fn decide(
                     decided_at: now(),
                 };
                 diesel::insert_into(recommendation_decisions::table).values(&row).execute(conn)?;
-                let view = row.view()?;
+                let view = row.view();
                 audit::record(
                     conn,
                     &caller.actor(),

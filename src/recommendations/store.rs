@@ -11,7 +11,7 @@ use crate::db::schema::recommendation_decisions;
 use crate::db::AnyConnection;
 use crate::domain::engine::PredicateBasis;
 use crate::domain::recommendation::{self, topic_key, Outcome, RecommendationKind, Recommended};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::scores::freeze::{in_batches, served};
 use crate::scores::store::Scope;
 
@@ -23,7 +23,7 @@ pub struct DecisionRow {
     pub period_id: String,
     pub sub_period_id: Option<String>,
     pub employee_id: String,
-    pub kind: String,
+    pub kind: RecommendationKind,
     pub topic: String,
     pub decision: Decision,
     pub note: String,
@@ -32,21 +32,19 @@ pub struct DecisionRow {
 }
 
 impl DecisionRow {
-    pub fn view(self) -> ApiResult<RecommendationDecision> {
-        let kind = RecommendationKind::parse(&self.kind)
-            .ok_or_else(|| ApiError::internal(format!("unknown stored recommendation kind {:?}", self.kind)))?;
-        Ok(RecommendationDecision {
+    pub fn view(self) -> RecommendationDecision {
+        RecommendationDecision {
             id: self.id,
             period_id: self.period_id,
             sub_period_id: self.sub_period_id,
             employee_id: self.employee_id,
-            kind,
+            kind: self.kind,
             topic: (!self.topic.is_empty()).then_some(self.topic),
             decision: self.decision,
             note: self.note,
             decided_by: self.decided_by,
             decided_at: self.decided_at.and_utc(),
-        })
+        }
     }
 }
 
@@ -66,12 +64,13 @@ pub fn decisions_in(
         None => q.filter(recommendation_decisions::sub_period_id.is_null()),
     };
     let rows: Vec<DecisionRow> = q.select(DecisionRow::as_select()).load(conn)?;
-    rows.into_iter()
+    Ok(rows
+        .into_iter()
         .map(|row| {
-            let view = row.view()?;
-            Ok(((view.employee_id.clone(), view.kind, view.topic.clone().unwrap_or_default()), view))
+            let view = row.view();
+            ((view.employee_id.clone(), view.kind, view.topic.clone().unwrap_or_default()), view)
         })
-        .collect()
+        .collect())
 }
 
 /// Who an employee is, for the lists.

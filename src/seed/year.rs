@@ -12,6 +12,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use crate::assessments::{AssessmentKind, AssessmentStatus};
 use crate::audit::{self, Actor, Change};
 use crate::db::schema::{
     achievements, assessment_scores, assessment_training_needs, assessments, citizen_ratings, objections,
@@ -19,8 +20,12 @@ use crate::db::schema::{
 };
 use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, AnyConnection};
+use crate::domain::assessment::ObjectionStatus;
 use crate::domain::behaviour::BerakhlakValue;
+use crate::domain::engine::ObjectionOutcome;
+use crate::domain::predikat::Rating;
 use crate::error::{ApiError, ApiResult};
+use crate::objections::DeciderKind;
 
 /// One aspect: name, annual target, unit, and the verified realisation of each quarter.
 type AspectPlan = (&'static str, f64, &'static str, [Option<f64>; 4]);
@@ -212,21 +217,29 @@ const PLANS: &[SkpPlan] = &[
 /// The supervisor's assessments of the year (and, with the same ratings, of each quarter):
 /// (person key, assessor key, results, behaviour, the seven BerAKHLAK scores, reason, training need).
 type AssessmentPlan =
-    (&'static str, &'static str, &'static str, &'static str, [i32; 7], Option<&'static str>, Option<&'static str>);
+    (&'static str, &'static str, Rating, Rating, [i32; 7], Option<&'static str>, Option<&'static str>);
 
 const ASSESSMENTS: &[AssessmentPlan] = &[
-    ("kabid", "kadis", "sesuai_ekspektasi", "di_atas_ekspektasi", [4, 4, 4, 4, 4, 4, 4], None, None),
+    ("kabid", "kadis", Rating::SesuaiEkspektasi, Rating::DiAtasEkspektasi, [4, 4, 4, 4, 4, 4, 4], None, None),
     (
         "staf1",
         "kabid",
-        "di_bawah_ekspektasi",
-        "sesuai_ekspektasi",
+        Rating::DiBawahEkspektasi,
+        Rating::SesuaiEkspektasi,
         [4, 4, 3, 4, 4, 3, 4],
         Some("Dua pengaduan keterlambatan surat pindah di triwulan IV"),
         Some("Pelayanan prima"),
     ),
-    ("staf2", "kabid", "sesuai_ekspektasi", "di_atas_ekspektasi", [5, 4, 4, 5, 4, 4, 5], None, None),
-    ("staf3", "kabid", "di_bawah_ekspektasi", "sesuai_ekspektasi", [3, 3, 3, 3, 3, 3, 3], None, Some("Arsip digital")),
+    ("staf2", "kabid", Rating::SesuaiEkspektasi, Rating::DiAtasEkspektasi, [5, 4, 4, 5, 4, 4, 5], None, None),
+    (
+        "staf3",
+        "kabid",
+        Rating::DiBawahEkspektasi,
+        Rating::SesuaiEkspektasi,
+        [3, 3, 3, 3, 3, 3, 3],
+        None,
+        Some("Arsip digital"),
+    ),
 ];
 
 /// Peer and subordinate answers: (ratee, rater, group, the score on every value).
@@ -378,8 +391,8 @@ pub fn load(
                 sub_period_id,
                 &id_of(key)?,
                 &id_of(assessor)?,
-                "supervisor",
-                (results, behaviour),
+                AssessmentKind::Supervisor,
+                (*results, *behaviour),
                 scores,
                 // The reason explains the year's rating, the one that differs from the suggestion.
                 if year_assessment { *reason } else { None },
@@ -412,8 +425,8 @@ pub fn load(
         None,
         &staf1,
         &staf1,
-        "self",
-        ("di_atas_ekspektasi", "di_atas_ekspektasi"),
+        AssessmentKind::SelfAssessment,
+        (Rating::DiAtasEkspektasi, Rating::DiAtasEkspektasi),
         &[5; 7],
         None,
         at(next_year(1, 8), 10),
@@ -428,14 +441,14 @@ pub fn load(
             objections::employee_id.eq(&staf1),
             objections::assessor_id.eq(id_of("kabid")?),
             objections::decider_id.eq(Some(id_of("kadis")?)),
-            objections::decider_kind.eq("superior"),
+            objections::decider_kind.eq(DeciderKind::Superior),
             objections::reason.eq("Seluruh target utama tercapai dan terverifikasi; pengaduan sudah ditindaklanjuti"),
-            objections::status.eq("decided"),
-            objections::outcome.eq(Some("changed")),
+            objections::status.eq(ObjectionStatus::Decided),
+            objections::outcome.eq(Some(ObjectionOutcome::Changed)),
             objections::decision_reason
                 .eq(Some("Bukti dukung menunjukkan target utama tercapai; rating hasil kerja diubah")),
-            objections::final_results_rating.eq(Some("sesuai_ekspektasi")),
-            objections::final_behaviour_rating.eq(Some("sesuai_ekspektasi")),
+            objections::final_results_rating.eq(Some(Rating::SesuaiEkspektasi)),
+            objections::final_behaviour_rating.eq(Some(Rating::SesuaiEkspektasi)),
             objections::decided_by.eq(Some(id_of("kadis")?)),
             objections::filed_at.eq(at(next_year(1, 15), 9)),
             objections::decided_at.eq(Some(at(next_year(1, 22), 11))),
@@ -536,8 +549,8 @@ fn publish(
     sub_period_id: Option<String>,
     employee_id: &str,
     author_id: &str,
-    kind: &str,
-    (results, behaviour): (&str, &str),
+    kind: AssessmentKind,
+    (results, behaviour): (Rating, Rating),
     scores: &[i32; 7],
     reason: Option<&str>,
     published_at: NaiveDateTime,
@@ -552,7 +565,7 @@ fn publish(
             assessments::employee_id.eq(employee_id),
             assessments::author_id.eq(author_id),
             assessments::kind.eq(kind),
-            assessments::status.eq("published"),
+            assessments::status.eq(AssessmentStatus::Published),
             assessments::results_rating.eq(Some(results)),
             assessments::behaviour_rating.eq(Some(behaviour)),
             assessments::comment.eq("Evaluasi kinerja berdasarkan capaian dan perilaku kerja"),
@@ -567,7 +580,7 @@ fn publish(
         diesel::insert_into(assessment_scores::table)
             .values((
                 assessment_scores::assessment_id.eq(&id),
-                assessment_scores::berakhlak_value.eq(value.as_str()),
+                assessment_scores::berakhlak_value.eq(value),
                 assessment_scores::score.eq(*score),
             ))
             .execute(conn)?;

@@ -49,6 +49,20 @@ macro_rules! berakhlak_scores {
                 pub $field: i32,
             )+
         }
+
+        impl BerakhlakScores {
+            /// The score of one value.
+            pub fn get(&self, value: BerakhlakValue) -> i32 {
+                match value {
+                    $( BerakhlakValue::$value => self.$field, )+
+                }
+            }
+
+            /// The seven scores from one per value; `None` unless `score` gives every one.
+            pub fn from_fn(mut score: impl FnMut(BerakhlakValue) -> Option<i32>) -> Option<Self> {
+                Some(BerakhlakScores { $( $field: score(BerakhlakValue::$value)?, )+ })
+            }
+        }
     };
 }
 
