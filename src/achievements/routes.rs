@@ -270,8 +270,8 @@ pub async fn create_achievement(
                     }
                 })?;
                 let period = periods::writable(conn, &planned.skp.period_id)?;
-                let approved = crate::skp::latest_approved(conn, &owner.id, &period.id)?;
-                if approved.as_ref().map(|s| &s.id) != Some(&planned.skp.id) {
+                let approved = crate::skp::approved_of(conn, &[owner.id.to_string()], &period.id)?;
+                if approved.first().map(|s| &s.id) != Some(&planned.skp.id) {
                     return Err(ApiError::conflict(
                         "skp_not_approved",
                         "Achievements are recorded against the approved revision of your SKP; this aspect belongs to \

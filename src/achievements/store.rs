@@ -1,12 +1,12 @@
-//! Reading and writing achievements, their evidence and the evidence files; the queries the
-//! inboxes need (what waits for a supervisor, what came back to an employee).
+//! Reading and writing achievements, their evidence and the evidence files (the inbox's queries
+//! are in `inbox/store.rs`).
 
 use std::collections::HashMap;
 
 use diesel::prelude::*;
 
 use super::{Achievement, AchievementStatus, Evidence, EvidenceKind};
-use crate::db::schema::{achievement_evidence, achievements, employees, evidence_files, skp_aspects};
+use crate::db::schema::{achievement_evidence, achievements, evidence_files, skp_aspects};
 use crate::db::AnyConnection;
 use crate::domain::capaian::Aspect;
 use crate::error::{ApiError, ApiResult};
@@ -195,59 +195,6 @@ pub fn file_content(conn: &mut AnyConnection, evidence_id: &str) -> ApiResult<Ve
 pub fn delete_file(conn: &mut AnyConnection, evidence_id: &str) -> ApiResult<()> {
     diesel::delete(evidence_files::table.find(evidence_id)).execute(conn)?;
     Ok(())
-}
-
-// The inboxes' queries: one indexed query per page, and a count for the badge.
-
-/// Achievements that wait for `supervisor_id`'s verification: submitted ones of their current
-/// direct reports, oldest first.
-pub fn awaiting_verification(
-    conn: &mut AnyConnection,
-    supervisor_id: &str,
-    page: &PageRequest,
-) -> ApiResult<Page<Achievement>> {
-    let mut q = achievements::table
-        .inner_join(employees::table)
-        .filter(employees::supervisor_id.eq(supervisor_id))
-        .filter(achievements::status.eq(AchievementStatus::Submitted.as_str()))
-        .into_boxed();
-    if let Some(after) = &page.after {
-        q = q.filter(achievements::id.gt(after.clone()));
-    }
-    let rows =
-        q.order(achievements::id.asc()).limit(page.fetch_limit()).select(AchievementRow::as_select()).load(conn)?;
-    paged(conn, page, rows)
-}
-
-pub fn count_awaiting_verification(conn: &mut AnyConnection, supervisor_id: &str) -> ApiResult<i64> {
-    Ok(achievements::table
-        .inner_join(employees::table)
-        .filter(employees::supervisor_id.eq(supervisor_id))
-        .filter(achievements::status.eq(AchievementStatus::Submitted.as_str()))
-        .count()
-        .get_result(conn)?)
-}
-
-/// An employee's rejected achievements, waiting for their correction, oldest first.
-pub fn rejected_of(conn: &mut AnyConnection, employee_id: &str, page: &PageRequest) -> ApiResult<Page<Achievement>> {
-    let mut q = achievements::table
-        .filter(achievements::employee_id.eq(employee_id))
-        .filter(achievements::status.eq(AchievementStatus::Rejected.as_str()))
-        .into_boxed();
-    if let Some(after) = &page.after {
-        q = q.filter(achievements::id.gt(after.clone()));
-    }
-    let rows =
-        q.order(achievements::id.asc()).limit(page.fetch_limit()).select(AchievementRow::as_select()).load(conn)?;
-    paged(conn, page, rows)
-}
-
-pub fn count_rejected_of(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<i64> {
-    Ok(achievements::table
-        .filter(achievements::employee_id.eq(employee_id))
-        .filter(achievements::status.eq(AchievementStatus::Rejected.as_str()))
-        .count()
-        .get_result(conn)?)
 }
 
 /// A page of achievements from rows fetched with [`PageRequest::fetch_limit`], sorted by id.

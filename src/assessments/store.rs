@@ -1,6 +1,6 @@
-//! Reading and writing assessments with their scores and training needs, and the queries that
-//! other modules build on: the inbox (drafts, reports not yet assessed, published assessments)
-//! and the score engine (the final ratings and the scores of one employee and period).
+//! Reading and writing assessments with their scores and training needs, and the queries the
+//! score engine builds on (the final ratings and the scores of one employee and period). The
+//! inbox's queries are in `inbox/store.rs`.
 
 use std::collections::HashMap;
 
@@ -261,83 +261,6 @@ pub fn criteria(assessment: &Assessment) -> Criteria {
         None => Default::default(),
     };
     Criteria { results_rating: assessment.results_rating, behaviour_rating: assessment.behaviour_rating, scores }
-}
-
-// ---- Queries for the inbox (paged by id, cheap: each reads an index) ----
-
-/// The author's drafts, by id (a supervisor's unfinished assessments, an employee's own).
-pub fn drafts_by_author(
-    conn: &mut AnyConnection,
-    author_id: &str,
-    after: Option<&str>,
-    limit: i64,
-) -> ApiResult<Vec<AssessmentRow>> {
-    let mut q = assessments::table
-        .filter(assessments::author_id.eq(author_id))
-        .filter(assessments::status.eq(AssessmentStatus::Draft))
-        .into_boxed();
-    if let Some(after) = after {
-        q = q.filter(assessments::id.gt(after.to_string()));
-    }
-    Ok(q.order(assessments::id.asc()).limit(limit).select(AssessmentRow::as_select()).load(conn)?)
-}
-
-/// The supervisor's direct reports (by the current reporting line) without a published
-/// supervisor's assessment of the scope (a sub-period, or the year when `sub_period_id` is None):
-/// assessments due. Paged by employee id.
-pub fn reports_not_assessed(
-    conn: &mut AnyConnection,
-    supervisor_id: &str,
-    period_id: &str,
-    sub_period_id: Option<&str>,
-    after: Option<&str>,
-    limit: i64,
-) -> ApiResult<Vec<String>> {
-    let reports = employees::table.filter(employees::supervisor_id.eq(supervisor_id.to_string())).select(employees::id);
-    let mut done = assessments::table
-        .filter(assessments::period_id.eq(period_id.to_string()))
-        .filter(assessments::kind.eq(AssessmentKind::Supervisor))
-        .filter(assessments::status.eq(AssessmentStatus::Published))
-        .filter(assessments::employee_id.eq_any(reports))
-        .select(assessments::employee_id)
-        .into_boxed();
-    done = match sub_period_id {
-        Some(sub) => done.filter(assessments::sub_period_id.eq(sub.to_string())),
-        None => done.filter(assessments::sub_period_id.is_null()),
-    };
-    let done: Vec<String> = done.load(conn)?;
-    let mut q = employees::table
-        .filter(employees::supervisor_id.eq(supervisor_id))
-        .filter(employees::active.eq(true))
-        .filter(employees::id.ne_all(done))
-        .select(employees::id)
-        .into_boxed();
-    if let Some(after) = after {
-        q = q.filter(employees::id.gt(after.to_string()));
-    }
-    Ok(q.order(employees::id.asc()).limit(limit).load(conn)?)
-}
-
-/// An employee's published assessments by supervisors, changed at or after `since`, by id.
-pub fn published_for_employee(
-    conn: &mut AnyConnection,
-    employee_id: &str,
-    since: Option<NaiveDateTime>,
-    after: Option<&str>,
-    limit: i64,
-) -> ApiResult<Vec<AssessmentRow>> {
-    let mut q = assessments::table
-        .filter(assessments::employee_id.eq(employee_id))
-        .filter(assessments::kind.eq(AssessmentKind::Supervisor))
-        .filter(assessments::status.eq(AssessmentStatus::Published))
-        .into_boxed();
-    if let Some(since) = since {
-        q = q.filter(assessments::updated_at.ge(since));
-    }
-    if let Some(after) = after {
-        q = q.filter(assessments::id.gt(after.to_string()));
-    }
-    Ok(q.order(assessments::id.asc()).limit(limit).select(AssessmentRow::as_select()).load(conn)?)
 }
 
 // ---- The score engine's input ----

@@ -1,11 +1,10 @@
-//! Reading and writing objections, and the queries the inbox builds on (objections waiting for a
-//! decider, decisions for an employee).
+//! Reading and writing objections (the inbox's queries are in `inbox/store.rs`).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{DeciderKind, Objection};
-use crate::authz::{ObjectionInbox, ObjectionRef};
+use crate::authz::ObjectionRef;
 use crate::db::schema::{assessments, objections};
 use crate::db::types::EmployeeId;
 use crate::db::AnyConnection;
@@ -121,57 +120,6 @@ pub fn load_one(conn: &mut AnyConnection, row: ObjectionRow) -> ApiResult<Object
 pub fn reload(conn: &mut AnyConnection, id: &str) -> ApiResult<Objection> {
     let row = find(conn, id)?;
     load_one(conn, row)
-}
-
-// ---- Queries for the inbox (paged by id, each reads an index) ----
-
-/// Pending objections that wait for the caller's decision (see [`crate::authz::objection_inbox`]).
-pub fn waiting_for_decider(
-    conn: &mut AnyConnection,
-    organization_id: &str,
-    inbox: &ObjectionInbox,
-    after: Option<&str>,
-    limit: i64,
-) -> ApiResult<Vec<ObjectionRow>> {
-    let decider_id = inbox.decider_id.as_str();
-    let pending = objections::status.eq(ObjectionStatus::Pending);
-    let named = objections::decider_id.eq(decider_id.to_string());
-    let mut q = objections::table.filter(objections::organization_id.eq(organization_id)).filter(pending).into_boxed();
-    q = if inbox.with_admin_fallback {
-        q.filter(
-            named.or(objections::decider_kind
-                .eq(DeciderKind::Admin)
-                .and(objections::employee_id.ne(decider_id.to_string()))
-                .and(objections::assessor_id.ne(decider_id.to_string()))),
-        )
-    } else {
-        q.filter(named)
-    };
-    if let Some(after) = after {
-        q = q.filter(objections::id.gt(after.to_string()));
-    }
-    Ok(q.order(objections::id.asc()).limit(limit).select(ObjectionRow::as_select()).load(conn)?)
-}
-
-/// An employee's objections decided at or after `since` (both parties see the decision).
-pub fn decided_for_employee(
-    conn: &mut AnyConnection,
-    employee_id: &str,
-    since: Option<NaiveDateTime>,
-    after: Option<&str>,
-    limit: i64,
-) -> ApiResult<Vec<ObjectionRow>> {
-    let mut q = objections::table
-        .filter(objections::employee_id.eq(employee_id))
-        .filter(objections::status.eq(ObjectionStatus::Decided))
-        .into_boxed();
-    if let Some(since) = since {
-        q = q.filter(objections::decided_at.ge(since));
-    }
-    if let Some(after) = after {
-        q = q.filter(objections::id.gt(after.to_string()));
-    }
-    Ok(q.order(objections::id.asc()).limit(limit).select(ObjectionRow::as_select()).load(conn)?)
 }
 
 #[cfg(test)]

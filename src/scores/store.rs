@@ -168,10 +168,9 @@ pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow
     let Some(first) = people.first() else { return Ok(Vec::new()) };
     let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
     let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
-    let mut skps: HashMap<String, Skp> = crate::skp::approved_of(conn, &ids, &scope.period.id)?
-        .into_iter()
-        .map(|s| (s.employee_id.clone(), s))
-        .collect();
+    let approved = crate::skp::approved_of(conn, &ids, &scope.period.id)?;
+    let mut skps: HashMap<String, Skp> =
+        crate::skp::load_many(conn, approved)?.into_iter().map(|s| (s.employee_id.clone(), s)).collect();
     let mut realised: Realised = HashMap::new();
     for (indicator_id, aspect, sub_period_id, value) in
         crate::achievements::store::verified_values(conn, &ids, &scope.period.id)?

@@ -7,7 +7,7 @@ mod routes;
 mod store;
 
 pub use routes::routes;
-pub use store::{approved_of, find, latest_approved, load, SkpRow};
+pub use store::{approved_of, find, load, load_many, SkpRow};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -167,8 +167,9 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<S
 }
 
 /// The newest approved revision of each of `employee_ids`' SKPs in a period: what their work is
-/// measured against.
-pub fn approved_of(conn: &mut AnyConnection, employee_ids: &[String], period_id: &str) -> ApiResult<Vec<Skp>> {
+/// measured against and what achievements are recorded against (a newer draft revision does not
+/// count until it is approved). Rows only: [`load_many`] adds the targets where they are needed.
+pub fn approved_of(conn: &mut AnyConnection, employee_ids: &[String], period_id: &str) -> ApiResult<Vec<SkpRow>> {
     let rows: Vec<SkpRow> = skps::table
         .filter(skps::employee_id.eq_any(employee_ids))
         .filter(skps::period_id.eq(period_id))
@@ -182,7 +183,7 @@ pub fn approved_of(conn: &mut AnyConnection, employee_ids: &[String], period_id:
             newest.push(row);
         }
     }
-    load_many(conn, newest)
+    Ok(newest)
 }
 
 /// Checks what `validator` cannot: units per aspect, aspects once per indicator, perspectives
@@ -397,17 +398,4 @@ pub fn check_submittable(skp: &Skp) -> ApiResult<()> {
     } else {
         Err(ApiError::Validation(errors))
     }
-}
-
-/// The latest approved revision of an employee's SKP for a period: the plan achievements are
-/// recorded against (a newer draft revision does not count until it is approved).
-pub fn latest_approved(conn: &mut AnyConnection, employee_id: &str, period_id: &str) -> ApiResult<Option<SkpRow>> {
-    Ok(skps::table
-        .filter(skps::employee_id.eq(employee_id))
-        .filter(skps::period_id.eq(period_id))
-        .filter(skps::status.eq(SkpStatus::Approved))
-        .order(skps::revision.desc())
-        .select(SkpRow::as_select())
-        .first(conn)
-        .optional()?)
 }

@@ -466,20 +466,12 @@ async fn repeated_creates_and_uploads_apply_once_and_lists_sync_and_feed_the_inb
     assert_eq!(none["items"].as_array().unwrap().len(), 0);
     app.get("/api/v1/achievements?status=draft", &s.supervisor).await.expect_problem(400, "invalid_query");
 
-    // The inbox queries: waiting for the supervisor, then back with the employee.
-    let page = kinerja::pagination::PageRequest::new(Some(10), None).unwrap();
-    let (supervisor_id, staff_id) = (s.org.supervisor.id.clone(), s.org.staff.id.clone());
-    let p = page.clone();
-    let waiting = app
-        .db()
-        .read_blocking(move |conn| {
-            Ok((
-                kinerja::achievements::store::awaiting_verification(conn, &supervisor_id, &p)?,
-                kinerja::achievements::store::count_awaiting_verification(conn, &supervisor_id)?,
-            ))
-        })
-        .unwrap();
-    assert_eq!((waiting.0.items.len(), waiting.1), (1, 1));
+    // The inbox: waiting for the supervisor, then back with the employee.
+    let waiting = app.get("/api/v1/inbox?kinds=achievement_to_verify", &s.supervisor).await.expect(200);
+    assert_eq!(
+        (waiting["items"][0]["id"].clone(), waiting["counts"]["achievement_to_verify"].clone()),
+        (first["id"].clone(), json!(1))
+    );
     app.post_versioned(
         &format!("/api/v1/achievements/{}/reject", id(&first)),
         &s.supervisor,
@@ -488,14 +480,11 @@ async fn repeated_creates_and_uploads_apply_once_and_lists_sync_and_feed_the_inb
     )
     .await
     .expect(200);
-    let rejected = app
-        .db()
-        .read_blocking(move |conn| {
-            Ok((
-                kinerja::achievements::store::rejected_of(conn, &staff_id, &page)?,
-                kinerja::achievements::store::count_rejected_of(conn, &staff_id)?,
-            ))
-        })
-        .unwrap();
-    assert_eq!((rejected.0.items[0].id.as_str(), rejected.1), (id(&first), 1));
+    let waiting = app.get("/api/v1/inbox?kinds=achievement_to_verify", &s.supervisor).await.expect(200);
+    assert_eq!(waiting["total"], 0, "{waiting}");
+    let rejected = app.get("/api/v1/inbox?kinds=achievement_rejected", &s.staff).await.expect(200);
+    assert_eq!(
+        (rejected["items"][0]["id"].clone(), rejected["counts"]["achievement_rejected"].clone()),
+        (first["id"].clone(), json!(1))
+    );
 }
