@@ -42,3 +42,4 @@ pub mod skp;
 pub mod startup;
 pub mod state;
 pub mod units;
+pub mod versioned;

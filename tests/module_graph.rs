@@ -37,6 +37,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("rate_limit", 2),
     ("request_id", 2),
     ("state", 2),
+    ("versioned", 2),
     // The base: pure rules, the error type, settings and the leaf helpers.
     ("domain", 1),
     ("error", 1),
@@ -532,6 +533,25 @@ fn only_config_reads_the_environment() {
         .map(|(name, _)| name)
         .collect();
     assert!(readers.is_empty(), "settings read outside config.rs: {readers:?}");
+}
+
+/// Modules that may answer 412 themselves: the error type, the one helper of a versioned change,
+/// and the two writes that are no `UPDATE` of a record (a policy change inserts a new version; an
+/// organisation's rating is created or replaced, `If-Match` only for the latter).
+const OWN_PRECONDITION: &[&str] = &["error", "versioned", "policies::routes", "distribution::routes"];
+
+/// A change to a versioned record goes through `versioned::Edit` (If-Match, one row at the
+/// expected version, audit, ETag): no route writes that shape out again.
+#[test]
+fn versioned_writes_go_through_one_helper() {
+    let writers: Vec<String> = load()
+        .into_iter()
+        .filter(|(name, module)| {
+            !OWN_PRECONDITION.contains(&name.as_str()) && module.code.contains("ApiError::PreconditionFailed")
+        })
+        .map(|(name, _)| name)
+        .collect();
+    assert!(writers.is_empty(), "versioned writes outside versioned::Edit: {writers:?}");
 }
 
 /// The parser itself: a path in a group, a re-export, and a child module are all seen.

@@ -199,3 +199,5 @@ pub struct UploadQuery {
     #[param(min_length = 1, max_length = 200)]
     pub title: Option<String>,
 }
+
+crate::versioned::versioned!(Achievement);

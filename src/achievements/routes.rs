@@ -24,12 +24,13 @@ use crate::domain::achievement::{check_link, clean_file_name, AchievementAction}
 use crate::domain::capaian::Aspect;
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, read_body, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{read_body, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::periods::{self, SubPeriodRow};
 use crate::skp::SkpRow;
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, Edit};
 
 /// The most evidence one achievement carries: enough for any report, bounded for storage.
 const MAX_EVIDENCE_PER_ACHIEVEMENT: usize = 20;
@@ -46,10 +47,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(upload_file)
         .service(download_file)
         .service(remove_evidence);
-}
-
-fn ok_with_etag(status: StatusCode, achievement: &Achievement) -> HttpResponse {
-    HttpResponse::build(status).insert_header((header::ETAG, etag(achievement.version))).json(achievement)
 }
 
 /// Loads an achievement and its owner, and checks `permission` for the caller.
@@ -76,21 +73,27 @@ fn check_correctable(conn: &mut AnyConnection, row: &AchievementRow) -> ApiResul
 
 /// Records a change made under `If-Match` (or, for evidence, on whatever version is current)
 /// and returns the achievement as it is now.
-fn finish(
+/// Changes an achievement in the one shape of a versioned write ([`Edit`]): its version moves on
+/// from `if_match` (412 if it has already), then `write` changes what the action changes.
+fn edit(
     conn: &mut AnyConnection,
     caller: &Caller,
     action: &'static str,
-    before: Achievement,
+    row: &AchievementRow,
+    if_match: i32,
+    write: impl FnOnce(&mut AnyConnection) -> ApiResult<()>,
 ) -> ApiResult<Achievement> {
-    let row = store::find(conn, &before.id)?;
-    let after = store::load(conn, row)?;
-    audit::record(
+    let before = store::load(conn, row.clone())?;
+    let change = Change::new(action, "achievement", &row.id);
+    Edit { caller, organization_id: &before.organization_id, change, before: &before, if_match }.apply(
         conn,
-        &caller.actor(),
-        &after.organization_id,
-        Change::new(action, "achievement", &after.id).before(&before).after(&after),
-    )?;
-    Ok(after)
+        |conn, version| store::bump_version(conn, &row.id, version),
+        |conn| {
+            write(conn)?;
+            let row = store::find(conn, &row.id)?;
+            store::load(conn, row)
+        },
+    )
 }
 
 /// The aspect an achievement is recorded for, with where it sits in the SKP.
@@ -378,7 +381,7 @@ pub async fn get_achievement(
             store::load(conn, row)
         })
         .await?;
-    Ok(ok_with_etag(StatusCode::OK, &achievement))
+    Ok(ok_with_etag(&achievement))
 }
 
 /// Corrects the realised value and note (the employee, while it is not verified). A rejected
@@ -409,15 +412,15 @@ pub async fn update_achievement(
         .write(move |conn| {
             let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::RecordAchievement { owner })?;
             check_correctable(conn, &row)?;
-            let before = store::load(conn, row.clone())?;
-            store::bump_version(conn, &row, if_match.0)?;
-            diesel::update(achievements::table.find(&row.id))
-                .set((achievements::realised_value.eq(input.realised), achievements::note.eq(input.note.trim())))
-                .execute(conn)?;
-            finish(conn, &caller, "achievement.update", before)
+            edit(conn, &caller, "achievement.update", &row, if_match.0, |conn| {
+                diesel::update(achievements::table.find(&row.id))
+                    .set((achievements::realised_value.eq(input.realised), achievements::note.eq(input.note.trim())))
+                    .execute(conn)?;
+                Ok(())
+            })
         })
         .await?;
-    Ok(ok_with_etag(StatusCode::OK, &achievement))
+    Ok(ok_with_etag(&achievement))
 }
 
 /// A supervisor's or employee's step in the verification workflow.
@@ -437,33 +440,33 @@ fn transition(
     };
     periods::writable(conn, &row.period_id)?;
     let next = row.status.after(action).map_err(|why| ApiError::conflict("invalid_transition", why))?;
-    let before = store::load(conn, row.clone())?;
-    store::bump_version(conn, &row, version)?;
-    let at = clock.timestamp();
-    let target = achievements::table.find(&row.id);
-    match action {
-        AchievementAction::Resubmit => diesel::update(target)
-            .set((
-                achievements::status.eq(next.as_str()),
-                achievements::submitted_at.eq(at),
-                achievements::rejection_reason.eq(None::<String>),
-            ))
-            .execute(conn)?,
-        _ => diesel::update(target)
-            .set((
-                achievements::status.eq(next.as_str()),
-                achievements::verifier_id.eq(caller.employee_id()),
-                achievements::decided_at.eq(at),
-                achievements::rejection_reason.eq(reason),
-            ))
-            .execute(conn)?,
-    };
     let audit_action = match action {
         AchievementAction::Resubmit => "achievement.resubmit",
         AchievementAction::Verify => "achievement.verify",
         _ => "achievement.reject",
     };
-    finish(conn, caller, audit_action, before)
+    edit(conn, caller, audit_action, &row, version, |conn| {
+        let at = clock.timestamp();
+        let target = achievements::table.find(&row.id);
+        match action {
+            AchievementAction::Resubmit => diesel::update(target)
+                .set((
+                    achievements::status.eq(next),
+                    achievements::submitted_at.eq(at),
+                    achievements::rejection_reason.eq(None::<String>),
+                ))
+                .execute(conn)?,
+            _ => diesel::update(target)
+                .set((
+                    achievements::status.eq(next),
+                    achievements::verifier_id.eq(caller.employee_id()),
+                    achievements::decided_at.eq(at),
+                    achievements::rejection_reason.eq(reason),
+                ))
+                .execute(conn)?,
+        };
+        Ok(())
+    })
 }
 
 /// Sends a corrected, rejected achievement back to the supervisor (the employee).
@@ -489,7 +492,7 @@ pub async fn resubmit_achievement(
         .db
         .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Resubmit, None, clock))
         .await?;
-    Ok(ok_with_etag(StatusCode::OK, &achievement))
+    Ok(ok_with_etag(&achievement))
 }
 
 /// Verifies a submitted achievement (the owner's direct supervisor); it is then locked.
@@ -516,7 +519,7 @@ pub async fn verify_achievement(
         .db
         .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Verify, None, clock))
         .await?;
-    Ok(ok_with_etag(StatusCode::OK, &achievement))
+    Ok(ok_with_etag(&achievement))
 }
 
 /// Rejects a submitted achievement with a reason (the owner's direct supervisor); the employee
@@ -546,7 +549,7 @@ pub async fn reject_achievement(
         .db
         .write(move |conn| transition(conn, &caller, &id, if_match.0, AchievementAction::Reject, reason, clock))
         .await?;
-    Ok(ok_with_etag(StatusCode::OK, &achievement))
+    Ok(ok_with_etag(&achievement))
 }
 
 /// Adds a link to evidence kept elsewhere (the employee, while not verified).
@@ -580,10 +583,10 @@ pub async fn add_link(
                 let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::RecordAchievement { owner })?;
                 check_correctable(conn, &row)?;
                 check_room_for_evidence(conn, &row.id)?;
-                let before = store::load(conn, row.clone())?;
-                store::bump_version(conn, &row, row.version)?;
-                insert_link(conn, &caller, &row.id, &link)?;
-                Stored::new(StatusCode::CREATED, &finish(conn, &caller, "achievement.evidence.add", before)?)
+                let after = edit(conn, &caller, "achievement.evidence.add", &row, row.version, |conn| {
+                    insert_link(conn, &caller, &row.id, &link)
+                })?;
+                Stored::new(StatusCode::CREATED, &after)
             })
         })
         .await?;
@@ -680,24 +683,24 @@ pub async fn upload_file(
                 let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::RecordAchievement { owner })?;
                 check_correctable(conn, &row)?;
                 check_room_for_evidence(conn, &row.id)?;
-                let before = store::load(conn, row.clone())?;
-                store::bump_version(conn, &row, row.version)?;
-                let evidence = EvidenceRow {
-                    id: new_id(),
-                    achievement_id: row.id.clone(),
-                    kind: EvidenceKind::File,
-                    title: title.clone(),
-                    url: None,
-                    file_name: Some(file_name.clone()),
-                    content_type: Some(file_type.media_type().into()),
-                    size_bytes: Some(bytes.len() as i64),
-                    sha256: Some(sha256.clone()),
-                    created_by: caller.subject_id.clone(),
-                    created_at: now(),
-                };
-                diesel::insert_into(achievement_evidence::table).values(&evidence).execute(conn)?;
-                store::put_file(conn, &evidence.id, &bytes)?;
-                Stored::new(StatusCode::CREATED, &finish(conn, &caller, "achievement.evidence.add", before)?)
+                let after = edit(conn, &caller, "achievement.evidence.add", &row, row.version, |conn| {
+                    let evidence = EvidenceRow {
+                        id: new_id(),
+                        achievement_id: row.id.clone(),
+                        kind: EvidenceKind::File,
+                        title: title.clone(),
+                        url: None,
+                        file_name: Some(file_name.clone()),
+                        content_type: Some(file_type.media_type().into()),
+                        size_bytes: Some(bytes.len() as i64),
+                        sha256: Some(sha256.clone()),
+                        created_by: caller.subject_id.clone(),
+                        created_at: now(),
+                    };
+                    diesel::insert_into(achievement_evidence::table).values(&evidence).execute(conn)?;
+                    store::put_file(conn, &evidence.id, &bytes)
+                })?;
+                Stored::new(StatusCode::CREATED, &after)
             })
         })
         .await?;
@@ -796,12 +799,12 @@ pub async fn remove_evidence(
             let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::RecordAchievement { owner })?;
             let evidence = store::find_evidence(conn, &row.id, &evidence_id)?;
             check_correctable(conn, &row)?;
-            let before = store::load(conn, row.clone())?;
-            store::bump_version(conn, &row, row.version)?;
-            store::delete_file(conn, &evidence.id)?;
-            diesel::delete(achievement_evidence::table.find(&evidence.id)).execute(conn)?;
-            finish(conn, &caller, "achievement.evidence.remove", before)
+            edit(conn, &caller, "achievement.evidence.remove", &row, row.version, |conn| {
+                store::delete_file(conn, &evidence.id)?;
+                diesel::delete(achievement_evidence::table.find(&evidence.id)).execute(conn)?;
+                Ok(())
+            })
         })
         .await?;
-    Ok(ok_with_etag(StatusCode::OK, &achievement))
+    Ok(ok_with_etag(&achievement))
 }

@@ -11,6 +11,7 @@ use crate::db::AnyConnection;
 use crate::domain::capaian::Aspect;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Page, PageRequest};
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = achievements)]
@@ -161,15 +162,12 @@ pub fn load(conn: &mut AnyConnection, row: AchievementRow) -> ApiResult<Achievem
     load_many(conn, vec![row])?.pop().ok_or(ApiError::NotFound("achievement"))
 }
 
-/// Moves the achievement to its next version if it is still at `version` (If-Match); 412 if not.
-pub fn bump_version(conn: &mut AnyConnection, row: &AchievementRow, version: i32) -> ApiResult<()> {
-    let updated = diesel::update(achievements::table.find(&row.id).filter(achievements::version.eq(version)))
-        .set((achievements::version.eq(row.version + 1), achievements::updated_at.eq(crate::db::now())))
-        .execute(conn)?;
-    if updated != 1 {
-        return Err(ApiError::PreconditionFailed);
-    }
-    Ok(())
+/// Moves the achievement to its next version if it is still at the expected one: the write of
+/// every change to it (see `crate::versioned::Edit`), whatever else the change writes.
+pub fn bump_version(conn: &mut AnyConnection, id: &str, version: Versions) -> ApiResult<usize> {
+    Ok(diesel::update(achievements::table.find(id).filter(achievements::version.eq(version.expected)))
+        .set((achievements::version.eq(version.next), achievements::updated_at.eq(crate::db::now())))
+        .execute(conn)?)
 }
 
 // Evidence files. These three functions are all that knows where the bytes live: a province

@@ -171,3 +171,5 @@ pub struct AssessmentComparison {
     pub self_assessment: Option<Assessment>,
     pub gaps: Vec<CriterionGap>,
 }
+
+crate::versioned::versioned!(Assessment);

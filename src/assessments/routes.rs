@@ -1,6 +1,6 @@
 //! The assessment endpoints: start, read, edit, publish, list, and the supervisor's gap view.
 
-use actix_web::{get, http::header, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -15,11 +15,12 @@ use crate::db::schema::{assessments, employees, sub_periods};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::{assessment_open, gaps};
 use crate::error::{problems, ApiError, ApiResult, FieldError};
-use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::periods::{self, PeriodStatus};
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_assessments)
@@ -28,10 +29,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_assessment)
         .service(publish_assessment)
         .service(compare_assessment);
-}
-
-fn ok_with_etag(assessment: &Assessment) -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::ETAG, etag(assessment.version))).json(assessment)
 }
 
 /// Loads an assessment and checks `permission` for the caller.
@@ -332,32 +329,30 @@ pub async fn update_assessment(
         .db
         .write(move |conn| {
             let row = editable(conn, &caller, &id)?;
-            let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
-                .set((
-                    assessments::results_rating.eq(content.results_rating),
-                    assessments::behaviour_rating.eq(content.behaviour_rating),
-                    assessments::comment.eq(&content.comment),
-                    assessments::reason.eq(&content.reason),
-                    assessments::coaching.eq(&content.follow_up.coaching),
-                    assessments::recognition.eq(&content.follow_up.recognition),
-                    assessments::version.eq(row.version + 1),
-                    assessments::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let org = row.organization_id.clone();
+            let (id, org) = (row.id.clone(), row.organization_id.clone());
             let before = store::load_one(conn, row)?;
-            store::write_content(conn, &before.id, &content)?;
-            let after = store::reload(conn, &before.id)?;
-            audit::record(
+            let change = Change::new("assessment.update", "assessment", &id);
+            Edit { caller: &caller, organization_id: &org, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                &caller.actor(),
-                &org,
-                Change::new("assessment.update", "assessment", &after.id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(assessments::table.find(&id).filter(assessments::version.eq(version.expected)))
+                        .set((
+                            assessments::results_rating.eq(content.results_rating),
+                            assessments::behaviour_rating.eq(content.behaviour_rating),
+                            assessments::comment.eq(&content.comment),
+                            assessments::reason.eq(&content.reason),
+                            assessments::coaching.eq(&content.follow_up.coaching),
+                            assessments::recognition.eq(&content.follow_up.recognition),
+                            assessments::version.eq(version.next),
+                            assessments::updated_at.eq(now()),
+                        ))
+                        .execute(conn)?)
+                },
+                |conn| {
+                    store::write_content(conn, &id, &content)?;
+                    store::reload(conn, &id)
+                },
+            )
         })
         .await?;
     Ok(ok_with_etag(&assessment))
@@ -427,25 +422,30 @@ pub async fn publish_assessment(
                     ),
                 ));
             }
-            let updated = diesel::update(assessments::table.find(&row.id).filter(assessments::version.eq(if_match.0)))
-                .set((
-                    assessments::status.eq(AssessmentStatus::Published),
-                    assessments::published_at.eq(Some(clock.timestamp())),
-                    assessments::version.eq(row.version + 1),
-                    assessments::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
+            let change = Change::new("assessment.publish", "assessment", &row.id);
+            Edit {
+                caller: &caller,
+                organization_id: &row.organization_id,
+                change,
+                before: &before,
+                if_match: if_match.0,
             }
-            let after = store::reload(conn, &row.id)?;
-            audit::record(
+            .apply(
                 conn,
-                &caller.actor(),
-                &row.organization_id,
-                Change::new("assessment.publish", "assessment", &after.id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(
+                        assessments::table.find(&row.id).filter(assessments::version.eq(version.expected)),
+                    )
+                    .set((
+                        assessments::status.eq(AssessmentStatus::Published),
+                        assessments::published_at.eq(Some(clock.timestamp())),
+                        assessments::version.eq(version.next),
+                        assessments::updated_at.eq(now()),
+                    ))
+                    .execute(conn)?)
+                },
+                |conn| store::reload(conn, &row.id),
+            )
         })
         .await?;
     Ok(ok_with_etag(&assessment))

@@ -85,3 +85,5 @@ pub struct DistributionReportView {
     /// Units with anyone counted, by unit id.
     pub units: Vec<UnitDistributionView>,
 }
+
+crate::versioned::versioned!(OrganizationRating);

@@ -1,6 +1,6 @@
 //! The organisation's rating for a period, and the distribution report.
 
-use actix_web::{get, http::header, put, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{get, put, web, FromRequest, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 
 use super::store::{self, OrganizationRatingRow};
@@ -11,8 +11,9 @@ use crate::authz::{authorize, Permission};
 use crate::db::now;
 use crate::db::schema::organization_ratings;
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IfMatch, ValidatedJson, ValidatedQuery};
 use crate::state::AppState;
+use crate::versioned::ok_with_etag;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_rating).service(record_rating).service(distribution);
@@ -40,7 +41,7 @@ pub async fn get_rating(state: web::Data<AppState>, caller: Caller, id: web::Pat
             store::rating_of(conn, &id)?.ok_or(ApiError::NotFound("organization rating"))
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(rating.version))).json(rating))
+    Ok(ok_with_etag(&rating))
 }
 
 /// Records the organisation's own rating for the period (`istimewa` … `sangat_kurang`), which
@@ -132,7 +133,7 @@ pub async fn record_rating(
             Ok(after)
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(rating.version))).json(rating))
+    Ok(ok_with_etag(&rating))
 }
 
 /// The predicate distribution of the period (or one sub-period) for the organisation and each

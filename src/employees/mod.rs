@@ -218,3 +218,5 @@ pub struct ReportingLineChange {
     #[schema(min_length = 3, max_length = 1000)]
     pub reason: String,
 }
+
+crate::versioned::versioned!(Employee);

@@ -9,7 +9,7 @@ use super::store::{
 use super::{
     import, Employee, EmployeeQuery, EmployeeUpdate, NewEmployee, PasswordChange, ReportingLine, ReportingLineChange,
 };
-use actix_web::{delete, get, http::header, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpResponse};
 use diesel::prelude::*;
 
 use crate::audit::{self, Change};
@@ -20,10 +20,11 @@ use crate::db::now;
 use crate::db::schema::employees;
 use crate::db::types::EmployeeId;
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_employees)
@@ -154,7 +155,7 @@ pub async fn get_employee(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let employee = Employee::from(state.db.read(move |conn| find_visible(conn, &caller, &id)).await?);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(employee.version))).json(employee))
+    Ok(ok_with_etag(&employee))
 }
 
 /// Replaces an employee's data (admins); `If-Match` must carry the version read.
@@ -201,42 +202,41 @@ pub async fn update_employee(
                 job_level: input.job_level,
                 roles: RoleList::of(&input.roles),
                 active: input.active,
-                version: before.version + 1,
+                version: if_match.0 + 1,
                 updated_at: now(),
                 ..before.clone()
             };
-            let updated = diesel::update(employees::table.find(&id).filter(employees::version.eq(if_match.0)))
-                .set((
-                    employees::unit_id.eq(&after.unit_id),
-                    employees::supervisor_id.eq(&after.supervisor_id),
-                    employees::name.eq(&after.name),
-                    employees::position.eq(&after.position),
-                    employees::job_level.eq(&after.job_level),
-                    employees::roles.eq(&after.roles),
-                    employees::active.eq(after.active),
-                    employees::version.eq(after.version),
-                    employees::updated_at.eq(after.updated_at),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
-            ensure_an_admin_remains(conn, &org)?;
-            record_line_if_changed(conn, &caller.actor(), clock, &before, &after)?;
-            if !after.active {
-                revoke_sessions(conn, &id)?;
-            }
-            let (before, after) = (Employee::from(before), Employee::from(after));
-            audit::record(
+            let before_view = Employee::from(before.clone());
+            let change = Change::new("employee.update", "employee", &id);
+            Edit { caller: &caller, organization_id: &org, change, before: &before_view, if_match: if_match.0 }.apply(
                 conn,
-                &caller.actor(),
-                &org,
-                Change::new("employee.update", "employee", &id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(employees::table.find(&id).filter(employees::version.eq(version.expected)))
+                        .set((
+                            employees::unit_id.eq(&after.unit_id),
+                            employees::supervisor_id.eq(&after.supervisor_id),
+                            employees::name.eq(&after.name),
+                            employees::position.eq(&after.position),
+                            employees::job_level.eq(&after.job_level),
+                            employees::roles.eq(&after.roles),
+                            employees::active.eq(after.active),
+                            employees::version.eq(version.next),
+                            employees::updated_at.eq(after.updated_at),
+                        ))
+                        .execute(conn)?)
+                },
+                |conn| {
+                    ensure_an_admin_remains(conn, &org)?;
+                    record_line_if_changed(conn, &caller.actor(), clock, &before, &after)?;
+                    if !after.active {
+                        revoke_sessions(conn, &id)?;
+                    }
+                    Ok(Employee::from(after.clone()))
+                },
+            )
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(employee.version))).json(employee))
+    Ok(ok_with_etag(&employee))
 }
 
 /// Deactivates an employee (admins): their records stay, their sessions end, they cannot log in.

@@ -94,3 +94,5 @@ pub struct Objection {
     pub version: i32,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
+
+crate::versioned::versioned!(Objection);

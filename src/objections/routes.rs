@@ -1,6 +1,6 @@
 //! The objection endpoints: file, read, list, decide.
 
-use actix_web::{get, http::header, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -19,18 +19,15 @@ use crate::domain::assessment::ObjectionStatus;
 use crate::domain::engine::ObjectionOutcome;
 use crate::domain::policy::ObjectionFallback;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
-use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::periods;
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_objections).service(file_objection).service(get_objection).service(decide_objection);
-}
-
-fn ok_with_etag(objection: &Objection) -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::ETAG, etag(objection.version))).json(objection)
 }
 
 fn load_checked(
@@ -344,33 +341,39 @@ pub async fn decide_objection(
             let before = store::load_one(conn, row.clone())?;
             periods::writable(conn, &before.period_id)?;
             let (results, behaviour) = final_ratings(&decision, &before)?;
-            let updated = diesel::update(objections::table.find(&row.id).filter(objections::version.eq(if_match.0)))
-                .set((
-                    objections::status.eq(ObjectionStatus::Decided),
-                    objections::outcome.eq(Some(decision.outcome)),
-                    objections::decision_reason.eq(Some(&decision.reason)),
-                    objections::final_results_rating.eq(results),
-                    objections::final_behaviour_rating.eq(behaviour),
-                    objections::decided_by.eq(caller.employee_id()),
-                    objections::decided_at.eq(Some(clock.timestamp())),
-                    objections::version.eq(row.version + 1),
-                    objections::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
+            let change = Change::new("objection.decide", "objection", &row.id);
+            Edit {
+                caller: &caller,
+                organization_id: &row.organization_id,
+                change,
+                before: &before,
+                if_match: if_match.0,
             }
-            diesel::update(assessment_table::table.find(&row.assessment_id))
-                .set(assessment_table::updated_at.eq(now()))
-                .execute(conn)?;
-            let after = store::reload(conn, &row.id)?;
-            audit::record(
+            .apply(
                 conn,
-                &caller.actor(),
-                &row.organization_id,
-                Change::new("objection.decide", "objection", &after.id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(objections::table.find(&row.id).filter(objections::version.eq(version.expected)))
+                        .set((
+                            objections::status.eq(ObjectionStatus::Decided),
+                            objections::outcome.eq(Some(decision.outcome)),
+                            objections::decision_reason.eq(Some(&decision.reason)),
+                            objections::final_results_rating.eq(results),
+                            objections::final_behaviour_rating.eq(behaviour),
+                            objections::decided_by.eq(caller.employee_id()),
+                            objections::decided_at.eq(Some(clock.timestamp())),
+                            objections::version.eq(version.next),
+                            objections::updated_at.eq(now()),
+                        ))
+                        .execute(conn)?)
+                },
+                |conn| {
+                    // The assessment shows its objection: a phone syncing by `updated_since` fetches it again.
+                    diesel::update(assessment_table::table.find(&row.assessment_id))
+                        .set(assessment_table::updated_at.eq(now()))
+                        .execute(conn)?;
+                    store::reload(conn, &row.id)
+                },
+            )
         })
         .await?;
     Ok(ok_with_etag(&objection))

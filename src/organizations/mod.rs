@@ -41,3 +41,5 @@ pub struct UpdateOrganization {
     /// The new time zone; absent keeps the current one.
     pub time_zone: Option<OrgTimeZone>,
 }
+
+crate::versioned::versioned!(Organization);

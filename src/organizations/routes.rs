@@ -5,15 +5,16 @@ use diesel::prelude::*;
 
 use super::store::{find, OrganizationRow};
 use super::{Organization, UpdateOrganization};
-use crate::audit::{self, Change};
+use crate::audit::Change;
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::now;
 use crate::db::schema::organizations;
 use crate::db::types::OrganizationId;
-use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, IfMatch, ValidatedJson};
+use crate::error::{problems, ApiResult};
+use crate::extract::{IfMatch, ValidatedJson};
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_organization).service(update_organization);
@@ -38,7 +39,7 @@ pub async fn get_organization(
     let id = id.into_inner();
     authorize(&caller, Permission::ReadOrganization { organization_id: &id })?;
     let org: Organization = state.db.read(move |conn| Ok(find(conn, &id)?.into())).await?;
-    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
+    Ok(ok_with_etag(&org))
 }
 
 /// Renames the organisation or changes its time zone (admins). A new zone moves every local
@@ -71,37 +72,32 @@ pub async fn update_organization(
         .db
         .write(move |conn| {
             let before = find(conn, &id)?;
-            if before.version != if_match.0 {
-                return Err(ApiError::PreconditionFailed);
-            }
             let after = OrganizationRow {
                 name: body.name,
                 time_zone: body.time_zone.unwrap_or(before.time_zone),
-                version: before.version + 1,
+                version: if_match.0 + 1,
                 updated_at: now(),
                 ..before.clone()
             };
-            // The version filter makes the check and the write one step, so concurrent updates cannot both pass.
-            let updated = diesel::update(organizations::table.find(&id).filter(organizations::version.eq(if_match.0)))
-                .set((
-                    organizations::name.eq(&after.name),
-                    organizations::time_zone.eq(&after.time_zone),
-                    organizations::version.eq(after.version),
-                    organizations::updated_at.eq(after.updated_at),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let (before, after) = (Organization::from(before), Organization::from(after));
-            audit::record(
+            let before = Organization::from(before);
+            let change = Change::new("organization.update", "organization", &id);
+            Edit { caller: &caller, organization_id: &id, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                &caller.actor(),
-                &id,
-                Change::new("organization.update", "organization", &id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(
+                        organizations::table.find(&id).filter(organizations::version.eq(version.expected)),
+                    )
+                    .set((
+                        organizations::name.eq(&after.name),
+                        organizations::time_zone.eq(&after.time_zone),
+                        organizations::version.eq(version.next),
+                        organizations::updated_at.eq(after.updated_at),
+                    ))
+                    .execute(conn)?)
+                },
+                |_| Ok(Organization::from(after.clone())),
+            )
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::ETAG, etag(org.version))).json(org))
+    Ok(ok_with_etag(&org))
 }

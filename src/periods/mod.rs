@@ -182,3 +182,5 @@ mod tests {
         assert_eq!(PeriodStatus::Closed.next(), None);
     }
 }
+
+crate::versioned::versioned!(Period);

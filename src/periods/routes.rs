@@ -1,16 +1,17 @@
 //! The period handlers (closing and reopening are `scores::closing`'s route).
 
-use actix_web::{get, http::header, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 
 use super::store::{find, insert, list, load};
 use super::{NewPeriod, Period, PeriodQuery};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::error::{problems, ApiResult};
-use crate::extract::{etag, IdempotencyKey, ValidatedJson, ValidatedQuery};
+use crate::extract::{IdempotencyKey, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
+use crate::versioned::ok_with_etag;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_periods).service(create_period).service(get_period);
@@ -94,5 +95,5 @@ pub async fn get_period(state: web::Data<AppState>, caller: Caller, id: web::Pat
             load(conn, row)
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(period.version))).json(period))
+    Ok(ok_with_etag(&period))
 }

@@ -15,6 +15,7 @@ use crate::db::types::OrganizationId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::policy::EvaluationFrequency;
 use crate::error::{ApiError, ApiResult};
+use crate::versioned::Edit;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = periods)]
@@ -204,7 +205,7 @@ pub fn change_status<T: Serialize>(
     conn: &mut AnyConnection,
     caller: &Caller,
     id: &str,
-    version: i32,
+    if_match: i32,
     input: &StatusChange,
     on_close: impl FnOnce(&mut AnyConnection, &PeriodRow) -> ApiResult<T>,
 ) -> ApiResult<Period> {
@@ -225,34 +226,42 @@ pub fn change_status<T: Serialize>(
             ),
         ));
     }
-    let updated = diesel::update(periods::table.find(id).filter(periods::version.eq(version)))
-        .set((
-            periods::status.eq(input.status.as_str()),
-            periods::version.eq(before.version + 1),
-            periods::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    if updated != 1 {
-        return Err(ApiError::PreconditionFailed);
-    }
     let org = before.organization_id.clone();
     let before = load(conn, before)?;
-    let after_row = find(conn, id)?;
-    let closed = match after_row.status {
-        PeriodStatus::Closed => Some(on_close(conn, &after_row)?),
-        _ => None,
-    };
-    let after = load(conn, after_row)?;
     let action = if reopening { "period.reopen" } else { "period.status" };
-    let mut change = Change::new(action, "period", id).before(&before).after(&after);
-    if let Some(after) = change.after.as_mut() {
-        if let Some(reason) = &input.reason {
-            after["reason"] = serde_json::Value::String(reason.clone());
-        }
-        if let Some(closed) = &closed {
-            after["on_close"] = serde_json::to_value(closed).map_err(ApiError::internal)?;
-        }
-    }
-    audit::record(conn, &caller.actor(), &org, change)?;
-    Ok(after)
+    let edit =
+        Edit { caller, organization_id: &org, change: Change::new(action, "period", id), before: &before, if_match };
+    let audited = edit.apply(
+        conn,
+        |conn, version| {
+            Ok(diesel::update(periods::table.find(id).filter(periods::version.eq(version.expected)))
+                .set((
+                    periods::status.eq(input.status),
+                    periods::version.eq(version.next),
+                    periods::updated_at.eq(now()),
+                ))
+                .execute(conn)?)
+        },
+        |conn| {
+            let after_row = find(conn, id)?;
+            let on_close = match after_row.status {
+                PeriodStatus::Closed => Some(on_close(conn, &after_row)?),
+                _ => None,
+            };
+            Ok(StatusAudited { period: load(conn, after_row)?, reason: input.reason.clone(), on_close })
+        },
+    )?;
+    Ok(audited.period)
+}
+
+/// The period after a change of status as the audit event records it: with the reason of a
+/// reopening and what closing did.
+#[derive(Serialize)]
+struct StatusAudited<T: Serialize> {
+    #[serde(flatten)]
+    period: Period,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    on_close: Option<T>,
 }

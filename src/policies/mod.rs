@@ -38,3 +38,5 @@ pub struct PolicyUpdate {
     pub note: String,
     pub policy: ScoringPolicy,
 }
+
+crate::versioned::versioned!(PolicyVersion);

@@ -1,6 +1,6 @@
 //! The policy handlers.
 
-use actix_web::{get, http::header, put, web, HttpResponse};
+use actix_web::{get, put, web, HttpResponse};
 use diesel::prelude::*;
 
 use super::store::{find_version, insert_version, latest_row, PolicyRow};
@@ -9,9 +9,10 @@ use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::scoring_policies;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
-use crate::extract::{etag, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IfMatch, ValidatedJson, ValidatedQuery};
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::state::AppState;
+use crate::versioned::ok_with_etag;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_versions).service(get_current).service(update_current).service(get_version);
@@ -70,7 +71,7 @@ pub async fn get_current(state: web::Data<AppState>, caller: Caller) -> ApiResul
     authorize(&caller, Permission::ReadOrganization { organization_id: &caller.organization_id })?;
     let org = caller.organization_id.clone();
     let version = state.db.read(move |conn| PolicyVersion::try_from(latest_row(conn, &org)?)).await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version.version))).json(version))
+    Ok(ok_with_etag(&version))
 }
 
 /// One version.
@@ -134,5 +135,5 @@ pub async fn update_current(
             insert_version(conn, &caller.actor(), &org, &input.policy, &input.note)
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(version.version))).json(version))
+    Ok(ok_with_etag(&version))
 }

@@ -1,13 +1,14 @@
 //! The period's status route. It lives with the scores, not in `periods.rs`, because closing a
 //! period freezes its scores and the scores read periods: this keeps the module graph one way.
 
-use actix_web::{http::header, post, web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 
 use crate::auth::caller::Caller;
 use crate::error::{problems, ApiResult};
-use crate::extract::{etag, IfMatch, ValidatedJson};
+use crate::extract::{IfMatch, ValidatedJson};
 use crate::periods::{self, Period, StatusChange};
 use crate::state::AppState;
+use crate::versioned::ok_with_etag;
 
 /// Moves a period one step forward, or reopens a closed one with a reason (admins). Closing
 /// freezes every score of the period (every employee, each sub-period and the year) as the
@@ -40,5 +41,5 @@ pub async fn change_status(
         .db
         .write(move |conn| periods::change_status(conn, &caller, &id, if_match.0, &input, super::freeze::freeze))
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(period.version))).json(period))
+    Ok(ok_with_etag(&period))
 }

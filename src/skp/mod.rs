@@ -217,3 +217,5 @@ pub struct ReturnSkp {
     #[schema(min_length = 5, max_length = 4000)]
     pub comment: String,
 }
+
+crate::versioned::versioned!(Skp);

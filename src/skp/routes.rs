@@ -1,6 +1,6 @@
 //! The SKP endpoints: create, read, edit, submit, approve or return, revise; lists and the inbox.
 
-use actix_web::{get, http::header, post, put, web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -15,11 +15,12 @@ use crate::db::schema::{employees, skps};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_skps)
@@ -35,10 +36,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_revisions)
         .service(super::cascade::cascade_tree)
         .service(super::cascade::unlinked_targets);
-}
-
-fn ok_with_etag(skp: &Skp) -> HttpResponse {
-    HttpResponse::Ok().insert_header((header::ETAG, etag(skp.version))).json(skp)
 }
 
 /// Loads an SKP and its owner, and checks `permission` for the caller.
@@ -59,31 +56,39 @@ fn set_status(
     conn: &mut AnyConnection,
     caller: &Caller,
     before: SkpRow,
-    version: i32,
+    if_match: i32,
     changes: StatusChange,
 ) -> ApiResult<Skp> {
     periods::writable(conn, &before.period_id)?;
-    let updated = diesel::update(skps::table.find(&before.id).filter(skps::version.eq(version)))
-        .set((
-            skps::status.eq(changes.status.as_str()),
-            skps::approver_id.eq(&changes.approver_id),
-            skps::return_comment.eq(&changes.return_comment),
-            skps::submitted_at.eq(changes.submitted_at),
-            skps::decided_at.eq(changes.decided_at),
-            skps::version.eq(before.version + 1),
-            skps::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    if updated != 1 {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let org = before.organization_id.clone();
-    let id = before.id.clone();
+    let (id, org) = (before.id.clone(), before.organization_id.clone());
     let before = store::load(conn, before)?;
-    let after_row = store::find(conn, &id)?;
-    let after = store::load(conn, after_row)?;
-    audit::record(conn, &caller.actor(), &org, Change::new(changes.action, "skp", &id).before(&before).after(&after))?;
-    Ok(after)
+    let edit = Edit {
+        caller,
+        organization_id: &org,
+        change: Change::new(changes.action, "skp", &id),
+        before: &before,
+        if_match,
+    };
+    edit.apply(
+        conn,
+        |conn, version| {
+            Ok(diesel::update(skps::table.find(&id).filter(skps::version.eq(version.expected)))
+                .set((
+                    skps::status.eq(changes.status),
+                    skps::approver_id.eq(&changes.approver_id),
+                    skps::return_comment.eq(&changes.return_comment),
+                    skps::submitted_at.eq(changes.submitted_at),
+                    skps::decided_at.eq(changes.decided_at),
+                    skps::version.eq(version.next),
+                    skps::updated_at.eq(now()),
+                ))
+                .execute(conn)?)
+        },
+        |conn| {
+            let row = store::find(conn, &id)?;
+            store::load(conn, row)
+        },
+    )
 }
 
 struct StatusChange {
@@ -444,30 +449,28 @@ pub async fn update_skp(
                 ));
             }
             let supports = store::check_content(conn, &owner, &row.period_id, &content)?;
-            let updated = diesel::update(skps::table.find(&row.id).filter(skps::version.eq(if_match.0)))
-                .set((
-                    skps::resources.eq(&content.annex.resources),
-                    skps::accountability.eq(&content.annex.accountability),
-                    skps::consequences.eq(&content.annex.consequences),
-                    skps::version.eq(row.version + 1),
-                    skps::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let org = row.organization_id.clone();
+            let (id, org) = (row.id.clone(), row.organization_id.clone());
             let before = store::load(conn, row)?;
-            store::replace_targets(conn, &before.id, &content, &supports)?;
-            let after_row = store::find(conn, &before.id)?;
-            let after = store::load(conn, after_row)?;
-            audit::record(
+            let change = Change::new("skp.update", "skp", &id);
+            Edit { caller: &caller, organization_id: &org, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                &caller.actor(),
-                &org,
-                Change::new("skp.update", "skp", &after.id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(skps::table.find(&id).filter(skps::version.eq(version.expected)))
+                        .set((
+                            skps::resources.eq(&content.annex.resources),
+                            skps::accountability.eq(&content.annex.accountability),
+                            skps::consequences.eq(&content.annex.consequences),
+                            skps::version.eq(version.next),
+                            skps::updated_at.eq(now()),
+                        ))
+                        .execute(conn)?)
+                },
+                |conn| {
+                    store::replace_targets(conn, &id, &content, &supports)?;
+                    let row = store::find(conn, &id)?;
+                    store::load(conn, row)
+                },
+            )
         })
         .await?;
     Ok(ok_with_etag(&skp))
@@ -645,7 +648,7 @@ pub async fn create_revision(
             Ok(draft)
         })
         .await?;
-    Ok(HttpResponse::Created().insert_header((header::ETAG, etag(skp.version))).json(skp))
+    Ok(with_etag(actix_web::http::StatusCode::CREATED, &skp))
 }
 
 /// Every revision of the same employee's SKP for the same period, oldest first.

@@ -96,3 +96,5 @@ pub struct UnitQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
+
+crate::versioned::versioned!(Unit);

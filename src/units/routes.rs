@@ -1,6 +1,6 @@
 //! The unit handlers.
 
-use actix_web::{delete, get, http::header, post, put, web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpResponse};
 use diesel::prelude::*;
 
 use super::store::{check_parent, find, find_by_code, insert, UnitRow};
@@ -12,10 +12,11 @@ use crate::db::now;
 use crate::db::schema::{employees, units};
 use crate::db::types::{OrganizationId, UnitId};
 use crate::error::{problems, ApiError, ApiResult};
-use crate::extract::{etag, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
+use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
+use crate::versioned::{ok_with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_units).service(create_unit).service(get_unit).service(update_unit).service(delete_unit);
@@ -115,7 +116,7 @@ pub async fn get_unit(state: web::Data<AppState>, caller: Caller, id: web::Path<
     let row = state.db.read(move |conn| find(conn, &id)).await?;
     authorize(&caller, Permission::ReadRecord { organization_id: &row.organization_id, record: "unit" })?;
     let unit = Unit::from(row);
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(unit.version))).json(unit))
+    Ok(ok_with_etag(&unit))
 }
 
 /// Replaces a unit (admins); `If-Match` must carry the version read.
@@ -163,36 +164,33 @@ pub async fn update_unit(
                 name: input.name,
                 kind: input.kind,
                 is_service_unit: input.is_service_unit,
-                version: before.version + 1,
+                version: if_match.0 + 1,
                 updated_at: now(),
                 ..before.clone()
             };
-            let updated = diesel::update(units::table.find(&id).filter(units::version.eq(if_match.0)))
-                .set((
-                    units::parent_id.eq(&after.parent_id),
-                    units::code.eq(&after.code),
-                    units::name.eq(&after.name),
-                    units::kind.eq(&after.kind),
-                    units::is_service_unit.eq(after.is_service_unit),
-                    units::version.eq(after.version),
-                    units::updated_at.eq(after.updated_at),
-                ))
-                .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
             let org = before.organization_id.clone();
-            let (before, after) = (Unit::from(before), Unit::from(after));
-            audit::record(
+            let before = Unit::from(before);
+            let change = Change::new("unit.update", "unit", &id);
+            Edit { caller: &caller, organization_id: &org, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                &caller.actor(),
-                &org,
-                Change::new("unit.update", "unit", &id).before(&before).after(&after),
-            )?;
-            Ok(after)
+                |conn, version| {
+                    Ok(diesel::update(units::table.find(&id).filter(units::version.eq(version.expected)))
+                        .set((
+                            units::parent_id.eq(&after.parent_id),
+                            units::code.eq(&after.code),
+                            units::name.eq(&after.name),
+                            units::kind.eq(&after.kind),
+                            units::is_service_unit.eq(after.is_service_unit),
+                            units::version.eq(version.next),
+                            units::updated_at.eq(after.updated_at),
+                        ))
+                        .execute(conn)?)
+                },
+                |_| Ok(Unit::from(after.clone())),
+            )
         })
         .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(unit.version))).json(unit))
+    Ok(ok_with_etag(&unit))
 }
 
 /// Removes an empty unit (admins): one with no sub-units and no employees.

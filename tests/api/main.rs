@@ -28,3 +28,4 @@ mod scores;
 mod skp;
 mod time_zones;
 mod units;
+mod versioned;
