@@ -4,10 +4,13 @@
 pub mod schema;
 pub mod types;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use diesel::connection::SimpleConnection;
-use diesel::r2d2::{self, ManageConnection};
+use diesel::connection::{
+    AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection, TransactionManager,
+};
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -31,15 +34,34 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqli
 #[error("{0}")]
 pub struct DbError(pub String);
 
-/// Opens connections for the backend named by the URL scheme, and prepares SQLite ones.
+/// Opens connections for the backend named by the URL scheme, and prepares SQLite ones. Every
+/// connection it opens counts the statements it sends in `queries` (one atomic add each), so that
+/// a test or a benchmark can say how many round trips a request costs.
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     target: DatabaseTarget,
+    queries: Arc<AtomicU64>,
 }
 
 impl ConnectionManager {
     pub fn new(target: DatabaseTarget) -> Self {
-        Self { target }
+        Self { target, queries: Arc::default() }
+    }
+
+    fn counted(&self, mut conn: AnyConnection) -> AnyConnection {
+        conn.set_instrumentation(QueryCounter(self.queries.clone()));
+        conn
+    }
+}
+
+/// Counts the statements a connection sends (queries, and BEGIN/COMMIT, which are round trips too).
+struct QueryCounter(Arc<AtomicU64>);
+
+impl Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -50,7 +72,7 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<AnyConnection, DbError> {
         match &self.target {
             DatabaseTarget::Postgres(url) => PgConnection::establish(url)
-                .map(AnyConnection::Postgresql)
+                .map(|pg| self.counted(AnyConnection::Postgresql(pg)))
                 // libpq's messages span lines; the operator gets one.
                 .map_err(|e| DbError(e.to_string().split_whitespace().collect::<Vec<_>>().join(" "))),
             DatabaseTarget::Sqlite(path) => {
@@ -62,19 +84,21 @@ impl ManageConnection for ConnectionManager {
                      PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(|e| DbError(format!("cannot open SQLite database {path}: {e}")))?;
-                Ok(AnyConnection::Sqlite(conn))
+                Ok(self.counted(AnyConnection::Sqlite(conn)))
             }
         }
     }
 
+    /// Not called at checkout (`test_on_check_out(false)`: a `SELECT 1` per request was a round
+    /// trip of every request); [`Database::begin`] finds a dead connection instead.
     fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
-        conn.batch_execute("SELECT 1").map_err(|e| DbError(e.to_string()))
+        conn.ping().map_err(|e| DbError(e.to_string()))
     }
 
-    /// A connection whose transaction broke (the server went away mid-transaction) is dropped,
-    /// not handed to the next request.
+    /// A connection whose transaction broke (the server went away mid-transaction, a failed
+    /// rollback) or that [`Database::begin`] found dead is dropped, not handed to the next request.
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        diesel::r2d2::R2D2Connection::is_broken(conn)
+        conn.is_broken()
     }
 }
 
@@ -86,12 +110,15 @@ pub struct Database {
     /// SQLite allows one writer; taking this lock before a write transaction avoids
     /// `SQLITE_BUSY` when a deferred transaction upgrades from read to write.
     sqlite_writer: Arc<Mutex<()>>,
+    /// Statements sent by the pool's connections (see [`Database::queries`]).
+    queries: Arc<AtomicU64>,
 }
 
 impl Database {
     /// Connects once (to report the real error), builds the pool and applies migrations.
     pub fn connect(target: &DatabaseTarget, pool_size: u32) -> Result<Self, DbError> {
         let manager = ConnectionManager::new(target.clone());
+        let queries = manager.queries.clone();
         let mut first =
             manager.connect().map_err(|e| DbError(format!("cannot connect to {}: {}", target.redacted(), e.0)))?;
         run_migrations(&mut first)?;
@@ -99,10 +126,43 @@ impl Database {
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .connection_timeout(std::time::Duration::from_secs(5))
             .build(manager)
             .map_err(|e| DbError(format!("cannot build the connection pool: {e}")))?;
-        Ok(Self { pool, target: target.clone(), sqlite_writer: Arc::new(Mutex::new(())) })
+        Ok(Self { pool, target: target.clone(), sqlite_writer: Arc::new(Mutex::new(())), queries })
+    }
+
+    /// The statements sent by this pool's connections since it was built (BEGIN and COMMIT
+    /// included): the difference across a request is its round trips.
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    /// A pooled connection with a transaction begun by `begin`. A connection the server dropped
+    /// (a restart, an idle timeout) fails its BEGIN: it is marked broken, so the pool discards it,
+    /// and the next one is tried, so a request never fails on a connection that died idle.
+    /// This replaces the pool's `SELECT 1` at every checkout: a live connection costs nothing more.
+    fn begin(
+        &self,
+        begin: impl Fn(&mut AnyConnection) -> diesel::QueryResult<()>,
+    ) -> Result<PooledConnection, ApiError> {
+        let mut attempts = 0;
+        loop {
+            let mut conn = self.pool.get()?;
+            match begin(&mut conn) {
+                Ok(()) => return Ok(conn),
+                Err(error) => {
+                    attempts += 1;
+                    if conn.ping().is_ok() || attempts > self.pool.max_size() {
+                        return Err(error.into());
+                    }
+                    log::warn!("database connection lost ({error}); discarding it and trying another");
+                    <AnyConnection as Connection>::TransactionManager::transaction_manager_status_mut(&mut conn)
+                        .set_in_error();
+                }
+            }
+        }
     }
 
     /// Runs read-only work on a blocking thread, in one snapshot (see [`Database::read_blocking`]).
@@ -130,51 +190,53 @@ impl Database {
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
     {
-        let mut conn = self.pool.get()?;
-        let _writer = match &*conn {
-            AnyConnection::Sqlite(_) => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            AnyConnection::Postgresql(_) => None,
-        };
-        let conn: &mut AnyConnection = &mut conn;
-        match conn {
-            AnyConnection::Postgresql(_) => conn.transaction(work),
+        let sqlite = matches!(self.target, DatabaseTarget::Sqlite(_));
+        let _writer = sqlite.then(|| self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut conn = self.begin(|conn| match conn {
+            AnyConnection::Postgresql(_) => Manager::begin_transaction(conn),
             // BEGIN IMMEDIATE takes the write lock before the work reads anything, so that a
             // writer in another process (the command line, the sealer of a second instance) makes
             // this one wait (busy_timeout) rather than fail when its read snapshot turns stale.
-            AnyConnection::Sqlite(lite) => {
-                use diesel::connection::{AnsiTransactionManager, TransactionManager};
-                type Manager = <AnyConnection as Connection>::TransactionManager;
-                AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
-                match work(conn) {
-                    Ok(value) => {
-                        Manager::commit_transaction(conn)?;
-                        Ok(value)
-                    }
-                    Err(error) => {
-                        Manager::rollback_transaction(conn)?;
-                        Err(error)
-                    }
-                }
-            }
-        }
+            AnyConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE"),
+        })?;
+        finish(&mut conn, work)
     }
 
     /// Runs read-only work in one snapshot, so that its queries all see the same committed state
-    /// even while others write: a read-only REPEATABLE READ transaction on PostgreSQL, a (deferred)
-    /// read transaction on SQLite, whose WAL snapshot holds from the first read to the end. A write
-    /// inside fails on PostgreSQL: use [`Database::write`].
+    /// even while others write: a read-only REPEATABLE READ transaction on PostgreSQL (begun in
+    /// one statement), a (deferred) read transaction on SQLite, whose WAL snapshot holds from the
+    /// first read to the end. A write inside fails on PostgreSQL: use [`Database::write`].
     pub fn read_blocking<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
     {
-        let mut conn = self.pool.get()?;
-        let conn: &mut AnyConnection = &mut conn;
-        conn.transaction(|conn| {
-            if let AnyConnection::Postgresql(pg) = conn {
-                pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        let mut conn = self.begin(|conn| match conn {
+            AnyConnection::Postgresql(pg) => {
+                AnsiTransactionManager::begin_transaction_sql(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             }
-            work(conn)
-        })
+            AnyConnection::Sqlite(_) => Manager::begin_transaction(conn),
+        })?;
+        finish(&mut conn, work)
+    }
+}
+
+type Manager = <AnyConnection as Connection>::TransactionManager;
+
+/// Runs `work` in the transaction begun on `conn`: commits what it did, or rolls it all back on
+/// an error. A rollback that fails leaves the connection marked broken, and the pool drops it.
+fn finish<T>(
+    conn: &mut AnyConnection,
+    work: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            Manager::rollback_transaction(conn)?;
+            Err(error)
+        }
     }
 }
 
@@ -218,3 +280,33 @@ pub fn now() -> chrono::NaiveDateTime {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+/// A hand-written statement (`diesel::sql_query` with its binds) that the connection prepares
+/// once and then reuses, as it does the query builder's statements: `sql_query` alone is parsed
+/// by the server on every call. Only for SQL whose text is constant (the cache is keyed by it).
+pub struct Prepared<Q>(pub Q);
+
+impl<Q> diesel::query_builder::QueryId for Prepared<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB, Q> diesel::query_builder::QueryFragment<DB> for Prepared<Q>
+where
+    DB: diesel::backend::Backend,
+    Q: diesel::query_builder::QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, pass: diesel::query_builder::AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
+        self.0.walk_ast(pass)
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> diesel::QueryResult<bool> {
+        Ok(true)
+    }
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Prepared<Q> {
+    type SqlType = Q::SqlType;
+}
+
+impl<Q, Conn> diesel::RunQueryDsl<Conn> for Prepared<Q> {}

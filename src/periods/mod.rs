@@ -149,13 +149,15 @@ pub(crate) fn refuse_if_closed(period: &PeriodRow) -> ApiResult<()> {
     if period.status != PeriodStatus::Closed {
         return Ok(());
     }
-    Err(ApiError::conflict(
+    Err(closed_error(period.year))
+}
+
+/// The refusal of a change in the closed period of `year`.
+pub(crate) fn closed_error(year: i32) -> ApiError {
+    ApiError::conflict(
         "period_closed",
-        format!(
-            "The {} period is closed; an admin must reopen it, with a reason, before anything in it changes",
-            period.year
-        ),
-    ))
+        format!("The {year} period is closed; an admin must reopen it, with a reason, before anything in it changes"),
+    )
 }
 
 #[cfg(test)]

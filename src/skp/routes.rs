@@ -407,7 +407,8 @@ pub async fn get_skp(state: web::Data<AppState>, caller: Caller, id: web::Path<S
     let skp = state
         .db
         .read(move |conn| {
-            let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::ReadSkp { owner })?;
+            let (row, owner) = store::find_with_owner(conn, &id)?;
+            authorize(&caller, Permission::ReadSkp { owner: &owner })?;
             store::load(conn, row)
         })
         .await?;

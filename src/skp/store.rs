@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 
 use super::{AspectTarget, Indicator, Perspective, Skp, SkpAnnex, SkpContent, SkpStatus, Target, TargetKind};
-use crate::db::schema::{skp_aspects, skp_indicators, skp_targets, skps};
+use crate::authz::EmployeeRef;
+use crate::db::schema::{employees, skp_aspects, skp_indicators, skp_targets, skps};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::capaian::{validate_unit, Aspect};
 use crate::employees::{EmployeeRow, JobLevel};
@@ -69,6 +71,19 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<SkpRow> {
     skps::table.find(id).select(SkpRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("skp"))
 }
 
+/// An SKP with what deciding who may read it needs of its owner (id, organisation, supervisor),
+/// in one query: none of the owner's other columns (no password hash in an SKP read).
+pub fn find_with_owner(conn: &mut AnyConnection, id: &str) -> ApiResult<(SkpRow, EmployeeRef)> {
+    let (row, (id, organization_id, supervisor_id)) = skps::table
+        .inner_join(employees::table)
+        .filter(skps::id.eq(id))
+        .select((SkpRow::as_select(), (employees::id, employees::organization_id, employees::supervisor_id)))
+        .first::<(SkpRow, (EmployeeId, OrganizationId, Option<EmployeeId>))>(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("skp"))?;
+    Ok((row, EmployeeRef { id, organization_id, supervisor_id }))
+}
+
 /// The newest revision of an employee's SKP for a period.
 pub fn latest(conn: &mut AnyConnection, employee_id: &str, period_id: &str) -> ApiResult<Option<SkpRow>> {
     Ok(skps::table
@@ -93,29 +108,33 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
     Ok(load_many(conn, vec![row])?.pop().expect("one SKP in, one out"))
 }
 
-/// Several SKPs with their targets, indicators and aspects, in four queries whatever their number.
+/// Several SKPs with their targets, indicators and aspects, in two queries whatever their number:
+/// the targets, then the indicators joined with their aspects.
 pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<Skp>> {
     let skp_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let targets = target_rows(conn, &skp_ids)?;
     let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
-    let indicators: Vec<IndicatorRow> = skp_indicators::table
+    let indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = skp_indicators::table
+        .left_join(skp_aspects::table)
         .filter(skp_indicators::target_id.eq_any(&target_ids))
-        .order((skp_indicators::target_id.asc(), skp_indicators::position.asc()))
-        .select(IndicatorRow::as_select())
-        .load(conn)?;
-    let indicator_ids: Vec<String> = indicators.iter().map(|i| i.id.clone()).collect();
-    let aspects: Vec<AspectRow> = skp_aspects::table
-        .filter(skp_aspects::indicator_id.eq_any(&indicator_ids))
-        .select(AspectRow::as_select())
+        .order((skp_indicators::target_id.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
+        .select((IndicatorRow::as_select(), Option::<AspectRow>::as_select()))
         .load(conn)?;
 
+    // One row per aspect (or one for an indicator without any), indicators in order.
+    let mut indicators: Vec<IndicatorRow> = Vec::new();
     let mut aspects_of: HashMap<String, Vec<AspectTarget>> = HashMap::new();
-    for a in aspects {
-        aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
-            aspect: a.aspect,
-            target: a.target_value,
-            unit: a.unit,
-        });
+    for (indicator, aspect) in indicator_rows {
+        if let Some(a) = aspect {
+            aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
+                aspect: a.aspect,
+                target: a.target_value,
+                unit: a.unit,
+            });
+        }
+        if indicators.last().is_none_or(|last| last.id != indicator.id) {
+            indicators.push(indicator);
+        }
     }
     let mut indicators_of: HashMap<String, Vec<Indicator>> = HashMap::new();
     for i in indicators {

@@ -24,6 +24,7 @@ mod peer_ratings;
 mod periods;
 mod reporting_lines;
 mod reports;
+mod round_trips;
 mod scores;
 mod skp;
 mod time_zones;

@@ -4,7 +4,7 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 
-use super::store::{self, ElementSums, NewRatingRow, NewTicketRow, TicketRow};
+use super::store::{self, ClaimedTicket, ElementSums, NewRatingRow, NewTicketRow, TicketRow};
 use super::{
     CitizenIndex, CitizenRatingInput, IndexQuery, IssuedTicket, NewTicket, PortalRatings, PublicIndex, PublicQuery,
     PublicUnitIndex, RatingReceived, SkmSubject,
@@ -14,9 +14,11 @@ use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::types::{EmployeeId, UnitId};
 use crate::db::{new_id, AnyConnection};
+use crate::domain::time_zone::OrgTimeZone;
 use crate::employees as staff;
 use crate::error::{problems, responses, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
+use crate::periods::PeriodStatus;
 use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
@@ -141,29 +143,24 @@ pub async fn submit_citizen_rating(
     let outcome = state
         .db
         .write(move |conn| {
-            let Some(TicketRow { id: ticket_id, organization_id: org, unit_id, officer_id, expires_at, used_at }) =
-                store::ticket_by_hash(conn, &sha256_hex(&input.ticket))?
-            else {
-                return Err(ApiError::NotFound("rating ticket"));
+            // One statement claims the ticket and reads its organisation's time zone, its unit's
+            // name and the period statuses; a refusal below rolls the claim back.
+            let now = clock.timestamp();
+            let Some(claimed) = store::claim_ticket(conn, &sha256_hex(&input.ticket), now, now.year())? else {
+                return Err(why_unclaimed(conn, &input.ticket, now));
             };
-            let used = || {
-                ApiError::conflict("ticket_used", "This ticket was already used; each ticket rates one service once")
-            };
-            if used_at.is_some() {
-                return Err(used());
-            }
-            if expires_at < clock.timestamp() {
-                return Err(ApiError::Gone {
-                    code: "ticket_expired",
-                    detail: "This ticket has expired; ask the service desk for a new one".into(),
-                });
-            }
             // A rating counts in today's period; a closed one's index is final.
-            let today = crate::organizations::date_at(conn, &org.as_str().into(), clock.now())?;
-            crate::periods::writable_on(conn, &org.as_str().into(), today)?;
-            if !store::claim_ticket(conn, &ticket_id, clock.timestamp())? {
-                return Err(used());
+            let tz = OrgTimeZone::parse(&claimed.time_zone).ok_or_else(|| {
+                ApiError::internal(format!(
+                    "unknown time zone {:?} stored for {}",
+                    claimed.time_zone, claimed.organization_id
+                ))
+            })?;
+            let year = tz.date_at(clock.now()).year();
+            if claimed.period_status(now.year(), year) == Some(PeriodStatus::Closed) {
+                return Err(crate::periods::closed_error(year));
             }
+            let ClaimedTicket { id: ticket_id, organization_id: org, unit_id, officer_id, unit_name, .. } = claimed;
             let rating_id = new_id();
             store::insert_rating(
                 conn,
@@ -186,12 +183,28 @@ pub async fn submit_citizen_rating(
                 &org,
                 Change::new("citizen_rating.submit", "citizen_rating", &rating_id).after(&input.scores),
             )?;
-            let unit_name = store::unit_name(conn, &unit_id)?;
             Ok(RatingReceived { received: true, unit_name })
         })
         .await;
     let received = state.rate_limit.ticket_attempt(&state.db, clock, &req, outcome).await?;
     Ok(HttpResponse::Created().json(received))
+}
+
+/// Why a ticket could not be claimed: unknown (404), used (409) or expired (410). Only on the
+/// failure path, which the abuse limit counts.
+fn why_unclaimed(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime) -> ApiError {
+    let used = || ApiError::conflict("ticket_used", "This ticket was already used; each ticket rates one service once");
+    match store::ticket_by_hash(conn, &sha256_hex(token)) {
+        Err(error) => error,
+        Ok(None) => ApiError::NotFound("rating ticket"),
+        Ok(Some(TicketRow { used_at: Some(_), .. })) => used(),
+        Ok(Some(TicketRow { expires_at, .. })) if expires_at < now => ApiError::Gone {
+            code: "ticket_expired",
+            detail: "This ticket has expired; ask the service desk for a new one".into(),
+        },
+        // Claimed by a concurrent submission between the two statements.
+        Ok(Some(_)) => used(),
+    }
 }
 
 /// The index of `subject` for a period of the caller's organisation, or one of its sub-periods.

@@ -13,18 +13,16 @@ use crate::db::schema::{
     citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
 };
 use crate::db::types::OrganizationId;
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, Prepared};
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::error::ApiResult;
+use crate::periods::PeriodStatus;
+use diesel::sql_types::{Nullable, Text};
 
-/// What the submission needs of a ticket.
+/// What telling why a ticket was refused needs of it.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = rating_tickets)]
 pub struct TicketRow {
-    pub id: String,
-    pub organization_id: String,
-    pub unit_id: String,
-    pub officer_id: Option<String>,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
 }
@@ -66,10 +64,6 @@ pub fn employee_organization(conn: &mut AnyConnection, employee_id: &str) -> Api
     Ok(employees::table.find(employee_id).select(employees::organization_id).first(conn).optional()?)
 }
 
-pub fn unit_name(conn: &mut AnyConnection, unit_id: &str) -> ApiResult<String> {
-    Ok(units::table.find(unit_id).select(units::name).first(conn)?)
-}
-
 pub fn insert_ticket(conn: &mut AnyConnection, t: NewTicketRow<'_>) -> ApiResult<()> {
     diesel::insert_into(rating_tickets::table)
         .values((
@@ -95,13 +89,97 @@ pub fn ticket_by_hash(conn: &mut AnyConnection, token_hash: &str) -> ApiResult<O
         .optional()?)
 }
 
-/// Marks a ticket used if it is not yet; whether this call did. Claiming only while unused makes
-/// two racing submissions one rating.
-pub fn claim_ticket(conn: &mut AnyConnection, ticket_id: &str, at: NaiveDateTime) -> ApiResult<bool> {
-    let claimed = diesel::update(rating_tickets::table.find(ticket_id).filter(rating_tickets::used_at.is_null()))
-        .set(rating_tickets::used_at.eq(at))
-        .execute(conn)?;
-    Ok(claimed == 1)
+/// A ticket claimed for a rating, with what the rating needs of its organisation, unit and
+/// period, all read by the claiming statement.
+#[derive(Debug, QueryableByName)]
+pub struct ClaimedTicket {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub organization_id: String,
+    #[diesel(sql_type = Text)]
+    pub unit_id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub officer_id: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub time_zone: String,
+    #[diesel(sql_type = Text)]
+    pub unit_name: String,
+    /// The status of the organisation's periods of the year before the UTC year of the claim,
+    /// that year and the next: the organisation's "today" falls in one of them.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub period_before: Option<PeriodStatus>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub period_this: Option<PeriodStatus>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub period_after: Option<PeriodStatus>,
+}
+
+impl ClaimedTicket {
+    /// The status of the period of `year` (`None`: no such period), if it is one of the three read.
+    pub fn period_status(&self, utc_year: i32, year: i32) -> Option<PeriodStatus> {
+        match year - utc_year {
+            -1 => self.period_before,
+            0 => self.period_this,
+            1 => self.period_after,
+            _ => None,
+        }
+    }
+}
+
+/// The claim, in one round trip: marks the ticket used if it is unused and not expired, and
+/// returns it with its organisation's time zone, its unit's name and the period statuses. Nothing
+/// returned: no such ticket, or used, or expired (see [`ticket_by_hash`] for which).
+macro_rules! claim_sql {
+    ($p1:literal, $p2:literal, $p3:literal, $p4:literal, $p5:literal) => {
+        concat!(
+            "UPDATE rating_tickets SET used_at = ",
+            $p1,
+            " WHERE token_hash = ",
+            $p2,
+            " AND used_at IS NULL AND expires_at >= ",
+            $p1,
+            " RETURNING id, organization_id, unit_id, officer_id,",
+            " (SELECT o.time_zone FROM organizations o WHERE o.id = rating_tickets.organization_id) AS time_zone,",
+            " (SELECT u.name FROM units u WHERE u.id = rating_tickets.unit_id) AS unit_name,",
+            " (SELECT p.status FROM periods p WHERE p.organization_id = rating_tickets.organization_id AND p.year = ",
+            $p3,
+            ") AS period_before,",
+            " (SELECT p.status FROM periods p WHERE p.organization_id = rating_tickets.organization_id AND p.year = ",
+            $p4,
+            ") AS period_this,",
+            " (SELECT p.status FROM periods p WHERE p.organization_id = rating_tickets.organization_id AND p.year = ",
+            $p5,
+            ") AS period_after"
+        )
+    };
+}
+
+pub fn claim_ticket(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    at: NaiveDateTime,
+    utc_year: i32,
+) -> ApiResult<Option<ClaimedTicket>> {
+    use diesel::sql_types::{Integer, Timestamp};
+    macro_rules! run {
+        ($c:expr, $sql:expr) => {
+            Prepared(
+                diesel::sql_query($sql)
+                    .bind::<Timestamp, _>(at)
+                    .bind::<Text, _>(token_hash)
+                    .bind::<Integer, _>(utc_year - 1)
+                    .bind::<Integer, _>(utc_year)
+                    .bind::<Integer, _>(utc_year + 1),
+            )
+            .get_result::<ClaimedTicket>($c)
+            .optional()?
+        };
+    }
+    Ok(match conn {
+        AnyConnection::Postgresql(pg) => run!(pg, claim_sql!("$1", "$2", "$3", "$4", "$5")),
+        AnyConnection::Sqlite(lite) => run!(lite, claim_sql!("?1", "?2", "?3", "?4", "?5")),
+    })
 }
 
 /// The first and last day of a sub-period of `period_id`, if it is one.
