@@ -40,6 +40,16 @@ enum Command {
         /// Load the small demo organisation (code `demo`); never use it in production.
         #[arg(long)]
         demo: bool,
+        /// Load a synthetic organisation of N employees for benchmarks (last year evaluated, with
+        /// plans, achievements, assessments, peers and citizen ratings); never in production.
+        #[arg(long, value_name = "N", conflicts_with = "demo")]
+        synthetic: Option<u32>,
+        /// The synthetic organisation's code.
+        #[arg(long, default_value = "sintetis", requires = "synthetic")]
+        org_code: String,
+        /// Add the synthetic data to an organisation that already has employees.
+        #[arg(long, requires = "synthetic")]
+        allow_non_empty: bool,
     },
     /// Audit trail tools.
     Audit {
@@ -148,10 +158,24 @@ pub fn run() -> ExitCode {
                         &position,
                     )
                 }
-                Command::Seed { demo: true } => {
+                Command::Seed { demo: true, .. } => {
                     seed::demo(&db, settings.demo_password.clone()).map(|report| println!("{report}"))
                 }
-                Command::Seed { demo: false } => Err("say which data set: kinerja seed --demo".into()),
+                Command::Seed { synthetic: Some(employees), org_code, allow_non_empty, .. } => {
+                    seed::synthetic::synthetic(
+                        &db,
+                        seed::synthetic::Options {
+                            employees,
+                            org_code,
+                            allow_non_empty,
+                            password: settings.demo_password.clone(),
+                        },
+                    )
+                    .map(|report| println!("{report}"))
+                }
+                Command::Seed { .. } => {
+                    Err("say which data set: kinerja seed --demo, or kinerja seed --synthetic N".into())
+                }
                 Command::Audit { command: AuditCommand::Verify { org_code } } => verify_audit(&db, org_code.as_deref()),
                 Command::Audit { command: AuditCommand::Seal } => {
                     audit::seal_all(&db).map(|sealed| println!("sealed {sealed} event(s)")).map_err(ApiError::describe)

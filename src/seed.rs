@@ -2,6 +2,7 @@
 //! API with. Its accounts share one password, from KINERJA_DEMO_PASSWORD or generated and printed.
 //! This year's period is open for planning; last year's is evaluated (`year`).
 
+pub mod synthetic;
 mod year;
 
 use crate::audit::Actor;

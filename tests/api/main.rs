@@ -27,6 +27,7 @@ mod reports;
 mod round_trips;
 mod scores;
 mod skp;
+mod synthetic;
 mod time_zones;
 mod units;
 mod versioned;

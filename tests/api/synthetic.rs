@@ -1,0 +1,57 @@
+//! The synthetic organisation for benchmarks (`kinerja seed --synthetic N`): loaded only into an
+//! empty organisation, and consistent enough that every score computes and the period closes.
+
+use actix_web::web;
+use diesel::prelude::*;
+use kinerja::seed::synthetic::{synthetic, Options};
+
+use crate::helpers::{TestApp, PASSWORD};
+
+fn options(employees: u32, allow_non_empty: bool) -> Options {
+    Options { employees, org_code: "sintetis".into(), allow_non_empty, password: Some(PASSWORD.into()) }
+}
+
+#[actix_web::test]
+async fn a_synthetic_organisation_loads_into_an_empty_one_and_its_period_scores_and_closes() {
+    let app = TestApp::spawn().await;
+    let db = app.db().clone();
+    let report = web::block(move || synthetic(&db, options(130, false))).await.unwrap().expect("it loads");
+    assert!(report.contains("SYNTHETIC DATA LOADED") && report.contains(", 130 employees, 129 SKPs"), "{report}");
+    // Never on top of an organisation that has employees, unless asked.
+    let db = app.db().clone();
+    let again = web::block(move || synthetic(&db, options(10, false))).await.unwrap().unwrap_err();
+    assert!(again.contains("already has 130 employees"), "{again}");
+
+    let nip = |label: &str| {
+        let line = report.lines().find(|l| l.starts_with("admin: NIP")).unwrap();
+        let at = line.find(label).unwrap() + label.len();
+        line[at..at + 18].to_string()
+    };
+    let admin =
+        app.login(&nip("admin: NIP "), PASSWORD).await.expect(200)["access_token"].as_str().unwrap().to_string();
+    let staff =
+        app.login(&nip("staff member: NIP "), PASSWORD).await.expect(200)["access_token"].as_str().unwrap().to_string();
+    let periods = app.get("/api/v1/periods", &admin).await.expect(200);
+    let period = &periods["items"][0];
+    assert_eq!(period["status"], "evaluating");
+    let period_id = period["id"].as_str().unwrap().to_string();
+
+    // A staff member's score: 3-8 targets with their capaian, peers counted, a predicate.
+    let me = app.get("/api/v1/me", &staff).await.expect(200);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", me["employee"]["id"].as_str().unwrap());
+    let score = app.get(&path, &staff).await.expect(200);
+    let targets = score["explanation"]["results"]["targets"].as_array().unwrap();
+    assert!((3..=8).contains(&targets.len()), "{score}");
+    assert!(score["explanation"]["nilai_kinerja"].is_object(), "{score}");
+
+    // Closing freezes every score: 130 employees, the year and four quarters.
+    app.close_period(&admin, &period_id).await;
+    let frozen: i64 = app
+        .db()
+        .read_blocking(move |conn| {
+            use kinerja::db::schema::score_snapshots;
+            Ok(score_snapshots::table.filter(score_snapshots::period_id.eq(&period_id)).count().get_result(conn)?)
+        })
+        .unwrap();
+    assert_eq!(frozen, 130 * 5);
+}
