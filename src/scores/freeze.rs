@@ -120,9 +120,11 @@ pub fn freeze(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Frozen>
             q.order(employees::id.asc()).limit(PAGE).select(EmployeeRow::as_select()).load(conn)?;
         let Some(last) = people.last() else { break };
         after = Some(last.id.to_string());
+        // What the five scopes read of this page is loaded once for all of them.
+        let Some(inputs) = store::period_inputs(conn, period, frozen_at.and_utc(), &people)? else { break };
         for scope in &scopes {
             let key = scope_key(scope);
-            let rows = store::computed(conn, scope, people.clone())?
+            let rows = store::computed_with(conn, &inputs, scope, people.clone())?
                 .into_iter()
                 .map(|c| row(period, snapshot, frozen_at, &key, c))
                 .collect::<ApiResult<Vec<_>>>()?;

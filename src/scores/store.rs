@@ -163,40 +163,79 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
     Ok(computed(conn, scope, people)?.into_iter().map(|c| c.score).collect())
 }
 
-/// Computes the scores of `people` (all of the same organisation) for `scope`, each with its inputs.
-pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<Computed>> {
-    let Some(first) = people.first() else { return Ok(Vec::new()) };
+/// What every scope of a period (the year and each sub-period) reads of a set of employees: loaded
+/// once, then scored per scope ([`computed_with`]). Closing a period scores five scopes of every
+/// employee; loading these per scope read the same plans, achievements and ratings five times.
+pub struct PeriodInputs {
+    policy_version: i32,
+    policy: crate::domain::policy::ScoringPolicy,
+    skps: HashMap<String, Skp>,
+    realised: Realised,
+    peers_open: bool,
+    peers: HashMap<String, Vec<GroupInput>>,
+    assessments: Vec<assessments::store::ScoredAssessment>,
+    tz: crate::domain::time_zone::OrgTimeZone,
+}
+
+/// Loads what every scope of `period` reads of `people` (all of its organisation), as of `now`.
+pub fn period_inputs(
+    conn: &mut AnyConnection,
+    period: &PeriodRow,
+    now: chrono::DateTime<chrono::Utc>,
+    people: &[EmployeeRow],
+) -> ApiResult<Option<PeriodInputs>> {
+    let Some(first) = people.first() else { return Ok(None) };
     let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
     let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
-    let approved = crate::skp::approved_of(conn, &ids, &scope.period.id)?;
-    let mut skps: HashMap<String, Skp> =
+    let approved = crate::skp::approved_of(conn, &ids, &period.id)?;
+    let skps: HashMap<String, Skp> =
         crate::skp::load_many(conn, approved)?.into_iter().map(|s| (s.employee_id.clone(), s)).collect();
     let mut realised: Realised = HashMap::new();
     for (indicator_id, aspect, sub_period_id, value) in
-        crate::achievements::store::verified_values(conn, &ids, &scope.period.id)?
+        crate::achievements::store::verified_values(conn, &ids, &period.id)?
     {
         realised.entry((indicator_id, aspect)).or_default().push((sub_period_id, value));
     }
-    let today = crate::organizations::date_at(conn, &first.organization_id, scope.now)?;
+    let tz = crate::organizations::time_zone(conn, &first.organization_id)?;
+    let today = tz.date_at(now);
     // Peer and subordinate ratings are given for the year: they count in any score only once the
     // year's assessment is open and they are final.
-    let peers_open = crate::periods::assessment_open(&scope.period, today);
-    let mut behaviour: HashMap<String, Vec<GroupInput>> = HashMap::new();
+    let peers_open = crate::periods::assessment_open(period, today);
+    let mut peers: HashMap<String, Vec<GroupInput>> = HashMap::new();
     if peers_open {
-        for (ratee, group, respondents, means) in peer::store::answers_of(conn, &ids, &scope.period.id)? {
-            behaviour.entry(ratee).or_default().push(GroupInput {
+        for (ratee, group, respondents, means) in peer::store::answers_of(conn, &ids, &period.id)? {
+            peers.entry(ratee).or_default().push(GroupInput {
                 group: group.rater_group(),
                 respondents: respondents.max(0) as u32,
                 means,
             });
         }
     }
+    let assessments = assessments::store::published_for_scores(conn, &ids, &period.id)?;
+    Ok(Some(PeriodInputs { policy_version, policy, skps, realised, peers_open, peers, assessments, tz }))
+}
+
+/// Computes the scores of `people` (all of the same organisation) for `scope`, each with its inputs.
+pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<Computed>> {
+    match period_inputs(conn, &scope.period, scope.now, &people)? {
+        Some(inputs) => computed_with(conn, &inputs, scope, people),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Computes the scores of `people` for `scope` from the period's inputs loaded once; only the
+/// citizen index, which depends on the scope's dates, is read here (one query).
+pub fn computed_with(
+    conn: &mut AnyConnection,
+    inputs: &PeriodInputs,
+    scope: &Scope,
+    people: Vec<EmployeeRow>,
+) -> ApiResult<Vec<Computed>> {
+    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+    let mut behaviour: HashMap<String, Vec<GroupInput>> = inputs.peers.clone();
     let sub_period_id = scope.sub_period.as_ref().map(|s| s.id.clone());
     let mut given: HashMap<String, (Option<GivenRatings>, Option<ObjectionDecision>)> = HashMap::new();
-    for a in assessments::store::published_for_scores(conn, &ids, &scope.period.id)? {
-        if a.sub_period_id != sub_period_id {
-            continue;
-        }
+    for a in inputs.assessments.iter().filter(|a| a.sub_period_id == sub_period_id) {
         let means = a.scores.iter().map(|(value, score)| (*value, f64::from(*score))).collect();
         let group = match a.kind {
             AssessmentKind::Supervisor => RaterGroup::Supervisor,
@@ -212,34 +251,35 @@ pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow
         let supervisor = GivenRatings { results, behaviour: behaviour_rating, reason: a.reason.clone() };
         // A decided objection shows beside the supervisor's ratings, upheld or changed, with the
         // decider's reason.
-        let objection = a.objection.map(|decided| ObjectionDecision {
+        let objection = a.objection.clone().map(|decided| ObjectionDecision {
             outcome: decided.outcome,
             results: decided.results.unwrap_or(results),
             behaviour: decided.behaviour.unwrap_or(behaviour_rating),
             reason: decided.reason,
         });
-        given.insert(a.employee_id, (Some(supervisor), objection));
+        given.insert(a.employee_id.clone(), (Some(supervisor), objection));
     }
     let view = scope.view();
-    let tz = crate::organizations::time_zone(conn, &first.organization_id)?;
-    let (start, end) = citizen::store::day_range(tz, view.from, view.to);
+    let (start, end) = citizen::store::day_range(inputs.tz, view.from, view.to);
     let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
     people
         .into_iter()
         .map(|person| {
-            let skp = skps.remove(person.id.as_str());
+            let skp = inputs.skps.get(person.id.as_str());
             let (supervisor_ratings, objection) = given.remove(person.id.as_str()).unwrap_or_default();
             let inputs = ScoreInputs {
-                targets: skp.as_ref().map(|s| targets_of(s, scope, &realised)).unwrap_or_default(),
+                targets: skp.map(|s| targets_of(s, scope, &inputs.realised)).unwrap_or_default(),
                 behaviour: behaviour.remove(person.id.as_str()).unwrap_or_default(),
-                withheld: withheld(peers_open),
-                citizen: citizen_sums.get(person.id.as_str()).map(|sums| sums.index(policy.min_citizen_responses)),
+                withheld: withheld(inputs.peers_open),
+                citizen: citizen_sums
+                    .get(person.id.as_str())
+                    .map(|sums| sums.index(inputs.policy.min_citizen_responses)),
                 supervisor_ratings,
                 objection,
-                policy_version,
-                policy: policy.clone(),
+                policy_version: inputs.policy_version,
+                policy: inputs.policy.clone(),
             };
-            let score = score(person, skp.as_ref(), &view, &inputs)?;
+            let score = score(person, skp, &view, &inputs)?;
             Ok(Computed { score, inputs })
         })
         .collect()
