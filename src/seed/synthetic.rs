@@ -641,6 +641,9 @@ fn load(
         citizen_ratings: ratings.written,
     };
     audit::record(conn, &actor, &org_id, Change::new("seed.synthetic", "period", &period.id).after(&counts))?;
+    // Planner statistics for the bulk-loaded tables (autovacuum may be off, or not yet run): without
+    // them PostgreSQL guesses thousands of rows per SKP and joins its aspects by a full scan.
+    conn.batch_execute("ANALYZE")?;
     let first_staff = leaf_staff.iter().flatten().next().copied().unwrap_or(admin);
     Ok((org_id, nip(0), nip(first_staff as u32), counts))
 }
