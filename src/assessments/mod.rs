@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::domain::assessment::{CriterionGap, ObjectionStatus};
 use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{Predikat, Rating};
@@ -131,13 +132,16 @@ pub struct ObjectionBrief {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Assessment {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub period_id: String,
     /// Absent for the assessment of the year.
     pub sub_period_id: Option<String>,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     /// Who wrote it: the employee (self) or the supervisor at the time.
-    pub author_id: String,
+    #[schema(value_type = String)]
+    pub author_id: EmployeeId,
     pub kind: AssessmentKind,
     pub status: AssessmentStatus,
     pub results_rating: Option<Rating>,

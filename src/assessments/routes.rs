@@ -12,6 +12,7 @@ use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permission};
 use crate::db::schema::{assessments, employees, sub_periods};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::{assessment_open, gaps};
 use crate::error::{problems, ApiError, ApiResult, FieldError};
@@ -179,7 +180,7 @@ pub async fn create_assessment(
     key: IdempotencyKey,
     body: ValidatedJson<NewAssessment>,
 ) -> ApiResult<HttpResponse> {
-    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees assess"))?.to_string();
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees assess"))?.clone();
     let input = body.into_inner();
     let stored = state
         .db
@@ -202,15 +203,16 @@ pub async fn create_assessment(
                         ));
                     }
                 }
-                let employee = crate::employees::find(conn, &input.employee_id.as_deref().unwrap_or(&me).into())?;
+                let employee =
+                    crate::employees::find(conn, &input.employee_id.as_deref().unwrap_or(me.as_str()).into())?;
                 authorize(&caller, Permission::StartAssessment { employee: &employee.reference() })?;
                 let kind = if employee.id == me { AssessmentKind::SelfAssessment } else { AssessmentKind::Supervisor };
                 let row = AssessmentRow {
                     id: new_id(),
-                    organization_id: caller.organization_id.to_string(),
+                    organization_id: caller.organization_id.clone(),
                     period_id: period.id,
                     sub_period_id: input.sub_period_id.clone(),
-                    employee_id: employee.id.into(),
+                    employee_id: employee.id,
                     author_id: me.clone(),
                     kind,
                     status: AssessmentStatus::Draft,
@@ -226,7 +228,7 @@ pub async fn create_assessment(
                     updated_at: now(),
                 };
                 if let Some(existing) = store::counterpart(conn, &row, kind)? {
-                    set_aside_if_left_behind(conn, &caller, &existing, employee.supervisor_id.as_deref())?;
+                    set_aside_if_left_behind(conn, &caller, &existing, employee.supervisor_id.as_ref())?;
                 }
                 if store::counterpart(conn, &row, kind)?.is_some() {
                     return Err(ApiError::conflict(
@@ -261,11 +263,11 @@ fn set_aside_if_left_behind(
     conn: &mut AnyConnection,
     caller: &Caller,
     existing: &AssessmentRow,
-    current_supervisor: Option<&str>,
+    current_supervisor: Option<&EmployeeId>,
 ) -> ApiResult<()> {
     let left_behind = existing.kind == AssessmentKind::Supervisor
         && !existing.is_published()
-        && current_supervisor != Some(existing.author_id.as_str());
+        && current_supervisor != Some(&existing.author_id);
     if !left_behind {
         return Ok(());
     }
@@ -413,7 +415,7 @@ pub async fn publish_assessment(
                 Some(sub) => sub_periods::table.find(sub).select(sub_periods::ends_on).first(conn)?,
                 None => period.ends_on,
             };
-            let today = crate::organizations::date_at(conn, &row.organization_id.as_str().into(), clock.now())?;
+            let today = crate::organizations::date_at(conn, &row.organization_id, clock.now())?;
             if !assessment_open(today, last_day, period.status == PeriodStatus::Evaluating) {
                 return Err(ApiError::conflict(
                     "assessment_not_open",

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::authz::AssessmentRef;
 use crate::db::schema::{assessment_scores, assessment_training_needs, assessments, employees, objections};
-use crate::db::types::EmployeeId;
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::assessment::ObjectionStatus;
 use crate::domain::assessment::{objection_window, Criteria};
@@ -26,11 +26,11 @@ use crate::ratings::peer::BerakhlakScores;
 #[diesel(table_name = assessments)]
 pub struct AssessmentRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub period_id: String,
     pub sub_period_id: Option<String>,
-    pub employee_id: String,
-    pub author_id: String,
+    pub employee_id: EmployeeId,
+    pub author_id: EmployeeId,
     pub kind: AssessmentKind,
     pub status: AssessmentStatus,
     pub results_rating: Option<Rating>,
@@ -90,7 +90,7 @@ pub fn delete_draft(conn: &mut AnyConnection, id: &str) -> ApiResult<()> {
 
 /// What authorization needs to know of an assessment.
 pub fn reference(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<AssessmentRef> {
-    let employee = crate::employees::find(conn, &row.employee_id.as_str().into())?.reference();
+    let employee = crate::employees::find(conn, &row.employee_id)?.reference();
     let author_supervisor_id: Option<EmployeeId> = employees::table
         .find(&row.author_id)
         .select(employees::supervisor_id)
@@ -99,7 +99,7 @@ pub fn reference(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<Ass
         .flatten();
     Ok(AssessmentRef {
         employee,
-        author_id: row.author_id.as_str().into(),
+        author_id: row.author_id.clone(),
         published: row.is_published(),
         author_supervisor_id,
     })
@@ -186,7 +186,7 @@ pub fn load(conn: &mut AnyConnection, rows: Vec<AssessmentRow>) -> ApiResult<Vec
     // Every row of one call belongs to one organisation (the caller's).
     let window = match rows.first() {
         Some(row) if rows.iter().any(|r| r.published_at.is_some()) => Some((
-            crate::organizations::time_zone(conn, &row.organization_id.as_str().into())?,
+            crate::organizations::time_zone(conn, &row.organization_id)?,
             crate::policies::current(conn, &row.organization_id)?.1.objection_window_days,
         )),
         _ => None,

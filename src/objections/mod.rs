@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::domain::assessment::ObjectionStatus;
 use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{Predikat, Rating};
@@ -65,17 +66,21 @@ pub struct ObjectionDecision {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Objection {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub assessment_id: String,
     pub period_id: String,
     /// Absent when the assessment is of the year.
     pub sub_period_id: Option<String>,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     /// The supervisor who gave the rating.
-    pub assessor_id: String,
+    #[schema(value_type = String)]
+    pub assessor_id: EmployeeId,
     pub decider_kind: DeciderKind,
     /// The assessor's supervisor who decides; absent when an admin decides (`decider_kind: admin`).
-    pub decider_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decider_id: Option<EmployeeId>,
     pub reason: String,
     pub status: ObjectionStatus,
     pub outcome: Option<ObjectionOutcome>,

@@ -13,6 +13,7 @@ use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permission};
 use crate::db::schema::{assessments as assessment_table, employees, objections};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::objection_window;
 use crate::domain::assessment::ObjectionStatus;
@@ -169,7 +170,7 @@ pub async fn file_objection(
                         "You have already objected to this assessment; an employee objects once",
                     ));
                 }
-                let zone = crate::organizations::time_zone(conn, &assessment.organization_id.as_str().into())?;
+                let zone = crate::organizations::time_zone(conn, &assessment.organization_id)?;
                 let policy = crate::policies::current(conn, &assessment.organization_id)?.1;
                 let window = objection_window(published_at.and_utc(), clock.now(), zone, policy.objection_window_days);
                 if !window.open {
@@ -184,10 +185,10 @@ pub async fn file_objection(
                         ),
                     ));
                 }
-                let superior: Option<String> = employees::table
+                let superior: Option<EmployeeId> = employees::table
                     .find(&assessment.author_id)
                     .select(employees::supervisor_id)
-                    .first::<Option<String>>(conn)?;
+                    .first::<Option<EmployeeId>>(conn)?;
                 let (decider_kind, decider_id) = match superior {
                     Some(id) => (DeciderKind::Superior, Some(id)),
                     None => match policy.objection_decider_without_superior {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{DeciderKind, Objection};
 use crate::authz::ObjectionRef;
 use crate::db::schema::{assessments, objections};
-use crate::db::types::EmployeeId;
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::domain::assessment::ObjectionStatus;
 use crate::domain::engine::ObjectionOutcome;
@@ -17,11 +17,11 @@ use crate::error::{ApiError, ApiResult};
 #[diesel(table_name = objections)]
 pub struct ObjectionRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub assessment_id: String,
-    pub employee_id: String,
-    pub assessor_id: String,
-    pub decider_id: Option<String>,
+    pub employee_id: EmployeeId,
+    pub assessor_id: EmployeeId,
+    pub decider_id: Option<EmployeeId>,
     pub decider_kind: DeciderKind,
     pub reason: String,
     pub status: ObjectionStatus,
@@ -39,10 +39,10 @@ pub struct ObjectionRow {
 impl ObjectionRow {
     pub fn reference(&self) -> ObjectionRef {
         ObjectionRef {
-            organization_id: self.organization_id.as_str().into(),
-            employee_id: self.employee_id.as_str().into(),
-            assessor_id: self.assessor_id.as_str().into(),
-            decider_id: self.decider_id.as_deref().map(EmployeeId::from),
+            organization_id: self.organization_id.clone(),
+            employee_id: self.employee_id.clone(),
+            assessor_id: self.assessor_id.clone(),
+            decider_id: self.decider_id.clone(),
         }
     }
 }
