@@ -67,6 +67,8 @@ pub enum Permission<'a> {
     /// audit export: its admins and auditors, and portals with `reports:read`. The one permission
     /// for every report, whatever its format.
     ReadReports { organization_id: &'a OrganizationId },
+    /// Register webhook endpoints and read their deliveries: portals with `webhooks:manage`.
+    ManageWebhooks { organization_id: &'a OrganizationId },
     /// Read an employee's performance records (SKP, peer feedback, citizen index): the employee,
     /// their direct supervisor, admins and auditors. Not portals: `employees:read` is the staff
     /// directory, not performance data.
@@ -402,6 +404,15 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
                 return Err(ApiError::NotFound("organization"));
             }
             require(staff, "Only admins and auditors may read the audit trail")
+        }
+        Permission::ManageWebhooks { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(
+                caller.has_scope(Scope::WebhooksManage),
+                "Only portals with the webhooks:manage scope manage webhooks",
+            )
         }
         Permission::ReadReports { organization_id } => {
             if !same_org(organization_id) {

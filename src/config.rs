@@ -106,6 +106,9 @@ pub struct Settings {
     /// The region's identity provider, whose access tokens sign employees in beside the
     /// service's own (KINERJA_OIDC_*); none by default.
     pub oidc: Option<OidcSettings>,
+    /// The first retry of a failed webhook delivery waits this long, each next one twice as long
+    /// (KINERJA_WEBHOOK_RETRY_BASE_SECS, default 10).
+    pub webhook_retry_base: Duration,
 }
 
 /// The region's OpenID Connect provider.
@@ -257,6 +260,13 @@ impl Settings {
                 token => token,
             },
             oidc: parse_oidc(&get)?,
+            webhook_retry_base: Duration::from_secs(parse_number(
+                &get,
+                "KINERJA_WEBHOOK_RETRY_BASE_SECS",
+                10,
+                1,
+                3600,
+            )?),
         })
     }
 }

@@ -851,6 +851,65 @@ const CATALOGUE: &[(&str, &str)] = &[
     ),
     ("use letters, digits, '-', '_' or '.'", "gunakan huruf, angka, '-', '_' atau '.'"),
     ("write something", "tulis sesuatu"),
+    ("Only portals with the webhooks:manage scope manage webhooks", "Hanya portal dengan cakupan webhooks:manage yang mengelola webhook"),
+    ("use an https:// URL (http:// only to a loopback address)", "gunakan URL https:// (http:// hanya ke alamat loopback)"),
+    ("This client lacks the organization:read scope", "Klien ini tidak memiliki cakupan organization:read"),
+    ("Only the organisation's admins change reporting lines", "Hanya admin instansi yang mengubah hubungan atasan"),
+    ("Only the employee edits and submits their own SKP", "Hanya pegawai yang bersangkutan yang mengubah dan mengajukan SKP-nya"),
+    (
+        "Only the employee's direct supervisor approves or returns their SKP",
+        "Hanya atasan langsung pegawai yang menyetujui atau mengembalikan SKP-nya",
+    ),
+    ("Nobody chooses the raters of their own 360 feedback", "Tidak ada yang memilih penilai umpan balik 360 untuk dirinya sendiri"),
+    ("Only the employee's supervisor or an admin assigns raters", "Hanya atasan pegawai atau admin yang menugaskan penilai"),
+    ("A second admin approves the portal: not the one who made it", "Admin kedua yang menyetujui portal: bukan admin yang membuatnya"),
+    ("Only the supervisor, admins and auditors read a team's scores", "Hanya atasan, admin dan auditor yang membaca nilai tim"),
+    ("Only admins and auditors read a unit's scores", "Hanya admin dan auditor yang membaca nilai unit"),
+    (
+        "Only the organisation's admins record its rating (the policy's organization_rating_recorder)",
+        "Hanya admin instansi yang mencatat predikat instansi (organization_rating_recorder pada kebijakan)",
+    ),
+    (
+        "Only the organisation's admins record decisions on recommendations",
+        "Hanya admin instansi yang mencatat keputusan atas rekomendasi",
+    ),
+    (
+        "Only portals with the rating_tickets:issue scope issue rating tickets",
+        "Hanya portal dengan cakupan rating_tickets:issue yang menerbitkan tiket penilaian",
+    ),
+    (
+        "This portal issues tickets once a second admin of the organisation approves it",
+        "Portal ini menerbitkan tiket setelah admin kedua instansi menyetujuinya",
+    ),
+    ("Only the employee records their own achievements", "Hanya pegawai yang bersangkutan yang mencatat capaiannya"),
+    (
+        "Only the employee's direct supervisor verifies or rejects their achievements",
+        "Hanya atasan langsung pegawai yang memverifikasi atau menolak capaiannya",
+    ),
+    ("Only the employee's direct supervisor starts feedback", "Hanya atasan langsung pegawai yang memulai umpan balik"),
+    (
+        "Only the employee and the supervisor who started the feedback reply to it",
+        "Hanya pegawai dan atasan yang memulai umpan balik yang dapat membalasnya",
+    ),
+    (
+        "Only the employee (a self-assessment) or their direct supervisor assesses their work",
+        "Hanya pegawai (penilaian diri) atau atasan langsungnya yang menilai kinerjanya",
+    ),
+    ("Only the author edits or publishes an assessment", "Hanya penyusun yang mengubah atau menerbitkan penilaian"),
+    (
+        "You are no longer this employee's supervisor: their current supervisor assesses them",
+        "Anda bukan lagi atasan pegawai ini: atasannya saat ini yang menilainya",
+    ),
+    ("Only the assessed employee objects to their assessment", "Hanya pegawai yang dinilai yang mengajukan keberatan atas penilaiannya"),
+    (
+        "Only the assessor's own supervisor (atasan pejabat penilai) decides this objection",
+        "Hanya atasan pejabat penilai yang memutuskan keberatan ini",
+    ),
+    ("Only admins and auditors may read the audit trail", "Hanya admin dan auditor yang boleh membaca jejak audit"),
+    (
+        "Only admins, auditors and portals with the reports:read scope read reports",
+        "Hanya admin, auditor dan portal dengan cakupan reports:read yang membaca laporan",
+    ),
     ("The access token is not valid", "Token akses tidak sah"),
     ("The access token names no signing key (kid)", "Token akses tidak menyebut kunci penandatangan (kid)"),
     ("The access token carries no NIP", "Token akses tidak memuat NIP"),
@@ -1065,6 +1124,7 @@ mod language_tests {
         ("ApiError::UnsupportedMediaType(", 0),
         (".with_message(", 0),
         ("refused(", 0),
+        ("require(", 1),
     ];
 
     /// The arguments of the call whose `(` ends `text[..at]`, split at top-level commas.

@@ -79,10 +79,28 @@ pub async fn metrics(
         });
     }
     let pool = state.db.pool.state();
-    let text = counts.render(crate::metrics::PoolState {
+    let pool = crate::metrics::PoolState {
         connections: pool.connections,
         idle: pool.idle_connections,
         max: state.db.pool.max_size(),
-    });
+        waiting: state.db.waiting(),
+    };
+    let backlog = state.db.read(backlog).await?;
+    let text = counts.render(pool, backlog);
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(text))
+}
+
+/// The queues the metrics show: unsealed audit events, pending and failed webhook deliveries.
+fn backlog(conn: &mut crate::db::AnyConnection) -> ApiResult<crate::metrics::Backlog> {
+    use crate::db::schema::{audit_events, webhook_deliveries};
+    use crate::webhooks::DeliveryStatus;
+    use diesel::prelude::*;
+    let deliveries = |status: DeliveryStatus, conn: &mut crate::db::AnyConnection| -> ApiResult<i64> {
+        Ok(webhook_deliveries::table.filter(webhook_deliveries::status.eq(status)).count().get_result(conn)?)
+    };
+    Ok(crate::metrics::Backlog {
+        unsealed_audit_events: audit_events::table.filter(audit_events::seq.is_null()).count().get_result(conn)?,
+        webhooks_pending: deliveries(DeliveryStatus::Pending, conn)?,
+        webhooks_failed: deliveries(DeliveryStatus::Failed, conn)?,
+    })
 }

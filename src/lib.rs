@@ -43,3 +43,4 @@ pub mod startup;
 pub mod state;
 pub mod units;
 pub mod versioned;
+pub mod webhooks;

@@ -42,6 +42,17 @@ pub struct PoolState {
     pub connections: u32,
     pub idle: u32,
     pub max: u32,
+    /// Threads waiting for a connection.
+    pub waiting: usize,
+}
+
+/// Work queued in the database: audit events not yet sealed into their chains, webhook
+/// deliveries waiting to be sent and those given up.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Backlog {
+    pub unsealed_audit_events: i64,
+    pub webhooks_pending: i64,
+    pub webhooks_failed: i64,
 }
 
 /// A label value with `\`, `"` and newlines escaped.
@@ -62,7 +73,7 @@ impl Metrics {
     }
 
     /// Everything, in the Prometheus text format (version 0.0.4).
-    pub fn render(&self, pool: PoolState) -> String {
+    pub fn render(&self, pool: PoolState, backlog: Backlog) -> String {
         let counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let mut out = String::new();
         out.push_str("# HELP kinerja_http_requests_total Requests answered, by method, route template and status.\n");
@@ -99,6 +110,16 @@ impl Metrics {
         out.push_str("# HELP kinerja_db_pool_max_connections The pool's size.\n");
         out.push_str("# TYPE kinerja_db_pool_max_connections gauge\n");
         let _ = writeln!(out, "kinerja_db_pool_max_connections {}", pool.max);
+        out.push_str("# HELP kinerja_db_pool_waiting Requests waiting for a database connection.\n");
+        out.push_str("# TYPE kinerja_db_pool_waiting gauge\n");
+        let _ = writeln!(out, "kinerja_db_pool_waiting {}", pool.waiting);
+        out.push_str("# HELP kinerja_audit_unsealed_events Audit events not yet sealed into their chains.\n");
+        out.push_str("# TYPE kinerja_audit_unsealed_events gauge\n");
+        let _ = writeln!(out, "kinerja_audit_unsealed_events {}", backlog.unsealed_audit_events);
+        out.push_str("# HELP kinerja_webhook_deliveries Webhook deliveries waiting to be sent, and given up.\n");
+        out.push_str("# TYPE kinerja_webhook_deliveries gauge\n");
+        let _ = writeln!(out, "kinerja_webhook_deliveries{{status=\"pending\"}} {}", backlog.webhooks_pending);
+        let _ = writeln!(out, "kinerja_webhook_deliveries{{status=\"failed\"}} {}", backlog.webhooks_failed);
         out
     }
 }
@@ -130,7 +151,8 @@ mod tests {
         m.observe("GET", "/api/v1/employees/{id}", 200, 0.003);
         m.observe("GET", "/api/v1/employees/{id}", 200, 0.2);
         m.observe("GET", "/api/v1/employees/{id}", 404, 0.004);
-        let text = m.render(PoolState { connections: 3, idle: 1, max: 10 });
+        let backlog = Backlog { unsealed_audit_events: 7, webhooks_pending: 2, webhooks_failed: 1 };
+        let text = m.render(PoolState { connections: 3, idle: 1, max: 10, waiting: 4 }, backlog);
         assert!(text.contains(
             "kinerja_http_requests_total{method=\"GET\",route=\"/api/v1/employees/{id}\",status=\"200\"} 2\n"
         ));
@@ -139,5 +161,9 @@ mod tests {
         assert!(text.contains(&format!("kinerja_http_request_duration_seconds_bucket{{{labels},le=\"0.25\"}} 3\n")));
         assert!(text.contains(&format!("kinerja_http_request_duration_seconds_count{{{labels}}} 3\n")));
         assert!(text.contains("kinerja_db_pool_connections{state=\"in_use\"} 2\n"));
+        assert!(text.contains("kinerja_db_pool_waiting 4\n"));
+        assert!(text.contains("kinerja_audit_unsealed_events 7\n"));
+        assert!(text.contains("kinerja_webhook_deliveries{status=\"pending\"} 2\n"));
+        assert!(text.contains("kinerja_webhook_deliveries{status=\"failed\"} 1\n"));
     }
 }

@@ -18,6 +18,7 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         scope::scope("/api/v1")
             .configure(auth::routes::routes)
             .configure(auth::service_clients::routes)
+            .configure(crate::webhooks::routes::routes)
             .configure(organizations::routes)
             .configure(units::routes)
             .configure(employees::routes)
@@ -126,6 +127,7 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "recommendations", description = "Follow-up (tindak lanjut): employees recommended for recognition, training by topic, coaching or a warning, and the decisions people took on them"),
         (name = "public", description = "Open, non-personal transparency figures"),
         (name = "service-clients", description = "Portals that call the API with client credentials"),
+        (name = "webhooks", description = "Events for portals: endpoints registered by event type, signed by the Standard Webhooks convention, retried with backoff, with a delivery log"),
         (name = "reports", description = "Score tables and the citizen index as JSON pages, CSV, XLSX or JSON Lines, for auditors, admins and portals with reports:read"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "operations", description = "Health and readiness"),

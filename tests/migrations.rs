@@ -274,6 +274,11 @@ fn the_value_lists_are_the_enums_of_the_code() {
         ("organization_ratings", "rating", names(&OrgRating::ALL, OrgRating::as_str)),
         ("recommendation_decisions", "kind", names(&RecommendationKind::ALL, RecommendationKind::as_str)),
         ("recommendation_decisions", "decision", names(&Decision::ALL, Decision::as_str)),
+        (
+            "webhook_deliveries",
+            "status",
+            names(&kinerja::webhooks::DeliveryStatus::ALL, kinerja::webhooks::DeliveryStatus::as_str),
+        ),
     ];
     let postgres = value_lists_in_force("postgres");
     assert_eq!(postgres, value_lists_in_force("sqlite"), "the backends' value lists differ");

@@ -49,6 +49,8 @@ crate::domain::text_enum! {
         /// Read the organisation's reports: score tables and the citizen index (e.g. a regional
         /// dashboard).
         ReportsRead = "reports:read",
+        /// Register webhook endpoints and read their delivery log (a portal that wants events).
+        WebhooksManage = "webhooks:manage",
     }
 }
 

@@ -112,6 +112,8 @@ pub struct Database {
     sqlite_writer: Arc<Mutex<()>>,
     /// Statements sent by the pool's connections (see [`Database::queries`]).
     queries: Arc<AtomicU64>,
+    /// Threads waiting for a connection right now (the metrics' pool saturation).
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Database {
@@ -130,7 +132,13 @@ impl Database {
             .connection_timeout(std::time::Duration::from_secs(5))
             .build(manager)
             .map_err(|e| DbError(format!("cannot build the connection pool: {e}")))?;
-        Ok(Self { pool, target: target.clone(), sqlite_writer: Arc::new(Mutex::new(())), queries })
+        Ok(Self {
+            pool,
+            target: target.clone(),
+            sqlite_writer: Arc::new(Mutex::new(())),
+            queries,
+            waiting: Arc::default(),
+        })
     }
 
     /// The statements sent by this pool's connections since it was built (BEGIN and COMMIT
@@ -149,7 +157,7 @@ impl Database {
     ) -> Result<PooledConnection, ApiError> {
         let mut attempts = 0;
         loop {
-            let mut conn = self.pool.get()?;
+            let mut conn = self.checkout()?;
             match begin(&mut conn) {
                 Ok(()) => return Ok(conn),
                 Err(error) => {
@@ -163,6 +171,19 @@ impl Database {
                 }
             }
         }
+    }
+
+    /// A connection from the pool, counting the wait in [`Database::waiting`].
+    fn checkout(&self) -> Result<PooledConnection, ApiError> {
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let conn = self.pool.get();
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        Ok(conn?)
+    }
+
+    /// How many threads wait for a connection now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Runs read-only work on a blocking thread, in one snapshot (see [`Database::read_blocking`]).

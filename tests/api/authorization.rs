@@ -228,6 +228,25 @@ fn rows(
                 Some(404),
             ),
         ),
+        ("GET /api/v1/webhooks", row("/api/v1/webhooks".into(), None, Some(403), Some(403))),
+        (
+            "POST /api/v1/webhooks",
+            row(
+                "/api/v1/webhooks".into(),
+                Some(json!({"url": "https://portal.example.go.id/hooks", "event_types": ["skp.approved"]})),
+                Some(403),
+                Some(403),
+            ),
+        ),
+        ("DELETE /api/v1/webhooks/{id}", row("/api/v1/webhooks/w1".into(), None, Some(403), Some(403))),
+        (
+            "GET /api/v1/webhooks/{id}/deliveries",
+            row("/api/v1/webhooks/w1/deliveries".into(), None, Some(403), Some(403)),
+        ),
+        (
+            "POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            row("/api/v1/webhooks/w1/deliveries/d1/redeliver".into(), Some(json!({})), Some(403), Some(403)),
+        ),
         (
             "POST /api/v1/rating-tickets",
             row("/api/v1/rating-tickets".into(), Some(json!({"unit_id": a.bidang.id})), Some(403), Some(403)),

@@ -127,6 +127,15 @@ async fn metrics_are_closed_by_default_and_count_requests_by_route_template() {
         "{text}"
     );
     assert!(text.contains("kinerja_db_pool_max_connections 4\n"), "{text}");
+    assert!(text.contains("kinerja_db_pool_waiting 0\n"), "{text}");
+    // The seeded organisation's events are not sealed in a test (no sealer runs): a backlog.
+    let unsealed: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("kinerja_audit_unsealed_events "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(unsealed > 0, "{text}");
+    assert!(text.contains("kinerja_webhook_deliveries{status=\"pending\"} 0\n"), "{text}");
     // Ids never become series of their own.
     assert!(!text.contains(org.staff.id.as_str()));
 }

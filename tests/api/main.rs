@@ -31,3 +31,4 @@ mod synthetic;
 mod time_zones;
 mod units;
 mod versioned;
+mod webhooks;
