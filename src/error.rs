@@ -1025,7 +1025,8 @@ pub mod responses {
 }
 
 /// The problem responses of each kind of operation, so that a path names its set in one word:
-/// `responses((status = 200, ...), problems::Read)`.
+/// `responses((status = 200, ...), problems::Read)`. Every set has `503`: any operation that touches
+/// the database answers it (with `Retry-After`) while the database is unreachable.
 pub mod problems {
     use std::collections::BTreeMap;
     use utoipa::openapi::{Ref, RefOr, Response};
@@ -1050,7 +1051,7 @@ pub mod problems {
         /// Reads: a malformed or invalid query parameter, no token, not allowed, not visible.
         Read => [
             ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"),
-            ("422", "ValidationFailed"),
+            ("422", "ValidationFailed"), ("503", "Unavailable"),
         ]
     );
     problem_set!(
@@ -1058,6 +1059,7 @@ pub mod problems {
         Create => [
             ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict"),
             ("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType"), ("422", "ValidationFailed"),
+            ("503", "Unavailable"),
         ]
     );
     problem_set!(
@@ -1065,12 +1067,15 @@ pub mod problems {
         Update => [
             ("400", "BadRequest"), ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict"),
             ("412", "PreconditionFailed"), ("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType"),
-            ("422", "ValidationFailed"), ("428", "PreconditionRequired"),
+            ("422", "ValidationFailed"), ("428", "PreconditionRequired"), ("503", "Unavailable"),
         ]
     );
     problem_set!(
         /// Deletes.
-        Delete => [("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict")]
+        Delete => [
+            ("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"), ("409", "Conflict"),
+            ("503", "Unavailable"),
+        ]
     );
 }
 

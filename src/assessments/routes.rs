@@ -460,6 +460,7 @@ pub async fn publish_assessment(
     params(("id" = String, Path, description = "The supervisor's assessment")),
     responses(
         (status = 200, description = "Both assessments and the gaps", body = AssessmentComparison),
+        (status = 409, response = crate::error::responses::Conflict),
         problems::Read,
     ),
     security(("bearer" = []))
