@@ -86,6 +86,8 @@ pub struct Settings {
     pub public_cache_secs: u64,
     /// Token requests per minute per client address (password guesses stay slow).
     pub login_rate_limit_per_minute: u32,
+    /// Wrong passwords in a row before an account is locked (briefly, doubling each time).
+    pub login_lockout_after: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
     /// The password `kinerja admin create` gives the admin (KINERJA_ADMIN_PASSWORD); when absent it
@@ -225,6 +227,7 @@ impl Settings {
             },
             public_rate_limit_per_minute: parse_number(&get, "KINERJA_PUBLIC_RATE_LIMIT", 30, 1, 100_000)?,
             login_rate_limit_per_minute: parse_number(&get, "KINERJA_LOGIN_RATE_LIMIT", 60, 1, 100_000)?,
+            login_lockout_after: parse_number(&get, "KINERJA_LOGIN_LOCKOUT_AFTER", 5, 1, 1_000)?,
             ticket_rate_limit_per_minute: parse_number(&get, "KINERJA_TICKET_RATE_LIMIT", 600, 1, 1_000_000)?,
             public_cache_secs: parse_number(&get, "KINERJA_PUBLIC_CACHE_SECS", 60, 0, 3_600)?,
             trust_forwarded_for: match get("KINERJA_TRUST_FORWARDED_FOR").as_deref() {

@@ -12,6 +12,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub limits: RequestLimits,
     pub rate_limit: crate::rate_limit::RateLimit,
+    /// When wrong passwords lock an account (per account, across addresses and instances).
+    pub login_lockout: crate::domain::lockout::LockoutRule,
     /// The public figures, cached instead of rate limited (they change slowly).
     pub public_cache: crate::rate_limit::PublicCache,
     /// What time it is for the rules: the system's, or a fixed instant in tests.
@@ -42,6 +44,10 @@ impl AppState {
                 settings.ticket_rate_limit_per_minute,
                 settings.trust_forwarded_for,
             ),
+            login_lockout: crate::domain::lockout::LockoutRule {
+                threshold: settings.login_lockout_after,
+                ..Default::default()
+            },
             public_cache: crate::rate_limit::PublicCache::new(std::time::Duration::from_secs(
                 settings.public_cache_secs,
             )),

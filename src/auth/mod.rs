@@ -3,6 +3,7 @@
 //! portals' registry (`service_clients`) are resources built on it.
 
 pub mod caller;
+pub mod lockout;
 pub mod oidc;
 pub mod password;
 pub mod routes;

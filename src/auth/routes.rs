@@ -9,7 +9,7 @@ use validator::{Validate, ValidationError, ValidationErrors};
 
 use super::caller::{Caller, Role, Scope};
 use super::tokens::{self, SubjectKind};
-use super::{password, service_clients};
+use super::{lockout, password, service_clients};
 use crate::audit::{self, Actor, ActorKind, Change};
 use crate::db::schema::{employees, refresh_tokens, service_clients as clients_table};
 use crate::db::{new_id, now, AnyConnection};
@@ -139,17 +139,34 @@ pub async fn create_token(
         actix_web::HttpMessage::extensions(&req).get::<crate::request_id::RequestId>().map(|r| r.0.clone());
     let response = match body.into_inner() {
         TokenRequest::Password { nip, password: given } => {
-            let row = state.db.read(move |conn| staff::find_by_nip(conn, &nip)).await?;
+            let now = state.clock.now().timestamp();
+            let lookup = nip.clone();
+            let (row, failures) = state
+                .db
+                .read(move |conn| Ok((staff::find_by_nip(conn, &lookup)?, lockout::find(conn, &lookup)?)))
+                .await?;
+            // A locked account is refused before any hashing, whoever asks and from wherever; an
+            // unknown NIP locks the same way, so the lock tells nothing about who exists.
+            if let Some(refusal) = failures.and_then(|f| f.refusal(now)) {
+                return Err(refusal);
+            }
             let stored = row.as_ref().filter(|r| r.active).and_then(|r| r.password_hash.clone());
             let ok = web::block(move || password::verify(&given, stored.as_deref())).await?;
             let employee = match (ok, row) {
                 (true, Some(employee)) => employee,
-                _ => return Err(invalid_credentials()),
+                _ => {
+                    let rule = state.login_lockout;
+                    state.db.write(move |conn| lockout::record_failure(conn, &rule, &nip, now)).await?;
+                    return Err(invalid_credentials());
+                }
             };
             let keys = state.tokens.clone();
             state
                 .db
                 .write(move |conn| {
+                    if failures.is_some() {
+                        lockout::clear(conn, &nip)?;
+                    }
                     let refresh = new_refresh_token(conn, &employee.id, &new_id(), keys.refresh_ttl_secs)?;
                     let actor = Actor { kind: ActorKind::Employee, id: employee.id.to_string(), request_id };
                     audit::record(

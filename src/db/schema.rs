@@ -281,6 +281,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_failures (nip) {
+        nip -> Text,
+        failures -> Integer,
+        last_failed_at -> BigInt,
+        locked_until -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     reporting_lines (id) {
         id -> Text,
         organization_id -> Text,

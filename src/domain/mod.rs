@@ -7,6 +7,7 @@ pub mod behaviour;
 pub mod capaian;
 pub mod distribution;
 pub mod engine;
+pub mod lockout;
 pub mod nip;
 pub mod policy;
 pub mod predikat;

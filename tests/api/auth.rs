@@ -208,3 +208,54 @@ async fn password_guesses_are_limited_per_address_before_any_hashing() {
         .set_payload(json!({"grant_type": "password", "nip": org.staff.nip, "password": PASSWORD}).to_string());
     app.send(other).await.expect(200);
 }
+
+#[actix_web::test]
+async fn wrong_passwords_from_many_addresses_lock_the_account_briefly_and_doubling() {
+    let (now, clock) = crate::helpers::minute_clock();
+    let app = TestApp::spawn_at(clock, |s| {
+        s.trust_forwarded_for = true;
+        s.login_lockout_after = 3;
+    })
+    .await;
+    let org = app.seed_org("lockout");
+    // Each guess from another address: the per-address limit never triggers.
+    let attempt = |nip: &str, password: &str, n: u32| {
+        actix_web::test::TestRequest::post()
+            .uri("/api/v1/auth/token")
+            .insert_header(("content-type", "application/json"))
+            .insert_header(("x-forwarded-for", format!("198.51.100.{n}")))
+            .set_payload(json!({"grant_type": "password", "nip": nip, "password": password}).to_string())
+    };
+    for n in 1..=3 {
+        app.send(attempt(&org.staff.nip, "a wrong guess", n)).await.expect_problem(401, "invalid_credentials");
+    }
+    // Locked: even the right password, from a fresh address, waits the first lock (30 s).
+    let locked = app.send(attempt(&org.staff.nip, PASSWORD, 4)).await;
+    locked.expect_problem(429, "rate_limited");
+    assert_eq!(locked.header("retry-after"), Some("30"));
+    // Another account is not touched, and another instance sees the same lock.
+    app.send(attempt(&org.peer.nip, PASSWORD, 5)).await.expect(200);
+    let other = app.another_instance_at(Clock::at_unix(now + 29)).await;
+    other.send(attempt(&org.staff.nip, PASSWORD, 6)).await.expect_problem(429, "rate_limited");
+
+    // Once the lock has passed, one more wrong guess locks again for twice as long.
+    let later = app.another_instance_at(Clock::at_unix(now + 30)).await;
+    later.send(attempt(&org.staff.nip, "another guess", 7)).await.expect_problem(401, "invalid_credentials");
+    let relocked = later.send(attempt(&org.staff.nip, PASSWORD, 8)).await;
+    assert_eq!(relocked.header("retry-after"), Some("60"));
+
+    // After that, the right password works and the count starts afresh.
+    let after = app.another_instance_at(Clock::at_unix(now + 90)).await;
+    after.send(attempt(&org.staff.nip, PASSWORD, 9)).await.expect(200);
+    after.send(attempt(&org.staff.nip, "one slip", 10)).await.expect_problem(401, "invalid_credentials");
+    after.send(attempt(&org.staff.nip, PASSWORD, 11)).await.expect(200);
+
+    // An unknown NIP locks the same way: the lock says nothing about who exists.
+    let ghost = crate::helpers::nip(9999, 1);
+    for n in 12..=14 {
+        after.send(attempt(&ghost, "a guess", n)).await.expect_problem(401, "invalid_credentials");
+    }
+    let ghost_locked = after.send(attempt(&ghost, "a guess", 15)).await;
+    ghost_locked.expect_problem(429, "rate_limited");
+    assert_eq!(ghost_locked.header("retry-after"), Some("30"));
+}
