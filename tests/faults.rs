@@ -8,23 +8,20 @@
 //! acknowledged with a 2xx is in the database afterwards; and that SIGTERM lets a request that is
 //! in flight finish.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-
-const SECRET: &str = "fault-test-secret-fault-test-secret-fault";
+use support::{free_port, http, kinerja, read_reply, request_head, Reply, Service};
 const PASSWORD: &str = "fault-test-password";
 const ADMIN_NIP: &str = "198503152010011001";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// A PostgreSQL server of this test's own.
 struct OwnPostgres {
@@ -111,108 +108,6 @@ fn postgres_ids() -> (u32, u32) {
     (id("-u"), id("-g"))
 }
 
-/// The service as an operator runs it: its own process.
-struct Service {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Service {
-    fn start(database_url: &str, dir: &Path) -> Service {
-        let port = free_port();
-        let log = std::fs::File::create(dir.join("kinerja.log")).unwrap();
-        let child = kinerja(database_url, dir)
-            .env("KINERJA_BIND", format!("127.0.0.1:{port}"))
-            .env("KINERJA_DB_POOL_SIZE", "4")
-            .env("KINERJA_SHUTDOWN_TIMEOUT_SECS", "10")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let service = Service { child, port, dir: dir.to_path_buf() };
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < Duration::from_secs(30), "the service did not start: {}", service.log());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        service
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("kinerja.log")).unwrap_or_default()
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn kinerja(database_url: &str, dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kinerja"));
-    cmd.current_dir(dir)
-        .env("DATABASE_URL", database_url)
-        .env("KINERJA_JWT_SECRET", SECRET)
-        .env("RUST_LOG", "warn")
-        .env_remove("KINERJA_CORS_ORIGINS")
-        .env_remove("KINERJA_METRICS_TOKEN");
-    cmd
-}
-
-/// One HTTP/1.1 exchange on its own connection (the service's real socket, no client library).
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
-    }
-}
-
-fn request_head(method: &str, path: &str, token: Option<&str>, body_len: usize) -> String {
-    let mut head = format!("{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n");
-    if let Some(token) = token {
-        head.push_str(&format!("authorization: Bearer {token}\r\n"));
-    }
-    if body_len > 0 {
-        head.push_str(&format!("content-type: application/json\r\ncontent-length: {body_len}\r\n"));
-    }
-    head.push_str("\r\n");
-    head
-}
-
-fn read_reply(mut stream: TcpStream) -> Reply {
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines.next().and_then(|l| l.split_whitespace().nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let headers =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
-    Reply { status, headers, body: body.to_string() }
-}
-
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&serde_json::Value>) -> Reply {
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-    stream.write_all(request_head(method, path, token, body.len()).as_bytes()).unwrap();
-    stream.write_all(body.as_bytes()).unwrap();
-    read_reply(stream)
-}
-
 #[derive(Default)]
 struct Outcomes {
     acknowledged: Vec<String>,
@@ -231,7 +126,7 @@ fn a_database_crash_under_load_gives_503s_loses_no_acknowledged_write_and_heals_
         .output()
         .unwrap();
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    let service = Service::start(&pg.url(), &work);
+    let service = Service::start(&pg.url(), &work, &[]);
     let port = service.port;
 
     let login = serde_json::json!({"grant_type": "password", "nip": ADMIN_NIP, "password": PASSWORD});
