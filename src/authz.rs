@@ -141,6 +141,12 @@ pub enum Permission<'a> {
     DecideObjection { objection: &'a ObjectionRef },
 }
 
+/// A portal of the record's own organisation is told plainly that this is not for portals (403):
+/// a 404 would wrongly suggest the record does not exist.
+fn portals_refused(what: &str) -> ApiError {
+    ApiError::forbidden(format!("No service client {what}: only the employees concerned do"))
+}
+
 pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
     let same_org = |org: &OrganizationId| caller.organization_id == *org;
     let staff = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
@@ -223,6 +229,9 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             )
         }
         Permission::AnswerPeerAssignment { rater_id } => {
+            if caller.kind == SubjectKind::ServiceClient {
+                return Err(portals_refused("answers peer ratings"));
+            }
             if caller.employee_id() == Some(rater_id) {
                 Ok(())
             } else {
@@ -327,6 +336,9 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             )
         }
         Permission::ReadAssessment { assessment } => {
+            if caller.kind == SubjectKind::ServiceClient && same_org(&assessment.employee.organization_id) {
+                return Err(portals_refused("reads assessments"));
+            }
             let me = caller.employee_id();
             let is_author = caller.kind == SubjectKind::Employee && me == Some(&assessment.author_id);
             if is_author && same_org(&assessment.employee.organization_id) {
@@ -374,6 +386,9 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             )
         }
         Permission::ReadObjection { objection } => {
+            if caller.kind == SubjectKind::ServiceClient && same_org(&objection.organization_id) {
+                return Err(portals_refused("reads objections"));
+            }
             let me = caller.employee_id();
             let party = me.is_some()
                 && (me == Some(&objection.employee_id)

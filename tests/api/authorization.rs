@@ -18,6 +18,14 @@ const PUBLIC: &[&str] = &[
     "GET /api/v1/public/organizations/{code}/citizen-index",
 ];
 
+/// What a portal holding only `employees:read` may call; every other operation refuses it (403).
+const EMPLOYEES_READ_SCOPE: &[&str] = &[
+    "GET /api/v1/me",
+    "GET /api/v1/employees",
+    "GET /api/v1/employees/{id}",
+    "GET /api/v1/employees/{id}/reporting-lines",
+];
+
 /// How one operation is called, and what two in-organisation outsiders get.
 struct Row {
     path: String,
@@ -523,8 +531,39 @@ async fn every_operation_refuses_the_callers_it_must() {
         let flipped = format!("{}{rest}", if first == "A" { "B" } else { "A" });
         format!("{head}.{flipped}")
     };
+    let mut wrong_audience = app.claims_for(&a.admin);
+    wrong_audience.aud = "another-service".into();
+    let wrong_audience = app.sign(&wrong_audience);
+    let claims = app.claims_for(&a.admin);
+    let another_key = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(b"a-key-the-service-never-had-a-key-the-service"),
+    )
+    .unwrap();
+    let unsigned = {
+        use base64::Engine;
+        let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        format!("{}.{}.", b64(&json!({"alg": "none", "typ": "JWT"})), b64(&serde_json::to_value(&claims).unwrap()))
+    };
+    let token_attacks = [
+        ("no token", None),
+        ("expired token", Some(expired.as_str())),
+        ("tampered token", Some(tampered.as_str())),
+        ("token for another audience", Some(wrong_audience.as_str())),
+        ("token signed with another key", Some(another_key.as_str())),
+        ("alg: none token", Some(unsigned.as_str())),
+    ];
     let staff = app.token_for(&a.staff);
     let other_admin = app.token_for(&b.admin);
+    // A portal of organisation A that may read employees, and nothing else.
+    let directory_portal = {
+        let made =
+            app.post("/api/v1/service-clients", &admin_a, json!({"name": "Direktori", "scopes": ["employees:read"]}));
+        let made = made.await.expect(201);
+        app.client_token(made["client"]["client_id"].as_str().unwrap(), made["client_secret"].as_str().unwrap()).await
+    };
+    let mut counted = (0usize, 0usize);
 
     let mut failures = Vec::new();
     for op in operations() {
@@ -535,21 +574,30 @@ async fn every_operation_refuses_the_callers_it_must() {
             failures.push(format!("{op}: no row in the authorization matrix"));
             continue;
         };
-        for (who, token) in
-            [("no token", None), ("expired token", Some(expired.as_str())), ("tampered token", Some(tampered.as_str()))]
-        {
+        counted.0 += 1;
+        for (who, token) in token_attacks {
             let (status, body) = call(&app, &op, row, token).await;
+            counted.1 += 1;
             if status != 401 || body["code"].as_str().is_none() {
                 failures.push(format!("{op} with {who}: {status} {body}"));
             }
         }
+        if !EMPLOYEES_READ_SCOPE.contains(&op.as_str()) {
+            let (status, body) = call(&app, &op, row, Some(&directory_portal)).await;
+            counted.1 += 1;
+            if status != 403 {
+                failures.push(format!("{op} as a portal without its scope: expected 403, got {status} {body}"));
+            }
+        }
         if let Some(expected) = row.staff {
+            counted.1 += 1;
             let (status, body) = call(&app, &op, row, Some(&staff)).await;
             if status != expected {
                 failures.push(format!("{op} as another employee: expected {expected}, got {status} {body}"));
             }
         }
         if let Some(expected) = row.other_org {
+            counted.1 += 1;
             let (status, body) = call(&app, &op, row, Some(&other_admin)).await;
             if status != expected {
                 failures
@@ -558,6 +606,7 @@ async fn every_operation_refuses_the_callers_it_must() {
         }
     }
     assert!(failures.is_empty(), "refusals that did not hold:\n{}", failures.join("\n"));
+    eprintln!("refusal matrix: {} operations, {} refusals asserted", counted.0, counted.1);
 
     // Nothing any refused caller sent changed organisation A.
     let org = app.get(&format!("/api/v1/organizations/{}", a.id), &admin_a).await.expect(200);
