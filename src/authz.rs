@@ -143,8 +143,8 @@ pub enum Permission<'a> {
 
 /// A portal of the record's own organisation is told plainly that this is not for portals (403):
 /// a 404 would wrongly suggest the record does not exist.
-fn portals_refused(what: &str) -> ApiError {
-    ApiError::forbidden(format!("No service client {what}: only the employees concerned do"))
+fn portals_refused(message: &'static str) -> ApiError {
+    ApiError::forbidden(message)
 }
 
 pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
@@ -230,7 +230,7 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         }
         Permission::AnswerPeerAssignment { rater_id } => {
             if caller.kind == SubjectKind::ServiceClient {
-                return Err(portals_refused("answers peer ratings"));
+                return Err(portals_refused("A service client does not answer peer ratings: only the rater does"));
             }
             if caller.employee_id() == Some(rater_id) {
                 Ok(())
@@ -337,7 +337,9 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         }
         Permission::ReadAssessment { assessment } => {
             if caller.kind == SubjectKind::ServiceClient && same_org(&assessment.employee.organization_id) {
-                return Err(portals_refused("reads assessments"));
+                return Err(portals_refused(
+                    "A service client does not read assessments: only the employees concerned do",
+                ));
             }
             let me = caller.employee_id();
             let is_author = caller.kind == SubjectKind::Employee && me == Some(&assessment.author_id);
@@ -387,7 +389,9 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
         }
         Permission::ReadObjection { objection } => {
             if caller.kind == SubjectKind::ServiceClient && same_org(&objection.organization_id) {
-                return Err(portals_refused("reads objections"));
+                return Err(portals_refused(
+                    "A service client does not read objections: only the employees concerned do",
+                ));
             }
             let me = caller.employee_id();
             let party = me.is_some()

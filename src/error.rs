@@ -675,6 +675,18 @@ const CATALOGUE: &[(&str, &str)] = &[
         "Hanya revisi terbaru yang sudah disetujui yang dapat direvisi; ubah revisi yang masih terbuka",
     ),
     ("Only the organisation's admins may change this", "Hanya admin instansi yang boleh mengubah ini"),
+    (
+        "A service client does not answer peer ratings: only the rater does",
+        "Klien layanan tidak menjawab penilaian rekan: hanya penilainya yang menjawab",
+    ),
+    (
+        "A service client does not read assessments: only the employees concerned do",
+        "Klien layanan tidak membaca penilaian kinerja: hanya pegawai yang bersangkutan yang membacanya",
+    ),
+    (
+        "A service client does not read objections: only the employees concerned do",
+        "Klien layanan tidak membaca keberatan: hanya pegawai yang bersangkutan yang membacanya",
+    ),
     ("Portals do not read performance records", "Portal tidak membaca catatan kinerja"),
     (
         "Record the organisation's own rating for the period first: it decides the curve",
