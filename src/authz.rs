@@ -6,7 +6,7 @@
 
 use crate::auth::caller::{Caller, Role, Scope};
 use crate::auth::tokens::SubjectKind;
-use crate::db::types::{EmployeeId, OrganizationId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::domain::policy::OrganizationRatingRecorder;
 use crate::error::{ApiError, ApiResult};
 
@@ -42,6 +42,25 @@ pub struct ObjectionRef {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Permission<'a> {
+    /// Keep the indicator templates of a unit (`unit_id`; `None`: organisation-wide ones): admins
+    /// of the organisation, and the head of that unit (`headed_unit`, the unit the caller heads,
+    /// found by the handler: see `templates::store::headed_unit`).
+    KeepTemplates { organization_id: &'a OrganizationId, unit_id: Option<&'a UnitId>, headed_unit: Option<&'a UnitId> },
+    /// Accept or decline a staff proposal for a template: as [`Permission::KeepTemplates`], and
+    /// never one's own proposal.
+    DecideTemplateProposal {
+        organization_id: &'a OrganizationId,
+        unit_id: Option<&'a UnitId>,
+        headed_unit: Option<&'a UnitId>,
+        proposed_by: &'a EmployeeId,
+    },
+    /// Read the template library and the proposals, and propose: every employee of the
+    /// organisation (staff take part in designing their indicators); not portals.
+    ProposeTemplate { organization_id: &'a OrganizationId },
+    /// Flag an indicator of an SKP as hard to measure: the SKP's owner and their direct supervisor.
+    FlagIndicator { owner: &'a EmployeeRef },
+    /// Read which templates were flagged: admins, auditors and unit heads (for their unit).
+    ReadTemplateFlags { organization_id: &'a OrganizationId, headed_unit: Option<&'a UnitId> },
     /// Change the organisation, its units, employees and service clients (admins).
     Administer { organization_id: &'a OrganizationId },
     /// See the organisation and its unit tree (any member, auditors, portals with `organization:read`).
@@ -151,6 +170,43 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
     let same_org = |org: &OrganizationId| caller.organization_id == *org;
     let staff = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
     match permission {
+        Permission::KeepTemplates { organization_id, unit_id, headed_unit } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("template"));
+            }
+            let head = unit_id.is_some() && unit_id == headed_unit && caller.kind == SubjectKind::Employee;
+            require(
+                caller.has_role(Role::Admin) || head,
+                "Only admins, and the head of a unit for the unit's own templates, keep templates",
+            )
+        }
+        Permission::DecideTemplateProposal { organization_id, unit_id, headed_unit, proposed_by } => {
+            authorize(caller, Permission::KeepTemplates { organization_id, unit_id, headed_unit })?;
+            require(caller.employee_id() != Some(proposed_by), "Nobody decides their own proposal")
+        }
+        Permission::ProposeTemplate { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("template"));
+            }
+            require(caller.kind == SubjectKind::Employee, "Templates are designed by employees, not portals")
+        }
+        Permission::FlagIndicator { owner } => {
+            authorize(caller, Permission::ReadPerformance { employee: owner })?;
+            let me = caller.employee_id();
+            require(
+                me.is_some() && (me == Some(&owner.id) || me == owner.supervisor_id.as_ref()),
+                "Only the employee and their direct supervisor flag an indicator of their SKP",
+            )
+        }
+        Permission::ReadTemplateFlags { organization_id, headed_unit } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(
+                staff || (headed_unit.is_some() && caller.kind == SubjectKind::Employee),
+                "Only admins, auditors and unit heads read the flag report",
+            )
+        }
         Permission::Administer { organization_id } => {
             if !same_org(organization_id) {
                 return Err(ApiError::NotFound("organization"));

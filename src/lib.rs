@@ -41,6 +41,7 @@ pub mod seed;
 pub mod skp;
 pub mod startup;
 pub mod state;
+pub mod templates;
 pub mod units;
 pub mod versioned;
 pub mod webhooks;

@@ -9,7 +9,7 @@ use utoipa_actix_web::{scope, AppExt};
 use crate::error::responses;
 use crate::{
     achievements, assessments, audit, auth, distribution, employees, feedback, health, inbox, objections,
-    organizations, periods, policies, ratings, recommendations, reports, scores, skp, units,
+    organizations, periods, policies, ratings, recommendations, reports, scores, skp, templates, units,
 };
 
 /// Every documented route. The OpenAPI document is gathered from exactly these registrations.
@@ -25,6 +25,7 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(periods::routes)
             .configure(policies::routes)
             .configure(skp::routes)
+            .configure(templates::routes)
             .configure(inbox::routes)
             .configure(achievements::routes)
             .configure(feedback::routes)
@@ -115,6 +116,7 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "periods", description = "Evaluation years and their sub-periods"),
         (name = "policies", description = "The versioned scoring policy"),
         (name = "skp", description = "Performance plans (SKP): targets, indicators, approval, revisions and the cascade"),
+        (name = "templates", description = "Indicator templates per position (jabatan), designed with staff: proposals, versions, the yearly assignment as pre-filled draft SKPs, and indicators flagged as hard to measure"),
         (name = "inbox", description = "What waits for the caller as a supervisor, decider or employee, with counts per kind: one list for a phone to poll"),
         (name = "achievements", description = "Achievements (capaian/realisasi) with evidence (bukti dukung), verified by the supervisor"),
         (name = "feedback", description = "Continuous feedback (umpan balik) between a supervisor and an employee; private to them, the second-level supervisor and auditors"),

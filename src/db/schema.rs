@@ -590,3 +590,95 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_ratings,
     recommendation_decisions,
 );
+
+// Indicator templates (2026-11-23-000030_templates).
+diesel::table! {
+    indicator_templates (id) {
+        id -> Text,
+        organization_id -> Text,
+        unit_id -> Nullable<Text>,
+        position -> Text,
+        name -> Text,
+        current_version -> Integer,
+        content -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    template_versions (template_id, version) {
+        template_id -> Text,
+        version -> Integer,
+        content -> Text,
+        proposal_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    template_proposals (id) {
+        id -> Text,
+        organization_id -> Text,
+        template_id -> Nullable<Text>,
+        unit_id -> Nullable<Text>,
+        position -> Text,
+        name -> Text,
+        content -> Text,
+        reason -> Text,
+        proposed_by -> Text,
+        status -> Text,
+        decision_reason -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        resulting_template_id -> Nullable<Text>,
+        resulting_version -> Nullable<Integer>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    template_uses (target_lineage_id) {
+        target_lineage_id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        employee_id -> Text,
+        template_id -> Text,
+        template_version -> Integer,
+        target_index -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    indicator_flags (id) {
+        id -> Text,
+        organization_id -> Text,
+        period_id -> Text,
+        employee_id -> Text,
+        skp_id -> Text,
+        indicator_id -> Text,
+        indicator_description -> Text,
+        target_lineage_id -> Text,
+        template_id -> Nullable<Text>,
+        indicator_index -> Integer,
+        note -> Text,
+        flagged_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+// The new tables among themselves and with the one earlier table they are read with: a second
+// list, so that the first stays as it was.
+diesel::allow_tables_to_appear_in_same_query!(
+    indicator_templates,
+    template_versions,
+    template_proposals,
+    template_uses,
+    indicator_flags,
+    employees,
+);

@@ -14,6 +14,7 @@ pub mod predikat;
 pub mod recommendation;
 pub mod score;
 pub mod skm;
+pub mod template;
 pub mod text_enum;
 pub mod time_zone;
 

@@ -7,7 +7,9 @@ mod routes;
 mod store;
 
 pub use routes::routes;
-pub use store::{approved_of, find, load, load_many, SkpRow};
+pub use store::{
+    approved_of, check_content, find, latest, load, load_many, replace_targets, target_rows, SkpRow, TargetRow,
+};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

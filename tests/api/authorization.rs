@@ -441,6 +441,57 @@ fn rows(
     ])
 }
 
+/// Records of organisation A for the template rows: a template and a staff proposal.
+struct TemplateWork {
+    template: String,
+    proposal: String,
+}
+
+fn template_rows(a: &Org, period_id: &str, work: &Work, t: &TemplateWork) -> Vec<(&'static str, Row)> {
+    let content = crate::templates::content("Layanan aplikasi", None);
+    let new =
+        json!({"unit_id": a.bidang.id, "position": "Pranata Komputer", "name": "Layanan TIK", "content": content});
+    vec![
+        ("GET /api/v1/templates", row("/api/v1/templates".into(), None, None, None)),
+        ("POST /api/v1/templates", row("/api/v1/templates".into(), Some(new), Some(403), Some(404))),
+        ("GET /api/v1/templates/{id}", row(format!("/api/v1/templates/{}", t.template), None, None, Some(404))),
+        ("GET /api/v1/template-proposals", row("/api/v1/template-proposals".into(), None, None, None)),
+        // Every employee may propose (nothing to refuse but portals and strangers' tokens).
+        ("POST /api/v1/template-proposals", row("/api/v1/template-proposals".into(), None, None, None)),
+        (
+            "POST /api/v1/template-proposals/{id}/decision",
+            row(
+                format!("/api/v1/template-proposals/{}/decision", t.proposal),
+                Some(json!({"outcome": "accepted", "reason": "Disetujui"})),
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
+            "POST /api/v1/template-assignments",
+            row(
+                "/api/v1/template-assignments".into(),
+                Some(json!({"period_id": period_id, "position": "Pranata Komputer"})),
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
+            "POST /api/v1/indicator-flags",
+            row(
+                "/api/v1/indicator-flags".into(),
+                Some(json!({"indicator_id": work.indicator, "note": "Sulit diukur"})),
+                Some(404),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/template-flags",
+            row(format!("/api/v1/template-flags?period_id={period_id}"), None, Some(403), Some(404)),
+        ),
+    ]
+}
+
 fn scores() -> Value {
     json!({"berorientasi_pelayanan": 3, "akuntabel": 3, "kompeten": 3, "harmonis": 3, "loyal": 3, "adaptif": 3, "kolaboratif": 3})
 }
@@ -511,7 +562,7 @@ async fn every_operation_refuses_the_callers_it_must() {
     let mut work = work(&app, &a).await;
     work.peer_assessment = peer_assessment["id"].as_str().unwrap().to_string();
     work.peer_objection = peer_objection["id"].as_str().unwrap().to_string();
-    let table = rows(
+    let mut table = rows(
         &a,
         period["id"].as_str().unwrap(),
         clients["client"]["id"].as_str().unwrap(),
@@ -519,6 +570,17 @@ async fn every_operation_refuses_the_callers_it_must() {
         mine["items"][0]["id"].as_str().unwrap(),
         &work,
     );
+    let template_work = {
+        let body = json!({"position": "Pranata Komputer", "name": "Layanan TIK", "content": crate::templates::content("Layanan aplikasi", None)});
+        let template = app.post("/api/v1/templates", &admin_a, body).await.expect(201);
+        let body = json!({"position": "Pranata Komputer", "name": "Usul", "reason": "Tugas belum punya indikator", "content": crate::templates::content("Layanan", None)});
+        let proposal = app.post("/api/v1/template-proposals", &app.token_for(&a.peer), body).await.expect(201);
+        TemplateWork {
+            template: template["id"].as_str().unwrap().to_string(),
+            proposal: proposal["id"].as_str().unwrap().to_string(),
+        }
+    };
+    table.extend(template_rows(&a, period["id"].as_str().unwrap(), &work, &template_work));
 
     let mut expired = app.claims_for(&a.admin);
     expired.exp = chrono::Utc::now().timestamp() - 120;

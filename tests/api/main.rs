@@ -28,6 +28,7 @@ mod round_trips;
 mod scores;
 mod skp;
 mod synthetic;
+mod templates;
 mod time_zones;
 mod units;
 mod versioned;
