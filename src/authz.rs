@@ -30,6 +30,16 @@ pub struct AssessmentRef {
     pub author_supervisor_id: Option<EmployeeId>,
 }
 
+/// A complaint, as much as authorization needs.
+#[derive(Debug, Clone)]
+pub struct ComplaintRef {
+    pub organization_id: OrganizationId,
+    /// The unit complained about: its head handles it.
+    pub unit_id: UnitId,
+    /// The officer who must answer.
+    pub assigned_to: Option<EmployeeId>,
+}
+
 /// An objection, as much as authorization needs.
 #[derive(Debug, Clone)]
 pub struct ObjectionRef {
@@ -42,6 +52,17 @@ pub struct ObjectionRef {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Permission<'a> {
+    /// Pass on a complaint a portal received: portals with `complaints:write`.
+    SubmitComplaint { organization_id: &'a OrganizationId },
+    /// Read a complaint: admins, auditors, the head of its unit (`headed_unit`, found by the
+    /// handler) and the officer assigned to it; to anyone else it does not exist.
+    ReadComplaint { complaint: &'a ComplaintRef, headed_unit: Option<&'a UnitId> },
+    /// Assign, close or reject a complaint: the head of its unit, or an admin.
+    ManageComplaint { complaint: &'a ComplaintRef, headed_unit: Option<&'a UnitId> },
+    /// Answer a complaint: the officer assigned to it.
+    AnswerComplaint { complaint: &'a ComplaintRef, headed_unit: Option<&'a UnitId> },
+    /// Read a unit's complaint figures: admins, auditors and the unit's head.
+    ReadUnitComplaints { organization_id: &'a OrganizationId, unit_id: &'a UnitId, headed_unit: Option<&'a UnitId> },
     /// Keep the indicator templates of a unit (`unit_id`; `None`: organisation-wide ones): admins
     /// of the organisation, and the head of that unit (`headed_unit`, the unit the caller heads,
     /// found by the handler: see `templates::store::headed_unit`).
@@ -170,6 +191,50 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
     let same_org = |org: &OrganizationId| caller.organization_id == *org;
     let staff = caller.has_role(Role::Admin) || caller.has_role(Role::Auditor);
     match permission {
+        Permission::SubmitComplaint { organization_id } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("organization"));
+            }
+            require(
+                caller.kind == SubjectKind::ServiceClient && caller.has_scope(Scope::ComplaintsWrite),
+                "Only portals with the complaints:write scope pass on complaints; citizens use their ticket",
+            )
+        }
+        Permission::ReadComplaint { complaint, headed_unit } => {
+            let me = caller.employee_id();
+            let person = caller.kind == SubjectKind::Employee;
+            let handles =
+                headed_unit == Some(&complaint.unit_id) || (me.is_some() && me == complaint.assigned_to.as_ref());
+            if same_org(&complaint.organization_id) && person && (staff || handles) {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound("complaint"))
+            }
+        }
+        Permission::ManageComplaint { complaint, headed_unit } => {
+            authorize(caller, Permission::ReadComplaint { complaint, headed_unit })?;
+            require(
+                caller.has_role(Role::Admin) || headed_unit == Some(&complaint.unit_id),
+                "Only the head of the unit complained about (or an admin) assigns, closes or rejects it",
+            )
+        }
+        Permission::AnswerComplaint { complaint, headed_unit } => {
+            authorize(caller, Permission::ReadComplaint { complaint, headed_unit })?;
+            let me = caller.employee_id();
+            require(
+                me.is_some() && me == complaint.assigned_to.as_ref(),
+                "Only the officer the complaint is assigned to answers it",
+            )
+        }
+        Permission::ReadUnitComplaints { organization_id, unit_id, headed_unit } => {
+            if !same_org(organization_id) {
+                return Err(ApiError::NotFound("unit"));
+            }
+            require(
+                staff || (caller.kind == SubjectKind::Employee && headed_unit == Some(unit_id)),
+                "Only admins, auditors and the unit's head read its complaint figures",
+            )
+        }
         Permission::KeepTemplates { organization_id, unit_id, headed_unit } => {
             if !same_org(organization_id) {
                 return Err(ApiError::NotFound("template"));
@@ -670,6 +735,31 @@ pub fn evaluation_visibility(caller: &Caller) -> ApiResult<EvaluationVisibility>
         Some(employee_id) => Ok(EvaluationVisibility::Parties { organization_id, employee_id }),
         None => Err(ApiError::forbidden("Only employees read assessments")),
     }
+}
+
+/// Which complaints a caller may list, as [`Permission::ReadComplaint`] decides for one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplaintVisibility {
+    /// Admins and auditors: every complaint of the organisation.
+    Organization,
+    /// A unit's head: those about the unit, and those assigned to them.
+    Unit { unit_id: UnitId, employee_id: EmployeeId },
+    /// Others: those assigned to them.
+    Assigned { employee_id: EmployeeId },
+}
+
+pub fn complaint_visibility(caller: &Caller, headed_unit: Option<&UnitId>) -> ApiResult<ComplaintVisibility> {
+    if caller.kind == SubjectKind::ServiceClient {
+        return Err(ApiError::forbidden("Portals pass complaints on; they do not read them"));
+    }
+    if caller.has_role(Role::Admin) || caller.has_role(Role::Auditor) {
+        return Ok(ComplaintVisibility::Organization);
+    }
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees read complaints"))?.clone();
+    Ok(match headed_unit {
+        Some(unit) => ComplaintVisibility::Unit { unit_id: unit.clone(), employee_id: me },
+        None => ComplaintVisibility::Assigned { employee_id: me },
+    })
 }
 
 /// Who sets an employee's password, and so what they must prove.

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod browser;
 pub mod cli;
 pub mod clock;
+pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod distribution;

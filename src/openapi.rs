@@ -8,7 +8,7 @@ use utoipa_actix_web::{scope, AppExt};
 
 use crate::error::responses;
 use crate::{
-    achievements, assessments, audit, auth, distribution, employees, feedback, health, inbox, objections,
+    achievements, assessments, audit, auth, complaints, distribution, employees, feedback, health, inbox, objections,
     organizations, periods, policies, ratings, recommendations, reports, scores, skp, templates, units,
 };
 
@@ -31,6 +31,7 @@ pub fn configure_api(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
             .configure(feedback::routes)
             .configure(ratings::peer::routes)
             .configure(ratings::citizen::routes)
+            .configure(complaints::routes)
             .configure(scores::routes)
             .configure(reports::routes)
             .configure(assessments::routes)
@@ -122,6 +123,7 @@ Updates carry `If-Match` with the ETag read; creates accept an `Idempotency-Key`
         (name = "feedback", description = "Continuous feedback (umpan balik) between a supervisor and an employee; private to them, the second-level supervisor and auditors"),
         (name = "peer-ratings", description = "360 feedback on the BerAKHLAK values, shown only as aggregates"),
         (name = "citizen-ratings", description = "Citizen satisfaction (SKM): one-time rating tickets and the index"),
+        (name = "complaints", description = "Citizen complaints (pengaduan): received with a rating ticket or from a portal, assigned by the unit's head, answered by an officer within the policy's working days; figures per unit and officer"),
         (name = "scores", description = "Scores computed from every input, with their explanation"),
         (name = "assessments", description = "Self-assessments and supervisors' assessments of a sub-period or the year, with the gap between them"),
         (name = "objections", description = "Objections (keberatan) to a published assessment, decided by the supervisor's own supervisor"),

@@ -51,6 +51,8 @@ crate::domain::text_enum! {
         ReportsRead = "reports:read",
         /// Register webhook endpoints and read their delivery log (a portal that wants events).
         WebhooksManage = "webhooks:manage",
+        /// Pass on citizens' complaints received elsewhere (e.g. SP4N-LAPOR!), for the unit to answer.
+        ComplaintsWrite = "complaints:write",
     }
 }
 

@@ -682,3 +682,34 @@ diesel::allow_tables_to_appear_in_same_query!(
     indicator_flags,
     employees,
 );
+
+// Citizen complaints (2026-11-23-000031_complaints).
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        organization_id -> Text,
+        unit_id -> Text,
+        officer_id -> Nullable<Text>,
+        channel -> Text,
+        ticket_id -> Nullable<Text>,
+        client_id -> Nullable<Text>,
+        external_reference -> Nullable<Text>,
+        tracking_hash -> Text,
+        body -> Text,
+        status -> Text,
+        assigned_to -> Nullable<Text>,
+        assigned_by -> Nullable<Text>,
+        assigned_at -> Nullable<Timestamp>,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        rejection_reason -> Nullable<Text>,
+        closed_by -> Nullable<Text>,
+        closed_at -> Nullable<Timestamp>,
+        received_at -> Timestamp,
+        answer_due_at -> Timestamp,
+        close_due_at -> Timestamp,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}

@@ -14,9 +14,10 @@ use super::behaviour::{
     behaviour_score, minimum_respondents, BehaviourError, BehaviourScore, BerakhlakValue, GroupInput, RaterGroup,
 };
 use super::capaian::{target_capaian, Aspect, AspectScore, CapaianError, TargetKind};
+use super::complaint::{in_time_percent, ComplaintFigures};
 use super::policy::ScoringPolicy;
 use super::predikat::{predikat, Predikat, Rating, RatingThresholds};
-use super::score::{nilai_kinerja, NilaiKinerja};
+use super::score::{nilai_kinerja_with_complaints, NilaiKinerja};
 use super::skm::SkmResult;
 
 /// One aspect of an indicator: what was planned and what was realised.
@@ -122,6 +123,10 @@ pub struct ScoreInputs {
     pub objection: Option<ObjectionDecision>,
     pub policy_version: i32,
     pub policy: ScoringPolicy,
+    /// The complaints assigned to the employee to answer in the scope (absent in scores stored
+    /// before complaints were kept).
+    #[serde(default)]
+    pub complaints: Option<ComplaintFigures>,
 }
 
 /// One aspect's row: target, realisation, the formula branch and the percentage.
@@ -243,6 +248,22 @@ pub struct CitizenPart {
     pub weighed: bool,
     /// The index of ratings naming the employee, or why there is none.
     pub index: Option<SkmResult>,
+    /// The officer's complaint figures beside the index (absent in scores stored before
+    /// complaints were kept, so that they recompute to the same bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints: Option<ComplaintsPart>,
+}
+
+/// The complaints assigned to the employee, shown beside the citizen index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ComplaintsPart {
+    pub figures: ComplaintFigures,
+    /// Answers given in time, as a percent of answers; absent when nothing was answered.
+    pub answered_in_time_percent: Option<f64>,
+    /// The policy's weight of it in nilai kinerja (0, the default, shows it without weighing it).
+    pub policy_weight: f64,
+    /// True when it counts in nilai kinerja.
+    pub weighed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -340,10 +361,24 @@ pub fn compute(inputs: &ScoreInputs) -> Result<Scorecard, EngineError> {
         Some(SkmResult::Index { converted, .. }) if policy.component_weights.citizen > 0.0 => Some(*converted),
         _ => None,
     };
+    let complaints = inputs.complaints.as_ref().map(|figures| {
+        let percent = in_time_percent(figures);
+        ComplaintsPart {
+            figures: figures.clone(),
+            answered_in_time_percent: percent,
+            policy_weight: policy.complaints.weight,
+            weighed: percent.is_some() && policy.complaints.weight > 0.0,
+        }
+    });
+    let complaints_weighed = complaints
+        .as_ref()
+        .filter(|c| c.weighed)
+        .and_then(|c| c.answered_in_time_percent.map(|p| (p, c.policy_weight)));
     let citizen = CitizenPart {
         policy_weight: policy.component_weights.citizen,
         weighed: citizen_converted.is_some(),
         index: inputs.citizen.clone(),
+        complaints,
     };
     let ratings = vec![
         rating_row(
@@ -360,10 +395,11 @@ pub fn compute(inputs: &ScoreInputs) -> Result<Scorecard, EngineError> {
         ),
     ];
     let predicate = predicate_part(&ratings);
-    let nilai_kinerja = nilai_kinerja(
+    let nilai_kinerja = nilai_kinerja_with_complaints(
         results.nilai_hasil_kerja,
         combined.as_ref().map(|b| b.mean),
         citizen_converted,
+        complaints_weighed,
         behaviour.multi_rater,
         &policy.component_weights,
     );

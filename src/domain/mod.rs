@@ -5,6 +5,7 @@ pub mod achievement;
 pub mod assessment;
 pub mod behaviour;
 pub mod capaian;
+pub mod complaint;
 pub mod distribution;
 pub mod engine;
 pub mod lockout;

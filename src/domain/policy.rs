@@ -93,6 +93,11 @@ pub struct ScoringPolicy {
     pub organization_rating_recorder: OrganizationRatingRecorder,
     /// Allowed predicate distributions per organisation rating (default SE MenPANRB 3/2023).
     pub distribution_curve: DistributionCurve,
+    /// Citizen complaints: deadlines in working days (default first answer within 5, closed within
+    /// 14) and the weight of an officer's complaint handling in nilai kinerja (default 0: shown,
+    /// not weighed).
+    #[serde(default)]
+    pub complaints: super::complaint::ComplaintPolicy,
 }
 
 impl Default for ScoringPolicy {
@@ -109,6 +114,7 @@ impl Default for ScoringPolicy {
             evaluation_frequency: EvaluationFrequency::Quarterly,
             organization_rating_recorder: OrganizationRatingRecorder::Admin,
             distribution_curve: DistributionCurve::default(),
+            complaints: super::complaint::ComplaintPolicy::default(),
         }
     }
 }
@@ -168,6 +174,16 @@ impl ScoringPolicy {
         }
         if !(1..=90).contains(&self.objection_window_days) {
             fail("objection_window_days", "must be between 1 and 90");
+        }
+        let complaints = &self.complaints;
+        if !(1..=60).contains(&complaints.answer_within_working_days) {
+            fail("complaints.answer_within_working_days", "must be between 1 and 60");
+        }
+        if !(complaints.answer_within_working_days..=120).contains(&complaints.close_within_working_days) {
+            fail("complaints.close_within_working_days", "must be between the answer deadline and 120");
+        }
+        if !(0.0..=1.0).contains(&complaints.weight) {
+            fail("complaints.weight", "must be between 0 and 1");
         }
         if let Err(problems) = self.distribution_curve.validate() {
             for (field, message) in problems {

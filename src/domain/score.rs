@@ -13,6 +13,8 @@ crate::domain::text_enum! {
         Results = "results",
         Behaviour = "behaviour",
         Citizen = "citizen",
+        /// The share of the officer's complaint answers given in time (only where the policy weighs it).
+        Complaints = "complaints",
     }
 }
 
@@ -20,7 +22,8 @@ crate::domain::text_enum! {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ComponentPart {
     pub component: Component,
-    /// As given: nilai hasil kerja (0-120), behaviour mean (1-5) or converted index (25-100).
+    /// As given: nilai hasil kerja (0-120), behaviour mean (1-5), converted index (25-100) or
+    /// complaints answered in time (percent).
     pub raw: f64,
     /// On the common percent scale, capped at 120.
     pub as_percent: f64,
@@ -47,6 +50,19 @@ pub fn nilai_kinerja(
     multi_rater: bool,
     weights: &ComponentWeights,
 ) -> Option<NilaiKinerja> {
+    nilai_kinerja_with_complaints(results, behaviour_mean, citizen_converted, None, multi_rater, weights)
+}
+
+/// As [`nilai_kinerja`], with the officer's complaint answers in time (percent) and the policy's
+/// weight of it (`None` or a weight of 0 leaves it out, as by default).
+pub fn nilai_kinerja_with_complaints(
+    results: Option<f64>,
+    behaviour_mean: Option<f64>,
+    citizen_converted: Option<f64>,
+    complaints: Option<(f64, f64)>,
+    multi_rater: bool,
+    weights: &ComponentWeights,
+) -> Option<NilaiKinerja> {
     let (w_results, w_behaviour) = if multi_rater {
         (weights.results_multi_rater, weights.behaviour_multi_rater)
     } else {
@@ -56,6 +72,12 @@ pub fn nilai_kinerja(
         (Component::Results, results, results.map(|r| r.min(CAPAIAN_CAP)), w_results),
         (Component::Behaviour, behaviour_mean, behaviour_mean.map(behaviour_as_percent), w_behaviour),
         (Component::Citizen, citizen_converted, citizen_converted.map(|c| c.min(CAPAIAN_CAP)), weights.citizen),
+        (
+            Component::Complaints,
+            complaints.map(|c| c.0),
+            complaints.map(|c| c.0.clamp(0.0, 100.0)),
+            complaints.map_or(0.0, |c| c.1),
+        ),
     ];
     let present: Vec<(Component, f64, f64, f64)> = candidates
         .into_iter()
@@ -74,6 +96,27 @@ pub fn nilai_kinerja(
         .collect();
     let value = parts.iter().map(|p| p.as_percent * p.weight).sum::<f64>().clamp(0.0, CAPAIAN_CAP);
     Some(NilaiKinerja { value, parts })
+}
+
+#[cfg(test)]
+mod complaint_weight_tests {
+    use super::*;
+
+    #[test]
+    fn complaints_weigh_only_with_a_weight() {
+        let w = ComponentWeights::default();
+        let plain = nilai_kinerja(Some(92.09), Some(3.0), None, false, &w).unwrap();
+        assert_eq!(
+            nilai_kinerja_with_complaints(Some(92.09), Some(3.0), None, Some((50.0, 0.0)), false, &w),
+            Some(plain)
+        );
+        // 0.7 × 92.09 + 0.3 × 100 = 94.463, then complaints 50 % at 0.1 of 1.1 in all.
+        let weighed =
+            nilai_kinerja_with_complaints(Some(92.09), Some(3.0), None, Some((50.0, 0.1)), false, &w).unwrap();
+        let expected = (0.7 * 92.09 + 0.3 * 100.0 + 0.1 * 50.0) / 1.1;
+        assert!((weighed.value - expected).abs() < 1e-9, "{weighed:?}");
+        assert_eq!(weighed.parts.last().map(|p| p.component), Some(Component::Complaints));
+    }
 }
 
 #[cfg(test)]

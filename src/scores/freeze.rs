@@ -60,18 +60,32 @@ pub struct StoredInputs {
     pub citizen: Option<SkmResult>,
     pub supervisor_ratings: Option<GivenRatings>,
     pub objection: Option<ObjectionDecision>,
+    /// Absent in scores stored before complaints were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints: Option<crate::domain::complaint::ComplaintFigures>,
 }
 
 impl StoredInputs {
     fn of(inputs: ScoreInputs) -> Self {
-        let ScoreInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, .. } = inputs;
-        StoredInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection }
+        let ScoreInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, complaints, .. } =
+            inputs;
+        StoredInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, complaints }
     }
 
     /// The whole inputs again, with the policy of the version they were computed with.
     pub fn with_policy(self, policy_version: i32, policy: crate::domain::policy::ScoringPolicy) -> ScoreInputs {
-        let StoredInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection } = self;
-        ScoreInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, policy_version, policy }
+        let StoredInputs { targets, behaviour, withheld, citizen, supervisor_ratings, objection, complaints } = self;
+        ScoreInputs {
+            targets,
+            behaviour,
+            withheld,
+            citizen,
+            supervisor_ratings,
+            objection,
+            policy_version,
+            policy,
+            complaints,
+        }
     }
 }
 

@@ -262,6 +262,9 @@ pub fn computed_with(
     let view = scope.view();
     let (start, end) = citizen::store::day_range(inputs.tz, view.from, view.to);
     let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
+    // Kept with the score, so counted without the clock (no "overdue", which changes with it).
+    let mut complaints =
+        crate::complaints::store::figures_of(conn, crate::complaints::store::Of::Officer, &ids, start, end, None)?;
     people
         .into_iter()
         .map(|person| {
@@ -278,6 +281,7 @@ pub fn computed_with(
                 objection,
                 policy_version: inputs.policy_version,
                 policy: inputs.policy.clone(),
+                complaints: complaints.remove(person.id.as_str()),
             };
             let score = score(person, skp, &view, &inputs)?;
             Ok(Computed { score, inputs })

@@ -16,6 +16,8 @@ const PUBLIC: &[&str] = &[
     "POST /api/v1/auth/logout",
     "POST /api/v1/public/citizen-ratings",
     "GET /api/v1/public/organizations/{code}/citizen-index",
+    "POST /api/v1/public/complaints",
+    "POST /api/v1/public/complaints/status",
 ];
 
 /// What a portal holding only `employees:read` may call; every other operation refuses it (403).
@@ -492,6 +494,55 @@ fn template_rows(a: &Org, period_id: &str, work: &Work, t: &TemplateWork) -> Vec
     ]
 }
 
+/// The complaint rows: a citizen's complaint about organisation A's bidang.
+fn complaint_rows(a: &Org, period_id: &str, complaint: &str) -> Vec<(&'static str, Row)> {
+    let path = format!("/api/v1/complaints/{complaint}");
+    vec![
+        (
+            "POST /api/v1/complaints",
+            row(
+                "/api/v1/complaints".into(),
+                Some(json!({"unit_id": a.bidang.id, "complaint": "Antrean terlalu lama"})),
+                Some(403),
+                Some(403),
+            ),
+        ),
+        ("GET /api/v1/complaints", row("/api/v1/complaints".into(), None, None, None)),
+        ("GET /api/v1/complaints/{id}", row(path.clone(), None, Some(404), Some(404))),
+        (
+            "POST /api/v1/complaints/{id}/assign",
+            row(format!("{path}/assign"), Some(json!({"officer_id": a.peer.id})), Some(404), Some(404)),
+        ),
+        (
+            "POST /api/v1/complaints/{id}/answer",
+            row(format!("{path}/answer"), Some(json!({"answer": "Kami mohon maaf"})), Some(404), Some(404)),
+        ),
+        ("POST /api/v1/complaints/{id}/close", row(format!("{path}/close"), None, Some(404), Some(404))),
+        (
+            "POST /api/v1/complaints/{id}/reject",
+            row(format!("{path}/reject"), Some(json!({"reason": "Bukan layanan kami"})), Some(404), Some(404)),
+        ),
+        (
+            "GET /api/v1/units/{id}/complaint-figures",
+            row(
+                format!("/api/v1/units/{}/complaint-figures?period_id={period_id}", a.bidang.id),
+                None,
+                Some(403),
+                Some(404),
+            ),
+        ),
+        (
+            "GET /api/v1/employees/{id}/complaint-figures",
+            row(
+                format!("/api/v1/employees/{}/complaint-figures?period_id={period_id}", a.peer.id),
+                None,
+                Some(404),
+                Some(404),
+            ),
+        ),
+    ]
+}
+
 fn scores() -> Value {
     json!({"berorientasi_pelayanan": 3, "akuntabel": 3, "kompeten": 3, "harmonis": 3, "loyal": 3, "adaptif": 3, "kolaboratif": 3})
 }
@@ -581,6 +632,14 @@ async fn every_operation_refuses_the_callers_it_must() {
         }
     };
     table.extend(template_rows(&a, period["id"].as_str().unwrap(), &work, &template_work));
+    let complaint = {
+        let ticket = crate::complaints::ticket(&app, &a, a.peer.id.as_str()).await;
+        let body = json!({"ticket": ticket, "complaint": "Antrean terlalu lama"});
+        app.request(Method::POST, "/api/v1/public/complaints", None, Some(body)).await.expect(201);
+        let listed = app.get("/api/v1/complaints", &admin_a).await.expect(200);
+        listed["items"][0]["id"].as_str().unwrap().to_string()
+    };
+    table.extend(complaint_rows(&a, period["id"].as_str().unwrap(), &complaint));
 
     let mut expired = app.claims_for(&a.admin);
     expired.exp = chrono::Utc::now().timestamp() - 120;

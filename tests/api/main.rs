@@ -11,6 +11,7 @@ mod authorization;
 mod backup;
 mod browser;
 mod citizen_ratings;
+mod complaints;
 mod distribution;
 mod employees;
 mod errors;

@@ -48,6 +48,7 @@ fn inputs(targets: Vec<TargetInput>, behaviour: Vec<GroupInput>) -> ScoreInputs 
         objection: None,
         policy_version: 1,
         policy: ScoringPolicy::default(),
+        complaints: None,
     }
 }
 

@@ -136,6 +136,8 @@ pub struct PublicUnitIndex {
     pub unit_id: String,
     pub unit_name: String,
     pub result: SkmResult,
+    /// The year's complaints about the unit: counts and the median time to answer, no text.
+    pub complaints: crate::complaints::ComplaintFigures,
 }
 
 /// How many of the year's ratings came through one portal's tickets: the public can see where

@@ -299,8 +299,10 @@ pub async fn officer_index(
 }
 
 /// Open figures: each service unit's citizen index, band and number of responses for a year.
-/// No personal data, no comments, no officers. Not rate limited: each instance caches the answer
-/// for `KINERJA_PUBLIC_CACHE_SECS` (60 by default), so repeated reads cost no query.
+/// With each unit's complaint figures (received, answered, answered in time, median hours to
+/// answer). No personal data, no comments, no complaint text, no officers. Not rate limited: each
+/// instance caches the answer for `KINERJA_PUBLIC_CACHE_SECS` (60 by default), so repeated reads
+/// cost no query.
 #[utoipa::path(
     tag = "public",
     params(("code" = String, Path, description = "Organisation code"), PublicQuery),
@@ -328,6 +330,7 @@ pub async fn public_index(
             .insert_header(cache_control)
             .body(body.to_vec()));
     }
+    let now = state.clock.now();
     let index = state
         .db
         .read(move |conn| {
@@ -342,12 +345,22 @@ pub async fn public_index(
             );
             let unit_ids: Vec<&String> = service_units.iter().map(|(id, _)| id).collect();
             let mut sums = store::sums_per_unit(conn, &unit_ids, start, end)?;
+            let ids: Vec<String> = unit_ids.iter().map(|id| id.to_string()).collect();
+            let mut complaints = crate::complaints::store::figures_of(
+                conn,
+                crate::complaints::store::Of::Unit,
+                &ids,
+                start,
+                end,
+                Some(now),
+            )?;
             let none = ElementSums::none();
             let out = service_units
                 .into_iter()
                 .map(|(unit_id, unit_name)| {
                     let result = sums.remove(&unit_id).as_ref().unwrap_or(&none).index(policy.min_citizen_responses);
-                    PublicUnitIndex { unit_id, unit_name, result }
+                    let complaints = complaints.remove(&unit_id).unwrap_or_default();
+                    PublicUnitIndex { unit_id, unit_name, result, complaints }
                 })
                 .collect();
             let portals = store::ratings_per_portal(conn, &org_id, start, end)?
