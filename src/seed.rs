@@ -90,6 +90,38 @@ const PEOPLE: &[DemoPerson] = &[
         Some("kabid"),
         &[],
     ),
+    // Joined this year: the three Pranata Komputer (IT staff) of the bidang, for the indicator
+    // templates of their position (docs/issue11.sh); no record in last year's period.
+    (
+        "pk1",
+        "199508172019031008",
+        "Rudi Hartono",
+        "Pranata Komputer",
+        JobLevel::Fungsional,
+        "bid-pelayanan",
+        Some("kabid"),
+        &[],
+    ),
+    (
+        "pk2",
+        "199611232020122009",
+        "Sari Wulandari",
+        "Pranata Komputer",
+        JobLevel::Fungsional,
+        "bid-pelayanan",
+        Some("kabid"),
+        &[],
+    ),
+    (
+        "pk3",
+        "199703092021031010",
+        "Bayu Nugroho",
+        "Pranata Komputer",
+        JobLevel::Fungsional,
+        "bid-pelayanan",
+        Some("kabid"),
+        &[],
+    ),
     (
         "auditor",
         "198511112010011007",
@@ -193,7 +225,7 @@ pub fn demo(db: &Database, password: Option<String>) -> Result<String, String> {
     report.push_str("  DEMO DATA LOADED - for trying kinerja out, never for production\n");
     report.push_str("==================================================================\n");
     report.push_str(&format!("organisation: {} (code {DEMO_ORG_CODE}, id {})\n", org.name, org.id));
-    report.push_str(&format!("period {year}: open for planning (kabid supervises staf1-3; kadis supervises kabid)\n"));
+    report.push_str(&format!("period {year}: open for planning (kabid heads the bidang and supervises staf1-3 and the Pranata Komputer pk1-3; kadis supervises kabid)\n"));
     report.push_str(&format!(
         "period {}: evaluating, with approved SKPs, verified achievements, assessments, ratings and an objection: every score can be read (docs/scores.sh)\n",
         year - 1
