@@ -936,6 +936,30 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("unknown kind {}; one of {}", "jenis {} tidak dikenal; salah satu dari {}"),
     ("{}; it can no longer be changed", "{}; tidak dapat diubah lagi"),
     ("{} has not begun; record what was realised once it has", "{} belum dimulai; catat realisasinya setelah dimulai"),
+    // Indicator templates and citizen complaints (issue 11).
+    ("This proposal is decided already", "Usulan ini sudah diputuskan"),
+    ("You have flagged this indicator already", "Anda sudah menandai indikator ini"),
+    ("Only employees propose", "Hanya pegawai yang mengusulkan"),
+    ("Only employees flag", "Hanya pegawai yang menandai"),
+    ("a change keeps the template's position and unit", "perubahan mempertahankan jabatan dan unit templat"),
+    (
+        "must name a target of another template of the organisation",
+        "harus menyebut sasaran dari templat lain milik instansi",
+    ),
+    ("a new template needs it", "templat baru memerlukannya"),
+    ("Portals pass complaints on; they do not read them", "Portal meneruskan pengaduan; portal tidak membacanya"),
+    ("Only employees read complaints", "Hanya pegawai yang membaca pengaduan"),
+    (
+        "A complaint was already made with this ticket; follow it with its tracking code",
+        "Pengaduan sudah dibuat dengan tiket ini; pantau dengan kode lacaknya",
+    ),
+    ("A {} complaint cannot be {}", "Pengaduan berstatus {} tidak dapat di-{}"),
+    ("no such employee", "pegawai tidak ditemukan"),
+    ("an active employee of the organisation", "pegawai aktif instansi"),
+    (
+        "This ticket has expired; complain through the service desk or a portal",
+        "Tiket ini sudah kedaluwarsa; sampaikan pengaduan melalui loket layanan atau portal",
+    ),
 ];
 
 /// Reusable OpenAPI problem responses, referenced by every path as `response = responses::X`.

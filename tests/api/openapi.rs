@@ -10,6 +10,8 @@ const PUBLIC: &[&str] = &[
     "/api/v1/auth/logout",
     "/api/v1/public/citizen-ratings",
     "/api/v1/public/organizations/{code}/citizen-index",
+    "/api/v1/public/complaints",
+    "/api/v1/public/complaints/status",
 ];
 
 #[test]
