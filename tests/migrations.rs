@@ -220,6 +220,7 @@ fn the_value_lists_are_the_enums_of_the_code() {
     use kinerja::assessments::{AssessmentKind, AssessmentStatus};
     use kinerja::audit::ActorKind;
     use kinerja::auth::caller::{Role, Scope};
+    use kinerja::complaints::{ComplaintChannel, ComplaintStatus};
     use kinerja::domain::achievement::AchievementStatus;
     use kinerja::domain::assessment::ObjectionStatus;
     use kinerja::domain::behaviour::BerakhlakValue;
@@ -236,6 +237,7 @@ fn the_value_lists_are_the_enums_of_the_code() {
     use kinerja::ratings::peer::AssignedGroup;
     use kinerja::recommendations::Decision;
     use kinerja::skp::{Perspective, SkpStatus, TargetKind};
+    use kinerja::templates::ProposalStatus;
     use kinerja::units::UnitKind;
 
     fn names<T: Copy>(all: &[T], name: fn(T) -> &'static str) -> Vec<String> {
@@ -246,6 +248,9 @@ fn the_value_lists_are_the_enums_of_the_code() {
     let ratings = names(&Rating::ALL, Rating::as_str);
     let expected: Vec<(&str, &str, Vec<String>)> = vec![
         ("organizations", "time_zone", names(&OrgTimeZone::ALL, OrgTimeZone::as_str)),
+        ("template_proposals", "status", names(&ProposalStatus::ALL, ProposalStatus::as_str)),
+        ("complaints", "channel", names(&ComplaintChannel::ALL, ComplaintChannel::as_str)),
+        ("complaints", "status", names(&ComplaintStatus::ALL, ComplaintStatus::as_str)),
         ("units", "kind", names(&UnitKind::ALL, UnitKind::as_str)),
         ("employees", "job_level", names(&JobLevel::ALL, JobLevel::as_str)),
         ("employees", "roles", stored_sets(&roles, ",")),

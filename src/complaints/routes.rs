@@ -25,6 +25,7 @@ use crate::extract::{etag, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::pagination::{Page, PageRequest};
 use crate::secrets::{random_bytes, sha256_hex};
 use crate::state::AppState;
+use crate::versioned::Edit;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(submit_with_ticket)
@@ -413,7 +414,25 @@ pub async fn get_complaint(
     Ok(ok_with_etag(&row.view()))
 }
 
-/// Moves a complaint one step, with the version read; audits it as `complaint.<action>`.
+/// A complaint as the audit trail keeps it: the facts, with hashes of the texts (the complaint's
+/// and the answer's text stay out of the trail, which auditors export).
+struct Facts(Complaint);
+
+impl serde::Serialize for Facts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = &self.0;
+        serde_json::json!({
+            "status": c.status, "assigned_to": c.assigned_to, "answered_by": c.answered_by,
+            "answered_at": c.answered_at, "answered_in_time": c.answered_in_time,
+            "answer_sha256": c.answer.as_deref().map(sha256_hex),
+            "rejection_reason": c.rejection_reason, "closed_at": c.closed_at, "version": c.version,
+        })
+        .serialize(serializer)
+    }
+}
+
+/// Moves a complaint one step at the version read (`versioned::Edit`); audited as
+/// `complaint.<action>`.
 fn step(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -429,51 +448,41 @@ fn step(
             format!("A {} complaint cannot be {}", row.status.as_str(), action_past(action)),
         ));
     };
-    if row.version != if_match {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let before = row.clone().view();
+    let before = Facts(row.clone().view());
     let mut after = row.clone();
     change(&mut after);
     after.status = next;
-    after.version = row.version + 1;
-    after.updated_at = now();
-    let updated = diesel::update(complaints::table.find(&row.id).filter(complaints::version.eq(if_match)))
-        .set((
-            complaints::status.eq(after.status),
-            complaints::assigned_to.eq(&after.assigned_to),
-            complaints::assigned_by.eq(&after.assigned_by),
-            complaints::assigned_at.eq(after.assigned_at),
-            complaints::answer.eq(&after.answer),
-            complaints::answered_by.eq(&after.answered_by),
-            complaints::answered_at.eq(after.answered_at),
-            complaints::rejection_reason.eq(&after.rejection_reason),
-            complaints::closed_by.eq(&after.closed_by),
-            complaints::closed_at.eq(after.closed_at),
-            complaints::version.eq(after.version),
-            complaints::updated_at.eq(after.updated_at),
-        ))
-        .execute(conn)?;
-    if updated != 1 {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let view = after.view();
-    // The text of the complaint and of the answer stay out of the trail (hashes instead).
-    let facts = |c: &Complaint| {
-        serde_json::json!({
-            "status": c.status, "assigned_to": c.assigned_to, "answered_by": c.answered_by,
-            "answered_at": c.answered_at, "answered_in_time": c.answered_in_time,
-            "answer_sha256": c.answer.as_deref().map(sha256_hex),
-            "rejection_reason": c.rejection_reason, "closed_at": c.closed_at, "version": c.version,
-        })
+    let id = row.id.clone();
+    let edit = Edit {
+        caller,
+        organization_id: &row.organization_id,
+        change: Change::new(format!("complaint.{action}"), "complaint", &row.id),
+        before: &before,
+        if_match,
     };
-    audit::record(
+    let facts = edit.apply(
         conn,
-        &caller.actor(),
-        &view.organization_id,
-        Change::new(format!("complaint.{action}"), "complaint", &view.id).before(&facts(&before)).after(&facts(&view)),
+        |conn, versions| {
+            Ok(diesel::update(complaints::table.find(&id).filter(complaints::version.eq(versions.expected)))
+                .set((
+                    complaints::status.eq(after.status),
+                    complaints::assigned_to.eq(&after.assigned_to),
+                    complaints::assigned_by.eq(&after.assigned_by),
+                    complaints::assigned_at.eq(after.assigned_at),
+                    complaints::answer.eq(&after.answer),
+                    complaints::answered_by.eq(&after.answered_by),
+                    complaints::answered_at.eq(after.answered_at),
+                    complaints::rejection_reason.eq(&after.rejection_reason),
+                    complaints::closed_by.eq(&after.closed_by),
+                    complaints::closed_at.eq(after.closed_at),
+                    complaints::version.eq(versions.next),
+                    complaints::updated_at.eq(now()),
+                ))
+                .execute(conn)?)
+        },
+        |conn| Ok(Facts(store::find(conn, &id)?.view())),
     )?;
-    Ok(view)
+    Ok(facts.0)
 }
 
 fn action_past(action: &str) -> &'static str {

@@ -33,6 +33,7 @@ use crate::pagination::{Page, PageRequest};
 use crate::periods;
 use crate::skp::{self, SkpContent, SkpRow, SkpStatus, TargetInput};
 use crate::state::AppState;
+use crate::versioned::Edit;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_templates)
@@ -457,9 +458,7 @@ pub async fn decide_proposal(
             if row.status != ProposalStatus::Pending {
                 return Err(ApiError::conflict("proposal_decided", "This proposal is decided already"));
             }
-            if row.version != if_match.0 {
-                return Err(ApiError::PreconditionFailed);
-            }
+            // A stale If-Match is refused by the UPDATE below; what was made before it rolls back.
             let before = row.clone().view()?;
             let (status, resulting) = match decision.outcome {
                 ProposalOutcome::Declined => (ProposalStatus::Declined, None),
@@ -515,29 +514,33 @@ pub async fn decide_proposal(
                     }
                 }
             };
-            let updated = diesel::update(
-                template_proposals::table.find(&row.id).filter(template_proposals::version.eq(if_match.0)),
-            )
-            .set((
-                template_proposals::status.eq(status.as_str()),
-                template_proposals::decision_reason.eq(Some(&decision.reason)),
-                template_proposals::decided_by.eq(Some(&caller.subject_id)),
-                template_proposals::decided_at.eq(Some(now())),
-                template_proposals::resulting_template_id.eq(resulting.as_ref().map(|r| r.0.clone())),
-                template_proposals::resulting_version.eq(resulting.as_ref().map(|r| r.1)),
-                template_proposals::version.eq(row.version + 1),
-                template_proposals::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-            if updated != 1 {
-                return Err(ApiError::PreconditionFailed);
-            }
-            let after = store::find_proposal(conn, &row.id)?.view()?;
-            audit::record(
+            let id = row.id.clone();
+            let edit = Edit {
+                caller: &caller,
+                organization_id: &row.organization_id,
+                change: Change::new("template_proposal.decide", "template_proposal", &row.id),
+                before: &before,
+                if_match: if_match.0,
+            };
+            let after = edit.apply(
                 conn,
-                &caller.actor(),
-                &row.organization_id,
-                Change::new("template_proposal.decide", "template_proposal", &after.id).before(&before).after(&after),
+                |conn, versions| {
+                    Ok(diesel::update(
+                        template_proposals::table.find(&id).filter(template_proposals::version.eq(versions.expected)),
+                    )
+                    .set((
+                        template_proposals::status.eq(status.as_str()),
+                        template_proposals::decision_reason.eq(Some(&decision.reason)),
+                        template_proposals::decided_by.eq(Some(&caller.subject_id)),
+                        template_proposals::decided_at.eq(Some(now())),
+                        template_proposals::resulting_template_id.eq(resulting.as_ref().map(|r| r.0.clone())),
+                        template_proposals::resulting_version.eq(resulting.as_ref().map(|r| r.1)),
+                        template_proposals::version.eq(versions.next),
+                        template_proposals::updated_at.eq(now()),
+                    ))
+                    .execute(conn)?)
+                },
+                |conn| store::find_proposal(conn, &id)?.view(),
             )?;
             Ok(after)
         })
