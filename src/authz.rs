@@ -201,6 +201,11 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             )
         }
         Permission::ReadComplaint { complaint, headed_unit } => {
+            if caller.kind == SubjectKind::ServiceClient && same_org(&complaint.organization_id) {
+                return Err(portals_refused(
+                    "A service client does not handle complaints: the unit's head and officers do",
+                ));
+            }
             let me = caller.employee_id();
             let person = caller.kind == SubjectKind::Employee;
             let handles =

@@ -684,6 +684,10 @@ const CATALOGUE: &[(&str, &str)] = &[
         "Klien layanan tidak membaca penilaian kinerja: hanya pegawai yang bersangkutan yang membacanya",
     ),
     (
+        "A service client does not handle complaints: the unit's head and officers do",
+        "Klien layanan tidak menangani pengaduan: kepala unit dan petugasnya yang menangani",
+    ),
+    (
         "A service client does not read objections: only the employees concerned do",
         "Klien layanan tidak membaca keberatan: hanya pegawai yang bersangkutan yang membacanya",
     ),

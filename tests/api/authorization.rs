@@ -453,13 +453,15 @@ fn template_rows(a: &Org, period_id: &str, work: &Work, t: &TemplateWork) -> Vec
     let content = crate::templates::content("Layanan aplikasi", None);
     let new =
         json!({"unit_id": a.bidang.id, "position": "Pranata Komputer", "name": "Layanan TIK", "content": content});
+    let proposal = json!({"position": "Pranata Komputer", "name": "Usulan TIK", "content": content,
+                          "reason": "Indikator lama sulit diukur"});
     vec![
         ("GET /api/v1/templates", row("/api/v1/templates".into(), None, None, None)),
         ("POST /api/v1/templates", row("/api/v1/templates".into(), Some(new), Some(403), Some(404))),
         ("GET /api/v1/templates/{id}", row(format!("/api/v1/templates/{}", t.template), None, None, Some(404))),
         ("GET /api/v1/template-proposals", row("/api/v1/template-proposals".into(), None, None, None)),
         // Every employee may propose (nothing to refuse but portals and strangers' tokens).
-        ("POST /api/v1/template-proposals", row("/api/v1/template-proposals".into(), None, None, None)),
+        ("POST /api/v1/template-proposals", row("/api/v1/template-proposals".into(), Some(proposal), None, None)),
         (
             "POST /api/v1/template-proposals/{id}/decision",
             row(
