@@ -684,6 +684,42 @@ const CATALOGUE: &[(&str, &str)] = &[
         "Klien layanan tidak membaca penilaian kinerja: hanya pegawai yang bersangkutan yang membacanya",
     ),
     (
+        "Only portals with the complaints:write scope pass on complaints; citizens use their ticket",
+        "Hanya portal dengan cakupan complaints:write yang meneruskan pengaduan; warga memakai tiketnya",
+    ),
+    (
+        "Only the head of the unit complained about (or an admin) assigns, closes or rejects it",
+        "Hanya kepala unit yang diadukan (atau admin) yang menugaskan, menutup atau menolaknya",
+    ),
+    (
+        "Only the officer the complaint is assigned to answers it",
+        "Hanya petugas yang ditugaskan yang menjawab pengaduan ini",
+    ),
+    (
+        "Only admins, auditors and the unit's head read its complaint figures",
+        "Hanya admin, auditor dan kepala unit yang membaca angka pengaduan unit ini",
+    ),
+    (
+        "Only admins, and the head of a unit for the unit's own templates, keep templates",
+        "Hanya admin, dan kepala unit untuk templat unitnya sendiri, yang mengelola templat",
+    ),
+    (
+        "Nobody decides their own proposal",
+        "Tidak ada yang memutuskan usulannya sendiri",
+    ),
+    (
+        "Templates are designed by employees, not portals",
+        "Templat dirancang oleh pegawai, bukan oleh portal",
+    ),
+    (
+        "Only the employee and their direct supervisor flag an indicator of their SKP",
+        "Hanya pegawai dan atasan langsungnya yang menandai indikator SKP-nya",
+    ),
+    (
+        "Only admins, auditors and unit heads read the flag report",
+        "Hanya admin, auditor dan kepala unit yang membaca laporan penandaan",
+    ),
+    (
         "A service client does not handle complaints: the unit's head and officers do",
         "Klien layanan tidak menangani pengaduan: kepala unit dan petugasnya yang menangani",
     ),
