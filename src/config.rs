@@ -111,6 +111,10 @@ pub struct Settings {
     /// The first retry of a failed webhook delivery waits this long, each next one twice as long
     /// (KINERJA_WEBHOOK_RETRY_BASE_SECS, default 10).
     pub webhook_retry_base: Duration,
+    /// Networks beyond the public internet that webhooks may be sent to
+    /// (KINERJA_WEBHOOK_ALLOW_NETWORKS, comma separated CIDRs, e.g. `10.20.0.0/16`); none by
+    /// default: loopback, private, link-local and other non-public addresses are refused.
+    pub webhook_allow_networks: Vec<crate::domain::network::Network>,
 }
 
 /// The region's OpenID Connect provider.
@@ -270,6 +274,17 @@ impl Settings {
                 1,
                 3600,
             )?),
+            webhook_allow_networks: match get("KINERJA_WEBHOOK_ALLOW_NETWORKS") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .filter(|n| !n.trim().is_empty())
+                    .map(|n| {
+                        crate::domain::network::Network::parse(n)
+                            .map_err(|why| ConfigError::new("KINERJA_WEBHOOK_ALLOW_NETWORKS", why))
+                    })
+                    .collect::<Result<_, _>>()?,
+            },
         })
     }
 }
@@ -406,6 +421,18 @@ mod tests {
             "KINERJA_ACCESS_TOKEN_TTL_SECS"
         );
         assert_eq!(settings(&[("KINERJA_DB_POOL_SIZE", "0")]).unwrap_err().variable, "KINERJA_DB_POOL_SIZE");
+    }
+
+    #[test]
+    fn webhooks_go_to_public_addresses_unless_networks_are_allowed() {
+        assert!(settings(&[]).unwrap().webhook_allow_networks.is_empty());
+        let s = settings(&[("KINERJA_WEBHOOK_ALLOW_NETWORKS", "127.0.0.0/8, ::1,10.20.0.0/16")]).unwrap();
+        let listed: Vec<String> = s.webhook_allow_networks.iter().map(ToString::to_string).collect();
+        assert_eq!(listed, ["127.0.0.0/8", "::1/128", "10.20.0.0/16"]);
+        for bad in ["10.0.0.0/33", "intranet.example.go.id", "*"] {
+            let err = settings(&[("KINERJA_WEBHOOK_ALLOW_NETWORKS", bad)]).unwrap_err();
+            assert_eq!(err.variable, "KINERJA_WEBHOOK_ALLOW_NETWORKS", "{bad}");
+        }
     }
 
     #[test]

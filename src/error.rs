@@ -904,7 +904,48 @@ const CATALOGUE: &[(&str, &str)] = &[
     ("use letters, digits, '-', '_' or '.'", "gunakan huruf, angka, '-', '_' atau '.'"),
     ("write something", "tulis sesuatu"),
     ("Only portals with the webhooks:manage scope manage webhooks", "Hanya portal dengan cakupan webhooks:manage yang mengelola webhook"),
-    ("use an https:// URL (http:// only to a loopback address)", "gunakan URL https:// (http:// hanya ke alamat loopback)"),
+    ("must be an absolute http(s) URL", "harus berupa URL http(s) lengkap"),
+    (
+        "use an https:// URL (http:// only to a receiver in a network the operator allows)",
+        "gunakan URL https:// (http:// hanya ke penerima di jaringan yang diizinkan operator)",
+    ),
+    ("a webhook URL may not carry a user name or password", "URL webhook tidak boleh memuat nama pengguna atau kata sandi"),
+    (
+        "{} is an unspecified address; webhooks are sent only to public addresses",
+        "{} adalah alamat tak tentu (unspecified); webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a loopback address; webhooks are sent only to public addresses",
+        "{} adalah alamat loopback; webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a private address (RFC 1918); webhooks are sent only to public addresses",
+        "{} adalah alamat privat (RFC 1918); webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a shared carrier address (RFC 6598); webhooks are sent only to public addresses",
+        "{} adalah alamat bersama operator (RFC 6598); webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a link-local address, where cloud metadata services answer; webhooks are sent only to public addresses",
+        "{} adalah alamat link-local, tempat layanan metadata cloud menjawab; webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a unique local IPv6 address; webhooks are sent only to public addresses",
+        "{} adalah alamat IPv6 lokal unik; webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a multicast or broadcast address; webhooks are sent only to public addresses",
+        "{} adalah alamat multicast atau broadcast; webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is an address reserved for documentation; webhooks are sent only to public addresses",
+        "{} adalah alamat yang dicadangkan untuk dokumentasi; webhook hanya dikirim ke alamat publik",
+    ),
+    (
+        "{} is a reserved or special-purpose address; webhooks are sent only to public addresses",
+        "{} adalah alamat yang dicadangkan atau untuk keperluan khusus; webhook hanya dikirim ke alamat publik",
+    ),
     ("This client lacks the organization:read scope", "Klien ini tidak memiliki cakupan organization:read"),
     ("Only the organisation's admins change reporting lines", "Hanya admin instansi yang mengubah hubungan atasan"),
     ("Only the employee edits and submits their own SKP", "Hanya pegawai yang bersangkutan yang mengubah dan mengajukan SKP-nya"),

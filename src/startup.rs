@@ -135,11 +135,9 @@ pub async fn serve(settings: Settings) -> std::io::Result<()> {
     // Links audit events into their chains off the write path (see `audit::seal`).
     actix_web::rt::spawn(crate::audit::seal::run(db.clone()));
     // Turns sealed audit events into webhook deliveries and sends them (see `webhooks`).
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .build()
-        .map_err(std::io::Error::other)?;
-    actix_web::rt::spawn(crate::webhooks::store::run(db.clone(), client, settings.webhook_retry_base));
+    let sender =
+        crate::webhooks::target::Sender::new(&settings.webhook_allow_networks).map_err(std::io::Error::other)?;
+    actix_web::rt::spawn(crate::webhooks::store::run(db.clone(), sender, settings.webhook_retry_base));
     let state = web::Data::new(AppState::new(db, &settings));
     let mut server = HttpServer::new(move || build_app(state.clone()))
         .shutdown_timeout(settings.shutdown_timeout.as_secs())

@@ -25,6 +25,8 @@ pub struct AppState {
     pub metrics_token: Option<String>,
     /// The region's identity provider, when configured (see `auth::oidc`).
     pub oidc: Option<std::sync::Arc<crate::auth::oidc::Oidc>>,
+    /// Networks beyond the public ones that webhook endpoints may be in (see `webhooks::target`).
+    pub webhook_allow_networks: Vec<crate::domain::network::Network>,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             hsts_max_age_secs: settings.hsts_max_age_secs,
             metrics_token: settings.metrics_token.clone(),
             oidc: settings.oidc.clone().map(|o| std::sync::Arc::new(crate::auth::oidc::Oidc::new(o))),
+            webhook_allow_networks: settings.webhook_allow_networks.clone(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod complaint;
 pub mod distribution;
 pub mod engine;
 pub mod lockout;
+pub mod network;
 pub mod nip;
 pub mod policy;
 pub mod predikat;

@@ -12,6 +12,7 @@
 
 pub mod routes;
 pub mod store;
+pub mod target;
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -115,7 +116,9 @@ pub struct Webhook {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"url": "https://portal.example.go.id/hooks/kinerja", "event_types": ["skp.approved", "assessment.published"]}))]
 pub struct NewWebhook {
-    /// Where events are posted (`https://`; `http://` only to a loopback address, for testing).
+    /// Where events are posted: `https://` to a public address (a name resolving to a loopback,
+    /// private, link-local or other non-public address is refused, now and at every delivery);
+    /// `http://` only to a receiver in a network the operator allows. No user name or password.
     #[validate(length(min = 8, max = 2000), custom(function = "check_url"))]
     #[schema(min_length = 8, max_length = 2000)]
     pub url: String,
@@ -124,15 +127,20 @@ pub struct NewWebhook {
     pub event_types: Vec<EventType>,
 }
 
+/// The form of an endpoint URL; where it points is checked by [`target::check_registration`].
 fn check_url(url: &str) -> Result<(), validator::ValidationError> {
-    let loopback =
-        ["http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:"];
-    if url.starts_with("https://") || loopback.iter().any(|p| url.starts_with(p)) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("url")
-            .with_message("use an https:// URL (http:// only to a loopback address)".into()))
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return Err(validator::ValidationError::new("url").with_message("must be an absolute http(s) URL".into()));
+    };
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(validator::ValidationError::new("url")
+            .with_message("use an https:// URL (http:// only to a receiver in a network the operator allows)".into()));
     }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(validator::ValidationError::new("url_userinfo")
+            .with_message("a webhook URL may not carry a user name or password".into()));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -72,8 +72,11 @@ pub async fn list_webhooks(
 /// "resource_id"}}`) with the Standard Webhooks headers `webhook-id` (the same on every retry),
 /// `webhook-timestamp` and `webhook-signature` (`v1,` base64 HMAC-SHA256 of
 /// `{webhook-id}.{webhook-timestamp}.{body}` keyed with the secret's bytes after `whsec_`). A
-/// non-2xx answer or no answer is retried with exponential backoff. The answer holds the secret,
-/// once.
+/// non-2xx answer (redirects are not followed) or no answer is retried with exponential backoff.
+/// The URL must reach a public address: one that is or resolves to a loopback, private (RFC 1918),
+/// link-local (cloud metadata), unique-local, multicast or other non-public address is refused
+/// (`422`, code `non_public_address`), and checked again at every delivery. The answer holds the
+/// secret, once.
 #[utoipa::path(
     tag = "webhooks",
     request_body = NewWebhook,
@@ -88,6 +91,7 @@ pub async fn create_webhook(
 ) -> ApiResult<HttpResponse> {
     authorize(&caller, Permission::ManageWebhooks { organization_id: &caller.organization_id })?;
     let input = body.into_inner();
+    super::target::check_registration(&input.url, &state.webhook_allow_networks).await?;
     let created = state
         .db
         .write(move |conn| {

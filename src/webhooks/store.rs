@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 
+use super::target::{describe_failure, Sender};
 use super::{
     backoff, event_type, signature, Delivery, DeliveryStatus, EventType, EventTypeList, Webhook, MAX_ATTEMPTS,
 };
@@ -273,13 +274,17 @@ struct Outcome {
     error: Option<String>,
 }
 
-async fn post(client: &reqwest::Client, delivery: &DeliveryRow, endpoint: &WebhookRow, now: i64) -> Outcome {
+async fn post(sender: &Sender, delivery: &DeliveryRow, endpoint: &WebhookRow, now: i64) -> Outcome {
     let body = delivery.payload.clone().into_bytes();
     let Some(signed) = signature(&endpoint.secret, &delivery.id, now, &body) else {
         return Outcome { status_code: None, error: Some("the stored secret is not valid base64".into()) };
     };
-    let request = client
-        .post(&endpoint.url)
+    // Checked again now, on the address the name resolves to now (see `target`).
+    let request = match sender.post(&endpoint.url) {
+        Ok(request) => request,
+        Err(refused) => return Outcome { status_code: None, error: Some(refused) },
+    };
+    let request = request
         .header("content-type", "application/json")
         .header("webhook-id", &delivery.id)
         .header("webhook-timestamp", now.to_string())
@@ -293,22 +298,23 @@ async fn post(client: &reqwest::Client, delivery: &DeliveryRow, endpoint: &Webho
             status_code: Some(i32::from(response.status().as_u16())),
             error: Some(format!("the endpoint answered {}", response.status())),
         },
-        Err(e) => Outcome { status_code: None, error: Some(format!("not sent: {e}")) },
+        Err(e) => Outcome { status_code: None, error: Some(describe_failure(&e)) },
     }
 }
 
 /// One sender run: claims the deliveries due at `now`, posts them, records each outcome (a
-/// failure is retried after [`backoff`], up to [`MAX_ATTEMPTS`]). Returns how many were attempted.
+/// failure, a refused address included, is retried after [`backoff`], up to [`MAX_ATTEMPTS`]).
+/// Returns how many were attempted.
 pub async fn send_due(
     db: &Database,
-    client: &reqwest::Client,
+    sender: &Sender,
     retry_base: Duration,
     now: chrono::NaiveDateTime,
 ) -> ApiResult<usize> {
     let claimed = db.write(move |conn| claim_due(conn, now)).await?;
     let count = claimed.len();
     for (delivery, endpoint) in claimed {
-        let outcome = post(client, &delivery, &endpoint, now.and_utc().timestamp()).await;
+        let outcome = post(sender, &delivery, &endpoint, now.and_utc().timestamp()).await;
         let attempts = delivery.attempts + 1;
         let (status, next, delivered_at) = match &outcome.error {
             None => (DeliveryStatus::Delivered, now, Some(now)),
@@ -343,7 +349,7 @@ pub const INTERVAL: Duration = Duration::from_millis(500);
 
 /// The server's dispatcher and sender, until the server stops. Every instance runs one; the
 /// cursor lock and the claims keep them from doing the same work twice.
-pub async fn run(db: Database, client: reqwest::Client, retry_base: Duration) {
+pub async fn run(db: Database, sender: Sender, retry_base: Duration) {
     loop {
         actix_web::rt::time::sleep(INTERVAL).await;
         let dispatcher = db.clone();
@@ -352,7 +358,7 @@ pub async fn run(db: Database, client: reqwest::Client, retry_base: Duration) {
             Err(e) => log::error!("the webhook dispatcher could not run: {e}"),
             Ok(Ok(_)) => {}
         }
-        if let Err(e) = send_due(&db, &client, retry_base, crate::db::now()).await {
+        if let Err(e) = send_due(&db, &sender, retry_base, crate::db::now()).await {
             log::error!("sending webhooks failed (retried next run): {e}");
         }
     }

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::{web, HttpRequest, HttpResponse, HttpServer};
+use kinerja::domain::network::Network;
 use kinerja::webhooks::store::{dispatch, send_due};
+use kinerja::webhooks::target::Sender;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -81,8 +83,25 @@ fn dispatch_now(app: &TestApp) -> usize {
 
 const BASE: Duration = Duration::from_secs(10);
 
+/// Sends the due deliveries as the server's sender does, with the app's settings.
 async fn send_at(app: &TestApp, at: chrono::NaiveDateTime) -> usize {
-    send_due(app.db(), &reqwest::Client::new(), BASE, at).await.expect("sending works")
+    send_with(app, &app.settings.webhook_allow_networks, at).await
+}
+
+/// Sends the due deliveries allowing only the `allowed` networks beyond the public ones.
+async fn send_with(app: &TestApp, allowed: &[Network], at: chrono::NaiveDateTime) -> usize {
+    let sender = Sender::new(allowed).expect("a client");
+    send_due(app.db(), &sender, BASE, at).await.expect("sending works")
+}
+
+/// The networks of the receivers the tests start (`KINERJA_WEBHOOK_ALLOW_NETWORKS=127.0.0.0/8,::1`).
+fn loopback() -> Vec<Network> {
+    vec![Network::parse("127.0.0.0/8").unwrap(), Network::parse("::1").unwrap()]
+}
+
+/// A test app whose webhooks may go to the loopback receivers.
+async fn app_allowing_loopback() -> TestApp {
+    TestApp::spawn_with(|s| s.webhook_allow_networks = loopback()).await
 }
 
 async fn portal(app: &TestApp, org: &crate::helpers::Org) -> String {
@@ -105,7 +124,7 @@ fn verify(secret: &str, received: &Received) -> bool {
 
 #[actix_web::test]
 async fn an_approved_skp_reaches_the_portal_signed_once_and_a_rolled_back_write_sends_nothing() {
-    let app = TestApp::spawn().await;
+    let app = app_allowing_loopback().await;
     let org = app.seed_org("hooks");
     let receiver = Receiver::start(0);
     let token = portal(&app, &org).await;
@@ -117,7 +136,7 @@ async fn an_approved_skp_reaches_the_portal_signed_once_and_a_rolled_back_write_
     assert!(secret.starts_with("whsec_"), "{created}");
     let webhook_id = created["webhook"]["id"].as_str().unwrap().to_string();
     assert_eq!(app.get("/api/v1/webhooks", &token).await.expect(200)["items"][0]["id"], webhook_id.as_str());
-    // A URL that is neither https nor loopback is refused.
+    // Plain http to a receiver outside the allowed networks is refused.
     app.post(
         "/api/v1/webhooks",
         &token,
@@ -184,7 +203,7 @@ async fn an_approved_skp_reaches_the_portal_signed_once_and_a_rolled_back_write_
 
 #[actix_web::test]
 async fn a_failing_receiver_gets_the_event_after_retries_with_backoff_and_by_hand() {
-    let app = TestApp::spawn().await;
+    let app = app_allowing_loopback().await;
     let org = app.seed_org("hooks-retry");
     let receiver = Receiver::start(2);
     let token = portal(&app, &org).await;
@@ -230,5 +249,156 @@ async fn a_failing_receiver_gets_the_event_after_retries_with_backoff_and_by_han
     assert_eq!(receiver.received().len(), 4);
     assert_eq!(receiver.received()[3].id, got[0].id);
     app.post(&format!("{log_path}/nope/redeliver"), &token, json!({})).await.expect_problem(404, "not_found");
+    receiver.handle.stop(false).await;
+}
+
+/// Registers `url` for `skp.approved` in English; returns the response.
+async fn register_in_english(app: &TestApp, token: &str, url: &str) -> crate::helpers::TestResponse {
+    let req = actix_web::test::TestRequest::post()
+        .uri("/api/v1/webhooks")
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .insert_header(("accept-language", "en"))
+        .insert_header(("content-type", "application/json"))
+        .set_payload(json!({"url": url, "event_types": ["skp.approved"]}).to_string());
+    app.send(req).await
+}
+
+#[actix_web::test]
+async fn webhook_urls_that_reach_non_public_addresses_are_refused_saying_why() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("hooks-ssrf");
+    let token = portal(&app, &org).await;
+    // (URL, field code, what the message must name). No request is ever made to these.
+    let refused = [
+        ("https://127.0.0.1/hooks", "non_public_address", "127.0.0.1 is a loopback address"),
+        ("https://127.8.9.10:8443/hooks", "non_public_address", "127.8.9.10 is a loopback address"),
+        ("https://[::1]/hooks", "non_public_address", "::1 is a loopback address"),
+        ("https://localhost/hooks", "non_public_address", "localhost (127.0.0.1) is a loopback address"),
+        ("https://10.1.2.3/hooks", "non_public_address", "10.1.2.3 is a private address (RFC 1918)"),
+        ("https://172.16.0.1/hooks", "non_public_address", "172.16.0.1 is a private address (RFC 1918)"),
+        ("https://192.168.1.1/hooks", "non_public_address", "192.168.1.1 is a private address (RFC 1918)"),
+        ("https://100.64.0.1/hooks", "non_public_address", "100.64.0.1 is a shared carrier address"),
+        (
+            "https://169.254.169.254/latest/meta-data/",
+            "non_public_address",
+            "169.254.169.254 is a link-local address, where cloud metadata services answer",
+        ),
+        ("https://[fe80::1]/hooks", "non_public_address", "fe80::1 is a link-local address"),
+        ("https://[fd00:ec2::254]/hooks", "non_public_address", "fd00:ec2::254 is a unique local IPv6 address"),
+        ("https://0.0.0.0/hooks", "non_public_address", "0.0.0.0 is an unspecified address"),
+        ("https://[::]/hooks", "non_public_address", ":: is an unspecified address"),
+        ("https://224.0.0.1/hooks", "non_public_address", "224.0.0.1 is a multicast or broadcast address"),
+        ("https://255.255.255.255/hooks", "non_public_address", "255.255.255.255 is a multicast or broadcast"),
+        ("https://[ff02::1]/hooks", "non_public_address", "ff02::1 is a multicast or broadcast address"),
+        ("https://192.0.2.1/hooks", "non_public_address", "192.0.2.1 is an address reserved for documentation"),
+        ("https://240.0.0.1/hooks", "non_public_address", "240.0.0.1 is a reserved or special-purpose address"),
+        // IPv4 written as IPv6: mapped, NAT64, 6to4.
+        ("https://[::ffff:127.0.0.1]/hooks", "non_public_address", "::ffff:127.0.0.1 is a loopback address"),
+        ("https://[::ffff:a9fe:a9fe]/", "non_public_address", "::ffff:169.254.169.254 is a link-local address"),
+        ("https://[64:ff9b::a9fe:a9fe]/", "non_public_address", "64:ff9b::a9fe:a9fe is a link-local address"),
+        ("https://[2002:c0a8:101::1]/", "non_public_address", "2002:c0a8:101::1 is a private address"),
+        // The decimal, octal, hexadecimal and short forms the URL parser accepts.
+        ("https://2130706433/hooks", "non_public_address", "127.0.0.1 is a loopback address"),
+        ("https://0177.0.0.1/hooks", "non_public_address", "127.0.0.1 is a loopback address"),
+        ("https://0x7f.0.0.1/hooks", "non_public_address", "127.0.0.1 is a loopback address"),
+        ("https://127.1/hooks", "non_public_address", "127.0.0.1 is a loopback address"),
+        ("https://0xa9fea9fe/", "non_public_address", "169.254.169.254 is a link-local address"),
+        // Not http(s), not a URL, or with a user name or password.
+        ("ftp://portal.kinerja.invalid/hooks", "url", "use an https:// URL"),
+        ("file:///etc/passwd", "url", "use an https:// URL"),
+        ("gopher://portal.kinerja.invalid:70/_hooks", "url", "use an https:// URL"),
+        ("javascript:alert(1)", "url", "use an https:// URL"),
+        ("//portal.kinerja.invalid/hooks", "url", "must be an absolute http(s) URL"),
+        ("https://user:secret@portal.kinerja.invalid/hooks", "url_userinfo", "may not carry a user name"),
+        ("https://user@portal.kinerja.invalid/hooks", "url_userinfo", "may not carry a user name"),
+        // Plain http to a public or unknown host.
+        ("http://portal.kinerja.invalid/hooks", "url", "http:// only to a receiver in a network the operator allows"),
+        ("http://203.0.114.10/hooks", "url", "http:// only to a receiver in a network the operator allows"),
+    ];
+    for (url, code, names) in refused {
+        let body = register_in_english(&app, &token, url).await.expect_problem(422, "validation_failed");
+        assert_eq!(body["errors"][0]["field"], "url", "{url}: {body}");
+        assert_eq!(body["errors"][0]["code"], code, "{url}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(names), "{url}: {message:?} does not say {names:?}");
+    }
+    // In Indonesian (the default) too.
+    let body = app
+        .post("/api/v1/webhooks", &token, json!({"url": "https://169.254.169.254/", "event_types": ["skp.approved"]}))
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(
+        body["errors"][0]["message"],
+        "169.254.169.254 adalah alamat link-local, tempat layanan metadata cloud menjawab; \
+         webhook hanya dikirim ke alamat publik"
+    );
+
+    // A public address, and a name that does not resolve (yet): accepted, since every delivery
+    // checks again where the name leads then.
+    for url in ["https://203.0.114.10/hooks", "https://portal.kinerja.invalid/hooks", "https://[2404:6800::1]/x"] {
+        register_in_english(&app, &token, url).await.expect(201);
+    }
+    assert_eq!(app.get("/api/v1/webhooks", &token).await.expect(200)["items"].as_array().unwrap().len(), 3);
+}
+
+#[actix_web::test]
+async fn loopback_receivers_need_the_allow_setting_and_the_address_is_checked_again_at_delivery() {
+    let receiver = Receiver::start(0);
+    let port = receiver.url.rsplit(':').next().unwrap().trim_end_matches("/hooks").to_string();
+    let by_name = format!("http://localhost:{port}/hooks");
+
+    // Without the setting, neither the address nor a name resolving to it is taken.
+    let closed = TestApp::spawn().await;
+    let org = closed.seed_org("hooks-closed");
+    let token = portal(&closed, &org).await;
+    for url in [&receiver.url, &by_name] {
+        let body = register_in_english(&closed, &token, url).await.expect_problem(422, "validation_failed");
+        assert_eq!(body["errors"][0]["code"], "non_public_address", "{url}: {body}");
+    }
+
+    // With KINERJA_WEBHOOK_ALLOW_NETWORKS=127.0.0.0/8,::1 both are, plain http included.
+    let app = app_allowing_loopback().await;
+    let org = app.seed_org("hooks-open");
+    let token = portal(&app, &org).await;
+    let mut hooks = Vec::new();
+    for url in [&receiver.url, &by_name] {
+        let created = register_in_english(&app, &token, url).await.expect(201);
+        hooks.push(created["webhook"]["id"].as_str().unwrap().to_string());
+    }
+    // Neither allows other private networks.
+    let body =
+        register_in_english(&app, &token, "http://10.1.2.3/hooks").await.expect_problem(422, "validation_failed");
+    assert_eq!(body["errors"][0]["code"], "non_public_address");
+
+    let plan = Planning::start_in(&app, &org, 2031).await;
+    let (staff, supervisor) = (app.token_for(&org.staff), app.token_for(&org.supervisor));
+    plan.plan_and_approve(&staff, &supervisor, vec![target("Layanan", "utama", 100.0, None, None)]).await;
+    assert_eq!(dispatch_now(&app), 2);
+
+    // At delivery the sender judges the address again, the one the name resolves to now: a
+    // sender that does not allow loopback (as though the name now led somewhere it may not go)
+    // posts nothing, to the address or to the name, and says why.
+    let start = kinerja::db::now();
+    assert_eq!(send_with(&app, &[], start).await, 2, "both attempted");
+    assert!(receiver.received().is_empty(), "nothing reached the receiver: {:?}", receiver.received());
+    for (hook, refusal) in hooks
+        .iter()
+        .zip(["refused: 127.0.0.1 is a loopback address", "refused: localhost (127.0.0.1) is a loopback address"])
+    {
+        let log = app.get(&format!("/api/v1/webhooks/{hook}/deliveries"), &token).await.expect(200);
+        let delivery = &log["items"][0];
+        assert_eq!(delivery["status"], "pending", "{log}");
+        assert_eq!(delivery["attempts"], 1);
+        assert_eq!(delivery["last_status_code"], Value::Null);
+        assert!(delivery["last_error"].as_str().unwrap().starts_with(refusal), "{log}");
+    }
+
+    // The operator's setting lets the retries through.
+    assert_eq!(send_at(&app, start + chrono::Duration::seconds(10)).await, 2);
+    assert_eq!(receiver.received().len(), 2);
+    for hook in &hooks {
+        let log = app.get(&format!("/api/v1/webhooks/{hook}/deliveries"), &token).await.expect(200);
+        assert_eq!(log["items"][0]["status"], "delivered", "{log}");
+    }
     receiver.handle.stop(false).await;
 }
