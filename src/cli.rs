@@ -119,7 +119,12 @@ enum AuditCommand {
 }
 
 pub fn run() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+        // At debug the access log also writes each error response's problem, which repeats the
+        // client's input (`unknown variant "<a name>"`): the access lines are all it writes here,
+        // whatever RUST_LOG asks. Internal errors are logged under the request id instead.
+        .filter_module("actix_web::middleware::logger", log::LevelFilter::Info)
+        .init();
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
         print!("{}", crate::openapi::document_json());

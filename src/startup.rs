@@ -65,7 +65,43 @@ pub fn build_app(
         .wrap(from_fn(crate::browser::security_headers))
         .wrap(from_fn(crate::metrics::middleware))
         .wrap(from_fn(request_id::middleware))
-        .wrap(Logger::new(r#"client=%a request="%r" status=%s bytes=%b duration_ms=%D rid=%{x-request-id}o"#))
+        .wrap(
+            Logger::new(r#"client=%a request="%{request}xi" status=%s bytes=%b duration_ms=%D rid=%{x-request-id}o"#)
+                .custom_request_replace("request", |req| {
+                    request_line(req.method().as_str(), req.path(), req.query_string())
+                }),
+        )
+}
+
+/// The request as the access log shows it: method, path and the query's parameter names, never
+/// their values (`GET /api/v1/employees?unit_id=*&limit=*`). Values may be names, NIPs or titles
+/// of evidence files; the path holds only identifiers and codes. A name that is not a plain
+/// lowercase identifier is not shown either.
+pub fn request_line(method: &str, path: &str, query: &str) -> String {
+    let mut line = format!("{method} {path}");
+    if query.is_empty() {
+        return line;
+    }
+    let plain = |key: &str| {
+        (1..=32).contains(&key.len())
+            && key.starts_with(|c: char| c.is_ascii_lowercase())
+            && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let names: Vec<String> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            if plain(key) {
+                format!("{key}=*")
+            } else {
+                "*".to_string()
+            }
+        })
+        .collect();
+    line.push('?');
+    line.push_str(&names.join("&"));
+    line
 }
 
 /// Answers requests no route took: 405 with `Allow` when the path exists, else 404.
@@ -127,6 +163,8 @@ pub async fn serve(settings: Settings) -> std::io::Result<()> {
         .await
         .map_err(std::io::Error::other)?
         .map_err(|e| std::io::Error::other(e.to_string()))?;
+    // Secrets and the database password are redacted by `Settings`'s Debug.
+    log::debug!("{settings:?}");
     if settings.jwt_secret_source == SecretSource::Generated {
         log::warn!(
             "KINERJA_JWT_SECRET is not set: using a random secret for this process; access tokens end when it stops"
@@ -152,4 +190,20 @@ pub async fn serve(settings: Settings) -> std::io::Result<()> {
         settings.database.redacted()
     );
     server.run().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_line;
+
+    #[test]
+    fn the_access_log_shows_parameter_names_never_values() {
+        assert_eq!(request_line("GET", "/api/v1/me", ""), "GET /api/v1/me");
+        assert_eq!(
+            request_line("GET", "/api/v1/employees", "unit_id=abc&limit=20&q=Agus%20Prasetyo"),
+            "GET /api/v1/employees?unit_id=*&limit=*&q=*"
+        );
+        assert_eq!(request_line("GET", "/api/v1/employees", "199002142015031004"), "GET /api/v1/employees?*");
+        assert_eq!(request_line("POST", "/x", "Agus+Prasetyo=1&&nip"), "POST /x?*&nip=*");
+    }
 }
