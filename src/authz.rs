@@ -134,7 +134,8 @@ pub enum Permission<'a> {
     ReadPeerFeedback { ratee: &'a EmployeeRef },
     /// Read an employee's score with its explanation: as [`Permission::ReadPerformance`].
     ReadScore { employee: &'a EmployeeRef },
-    /// Read the scores of a supervisor's direct reports: that supervisor, admins and auditors.
+    /// Read the scores of a supervisor's direct reports: that supervisor, admins and auditors; to
+    /// whoever may not see the supervisor ([`Permission::ReadEmployee`]) they do not exist.
     ReadTeamScores { supervisor: &'a EmployeeRef },
     /// Read the scores of a whole unit: admins and auditors.
     ReadUnitScores { organization_id: &'a OrganizationId },
@@ -380,6 +381,8 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             if caller.kind == SubjectKind::ServiceClient {
                 return Err(ApiError::forbidden("Portals do not read performance records"));
             }
+            // A supervisor the caller may not see is missing (`404`), so ids reveal nothing.
+            authorize(caller, Permission::ReadEmployee { employee: supervisor })?;
             require(
                 staff || caller.employee_id() == Some(&supervisor.id),
                 "Only the supervisor, admins and auditors read a team's scores",
@@ -676,6 +679,16 @@ pub struct SkpInbox {
 pub fn skp_inbox(caller: &Caller) -> ApiResult<SkpInbox> {
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an inbox"))?;
     Ok(SkpInbox { supervisor_id: me.clone(), with_heads_of_agency: caller.has_role(Role::Admin) })
+}
+
+/// Whose peer-rating assignments of a period a caller lists: their own, as rater (an employee of
+/// the period's organisation). Portals rate nobody (`403`); another organisation's period does
+/// not exist (`404`).
+pub fn own_peer_assignments(caller: &Caller, period_organization_id: &OrganizationId) -> ApiResult<EmployeeId> {
+    if caller.organization_id != *period_organization_id {
+        return Err(ApiError::NotFound("period"));
+    }
+    caller.employee_id().cloned().ok_or_else(|| ApiError::forbidden("Only employees rate colleagues"))
 }
 
 /// Whose pending work fills a caller's inbox: theirs as an employee, their direct reports' as

@@ -215,8 +215,10 @@ async fn scores_refuse_whoever_may_not_see_them_and_bad_input() {
     app.get(&staff_score, &portal).await.expect_problem(403, "forbidden");
     let team = format!("/api/v1/scores/team?period_id={period_id}&supervisor_id={}", org.supervisor.id);
     app.get(&team, &portal).await.expect_problem(403, "forbidden");
-    // Staff read no one else's team, and no unit.
-    app.get(&team, &app.token_for(&org.staff)).await.expect_problem(403, "forbidden");
+    // Staff read no one else's team (a supervisor they may not see does not exist for them; the
+    // head sees the supervisor but not the team), and no unit.
+    app.get(&team, &app.token_for(&org.staff)).await.expect_problem(404, "not_found");
+    app.get(&team, &app.token_for(&org.head)).await.expect_problem(403, "forbidden");
     let unit = format!("/api/v1/units/{}/scores?period_id={period_id}", org.bidang.id);
     app.get(&unit, &app.token_for(&org.supervisor)).await.expect_problem(403, "forbidden");
     app.get(&unit, &app.token_for(&other.admin)).await.expect_problem(404, "not_found");

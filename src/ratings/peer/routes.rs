@@ -168,14 +168,15 @@ pub async fn my_assignments(
     query: ValidatedQuery<PeriodParam>,
     paging: ValidatedQuery<PageQuery>,
 ) -> ApiResult<HttpResponse> {
-    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees rate colleagues"))?.to_string();
     let period_id = query.0.period_id;
     let page = PageRequest::new(paging.0.limit, paging.0.cursor.as_deref())?;
     let (after, fetch) = (page.after_text_and_id()?, page.fetch_limit());
     let items = state
         .db
         .read(move |conn| {
-            Ok(store::assignments_of_rater(conn, &me, &period_id, after, fetch)?
+            let period = periods::find(conn, &period_id)?;
+            let me = crate::authz::own_peer_assignments(&caller, &period.organization_id)?;
+            Ok(store::assignments_of_rater(conn, me.as_str(), &period_id, after, fetch)?
                 .into_iter()
                 .map(|(a, ratee_name, rating)| MyAssignment {
                     id: a.id,
