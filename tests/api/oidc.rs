@@ -12,18 +12,18 @@ use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
 
-const ISSUER: &str = "https://sso.test.go.id/realms/asn";
-const AUDIENCE: &str = "kinerja-test";
+pub(crate) const ISSUER: &str = "https://sso.test.go.id/realms/asn";
+pub(crate) const AUDIENCE: &str = "kinerja-test";
 
 /// A signing key of the test provider.
-struct Key {
+pub(crate) struct Key {
     kid: &'static str,
     algorithm: Algorithm,
     encoding: EncodingKey,
 }
 
 impl Key {
-    fn load(kid: &'static str, file: &str, algorithm: Algorithm) -> Key {
+    pub(crate) fn load(kid: &'static str, file: &str, algorithm: Algorithm) -> Key {
         let path = format!("{}/tests/api/fixtures/oidc/{file}", env!("CARGO_MANIFEST_DIR"));
         let pem = std::fs::read(&path).expect("the fixture key is readable");
         let encoding = match algorithm {
@@ -36,7 +36,7 @@ impl Key {
 
     /// The public key as the provider publishes it; `with_alg: false` leaves `alg` out, as
     /// many providers do.
-    fn jwk(&self, with_alg: bool) -> Jwk {
+    pub(crate) fn jwk(&self, with_alg: bool) -> Jwk {
         let mut jwk = Jwk::from_encoding_key(&self.encoding, self.algorithm).expect("a public JWK");
         jwk.common.key_id = Some(self.kid.to_string());
         if !with_alg {
@@ -51,26 +51,26 @@ impl Key {
         jsonwebtoken::encode(&header, claims, &self.encoding).expect("signing works")
     }
 
-    fn sign(&self, claims: &Value) -> String {
+    pub(crate) fn sign(&self, claims: &Value) -> String {
         self.sign_as(self.algorithm, claims)
     }
 }
 
-fn claims(nip: &str) -> Value {
+pub(crate) fn claims(nip: &str) -> Value {
     let now = chrono::Utc::now().timestamp();
     json!({"iss": ISSUER, "aud": AUDIENCE, "sub": "f81d4fae-7dec", "iat": now, "exp": now + 300, "nip": nip})
 }
 
 /// A JWKS endpoint on loopback whose key set the test changes, counting the fetches.
-struct JwksServer {
+pub(crate) struct JwksServer {
     url: String,
     keys: Arc<Mutex<Vec<Jwk>>>,
     fetches: Arc<AtomicUsize>,
-    handle: actix_web::dev::ServerHandle,
+    pub(crate) handle: actix_web::dev::ServerHandle,
 }
 
 impl JwksServer {
-    fn start(keys: Vec<Jwk>) -> JwksServer {
+    pub(crate) fn start(keys: Vec<Jwk>) -> JwksServer {
         let keys = Arc::new(Mutex::new(keys));
         let fetches = Arc::new(AtomicUsize::new(0));
         let (served, counted) = (keys.clone(), fetches.clone());
@@ -107,7 +107,7 @@ impl JwksServer {
     }
 }
 
-async fn app_for(server: &JwksServer, min_refresh_secs: u64) -> TestApp {
+pub(crate) async fn app_for(server: &JwksServer, min_refresh_secs: u64) -> TestApp {
     let url = server.url.clone();
     TestApp::spawn_with(move |s| {
         s.oidc = Some(kinerja::config::OidcSettings {
