@@ -8,9 +8,10 @@
 //!   `2026-11-23-000005_typed_columns` (a trigger pair on SQLite); `tests/migrations.rs` checks
 //!   that the lists agree with the enums.
 //! * **Ids.** [`OrganizationId`], [`EmployeeId`] and [`UnitId`] are distinct types, so one cannot be
-//!   passed where another is meant. They serialise as plain strings; in a `ToSchema` struct write
-//!   `#[schema(value_type = String)]` on the field so the spec stays a plain string. Declare a new
-//!   one with [`id_type!`].
+//!   passed where another is meant. They are declared in [`crate::domain::ids`] (so the rules
+//!   use them too) and made column types here with `id_column!`. They serialise as plain strings;
+//!   in a `ToSchema` struct write `#[schema(value_type = String)]` on the field so the spec stays
+//!   a plain string.
 //!
 //! A unit's id is what the unit store takes:
 //!
@@ -79,147 +80,51 @@ macro_rules! text_column {
 }
 pub(crate) use text_column;
 
-/// Declares an id newtype over a `Text` column: serialised as a plain string, compared by value,
-/// usable wherever a `&str` is read (it derefs to `str`).
-macro_rules! id_type {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default,
-            serde::Serialize, serde::Deserialize, diesel::AsExpression, diesel::FromSqlRow,
-        )]
-        #[serde(transparent)]
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        pub struct $name(String);
-
-        impl $name {
+/// Makes the id newtypes of [`crate::domain::ids`] usable as `Text` columns on
+/// every backend, including the shared `AnyConnection`, and gives them `generate`.
+macro_rules! id_column {
+    ($($ty:ident),+ $(,)?) => {$(
+        impl $ty {
             /// A new id (a time-ordered UUIDv7, see [`crate::db::new_id`]).
             pub fn generate() -> Self {
-                $name($crate::db::new_id())
-            }
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-            pub fn into_string(self) -> String {
-                self.0
+                $ty::from($crate::db::new_id())
             }
         }
 
-        impl From<String> for $name {
-            fn from(id: String) -> Self {
-                $name(id)
-            }
-        }
+        const _: () = {
+            #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+            #[diesel(foreign_derive)]
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            #[allow(dead_code)]
+            struct Column($ty);
 
-        impl From<&str> for $name {
-            fn from(id: &str) -> Self {
-                $name(id.to_string())
+            impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $ty
+            where
+                DB: diesel::backend::Backend,
+                str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+            {
+                fn to_sql<'b>(
+                    &'b self,
+                    out: &mut diesel::serialize::Output<'b, '_, DB>,
+                ) -> diesel::serialize::Result {
+                    <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.as_str(), out)
+                }
             }
-        }
 
-        impl From<$name> for String {
-            fn from(id: $name) -> String {
-                id.0
+            impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $ty
+            where
+                DB: diesel::backend::Backend,
+                String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+            {
+                fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                    <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes).map($ty::from)
+                }
             }
-        }
-
-        impl From<&$name> for String {
-            fn from(id: &$name) -> String {
-                id.0.clone()
-            }
-        }
-
-        impl std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::borrow::Borrow<str> for $name {
-            fn borrow(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
-            }
-        }
-
-        impl PartialEq<String> for $name {
-            fn eq(&self, other: &String) -> bool {
-                &self.0 == other
-            }
-        }
-
-        impl PartialEq<$name> for str {
-            fn eq(&self, other: &$name) -> bool {
-                self == other.0
-            }
-        }
-
-        impl PartialEq<$name> for &str {
-            fn eq(&self, other: &$name) -> bool {
-                *self == other.0
-            }
-        }
-
-        impl PartialEq<$name> for String {
-            fn eq(&self, other: &$name) -> bool {
-                *self == other.0
-            }
-        }
-
-        /// For `#[validate(length(...))]` on request fields.
-        impl validator::ValidateLength<u64> for $name {
-            fn length(&self) -> Option<u64> {
-                self.0.length()
-            }
-        }
-
-        impl<DB> ToSql<Text, DB> for $name
-        where
-            DB: Backend,
-            String: ToSql<Text, DB>,
-        {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
-                <String as ToSql<Text, DB>>::to_sql(&self.0, out)
-            }
-        }
-
-        impl<DB> FromSql<Text, DB> for $name
-        where
-            DB: Backend,
-            String: FromSql<Text, DB>,
-        {
-            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
-                <String as FromSql<Text, DB>>::from_sql(bytes).map($name)
-            }
-        }
-    };
+        };
+    )+};
 }
 #[allow(unused_imports)] // for resource modules that declare their own
-pub(crate) use id_type;
+pub(crate) use id_column;
 
 /// A set of text enums in one `Text` column, their names sorted and joined by `SEP` (an
 /// employee's roles `admin,auditor`, a client's scopes `employees:read organization:read`).
@@ -286,18 +191,9 @@ where
     }
 }
 
-id_type! {
-    /// An organisation (pemerintah daerah)'s id.
-    OrganizationId
-}
-id_type! {
-    /// An employee's id.
-    EmployeeId
-}
-id_type! {
-    /// A unit's id.
-    UnitId
-}
+pub use crate::domain::ids::{EmployeeId, OrganizationId, UnitId};
+
+id_column!(EmployeeId, OrganizationId, UnitId);
 
 // The domain's enums stored in columns (the domain itself knows no diesel). A resource's own
 // enums are registered beside them, e.g. `crate::db::types::text_column!(UnitKind);` in units.rs.

@@ -8,6 +8,7 @@ pub mod capaian;
 pub mod complaint;
 pub mod distribution;
 pub mod engine;
+pub mod ids;
 pub mod lockout;
 pub mod network;
 pub mod nip;
