@@ -663,6 +663,7 @@ const CATALOGUE: &[(&str, &str)] = &[
         "Keberatan diajukan atas penilaian atasan, bukan atas penilaian diri",
     ),
     ("Only employees assess", "Hanya pegawai yang menilai"),
+    ("Only employees do this", "Hanya pegawai yang dapat melakukan ini"),
     ("Only employees have an SKP", "Hanya pegawai yang memiliki SKP"),
     ("Only employees have an inbox", "Hanya pegawai yang memiliki kotak masuk"),
     ("Only employees plan an SKP", "Hanya pegawai yang menyusun SKP"),

@@ -17,16 +17,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::domain::capaian::Aspect;
 
 /// A realised value for one aspect of an indicator in one sub-period.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Achievement {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub period_id: String,
     pub sub_period_id: String,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     /// The approved SKP revision it was recorded against.
     pub skp_id: String,
     /// The target's lineage id (the same across SKP revisions).
@@ -43,7 +46,8 @@ pub struct Achievement {
     /// Why the supervisor rejected it, while it is rejected.
     pub rejection_reason: Option<String>,
     /// Who verified or rejected it last.
-    pub verifier_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub verifier_id: Option<EmployeeId>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     /// When it was last sent to the supervisor.
     pub submitted_at: chrono::DateTime<chrono::Utc>,
@@ -165,8 +169,8 @@ pub struct Rejection {
 #[serde(deny_unknown_fields)]
 pub struct AchievementQuery {
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub employee_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
     #[validate(length(max = 64))]
     #[param(max_length = 64)]
     pub period_id: Option<String>,

@@ -4,7 +4,6 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use base64::Engine;
-use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -15,20 +14,15 @@ use super::{
 };
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
-use crate::authz::{authorize, performance_visibility, EmployeeRef, EmployeeVisibility, Permission};
-use crate::db::schema::{
-    achievement_evidence, achievements, employees, skp_aspects, skp_indicators, skp_targets, skps,
-};
+use crate::authz::{authorize, performance_visibility, EmployeeRef, Permission};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::achievement::{check_link, clean_file_name, AchievementAction};
-use crate::domain::capaian::Aspect;
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{read_body, IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
 use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageRequest};
 use crate::periods::{self, SubPeriodRow};
-use crate::skp::SkpRow;
 use crate::state::AppState;
 use crate::versioned::{ok_with_etag, Edit};
 
@@ -57,7 +51,7 @@ fn load_checked(
     permission: for<'a> fn(&'a EmployeeRef) -> Permission<'a>,
 ) -> ApiResult<(AchievementRow, EmployeeRow)> {
     let row = store::find(conn, id)?;
-    let owner = staff::find(conn, &row.employee_id.as_str().into())?;
+    let owner = staff::find(conn, &row.employee_id)?;
     authorize(caller, permission(&owner.reference()))?;
     Ok((row, owner))
 }
@@ -96,36 +90,6 @@ fn edit(
     )
 }
 
-/// The aspect an achievement is recorded for, with where it sits in the SKP.
-struct PlannedAspect {
-    aspect_id: String,
-    aspect: Aspect,
-    unit: String,
-    indicator_id: String,
-    target_lineage_id: String,
-    skp: SkpRow,
-}
-
-fn planned_aspect(conn: &mut AnyConnection, indicator_id: &str, aspect: Aspect) -> ApiResult<PlannedAspect> {
-    let found: Option<(String, Aspect, String, String, String, SkpRow)> = skp_aspects::table
-        .inner_join(skp_indicators::table.inner_join(skp_targets::table.inner_join(skps::table)))
-        .filter(skp_aspects::indicator_id.eq(indicator_id))
-        .filter(skp_aspects::aspect.eq(aspect.as_str()))
-        .select((
-            skp_aspects::id,
-            skp_aspects::aspect,
-            skp_aspects::unit,
-            skp_indicators::id,
-            skp_targets::lineage_id,
-            SkpRow::as_select(),
-        ))
-        .first(conn)
-        .optional()?;
-    let (aspect_id, aspect, unit, indicator_id, target_lineage_id, skp) =
-        found.ok_or(ApiError::NotFound("indicator aspect"))?;
-    Ok(PlannedAspect { aspect_id, aspect, unit, indicator_id, target_lineage_id, skp })
-}
-
 fn check_realised(realised: f64) -> ApiResult<()> {
     if !realised.is_finite() || realised < 0.0 {
         return Err(ApiError::field("realised", "range", "the realised value must be 0 or more"));
@@ -149,15 +113,11 @@ fn insert_link(conn: &mut AnyConnection, caller: &Caller, achievement_id: &str, 
         created_by: caller.subject_id.clone(),
         created_at: now(),
     };
-    diesel::insert_into(achievement_evidence::table).values(&row).execute(conn)?;
-    Ok(())
+    store::insert_evidence(conn, &row)
 }
 
 fn check_room_for_evidence(conn: &mut AnyConnection, achievement_id: &str) -> ApiResult<()> {
-    let count: i64 = achievement_evidence::table
-        .filter(achievement_evidence::achievement_id.eq(achievement_id))
-        .count()
-        .get_result(conn)?;
+    let count = store::evidence_count(conn, achievement_id)?;
     if count as usize >= MAX_EVIDENCE_PER_ACHIEVEMENT {
         return Err(ApiError::conflict(
             "evidence_limit",
@@ -189,49 +149,7 @@ pub async fn list_achievements(
     let visibility = performance_visibility(&caller)?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let result = state
-        .db
-        .read(move |conn| {
-            let mut q = achievements::table.inner_join(employees::table).into_boxed();
-            match visibility {
-                EmployeeVisibility::Organization { organization_id } => {
-                    q = q.filter(achievements::organization_id.eq(organization_id))
-                }
-                EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
-                    q = q
-                        .filter(achievements::organization_id.eq(organization_id))
-                        .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)))
-                }
-            }
-            if let Some(after) = page.after.clone() {
-                q = q.filter(achievements::id.gt(after));
-            }
-            if let Some(v) = query.employee_id {
-                q = q.filter(achievements::employee_id.eq(v));
-            }
-            if let Some(v) = query.period_id {
-                q = q.filter(achievements::period_id.eq(v));
-            }
-            if let Some(v) = query.sub_period_id {
-                q = q.filter(achievements::sub_period_id.eq(v));
-            }
-            if let Some(v) = query.skp_id {
-                q = q.filter(achievements::skp_id.eq(v));
-            }
-            if let Some(v) = query.status {
-                q = q.filter(achievements::status.eq(v.as_str()));
-            }
-            if let Some(v) = query.updated_since {
-                q = q.filter(achievements::updated_at.ge(v.naive_utc()));
-            }
-            let rows = q
-                .order(achievements::id.asc())
-                .limit(page.fetch_limit())
-                .select(AchievementRow::as_select())
-                .load(conn)?;
-            store::paged(conn, &page, rows)
-        })
-        .await?;
+    let result = state.db.read(move |conn| store::list(conn, visibility, query, &page)).await?;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -263,8 +181,8 @@ pub async fn create_achievement(
         .db
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
-                let planned = planned_aspect(conn, &input.indicator_id, input.aspect)?;
-                let owner = staff::find(conn, &planned.skp.employee_id.as_str().into())?;
+                let planned = store::planned_aspect(conn, &input.indicator_id, input.aspect)?;
+                let owner = staff::find(conn, &planned.skp.employee_id)?;
                 authorize(&caller, Permission::RecordAchievement { owner: &owner.reference() }).map_err(|e| {
                     if matches!(e, ApiError::NotFound(_)) {
                         ApiError::NotFound("indicator aspect")
@@ -273,7 +191,7 @@ pub async fn create_achievement(
                     }
                 })?;
                 let period = periods::writable(conn, &planned.skp.period_id)?;
-                let approved = crate::skp::approved_of(conn, &[owner.id.to_string()], &period.id)?;
+                let approved = crate::skp::approved_of(conn, std::slice::from_ref(&owner.id), &period.id)?;
                 if approved.first().map(|s| &s.id) != Some(&planned.skp.id) {
                     return Err(ApiError::conflict(
                         "skp_not_approved",
@@ -301,10 +219,10 @@ pub async fn create_achievement(
                 let at = clock.timestamp();
                 let row = AchievementRow {
                     id: new_id(),
-                    organization_id: owner.organization_id.to_string(),
+                    organization_id: owner.organization_id.clone(),
                     period_id: period.id.clone(),
                     sub_period_id: sub_period.id,
-                    employee_id: owner.id.to_string(),
+                    employee_id: owner.id.clone(),
                     skp_id: planned.skp.id,
                     target_lineage_id: planned.target_lineage_id,
                     indicator_id: planned.indicator_id,
@@ -322,7 +240,7 @@ pub async fn create_achievement(
                     created_at: at,
                     updated_at: at,
                 };
-                diesel::insert_into(achievements::table).values(&row).execute(conn)?;
+                store::insert(conn, &row)?;
                 for (i, link) in input.links.iter().enumerate() {
                     insert_link(conn, &caller, &row.id, link).map_err(|e| match e {
                         ApiError::Validation(mut errors) => {
@@ -347,13 +265,7 @@ pub async fn create_achievement(
 }
 
 fn sub_period_of(conn: &mut AnyConnection, sub_period_id: &str, period_id: &str) -> ApiResult<SubPeriodRow> {
-    use crate::db::schema::sub_periods;
-    sub_periods::table
-        .find(sub_period_id)
-        .filter(sub_periods::period_id.eq(period_id))
-        .select(SubPeriodRow::as_select())
-        .first(conn)
-        .optional()?
+    periods::sub_period_in(conn, sub_period_id, period_id)?
         .ok_or_else(|| ApiError::field("sub_period_id", "not_in_period", "must be a sub-period of the SKP's period"))
 }
 
@@ -413,10 +325,7 @@ pub async fn update_achievement(
             let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::RecordAchievement { owner })?;
             check_correctable(conn, &row)?;
             edit(conn, &caller, "achievement.update", &row, if_match.0, |conn| {
-                diesel::update(achievements::table.find(&row.id))
-                    .set((achievements::realised_value.eq(input.realised), achievements::note.eq(input.note.trim())))
-                    .execute(conn)?;
-                Ok(())
+                store::correct(conn, &row.id, input.realised, input.note.trim())
             })
         })
         .await?;
@@ -447,25 +356,10 @@ fn transition(
     };
     edit(conn, caller, audit_action, &row, version, |conn| {
         let at = clock.timestamp();
-        let target = achievements::table.find(&row.id);
         match action {
-            AchievementAction::Resubmit => diesel::update(target)
-                .set((
-                    achievements::status.eq(next),
-                    achievements::submitted_at.eq(at),
-                    achievements::rejection_reason.eq(None::<String>),
-                ))
-                .execute(conn)?,
-            _ => diesel::update(target)
-                .set((
-                    achievements::status.eq(next),
-                    achievements::verifier_id.eq(caller.employee_id()),
-                    achievements::decided_at.eq(at),
-                    achievements::rejection_reason.eq(reason),
-                ))
-                .execute(conn)?,
-        };
-        Ok(())
+            AchievementAction::Resubmit => store::resubmit(conn, &row.id, next, at),
+            _ => store::decide(conn, &row.id, next, caller.employee_id(), at, reason),
+        }
     })
 }
 
@@ -697,7 +591,7 @@ pub async fn upload_file(
                         created_by: caller.subject_id.clone(),
                         created_at: now(),
                     };
-                    diesel::insert_into(achievement_evidence::table).values(&evidence).execute(conn)?;
+                    store::insert_evidence(conn, &evidence)?;
                     store::put_file(conn, &evidence.id, &bytes)
                 })?;
                 Stored::new(StatusCode::CREATED, &after)
@@ -800,9 +694,7 @@ pub async fn remove_evidence(
             let evidence = store::find_evidence(conn, &row.id, &evidence_id)?;
             check_correctable(conn, &row)?;
             edit(conn, &caller, "achievement.evidence.remove", &row, row.version, |conn| {
-                store::delete_file(conn, &evidence.id)?;
-                diesel::delete(achievement_evidence::table.find(&evidence.id)).execute(conn)?;
-                Ok(())
+                store::delete_evidence(conn, &evidence.id)
             })
         })
         .await?;

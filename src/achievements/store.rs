@@ -5,8 +5,12 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::{Achievement, AchievementStatus, Evidence, EvidenceKind};
-use crate::db::schema::{achievement_evidence, achievements, evidence_files, skp_aspects};
+use super::{Achievement, AchievementQuery, AchievementStatus, Evidence, EvidenceKind};
+use crate::authz::EmployeeVisibility;
+use crate::db::schema::{
+    achievement_evidence, achievements, employees, evidence_files, skp_aspects, skp_indicators, skp_targets, skps,
+};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::domain::capaian::Aspect;
 use crate::error::{ApiError, ApiResult};
@@ -17,10 +21,10 @@ use crate::versioned::Versions;
 #[diesel(table_name = achievements)]
 pub struct AchievementRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub period_id: String,
     pub sub_period_id: String,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub skp_id: String,
     pub target_lineage_id: String,
     pub indicator_id: String,
@@ -31,7 +35,7 @@ pub struct AchievementRow {
     pub note: String,
     pub status: AchievementStatus,
     pub submitted_at: chrono::NaiveDateTime,
-    pub verifier_id: Option<String>,
+    pub verifier_id: Option<EmployeeId>,
     pub decided_at: Option<chrono::NaiveDateTime>,
     pub rejection_reason: Option<String>,
     pub version: i32,
@@ -73,6 +77,149 @@ impl EvidenceRow {
             created_at: self.created_at.and_utc(),
         })
     }
+}
+
+/// The aspect an achievement is recorded for, with where it sits in the SKP.
+pub struct PlannedAspect {
+    pub aspect_id: String,
+    pub aspect: Aspect,
+    pub unit: String,
+    pub indicator_id: String,
+    pub target_lineage_id: String,
+    pub skp: crate::skp::SkpRow,
+}
+
+pub fn planned_aspect(conn: &mut AnyConnection, indicator_id: &str, aspect: Aspect) -> ApiResult<PlannedAspect> {
+    let found: Option<(String, Aspect, String, String, String, crate::skp::SkpRow)> = skp_aspects::table
+        .inner_join(skp_indicators::table.inner_join(skp_targets::table.inner_join(skps::table)))
+        .filter(skp_aspects::indicator_id.eq(indicator_id))
+        .filter(skp_aspects::aspect.eq(aspect.as_str()))
+        .select((
+            skp_aspects::id,
+            skp_aspects::aspect,
+            skp_aspects::unit,
+            skp_indicators::id,
+            skp_targets::lineage_id,
+            crate::skp::SkpRow::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    let (aspect_id, aspect, unit, indicator_id, target_lineage_id, skp) =
+        found.ok_or(ApiError::NotFound("indicator aspect"))?;
+    Ok(PlannedAspect { aspect_id, aspect, unit, indicator_id, target_lineage_id, skp })
+}
+
+/// A page of the achievements `visibility` lets the caller see, filtered by `query`, by id.
+pub fn list(
+    conn: &mut AnyConnection,
+    visibility: EmployeeVisibility,
+    query: AchievementQuery,
+    page: &PageRequest,
+) -> ApiResult<Page<Achievement>> {
+    let mut q = achievements::table.inner_join(employees::table).into_boxed();
+    match visibility {
+        EmployeeVisibility::Organization { organization_id } => {
+            q = q.filter(achievements::organization_id.eq(organization_id))
+        }
+        EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
+            q = q
+                .filter(achievements::organization_id.eq(organization_id))
+                .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)))
+        }
+    }
+    if let Some(after) = page.after.clone() {
+        q = q.filter(achievements::id.gt(after));
+    }
+    if let Some(v) = query.employee_id {
+        q = q.filter(achievements::employee_id.eq(v));
+    }
+    if let Some(v) = query.period_id {
+        q = q.filter(achievements::period_id.eq(v));
+    }
+    if let Some(v) = query.sub_period_id {
+        q = q.filter(achievements::sub_period_id.eq(v));
+    }
+    if let Some(v) = query.skp_id {
+        q = q.filter(achievements::skp_id.eq(v));
+    }
+    if let Some(v) = query.status {
+        q = q.filter(achievements::status.eq(v.as_str()));
+    }
+    if let Some(v) = query.updated_since {
+        q = q.filter(achievements::updated_at.ge(v.naive_utc()));
+    }
+    let rows =
+        q.order(achievements::id.asc()).limit(page.fetch_limit()).select(AchievementRow::as_select()).load(conn)?;
+    paged(conn, page, rows)
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &AchievementRow) -> ApiResult<()> {
+    diesel::insert_into(achievements::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Corrects the realised value and the note.
+pub fn correct(conn: &mut AnyConnection, id: &str, realised: f64, note: &str) -> ApiResult<()> {
+    diesel::update(achievements::table.find(id))
+        .set((achievements::realised_value.eq(realised), achievements::note.eq(note)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sends it to the supervisor again, clearing the rejection.
+pub fn resubmit(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: AchievementStatus,
+    at: chrono::NaiveDateTime,
+) -> ApiResult<()> {
+    diesel::update(achievements::table.find(id))
+        .set((
+            achievements::status.eq(status),
+            achievements::submitted_at.eq(at),
+            achievements::rejection_reason.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The supervisor's verification or rejection.
+pub fn decide(
+    conn: &mut AnyConnection,
+    id: &str,
+    status: AchievementStatus,
+    verifier: Option<&EmployeeId>,
+    at: chrono::NaiveDateTime,
+    reason: Option<String>,
+) -> ApiResult<()> {
+    diesel::update(achievements::table.find(id))
+        .set((
+            achievements::status.eq(status),
+            achievements::verifier_id.eq(verifier),
+            achievements::decided_at.eq(at),
+            achievements::rejection_reason.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn insert_evidence(conn: &mut AnyConnection, row: &EvidenceRow) -> ApiResult<()> {
+    diesel::insert_into(achievement_evidence::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn evidence_count(conn: &mut AnyConnection, achievement_id: &str) -> ApiResult<i64> {
+    Ok(achievement_evidence::table
+        .filter(achievement_evidence::achievement_id.eq(achievement_id))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Removes a piece of evidence and its file, if it has one.
+pub fn delete_evidence(conn: &mut AnyConnection, evidence_id: &str) -> ApiResult<()> {
+    delete_file(conn, evidence_id)?;
+    diesel::delete(achievement_evidence::table.find(evidence_id)).execute(conn)?;
+    Ok(())
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<AchievementRow> {
@@ -205,7 +352,7 @@ pub fn paged(conn: &mut AnyConnection, page: &PageRequest, rows: Vec<Achievement
 /// the number of people, as (indicator id, aspect, sub-period id, realised value).
 pub fn verified_values(
     conn: &mut AnyConnection,
-    employee_ids: &[String],
+    employee_ids: &[EmployeeId],
     period_id: &str,
 ) -> ApiResult<Vec<(String, Aspect, String, f64)>> {
     Ok(achievements::table

@@ -115,8 +115,8 @@ pub struct NewAssessment {
     pub sub_period_id: Option<String>,
     /// Whom to assess: the caller (a self-assessment, the default) or one of their direct reports.
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub employee_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
 }
 
 /// The objection to a supervisor's assessment, in brief.

@@ -71,8 +71,8 @@ pub struct AssessmentQuery {
     /// Only the assessments of the year (true) or of sub-periods (false).
     pub yearly: Option<bool>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub employee_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
     pub kind: Option<AssessmentKind>,
     pub status: Option<AssessmentStatus>,
     /// Only assessments changed at or after this time (RFC 3339), for mobile sync.

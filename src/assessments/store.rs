@@ -269,7 +269,7 @@ pub fn criteria(assessment: &Assessment) -> Criteria {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoredAssessment {
     pub assessment_id: String,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub sub_period_id: Option<String>,
     pub kind: AssessmentKind,
     /// As the author gave them.
@@ -300,11 +300,11 @@ pub struct DecidedObjection {
 /// in one period, with final ratings and per-value scores: one query however many employees.
 pub fn published_for_scores(
     conn: &mut AnyConnection,
-    employee_ids: &[String],
+    employee_ids: &[EmployeeId],
     period_id: &str,
 ) -> ApiResult<Vec<ScoredAssessment>> {
     type Joined = (
-        (String, String, Option<String>, AssessmentKind, Option<Rating>, Option<Rating>, Option<String>),
+        (String, EmployeeId, Option<String>, AssessmentKind, Option<Rating>, Option<Rating>, Option<String>),
         Option<(Option<ObjectionOutcome>, Option<Rating>, Option<Rating>, Option<String>)>,
         Option<(BerakhlakValue, i32)>,
     );
@@ -373,10 +373,10 @@ pub fn published_for_scores(
 /// (a sub-period, or the year when `sub_period_id` is None), by employee: two queries.
 pub fn follow_up_plans(
     conn: &mut AnyConnection,
-    employee_ids: &[String],
+    employee_ids: &[EmployeeId],
     period_id: &str,
     sub_period_id: Option<&str>,
-) -> ApiResult<HashMap<String, crate::domain::recommendation::FollowUpPlan>> {
+) -> ApiResult<HashMap<EmployeeId, crate::domain::recommendation::FollowUpPlan>> {
     let mut q = assessments::table
         .filter(assessments::employee_id.eq_any(employee_ids))
         .filter(assessments::period_id.eq(period_id))
@@ -387,7 +387,7 @@ pub fn follow_up_plans(
         Some(sub) => q.filter(assessments::sub_period_id.eq(sub.to_string())),
         None => q.filter(assessments::sub_period_id.is_null()),
     };
-    let rows: Vec<(String, String, Option<String>, Option<String>)> = q
+    let rows: Vec<(String, EmployeeId, Option<String>, Option<String>)> = q
         .select((assessments::id, assessments::employee_id, assessments::coaching, assessments::recognition))
         .load(conn)?;
     let ids: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();

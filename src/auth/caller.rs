@@ -78,6 +78,12 @@ impl Caller {
         self.employee.as_ref()
     }
 
+    /// The employee making a change only employees make (the one recorded as its author); a
+    /// service client is refused.
+    pub fn acting_employee(&self) -> Result<&EmployeeId, ApiError> {
+        self.employee.as_ref().ok_or_else(|| ApiError::forbidden("Only employees do this"))
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.kind == SubjectKind::Employee && self.roles.contains(&role)
     }

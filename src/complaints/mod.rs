@@ -12,6 +12,7 @@ pub mod store;
 
 pub use routes::routes;
 
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -53,12 +54,12 @@ pub struct NewTicketComplaint {
     "external_reference": "LAPOR-2026-1234567"}))]
 pub struct NewPortalComplaint {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub unit_id: UnitId,
     /// The officer the complaint is about, if the citizen named one.
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub officer_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub officer_id: Option<EmployeeId>,
     #[validate(length(min = 10, max = 2000))]
     #[schema(min_length = 10, max_length = 2000)]
     pub complaint: String,
@@ -104,24 +105,31 @@ pub struct ComplaintTracking {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Complaint {
     pub id: String,
-    pub organization_id: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     /// The officer the ticket or portal named.
-    pub officer_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub officer_id: Option<EmployeeId>,
     pub channel: ComplaintChannel,
     pub external_reference: Option<String>,
     pub complaint: String,
     pub status: ComplaintStatus,
     /// The officer who must answer.
-    pub assigned_to: Option<String>,
-    pub assigned_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub assigned_to: Option<EmployeeId>,
+    #[schema(value_type = Option<String>)]
+    pub assigned_by: Option<EmployeeId>,
     pub assigned_at: Option<chrono::DateTime<chrono::Utc>>,
     pub answer: Option<String>,
-    pub answered_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub answered_by: Option<EmployeeId>,
     /// The first answer.
     pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
     pub rejection_reason: Option<String>,
-    pub closed_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub closed_by: Option<EmployeeId>,
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub received_at: chrono::DateTime<chrono::Utc>,
     pub answer_due_at: chrono::DateTime<chrono::Utc>,
@@ -142,8 +150,8 @@ pub struct Complaint {
 pub struct AssignComplaint {
     /// An active employee of the organisation who answers it.
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub officer_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub officer_id: EmployeeId,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Validate, ToSchema)]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
-use super::store::{self, ComplaintRow, Of};
+use super::store::{self, ComplaintRow};
 use super::{
     AnswerComplaint, AssignComplaint, Complaint, ComplaintChannel, ComplaintFiguresReport, ComplaintReceived,
     ComplaintStatus, ComplaintTracking, NewPortalComplaint, NewTicketComplaint, RejectComplaint, TrackingQuery,
@@ -61,27 +61,27 @@ fn receive(
     conn: &mut AnyConnection,
     clock: crate::clock::Clock,
     actor: &Actor,
-    organization_id: &str,
-    unit_id: &str,
-    officer_id: Option<String>,
+    organization_id: &OrganizationId,
+    unit_id: &UnitId,
+    officer_id: Option<EmployeeId>,
     channel: ComplaintChannel,
     ticket_id: Option<String>,
     client_id: Option<String>,
     external_reference: Option<String>,
     body: &str,
 ) -> ApiResult<(ComplaintRow, String)> {
-    let org: OrganizationId = organization_id.into();
-    let zone = crate::organizations::time_zone(conn, &org)?;
+    let org = organization_id;
+    let zone = crate::organizations::time_zone(conn, org)?;
     let today = zone.date_at(clock.now());
     // Complaints count in today's period; a closed period's figures are final.
-    crate::periods::writable_on(conn, &org, today)?;
+    crate::periods::writable_on(conn, org, today)?;
     let policy = crate::policies::current(conn, organization_id)?.1.complaints;
     let received = clock.now();
     let code = tracking_code();
     let row = ComplaintRow {
         id: new_id(),
-        organization_id: organization_id.to_string(),
-        unit_id: unit_id.to_string(),
+        organization_id: organization_id.clone(),
+        unit_id: unit_id.clone(),
         officer_id,
         channel,
         ticket_id,
@@ -163,7 +163,7 @@ pub async fn submit_with_ticket(
     let outcome = state
         .db
         .write(move |conn| {
-            type Ticket = (String, String, String, Option<String>, NaiveDateTime);
+            type Ticket = (String, OrganizationId, UnitId, Option<EmployeeId>, NaiveDateTime);
             let ticket: Option<Ticket> = rating_tickets::table
                 .filter(rating_tickets::token_hash.eq(sha256_hex(&input.ticket)))
                 .select((
@@ -279,7 +279,7 @@ pub async fn submit_from_portal(
                 return Err(ApiError::field("unit_id", "not_a_service_unit", "this unit does not serve the public"));
             }
             if let Some(officer) = &input.officer_id {
-                let row = crate::employees::find(conn, &EmployeeId::from(officer.as_str()))
+                let row = crate::employees::find(conn, officer)
                     .map_err(|_| ApiError::field("officer_id", "unknown", "no such employee"))?;
                 if row.organization_id != caller.organization_id {
                     return Err(ApiError::field("officer_id", "unknown", "no such employee"));
@@ -289,8 +289,8 @@ pub async fn submit_from_portal(
                 conn,
                 clock,
                 &caller.actor(),
-                caller.organization_id.as_str(),
-                unit.id.as_str(),
+                &caller.organization_id,
+                &unit.id,
                 input.officer_id.clone(),
                 ComplaintChannel::Portal,
                 None,
@@ -310,8 +310,8 @@ pub async fn submit_from_portal(
 pub struct ComplaintQuery {
     pub status: Option<ComplaintStatus>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// Page size, 1-200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -520,13 +520,13 @@ pub async fn assign(
                 complaint,
                 headed_unit,
             })?;
-            let officer = crate::employees::find(conn, &EmployeeId::from(input.officer_id.as_str()))
+            let officer = crate::employees::find(conn, &input.officer_id)
                 .ok()
-                .filter(|o| o.organization_id.as_str() == row.organization_id && o.active)
+                .filter(|o| o.organization_id == row.organization_id && o.active)
                 .ok_or_else(|| ApiError::field("officer_id", "unknown", "an active employee of the organisation"))?;
-            let by = caller.subject_id.clone();
+            let by = caller.acting_employee()?.clone();
             step(conn, &caller, row, if_match.0, ComplaintStep::Assign, "assign", |c| {
-                c.assigned_to = Some(officer.id.into_string());
+                c.assigned_to = Some(officer.id);
                 c.assigned_by = Some(by);
                 c.assigned_at = Some(clock.timestamp());
             })
@@ -561,7 +561,7 @@ pub async fn answer(
                 complaint,
                 headed_unit,
             })?;
-            let by = caller.subject_id.clone();
+            let by = caller.acting_employee()?.clone();
             step(conn, &caller, row, if_match.0, ComplaintStep::Answer, "answer", |c| {
                 c.answer = Some(input.answer.trim().to_string());
                 if c.answered_at.is_none() {
@@ -596,7 +596,7 @@ pub async fn close(
                 complaint,
                 headed_unit,
             })?;
-            let by = caller.subject_id.clone();
+            let by = caller.acting_employee()?.clone();
             step(conn, &caller, row, if_match.0, ComplaintStep::Close, "close", |c| {
                 c.closed_at = Some(clock.timestamp());
                 c.closed_by = Some(by);
@@ -632,7 +632,7 @@ pub async fn reject(
                 complaint,
                 headed_unit,
             })?;
-            let by = caller.subject_id.clone();
+            let by = caller.acting_employee()?.clone();
             step(conn, &caller, row, if_match.0, ComplaintStep::Reject, "reject", |c| {
                 c.rejection_reason = Some(input.reason.trim().to_string());
                 c.closed_at = Some(clock.timestamp());
@@ -677,14 +677,14 @@ fn period_range(
 pub async fn unit_figures(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<UnitId>,
     query: ValidatedQuery<FiguresQuery>,
 ) -> ApiResult<HttpResponse> {
     let clock = state.clock;
     let report = state
         .db
         .read(move |conn| {
-            let unit = crate::units::find(conn, &UnitId::from(id.as_str()))?;
+            let unit = crate::units::find(conn, &id)?;
             let headed = crate::templates::store::headed_unit(conn, caller.employee_id())?;
             authorize(
                 &caller,
@@ -695,9 +695,9 @@ pub async fn unit_figures(
                 },
             )?;
             let (period, start, end) = period_range(conn, &caller, &query.0.period_id)?;
-            let policy = crate::policies::current(conn, unit.organization_id.as_str())?.1;
-            let ids = vec![unit.id.to_string()];
-            let mut all = store::figures_of(conn, Of::Unit, &ids, start, end, Some(clock.now()))?;
+            let policy = crate::policies::current(conn, &unit.organization_id)?.1;
+            let ids = vec![unit.id.clone()];
+            let mut all = store::figures_of_units(conn, &ids, start, end, Some(clock.now()))?;
             Ok(ComplaintFiguresReport {
                 subject: "unit".into(),
                 subject_id: unit.id.to_string(),
@@ -705,7 +705,7 @@ pub async fn unit_figures(
                 from: period.starts_on,
                 to: period.ends_on,
                 answer_within_working_days: policy.complaints.answer_within_working_days,
-                figures: all.remove(unit.id.as_str()).unwrap_or_default(),
+                figures: all.remove(&unit.id).unwrap_or_default(),
             })
         })
         .await?;
@@ -724,20 +724,20 @@ pub async fn unit_figures(
 pub async fn officer_figures(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     query: ValidatedQuery<FiguresQuery>,
 ) -> ApiResult<HttpResponse> {
     let clock = state.clock;
     let report = state
         .db
         .read(move |conn| {
-            let employee = crate::employees::find(conn, &EmployeeId::from(id.as_str()))?;
+            let employee = crate::employees::find(conn, &id)?;
             let reference: EmployeeRef = employee.reference();
             authorize(&caller, Permission::ReadPerformance { employee: &reference })?;
             let (period, start, end) = period_range(conn, &caller, &query.0.period_id)?;
-            let policy = crate::policies::current(conn, employee.organization_id.as_str())?.1;
-            let ids = vec![employee.id.to_string()];
-            let mut all = store::figures_of(conn, Of::Officer, &ids, start, end, Some(clock.now()))?;
+            let policy = crate::policies::current(conn, &employee.organization_id)?.1;
+            let ids = vec![employee.id.clone()];
+            let mut all = store::figures_of_officers(conn, &ids, start, end, Some(clock.now()))?;
             Ok(ComplaintFiguresReport {
                 subject: "officer".into(),
                 subject_id: employee.id.to_string(),
@@ -745,7 +745,7 @@ pub async fn officer_figures(
                 from: period.starts_on,
                 to: period.ends_on,
                 answer_within_working_days: policy.complaints.answer_within_working_days,
-                figures: all.remove(employee.id.as_str()).unwrap_or_default(),
+                figures: all.remove(&employee.id).unwrap_or_default(),
             })
         })
         .await?;

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::{Complaint, ComplaintChannel, ComplaintStatus};
 use crate::authz::ComplaintRef;
 use crate::db::schema::complaints;
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::complaint::{figures, ComplaintFigures, Handled};
 use crate::error::{ApiError, ApiResult};
@@ -16,9 +17,9 @@ use crate::error::{ApiError, ApiResult};
 #[diesel(table_name = complaints)]
 pub struct ComplaintRow {
     pub id: String,
-    pub organization_id: String,
-    pub unit_id: String,
-    pub officer_id: Option<String>,
+    pub organization_id: OrganizationId,
+    pub unit_id: UnitId,
+    pub officer_id: Option<EmployeeId>,
     pub channel: ComplaintChannel,
     pub ticket_id: Option<String>,
     pub client_id: Option<String>,
@@ -26,14 +27,14 @@ pub struct ComplaintRow {
     pub tracking_hash: String,
     pub body: String,
     pub status: ComplaintStatus,
-    pub assigned_to: Option<String>,
-    pub assigned_by: Option<String>,
+    pub assigned_to: Option<EmployeeId>,
+    pub assigned_by: Option<EmployeeId>,
     pub assigned_at: Option<NaiveDateTime>,
     pub answer: Option<String>,
-    pub answered_by: Option<String>,
+    pub answered_by: Option<EmployeeId>,
     pub answered_at: Option<NaiveDateTime>,
     pub rejection_reason: Option<String>,
-    pub closed_by: Option<String>,
+    pub closed_by: Option<EmployeeId>,
     pub closed_at: Option<NaiveDateTime>,
     pub received_at: NaiveDateTime,
     pub answer_due_at: NaiveDateTime,
@@ -45,9 +46,9 @@ pub struct ComplaintRow {
 impl ComplaintRow {
     pub fn reference(&self) -> ComplaintRef {
         ComplaintRef {
-            organization_id: self.organization_id.as_str().into(),
-            unit_id: self.unit_id.as_str().into(),
-            assigned_to: self.assigned_to.as_deref().map(Into::into),
+            organization_id: self.organization_id.clone(),
+            unit_id: self.unit_id.clone(),
+            assigned_to: self.assigned_to.clone(),
         }
     }
 
@@ -106,54 +107,64 @@ pub fn for_ticket(conn: &mut AnyConnection, ticket_id: &str) -> ApiResult<bool> 
     Ok(n > 0)
 }
 
-/// Who a figure is of.
-#[derive(Debug, Clone, Copy)]
-pub enum Of {
-    /// Complaints about a unit.
-    Unit,
-    /// Complaints assigned to an officer to answer.
-    Officer,
-}
+/// A complaint as its figures count it: (whose, received, due, answered, status).
+type FigureRow<K> = (Option<K>, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, ComplaintStatus);
 
-/// The figures of each of `ids` (units or officers) for complaints received in `[start, end)`,
-/// with those overdue at `as_of` if given: one query, then the pure rules. Ids without
-/// complaints get zero figures.
-pub fn figures_of(
+/// The figures of each of `unit_ids` for complaints about them received in `[start, end)`, with
+/// those overdue at `as_of` if given: one query, then the pure rules. Units without complaints get
+/// zero figures.
+pub fn figures_of_units(
     conn: &mut AnyConnection,
-    of: Of,
-    ids: &[String],
+    unit_ids: &[UnitId],
     start: NaiveDateTime,
     end: NaiveDateTime,
     as_of: Option<DateTime<Utc>>,
-) -> ApiResult<HashMap<String, ComplaintFigures>> {
-    type Row = (Option<String>, NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>, ComplaintStatus);
-    let rows: Vec<Row> = match of {
-        Of::Unit => complaints::table
-            .filter(complaints::unit_id.eq_any(ids))
-            .filter(complaints::received_at.ge(start))
-            .filter(complaints::received_at.lt(end))
-            .select((
-                complaints::unit_id.nullable(),
-                complaints::received_at,
-                complaints::answer_due_at,
-                complaints::answered_at,
-                complaints::status,
-            ))
-            .load(conn)?,
-        Of::Officer => complaints::table
-            .filter(complaints::assigned_to.eq_any(ids))
-            .filter(complaints::received_at.ge(start))
-            .filter(complaints::received_at.lt(end))
-            .select((
-                complaints::assigned_to,
-                complaints::received_at,
-                complaints::answer_due_at,
-                complaints::answered_at,
-                complaints::status,
-            ))
-            .load(conn)?,
-    };
-    let mut handled: HashMap<String, Vec<Handled>> = ids.iter().map(|id| (id.clone(), Vec::new())).collect();
+) -> ApiResult<HashMap<UnitId, ComplaintFigures>> {
+    let rows: Vec<FigureRow<UnitId>> = complaints::table
+        .filter(complaints::unit_id.eq_any(unit_ids))
+        .filter(complaints::received_at.ge(start))
+        .filter(complaints::received_at.lt(end))
+        .select((
+            complaints::unit_id.nullable(),
+            complaints::received_at,
+            complaints::answer_due_at,
+            complaints::answered_at,
+            complaints::status,
+        ))
+        .load(conn)?;
+    Ok(figures_by(unit_ids, rows, as_of))
+}
+
+/// The figures of each of `officer_ids` for complaints assigned to them to answer, received in
+/// `[start, end)`, as [`figures_of_units`].
+pub fn figures_of_officers(
+    conn: &mut AnyConnection,
+    officer_ids: &[EmployeeId],
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    as_of: Option<DateTime<Utc>>,
+) -> ApiResult<HashMap<EmployeeId, ComplaintFigures>> {
+    let rows: Vec<FigureRow<EmployeeId>> = complaints::table
+        .filter(complaints::assigned_to.eq_any(officer_ids))
+        .filter(complaints::received_at.ge(start))
+        .filter(complaints::received_at.lt(end))
+        .select((
+            complaints::assigned_to,
+            complaints::received_at,
+            complaints::answer_due_at,
+            complaints::answered_at,
+            complaints::status,
+        ))
+        .load(conn)?;
+    Ok(figures_by(officer_ids, rows, as_of))
+}
+
+fn figures_by<K: Clone + Eq + std::hash::Hash>(
+    ids: &[K],
+    rows: Vec<FigureRow<K>>,
+    as_of: Option<DateTime<Utc>>,
+) -> HashMap<K, ComplaintFigures> {
+    let mut handled: HashMap<K, Vec<Handled>> = ids.iter().map(|id| (id.clone(), Vec::new())).collect();
     for (id, received, due, answered, status) in rows {
         let Some(id) = id else { continue };
         handled.entry(id).or_default().push(Handled {
@@ -163,5 +174,5 @@ pub fn figures_of(
             rejected: status == ComplaintStatus::Rejected,
         });
     }
-    Ok(handled.into_iter().map(|(id, list)| (id, figures(&list, as_of))).collect())
+    handled.into_iter().map(|(id, list)| (id, figures(&list, as_of))).collect()
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::domain::distribution::{DistributionCheck, OrgRating};
 use crate::scores::ScoreScope;
 
@@ -19,12 +20,14 @@ use crate::scores::ScoreScope;
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OrganizationRating {
     pub period_id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub rating: OrgRating,
     /// Who gave the rating and on what basis.
     pub note: String,
     /// The employee who recorded it.
-    pub recorded_by: String,
+    #[schema(value_type = String)]
+    pub recorded_by: EmployeeId,
     /// Send it back in `If-Match` to change the rating.
     pub version: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -59,7 +62,8 @@ pub struct DistributionQuery {
 /// One unit's distribution: everyone in the unit and its sub-units.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UnitDistributionView {
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub unit_code: String,
     pub unit_name: String,
     pub check: DistributionCheck,

@@ -88,7 +88,7 @@ pub async fn record_rating(
             )?;
             crate::periods::writable(conn, &id)?;
             let recorded_by =
-                caller.employee_id().ok_or_else(|| ApiError::forbidden("Only people record the rating"))?.to_string();
+                caller.employee_id().ok_or_else(|| ApiError::forbidden("Only people record the rating"))?.clone();
             let before = store::rating_of(conn, &id)?;
             let at = now();
             match (&before, if_match) {
@@ -96,7 +96,7 @@ pub async fn record_rating(
                     // A first recording racing another one loses on the primary key: a conflict.
                     let row = OrganizationRatingRow {
                         period_id: id.clone(),
-                        organization_id: period.organization_id.to_string(),
+                        organization_id: period.organization_id.clone(),
                         rating: input.rating,
                         note: input.note.trim().to_string(),
                         recorded_by,

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::{DistributionReportView, OrganizationRating, UnitDistributionView};
 use crate::db::schema::{organization_ratings, units};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::distribution::{DistributionCurve, OrgRating};
 use crate::domain::engine::PredicateBasis;
@@ -20,10 +21,10 @@ use crate::scores::store::Scope;
 #[diesel(table_name = organization_ratings)]
 pub struct OrganizationRatingRow {
     pub period_id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub rating: OrgRating,
     pub note: String,
-    pub recorded_by: String,
+    pub recorded_by: EmployeeId,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -55,20 +56,20 @@ pub fn rating_of(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Option<
 }
 
 /// Each unit of the organisation with its ancestors (itself first), and its code and name.
-fn unit_chains(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<UnitChains> {
-    let all: Vec<(String, Option<String>, String, String)> = units::table
+fn unit_chains(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<UnitChains> {
+    let all: Vec<(UnitId, Option<UnitId>, String, String)> = units::table
         .filter(units::organization_id.eq(organization_id))
         .select((units::id, units::parent_id, units::code, units::name))
         .load(conn)?;
-    let parents: HashMap<&str, Option<&str>> = all.iter().map(|u| (u.0.as_str(), u.1.as_deref())).collect();
+    let parents: HashMap<&UnitId, Option<&UnitId>> = all.iter().map(|u| (&u.0, u.1.as_ref())).collect();
     let chains = all
         .iter()
         .map(|u| {
             let mut chain = vec![u.0.clone()];
-            let mut at = u.1.as_deref();
+            let mut at = u.1.as_ref();
             // The tree has no cycles (units refuse one), but a bound keeps a bad row from looping.
             while let Some(parent) = at.filter(|_| chain.len() <= all.len()) {
-                chain.push(parent.to_string());
+                chain.push(parent.clone());
                 at = parents.get(parent).copied().flatten();
             }
             (u.0.clone(), chain)
@@ -79,8 +80,8 @@ fn unit_chains(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Uni
 }
 
 struct UnitChains {
-    chains: HashMap<String, Vec<String>>,
-    names: HashMap<String, (String, String)>,
+    chains: HashMap<UnitId, Vec<UnitId>>,
+    names: HashMap<UnitId, (String, String)>,
 }
 
 /// The report of the scope's predicates against the curve of `rating`.
@@ -93,7 +94,7 @@ pub fn report(
     let (policy_version, policy) = crate::policies::current(conn, &scope.period.organization_id)?;
     let units = unit_chains(conn, &scope.period.organization_id)?;
     let (mut provisional, mut without_predikat) = (0u32, 0u32);
-    let mut counted: Vec<(Vec<String>, Predikat)> = Vec::new();
+    let mut counted: Vec<(Vec<UnitId>, Predikat)> = Vec::new();
     in_batches(conn, scope, None, |_, scores| {
         for score in scores {
             match &score.explanation.predicate {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::ids::UnitId;
 use super::predikat::Predikat;
 
 crate::domain::text_enum! {
@@ -144,7 +145,8 @@ pub fn tally(predikats: impl IntoIterator<Item = Predikat>) -> BTreeMap<Predikat
 /// One unit's distribution: everyone in the unit and its sub-units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct UnitDistribution {
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub check: DistributionCheck,
 }
 
@@ -213,21 +215,18 @@ impl DistributionCurve {
 
     /// Checks the organisation and every unit. Each employee comes with the units they count in
     /// (their own unit and its ancestors) and their predicate.
-    pub fn report(&self, org_rating: OrgRating, employees: &[(Vec<String>, Predikat)]) -> DistributionReport {
-        let mut per_unit: BTreeMap<&str, Vec<Predikat>> = BTreeMap::new();
+    pub fn report(&self, org_rating: OrgRating, employees: &[(Vec<UnitId>, Predikat)]) -> DistributionReport {
+        let mut per_unit: BTreeMap<&UnitId, Vec<Predikat>> = BTreeMap::new();
         for (units, p) in employees {
             for unit in units {
-                per_unit.entry(unit.as_str()).or_default().push(*p);
+                per_unit.entry(unit).or_default().push(*p);
             }
         }
         DistributionReport {
             organization: self.check(org_rating, &tally(employees.iter().map(|e| e.1))),
             units: per_unit
                 .into_iter()
-                .map(|(unit, ps)| UnitDistribution {
-                    unit_id: unit.to_string(),
-                    check: self.check(org_rating, &tally(ps)),
-                })
+                .map(|(unit, ps)| UnitDistribution { unit_id: unit.clone(), check: self.check(org_rating, &tally(ps)) })
                 .collect(),
         }
     }
@@ -311,7 +310,7 @@ mod tests {
     #[test]
     fn the_report_checks_each_unit_with_its_sub_units_and_the_organisation() {
         let curve = DistributionCurve::default();
-        let in_units = |units: &[&str], p| (units.iter().map(|u| u.to_string()).collect::<Vec<_>>(), p);
+        let in_units = |units: &[&str], p| (units.iter().map(|u| UnitId::from(*u)).collect::<Vec<_>>(), p);
         // Unit "bidang" sits in "dinas"; "other" stands alone.
         let employees = vec![
             in_units(&["bidang", "dinas"], Baik),

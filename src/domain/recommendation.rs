@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::ids::EmployeeId;
 use super::predikat::Predikat;
 
 /// What the supervisor and the employee agreed to follow up with.
@@ -21,7 +22,8 @@ pub struct FollowUpPlan {
 /// One employee's outcome for the period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Outcome {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub predikat: Predikat,
     pub follow_up: Option<FollowUpPlan>,
 }
@@ -39,7 +41,8 @@ crate::domain::text_enum! {
 /// One employee recommended for something, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Recommended {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub predikat: Predikat,
     /// Why: "predikat sangat_baik", "follow-up plan".
     pub reasons: Vec<String>,
@@ -50,7 +53,8 @@ pub struct Recommended {
 pub struct TrainingGroup {
     /// The topic as first written; topics differing only in case or spacing are one group.
     pub topic: String,
-    pub employee_ids: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub employee_ids: Vec<EmployeeId>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -6,9 +6,16 @@
 //! nobody above them works in the same unit (their supervisor is elsewhere, or there is none).
 //! A Kepala Bidang reporting to the Kepala Dinas heads the bidang; the Kepala Dinas heads the dinas.
 
+use super::ids::UnitId;
+
 /// Whether an employee heads `unit_id`: they are in it, hold a structural post, and their
 /// supervisor (if any) works in another unit.
-pub fn heads_unit(employee_unit_id: &str, structural: bool, supervisor_unit_id: Option<&str>, unit_id: &str) -> bool {
+pub fn heads_unit(
+    employee_unit_id: &UnitId,
+    structural: bool,
+    supervisor_unit_id: Option<&UnitId>,
+    unit_id: &UnitId,
+) -> bool {
     employee_unit_id == unit_id && structural && supervisor_unit_id != Some(unit_id)
 }
 
@@ -43,16 +50,17 @@ mod tests {
 
     #[test]
     fn a_kepala_bidang_reporting_to_the_kepala_dinas_heads_the_bidang() {
-        assert!(heads_unit("bidang", true, Some("dinas"), "bidang"));
-        assert!(heads_unit("dinas", true, None, "dinas"));
+        let u = UnitId::from;
+        assert!(heads_unit(&u("bidang"), true, Some(&u("dinas")), &u("bidang")));
+        assert!(heads_unit(&u("dinas"), true, None, &u("dinas")));
         // Staff under the kabid, in the same unit: not heads.
-        assert!(!heads_unit("bidang", false, Some("bidang"), "bidang"));
+        assert!(!heads_unit(&u("bidang"), false, Some(&u("bidang")), &u("bidang")));
         // A structural post under someone of the same unit (a kasubbag under a kabag): not the head.
-        assert!(!heads_unit("bidang", true, Some("bidang"), "bidang"));
+        assert!(!heads_unit(&u("bidang"), true, Some(&u("bidang")), &u("bidang")));
         // Heads only their own unit.
-        assert!(!heads_unit("bidang", true, Some("dinas"), "dinas"));
+        assert!(!heads_unit(&u("bidang"), true, Some(&u("dinas")), &u("dinas")));
         // An admin (fungsional) with nobody above: not a head.
-        assert!(!heads_unit("root", false, None, "root"));
+        assert!(!heads_unit(&u("root"), false, None, &u("root")));
     }
 
     #[test]

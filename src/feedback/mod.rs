@@ -14,11 +14,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId};
+
 /// One message of a thread.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FeedbackMessage {
     pub id: String,
-    pub author_id: String,
+    #[schema(value_type = String)]
+    pub author_id: EmployeeId,
     /// Whether the author is the employee the thread is about.
     pub by_employee: bool,
     pub body: String,
@@ -29,11 +32,14 @@ pub struct FeedbackMessage {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FeedbackThread {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// The employee the feedback is for.
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     /// The supervisor who started it.
-    pub supervisor_id: String,
+    #[schema(value_type = String)]
+    pub supervisor_id: EmployeeId,
     /// The target (its lineage id) the feedback is about, if any.
     pub target_id: Option<String>,
     /// The achievement the feedback is about, if any.
@@ -49,8 +55,10 @@ pub struct FeedbackThread {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct FeedbackThreadSummary {
     pub id: String,
-    pub employee_id: String,
-    pub supervisor_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
+    #[schema(value_type = String)]
+    pub supervisor_id: EmployeeId,
     pub target_id: Option<String>,
     pub achievement_id: Option<String>,
     pub message_count: i32,

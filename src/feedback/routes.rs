@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::store::{self, MessageRow, ThreadRow};
@@ -10,7 +9,6 @@ use super::{FeedbackQuery, FeedbackThread, FeedbackThreadSummary, NewFeedback, N
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::{feedback_threads, skp_targets, skps};
 use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
@@ -26,8 +24,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// The employee a thread is about, and their second-level supervisor (the supervisor's supervisor).
-fn parties(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<(EmployeeRow, Option<EmployeeId>)> {
-    let employee = staff::find(conn, &employee_id.into())?;
+fn parties(conn: &mut AnyConnection, employee_id: &EmployeeId) -> ApiResult<(EmployeeRow, Option<EmployeeId>)> {
+    let employee = staff::find(conn, employee_id)?;
     let second_level = match &employee.supervisor_id {
         Some(supervisor) => staff::find(conn, supervisor)?.supervisor_id,
         None => None,
@@ -52,15 +50,8 @@ fn audited(thread: &ThreadRow, message: &MessageRow) -> serde_json::Value {
 
 /// The lineage of a target (id or lineage id) of the employee's SKP, refusing a closed period.
 fn target_of(conn: &mut AnyConnection, employee: &EmployeeRow, wanted: &str) -> ApiResult<String> {
-    let found: Option<(String, String)> = skp_targets::table
-        .inner_join(skps::table)
-        .filter(skps::employee_id.eq(&employee.id))
-        .filter(skp_targets::id.eq(wanted).or(skp_targets::lineage_id.eq(wanted)))
-        .select((skp_targets::lineage_id, skps::period_id))
-        .first(conn)
-        .optional()?;
-    let (lineage, period_id) =
-        found.ok_or_else(|| ApiError::field("target_id", "not_found", "must be a target of the employee's SKP"))?;
+    let (lineage, period_id) = store::target_of(conn, &employee.id, wanted)?
+        .ok_or_else(|| ApiError::field("target_id", "not_found", "must be a target of the employee's SKP"))?;
     periods::writable(conn, &period_id)?;
     Ok(lineage)
 }
@@ -89,7 +80,7 @@ fn achievement_of(conn: &mut AnyConnection, employee: &EmployeeRow, wanted: &str
 pub async fn list_feedback(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     query: ValidatedQuery<FeedbackQuery>,
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
@@ -102,18 +93,7 @@ pub async fn list_feedback(
                 &caller,
                 Permission::ReadFeedback { employee: &employee.reference(), second_level_id: second_level.as_ref() },
             )?;
-            let mut q = feedback_threads::table.filter(feedback_threads::employee_id.eq(&employee.id)).into_boxed();
-            if let Some(after) = page.after.clone() {
-                q = q.filter(feedback_threads::id.gt(after));
-            }
-            if let Some(since) = query.updated_since {
-                q = q.filter(feedback_threads::updated_at.ge(since.naive_utc()));
-            }
-            let rows: Vec<ThreadRow> = q
-                .order(feedback_threads::id.asc())
-                .limit(page.fetch_limit())
-                .select(ThreadRow::as_select())
-                .load(conn)?;
+            let rows = store::threads_of(conn, &employee.id, &page, query.updated_since.map(|t| t.naive_utc()))?;
             Ok(page.page(rows, |r| r.id.clone(), ThreadRow::summary))
         })
         .await?;
@@ -137,7 +117,7 @@ pub async fn list_feedback(
 pub async fn start_feedback(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: web::Path<EmployeeId>,
     key: IdempotencyKey,
     body: ValidatedJson<NewFeedback>,
 ) -> ApiResult<HttpResponse> {
@@ -162,27 +142,27 @@ pub async fn start_feedback(
                 let target = input.target_id.as_deref().map(|t| target_of(conn, &employee, t)).transpose()?;
                 let achievement =
                     input.achievement_id.as_deref().map(|a| achievement_of(conn, &employee, a)).transpose()?;
+                let me = caller.acting_employee()?.clone();
                 let at = now();
                 let thread = ThreadRow {
                     id: new_id(),
-                    organization_id: employee.organization_id.to_string(),
-                    employee_id: employee.id.to_string(),
-                    supervisor_id: caller.subject_id.clone(),
+                    organization_id: employee.organization_id.clone(),
+                    employee_id: employee.id.clone(),
+                    supervisor_id: me.clone(),
                     target_lineage_id: target,
                     achievement_id: achievement,
                     message_count: 0,
                     created_at: at,
                     updated_at: at,
                 };
-                diesel::insert_into(feedback_threads::table).values(&thread).execute(conn)?;
                 let message = MessageRow {
                     id: new_id(),
                     thread_id: thread.id.clone(),
-                    author_id: caller.subject_id.clone(),
+                    author_id: me,
                     body: body_text.clone(),
                     created_at: at,
                 };
-                store::append(conn, &thread, &message)?;
+                store::insert(conn, &thread, &message)?;
                 audit::record(
                     conn,
                     &caller.actor(),
@@ -266,13 +246,13 @@ pub async fn reply_feedback(
                     Permission::ReplyFeedback {
                         employee: &reference,
                         second_level_id: second_level.as_ref(),
-                        opened_by: &thread.supervisor_id.as_str().into(),
+                        opened_by: &thread.supervisor_id,
                     },
                 )?;
                 let message = MessageRow {
                     id: new_id(),
                     thread_id: thread.id.clone(),
-                    author_id: caller.subject_id.clone(),
+                    author_id: caller.acting_employee()?.clone(),
                     body: body_text.clone(),
                     created_at: now(),
                 };

@@ -3,17 +3,19 @@
 use diesel::prelude::*;
 
 use super::{FeedbackMessage, FeedbackThread, FeedbackThreadSummary};
-use crate::db::schema::{feedback_messages, feedback_threads};
+use crate::db::schema::{feedback_messages, feedback_threads, skp_targets, skps};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
+use crate::pagination::PageRequest;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = feedback_threads)]
 pub struct ThreadRow {
     pub id: String,
-    pub organization_id: String,
-    pub employee_id: String,
-    pub supervisor_id: String,
+    pub organization_id: OrganizationId,
+    pub employee_id: EmployeeId,
+    pub supervisor_id: EmployeeId,
     pub target_lineage_id: Option<String>,
     pub achievement_id: Option<String>,
     pub message_count: i32,
@@ -41,7 +43,7 @@ impl ThreadRow {
 pub struct MessageRow {
     pub id: String,
     pub thread_id: String,
-    pub author_id: String,
+    pub author_id: EmployeeId,
     pub body: String,
     pub created_at: chrono::NaiveDateTime,
 }
@@ -53,6 +55,40 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<ThreadRow> {
         .first(conn)
         .optional()?
         .ok_or(ApiError::NotFound("feedback"))
+}
+
+/// A page of the threads about `employee`, oldest first, those written to since `updated_since`.
+pub fn threads_of(
+    conn: &mut AnyConnection,
+    employee: &EmployeeId,
+    page: &PageRequest,
+    updated_since: Option<chrono::NaiveDateTime>,
+) -> ApiResult<Vec<ThreadRow>> {
+    let mut q = feedback_threads::table.filter(feedback_threads::employee_id.eq(employee)).into_boxed();
+    if let Some(after) = page.after.clone() {
+        q = q.filter(feedback_threads::id.gt(after));
+    }
+    if let Some(since) = updated_since {
+        q = q.filter(feedback_threads::updated_at.ge(since));
+    }
+    Ok(q.order(feedback_threads::id.asc()).limit(page.fetch_limit()).select(ThreadRow::as_select()).load(conn)?)
+}
+
+/// The lineage id and the period of a target (by id or lineage id) of one of `employee`'s SKPs.
+pub fn target_of(conn: &mut AnyConnection, employee: &EmployeeId, wanted: &str) -> ApiResult<Option<(String, String)>> {
+    Ok(skp_targets::table
+        .inner_join(skps::table)
+        .filter(skps::employee_id.eq(employee))
+        .filter(skp_targets::id.eq(wanted).or(skp_targets::lineage_id.eq(wanted)))
+        .select((skp_targets::lineage_id, skps::period_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Starts a thread with its first message.
+pub fn insert(conn: &mut AnyConnection, thread: &ThreadRow, message: &MessageRow) -> ApiResult<()> {
+    diesel::insert_into(feedback_threads::table).values(thread).execute(conn)?;
+    append(conn, thread, message)
 }
 
 /// The thread with its messages in the order they were written (ids are time-ordered).

@@ -8,7 +8,9 @@ mod routes;
 mod store;
 
 pub use routes::routes;
-pub use store::{change_status, find, find_by_year, insert, list, writable, writable_on, PeriodRow, SubPeriodRow};
+pub use store::{
+    change_status, find, find_by_year, insert, list, sub_period_in, writable, writable_on, PeriodRow, SubPeriodRow,
+};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -67,6 +67,20 @@ impl Period {
     }
 }
 
+/// A sub-period, if it is one of `period_id`'s.
+pub fn sub_period_in(
+    conn: &mut AnyConnection,
+    sub_period_id: &str,
+    period_id: &str,
+) -> ApiResult<Option<SubPeriodRow>> {
+    Ok(sub_periods::table
+        .find(sub_period_id)
+        .filter(sub_periods::period_id.eq(period_id))
+        .select(SubPeriodRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<PeriodRow> {
     periods::table.find(id).select(PeriodRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("period"))
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, UnitId};
 use crate::domain::predikat::Predikat;
 use crate::domain::recommendation::RecommendationKind;
 use crate::scores::ScoreScope;
@@ -38,8 +39,8 @@ pub struct RecommendationQuery {
     pub sub_period_id: Option<String>,
     /// Only the employees of this unit.
     #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// With `unit_id`: also its sub-units, at any depth (default false).
     pub include_sub_units: Option<bool>,
 }
@@ -50,14 +51,16 @@ pub struct RecommendationDecision {
     pub id: String,
     pub period_id: String,
     pub sub_period_id: Option<String>,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub kind: RecommendationKind,
     /// The training topic as grouped (lower case, single spaces); absent for the other kinds.
     pub topic: Option<String>,
     pub decision: Decision,
     pub note: String,
     /// Who decided.
-    pub decided_by: String,
+    #[schema(value_type = String)]
+    pub decided_by: EmployeeId,
     pub decided_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -67,8 +70,8 @@ pub struct RecommendationDecision {
 #[schema(example = json!({"employee_id": "0194c1d2-...", "kind": "training", "topic": "Analisis data kependudukan", "decision": "accepted", "note": "Diklat teknis angkatan II, Maret"}))]
 pub struct NewDecision {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub employee_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub employee_id: EmployeeId,
     /// The sub-period recommended in; absent for the year.
     #[validate(length(min = 1, max = 64))]
     #[schema(min_length = 1, max_length = 64)]
@@ -88,10 +91,12 @@ pub struct NewDecision {
 /// One employee recommended for something, why, and what was decided if anything.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecommendedEmployee {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub nip: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub predikat: Predikat,
     /// Why: "predikat sangat_baik", "follow-up plan".
     pub reasons: Vec<String>,

@@ -58,7 +58,7 @@ pub async fn recommendations(
             let unit_ids = match &query.unit_id {
                 None => None,
                 Some(unit_id) => {
-                    let unit = crate::units::find(conn, &unit_id.as_str().into())?;
+                    let unit = crate::units::find(conn, &unit_id)?;
                     if unit.organization_id != org {
                         return Err(ApiError::NotFound("unit"));
                     }
@@ -67,7 +67,7 @@ pub async fn recommendations(
                     } else {
                         vec![unit.id.clone()]
                     };
-                    Some(ids.into_iter().map(String::from).collect::<Vec<_>>())
+                    Some(ids)
                 }
             };
             store::report(conn, &scope, unit_ids.as_deref())
@@ -125,14 +125,14 @@ pub async fn decide(
                     (_, None) => String::new(),
                 };
                 let scope = crate::scores::store::scope(conn, &org, &id, input.sub_period_id.as_deref(), clock)?;
-                let employee = crate::employees::find(conn, &input.employee_id.as_str().into())?;
+                let employee = crate::employees::find(conn, &input.employee_id)?;
                 if employee.organization_id != org {
                     return Err(ApiError::NotFound("employee"));
                 }
                 // Serialises decisions of the organisation, so two admins cannot both record one.
                 lock_organization(conn, &org)?;
                 let already = store::decisions_in(conn, &scope)?;
-                if already.contains_key(&(employee.id.to_string(), input.kind, topic.clone())) {
+                if already.contains_key(&(employee.id.clone(), input.kind, topic.clone())) {
                     return Err(ApiError::conflict(
                         "already_decided",
                         "A decision on this recommendation is recorded already; it is listed with the recommendation",
@@ -146,18 +146,15 @@ pub async fn decide(
                 }
                 let row = DecisionRow {
                     id: new_id(),
-                    organization_id: org.to_string(),
+                    organization_id: org.clone(),
                     period_id: id.clone(),
                     sub_period_id: scope.sub_period.as_ref().map(|s| s.id.clone()),
-                    employee_id: employee.id.to_string(),
+                    employee_id: employee.id.clone(),
                     kind: input.kind,
                     topic,
                     decision: input.decision,
                     note: input.note.trim().to_string(),
-                    decided_by: caller
-                        .employee_id()
-                        .ok_or_else(|| ApiError::forbidden("Only people decide"))?
-                        .to_string(),
+                    decided_by: caller.employee_id().ok_or_else(|| ApiError::forbidden("Only people decide"))?.clone(),
                     decided_at: now(),
                 };
                 diesel::insert_into(recommendation_decisions::table).values(&row).execute(conn)?;

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::{Decision, RecommendationDecision, RecommendationReport, RecommendedEmployee, TrainingTopic};
 use crate::db::schema::recommendation_decisions;
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::engine::PredicateBasis;
 use crate::domain::recommendation::{self, topic_key, Outcome, RecommendationKind, Recommended};
@@ -19,15 +20,15 @@ use crate::scores::store::Scope;
 #[diesel(table_name = recommendation_decisions)]
 pub struct DecisionRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub period_id: String,
     pub sub_period_id: Option<String>,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub kind: RecommendationKind,
     pub topic: String,
     pub decision: Decision,
     pub note: String,
-    pub decided_by: String,
+    pub decided_by: EmployeeId,
     pub decided_at: NaiveDateTime,
 }
 
@@ -49,7 +50,7 @@ impl DecisionRow {
 }
 
 /// What a decision is about: (employee id, kind, topic key or "").
-type DecisionKey = (String, RecommendationKind, String);
+type DecisionKey = (EmployeeId, RecommendationKind, String);
 
 /// The decisions taken in the scope, by what they are about.
 pub fn decisions_in(
@@ -78,7 +79,7 @@ pub fn decisions_in(
 struct Person {
     name: String,
     nip: String,
-    unit_id: String,
+    unit_id: UnitId,
 }
 
 /// The outcomes (predicates that stand, with the follow-up plans) of `scores`.
@@ -86,9 +87,9 @@ fn outcomes(
     conn: &mut AnyConnection,
     scope: &Scope,
     scores: Vec<crate::scores::EmployeeScore>,
-    people: &mut HashMap<String, Person>,
+    people: &mut HashMap<EmployeeId, Person>,
 ) -> ApiResult<Vec<Outcome>> {
-    let ids: Vec<String> = scores.iter().map(|s| s.employee_id.clone()).collect();
+    let ids: Vec<EmployeeId> = scores.iter().map(|s| s.employee_id.clone()).collect();
     let sub_period_id = scope.sub_period.as_ref().map(|s| s.id.as_str());
     let mut plans = crate::assessments::store::follow_up_plans(conn, &ids, &scope.period.id, sub_period_id)?;
     let mut out = Vec::new();
@@ -108,7 +109,7 @@ fn outcomes(
 }
 
 /// The recommendations of the scope for everyone (or everyone in `unit_ids`), with the decisions.
-pub fn report(conn: &mut AnyConnection, scope: &Scope, unit_ids: Option<&[String]>) -> ApiResult<RecommendationReport> {
+pub fn report(conn: &mut AnyConnection, scope: &Scope, unit_ids: Option<&[UnitId]>) -> ApiResult<RecommendationReport> {
     let mut people = HashMap::new();
     let mut all = Vec::new();
     in_batches(conn, scope, unit_ids, |conn, scores| {
@@ -117,22 +118,22 @@ pub fn report(conn: &mut AnyConnection, scope: &Scope, unit_ids: Option<&[String
     })?;
     let mut decisions = decisions_in(conn, scope)?;
     let r = recommendation::recommend(&all);
-    let predikats: HashMap<String, crate::domain::predikat::Predikat> =
+    let predikats: HashMap<EmployeeId, crate::domain::predikat::Predikat> =
         all.iter().map(|o| (o.employee_id.clone(), o.predikat)).collect();
-    let mut entry = |kind: RecommendationKind, topic: &str, employee_id: &str, reasons: Vec<String>| {
+    let mut entry = |kind: RecommendationKind, topic: &str, employee_id: &EmployeeId, reasons: Vec<String>| {
         let person = people.get(employee_id).cloned().unwrap_or(Person {
             name: String::new(),
             nip: String::new(),
-            unit_id: String::new(),
+            unit_id: UnitId::default(),
         });
         RecommendedEmployee {
-            employee_id: employee_id.to_string(),
+            employee_id: employee_id.clone(),
             employee_name: person.name,
             nip: person.nip,
             unit_id: person.unit_id,
             predikat: predikats[employee_id],
             reasons,
-            decision: decisions.remove(&(employee_id.to_string(), kind, topic.to_string())),
+            decision: decisions.remove(&(employee_id.clone(), kind, topic.to_string())),
         }
     };
     let mut list = |kind, items: Vec<Recommended>| -> Vec<RecommendedEmployee> {

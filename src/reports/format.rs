@@ -110,6 +110,18 @@ impl From<String> for Cell {
     }
 }
 
+impl From<crate::db::types::EmployeeId> for Cell {
+    fn from(id: crate::db::types::EmployeeId) -> Self {
+        Cell::Text(id.into_string())
+    }
+}
+
+impl From<crate::db::types::UnitId> for Cell {
+    fn from(id: crate::db::types::UnitId) -> Self {
+        Cell::Text(id.into_string())
+    }
+}
+
 impl From<&str> for Cell {
     fn from(text: &str) -> Self {
         Cell::Text(text.to_string())

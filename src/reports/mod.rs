@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, UnitId};
 use crate::domain::distribution::{Deviation, DistributionCheck, OrgRating};
 use crate::domain::engine::ScoreInputs;
 use crate::domain::predikat::{Predikat, Rating};
@@ -45,8 +46,8 @@ pub struct ScoreReportQuery {
     /// Only this unit's employees (and its sub-units' with `include_sub_units`); the whole
     /// organisation when absent.
     #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// With `unit_id`: also everyone in its sub-units, at any depth (default false).
     pub include_sub_units: Option<bool>,
     /// Only employees with this predicate.
@@ -75,11 +76,13 @@ pub struct ScoreReportQuery {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ScoreReportRow {
     pub period: String,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub nip: String,
     pub name: String,
     pub position: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub unit_code: String,
     pub unit_name: String,
     pub supervisor_nip: Option<String>,
@@ -175,8 +178,8 @@ pub struct CitizenReportQuery {
     /// Only the service units in this unit's subtree (without the organisation's rows); every
     /// service unit, after the organisation's rows, when absent.
     #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// `json` (a page), `csv`, `xlsx` or `jsonl` (every row); else chosen by `Accept`.
     #[param(inline)]
     pub format: Option<ReportFormat>,
@@ -193,7 +196,8 @@ pub struct CitizenReportQuery {
 pub struct CitizenReportRow {
     pub level: ReportLevel,
     /// Absent on the organisation's rows.
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub unit_id: Option<UnitId>,
     /// The organisation's code and name on its rows.
     pub unit_code: String,
     pub unit_name: String,
@@ -302,7 +306,8 @@ pub struct DistributionReportRow {
     pub period: String,
     pub level: ReportLevel,
     /// Absent on the organisation's row.
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub unit_id: Option<UnitId>,
     /// The organisation's code on its row.
     pub unit_code: String,
     pub unit_name: String,
@@ -325,7 +330,7 @@ pub struct DistributionReportRow {
 impl DistributionReportRow {
     pub fn new(
         period: String,
-        unit: Option<(String, String, String)>,
+        unit: Option<(UnitId, String, String)>,
         organization: (&str, &str),
         check: DistributionCheck,
         allowed: Vec<String>,

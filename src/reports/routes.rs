@@ -40,13 +40,12 @@ fn units_of(
     organization_id: &OrganizationId,
     unit_id: &UnitId,
     with_sub_units: bool,
-) -> ApiResult<(String, Vec<String>)> {
+) -> ApiResult<(String, Vec<UnitId>)> {
     let unit = crate::units::find(conn, unit_id)?;
     if unit.organization_id != *organization_id {
         return Err(ApiError::NotFound("unit"));
     }
     let ids = if with_sub_units { scores::subtree(conn, organization_id, &unit.id)? } else { vec![unit.id] };
-    let ids = ids.into_iter().map(String::from).collect();
     Ok((unit.code, ids))
 }
 
@@ -102,8 +101,7 @@ pub async fn score_report(
             let scope = scores::scope(conn, &org.id, &query.period_id, query.sub_period_id.as_deref(), clock)?;
             let (unit_code, unit_ids) = match &query.unit_id {
                 Some(unit_id) => {
-                    let (code, ids) =
-                        units_of(conn, &org.id, &unit_id.as_str().into(), query.include_sub_units.unwrap_or(false))?;
+                    let (code, ids) = units_of(conn, &org.id, unit_id, query.include_sub_units.unwrap_or(false))?;
                     (code, Some(ids))
                 }
                 None => (String::new(), None),
@@ -219,7 +217,7 @@ pub async fn citizen_report(
             let scope = scores::scope(conn, &org.id, &query.period_id, None, clock)?;
             let (unit_code, within) = match &query.unit_id {
                 Some(unit_id) => {
-                    let (code, ids) = units_of(conn, &org.id, &unit_id.as_str().into(), true)?;
+                    let (code, ids) = units_of(conn, &org.id, unit_id, true)?;
                     (code, Some(ids))
                 }
                 None => (String::new(), None),
@@ -232,7 +230,7 @@ pub async fn citizen_report(
             if let Some(ids) = within {
                 q = q.filter(units::id.eq_any(ids));
             }
-            let service_units: Vec<(String, String, String)> = q
+            let service_units: Vec<(UnitId, String, String)> = q
                 .order((units::name.asc(), units::id.asc()))
                 .select((units::id, units::code, units::name))
                 .load(conn)?;

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::{CitizenReportRow, DistributionReportRow, ReportLevel, ScoreReportRow};
 use crate::db::schema::{citizen_ratings, employees, reporting_lines, sub_periods, units};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::predikat::Predikat;
 use crate::domain::skm::SkmResult;
@@ -23,7 +24,7 @@ use crate::scores::store::Scope;
 pub struct ScoreReport {
     pub scope: Scope,
     /// Only employees of these units; the whole organisation when `None`.
-    pub unit_ids: Option<Vec<String>>,
+    pub unit_ids: Option<Vec<UnitId>>,
     pub predikat: Option<Predikat>,
     /// A stored snapshot instead of the scores as served (the latest snapshot of a closed period,
     /// else live).
@@ -48,10 +49,10 @@ pub fn supervisor_day(conn: &mut AnyConnection, scope: &Scope) -> ApiResult<Naiv
 /// whose recorded history begins after `day`, the first recorded line (nothing earlier is known).
 fn supervisors_on(
     conn: &mut AnyConnection,
-    employee_ids: &[String],
+    employee_ids: &[EmployeeId],
     day: NaiveDate,
-) -> ApiResult<HashMap<String, Option<String>>> {
-    let lines: Vec<(String, Option<String>, NaiveDate, Option<NaiveDate>)> = reporting_lines::table
+) -> ApiResult<HashMap<EmployeeId, Option<EmployeeId>>> {
+    let lines: Vec<(EmployeeId, Option<EmployeeId>, NaiveDate, Option<NaiveDate>)> = reporting_lines::table
         .filter(reporting_lines::employee_id.eq_any(employee_ids))
         .filter(reporting_lines::effective_to.is_null().or(reporting_lines::effective_to.gt(day)))
         .select((
@@ -63,7 +64,7 @@ fn supervisors_on(
         .load(conn)?;
     // Of the lines not ended by `day`, the one in force is the latest started by then; failing
     // that, the earliest (the history began later).
-    let mut chosen: HashMap<String, (Option<String>, NaiveDate)> = HashMap::new();
+    let mut chosen: HashMap<EmployeeId, (Option<EmployeeId>, NaiveDate)> = HashMap::new();
     for (employee, supervisor, from, _) in lines {
         let better = match chosen.get(&employee) {
             None => true,
@@ -129,29 +130,29 @@ fn score_rows(
     if people.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
     let in_force = supervisors_on(conn, &ids, report.supervisor_on)?;
     // An employee without any recorded line (none should be) keeps the employee record's.
-    let supervisor_of = |p: &EmployeeRow| match in_force.get(p.id.as_str()) {
+    let supervisor_of = |p: &EmployeeRow| match in_force.get(&p.id) {
         Some(line) => line.clone(),
-        None => p.supervisor_id.as_ref().map(|s| s.to_string()),
+        None => p.supervisor_id.clone(),
     };
-    let supervisor_ids: Vec<String> = people.iter().filter_map(&supervisor_of).collect();
-    let supervisors: HashMap<String, (String, String)> = employees::table
+    let supervisor_ids: Vec<EmployeeId> = people.iter().filter_map(&supervisor_of).collect();
+    let supervisors: HashMap<EmployeeId, (String, String)> = employees::table
         .filter(employees::id.eq_any(supervisor_ids))
         .select((employees::id, employees::nip, employees::name))
-        .load::<(String, String, String)>(conn)?
+        .load::<(EmployeeId, String, String)>(conn)?
         .into_iter()
         .map(|(id, nip, name)| (id, (nip, name)))
         .collect();
-    let details: HashMap<String, (String, Option<String>)> =
-        people.iter().map(|p| (p.id.to_string(), (p.position.clone(), supervisor_of(p)))).collect();
+    let details: HashMap<EmployeeId, (String, Option<EmployeeId>)> =
+        people.iter().map(|p| (p.id.clone(), (p.position.clone(), supervisor_of(p)))).collect();
     let scores = freeze::served_with_inputs(conn, &report.scope, people, report.snapshot, report.with_inputs)?;
-    let unit_ids: Vec<String> = scores.iter().map(|s| s.0.unit_id.clone()).collect();
-    let unit_names: HashMap<String, (String, String)> = units::table
+    let unit_ids: Vec<UnitId> = scores.iter().map(|s| s.0.unit_id.clone()).collect();
+    let unit_names: HashMap<UnitId, (String, String)> = units::table
         .filter(units::id.eq_any(unit_ids))
         .select((units::id, units::code, units::name))
-        .load::<(String, String, String)>(conn)?
+        .load::<(UnitId, String, String)>(conn)?
         .into_iter()
         .map(|(id, code, name)| (id, (code, name)))
         .collect();
@@ -202,7 +203,7 @@ pub struct CitizenReport {
     pub period: PeriodRow,
     pub sub_periods: Vec<SubPeriodRow>,
     /// (id, code, name) of each service unit reported, by name.
-    pub units: Vec<(String, String, String)>,
+    pub units: Vec<(UnitId, String, String)>,
     /// The organisation's code and name when its own rows are reported (not for a unit's subtree).
     pub organization: Option<(String, String)>,
 }
@@ -221,7 +222,7 @@ macro_rules! organization_sums {
     ( ; $( $(#[$element_meta:meta])* $element:ident $field:ident $name:tt, )+ ) => {
         fn organization_sums(
             conn: &mut AnyConnection,
-            organization_id: &str,
+            organization_id: &OrganizationId,
             start: chrono::NaiveDateTime,
             end: chrono::NaiveDateTime,
         ) -> ApiResult<ElementSums> {
@@ -301,7 +302,7 @@ pub fn citizen_page(
         if here(&Subject::Organization) {
             sums.insert((Subject::Organization, scope), organization_sums(conn, &period.organization_id, start, end)?);
         }
-        let unit_ids: Vec<&String> = slots
+        let unit_ids: Vec<&UnitId> = slots
             .iter()
             .filter_map(|s| match s.1 {
                 Subject::Unit(u) if s.2 == scope => Some(&report.units[u].0),

@@ -16,6 +16,7 @@ use diesel::prelude::*;
 use super::store::{self, Computed, Scope};
 use super::{EmployeeScore, ScoreState, SnapshotRef};
 use crate::db::schema::{employees, score_snapshots, sub_periods};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::behaviour::GroupInput;
 use crate::domain::engine::{GivenRatings, ObjectionDecision, ScoreInputs, Scorecard, TargetInput, WithheldGroup};
@@ -33,15 +34,15 @@ const PAGE: i64 = 500;
 #[diesel(table_name = score_snapshots)]
 pub struct SnapshotRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub period_id: String,
     pub snapshot: i32,
     pub frozen_at: chrono::NaiveDateTime,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub scope: String,
     pub employee_name: String,
     pub nip: String,
-    pub unit_id: String,
+    pub unit_id: UnitId,
     pub skp_id: Option<String>,
     pub skp_revision: Option<i32>,
     pub policy_version: i32,
@@ -159,7 +160,7 @@ fn row(
     let Computed { score, inputs } = computed;
     Ok(SnapshotRow {
         id: new_id(),
-        organization_id: period.organization_id.to_string(),
+        organization_id: period.organization_id.clone(),
         period_id: period.id.clone(),
         snapshot,
         frozen_at,
@@ -198,7 +199,7 @@ pub fn latest(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Option<i32
 }
 
 /// The snapshots stored of one employee's score in `scope`, oldest first.
-pub fn snapshots_of(conn: &mut AnyConnection, scope: &Scope, employee_id: &str) -> ApiResult<Vec<SnapshotRef>> {
+pub fn snapshots_of(conn: &mut AnyConnection, scope: &Scope, employee_id: &EmployeeId) -> ApiResult<Vec<SnapshotRef>> {
     let rows: Vec<(i32, chrono::NaiveDateTime)> = score_snapshots::table
         .filter(score_snapshots::employee_id.eq(employee_id))
         .filter(score_snapshots::period_id.eq(&scope.period.id))
@@ -215,8 +216,8 @@ fn stored(
     conn: &mut AnyConnection,
     scope: &Scope,
     snapshot: i32,
-    employee_ids: &[String],
-) -> ApiResult<HashMap<String, (EmployeeScore, String)>> {
+    employee_ids: &[EmployeeId],
+) -> ApiResult<HashMap<EmployeeId, (EmployeeScore, String)>> {
     let rows: Vec<SnapshotRow> = score_snapshots::table
         .filter(score_snapshots::period_id.eq(&scope.period.id))
         .filter(score_snapshots::snapshot.eq(snapshot))
@@ -282,16 +283,16 @@ pub fn served_with_inputs(
         None => None,
     };
     let Some(snapshot) = snapshot else { return live(conn, people) };
-    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
     let mut frozen = stored(conn, scope, snapshot, &ids)?;
-    let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(p.id.as_str())).cloned().collect();
-    let mut computed: HashMap<String, (EmployeeScore, Option<ScoreInputs>)> =
+    let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(&p.id)).cloned().collect();
+    let mut computed: HashMap<EmployeeId, (EmployeeScore, Option<ScoreInputs>)> =
         live(conn, missing)?.into_iter().map(|s| (s.0.employee_id.clone(), s)).collect();
     // Stored inputs name their policy version: each version is read once.
     let mut policies = HashMap::new();
     people
         .iter()
-        .map(|p| match frozen.remove(p.id.as_str()) {
+        .map(|p| match frozen.remove(&p.id) {
             Some((score, inputs)) if with_inputs => {
                 let version = score.explanation.policy_version;
                 let policy = match policies.entry(version) {
@@ -304,7 +305,7 @@ pub fn served_with_inputs(
                 Ok((score, Some(stored.with_policy(version, policy.clone()))))
             }
             Some((score, _)) => Ok((score, None)),
-            None => computed.remove(p.id.as_str()).ok_or_else(|| ApiError::internal("no score computed")),
+            None => computed.remove(&p.id).ok_or_else(|| ApiError::internal("no score computed")),
         })
         .collect()
 }
@@ -320,7 +321,7 @@ pub struct Recomputed {
 
 /// Recomputes every frozen score of the organisation from its stored inputs and the policy version
 /// they name, and compares the result with the stored one, byte for byte.
-pub fn recompute(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Recomputed> {
+pub fn recompute(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<Recomputed> {
     let rows: Vec<SnapshotRow> = score_snapshots::table
         .filter(score_snapshots::organization_id.eq(organization_id))
         .order((score_snapshots::period_id.asc(), score_snapshots::snapshot.asc(), score_snapshots::id.asc()))
@@ -355,7 +356,7 @@ pub const BATCH: i64 = 200;
 pub fn in_batches(
     conn: &mut AnyConnection,
     scope: &Scope,
-    unit_ids: Option<&[String]>,
+    unit_ids: Option<&[UnitId]>,
     mut visit: impl FnMut(&mut AnyConnection, Vec<EmployeeScore>) -> ApiResult<()>,
 ) -> ApiResult<()> {
     let mut after: Option<String> = None;

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, UnitId};
 use crate::domain::engine::{PredicateBasis, Scorecard};
 use crate::domain::predikat::{Predikat, Rating};
 
@@ -55,8 +56,8 @@ pub struct TeamQuery {
     pub snapshot: Option<i32>,
     /// Whose direct reports; the caller's when absent (admins and auditors may name anyone).
     #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub supervisor_id: Option<String>,
+    #[param(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub supervisor_id: Option<EmployeeId>,
     /// Page size, 1-200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -126,10 +127,12 @@ pub struct EmployeeScore {
     pub frozen_at: Option<DateTime<Utc>>,
     /// Every snapshot stored of this score, oldest first (`?snapshot=N` reads one).
     pub snapshots: Vec<SnapshotRef>,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub nip: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub scope: ScoreScope,
     /// The approved SKP revision the results are measured against; absent without one.
     pub skp_id: Option<String>,
@@ -143,10 +146,12 @@ pub struct ScoreSummary {
     pub state: ScoreState,
     pub snapshot: Option<i32>,
     pub frozen_at: Option<DateTime<Utc>>,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub nip: String,
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub skp_id: Option<String>,
     pub nilai_hasil_kerja: Option<f64>,
     pub behaviour_mean: Option<f64>,

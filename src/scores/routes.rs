@@ -97,7 +97,7 @@ fn page_of(
     let people: Vec<EmployeeRow> =
         q.order(employees::id.asc()).limit(page.fetch_limit()).select(EmployeeRow::as_select()).load(conn)?;
     let scores = freeze::served(conn, scope, people, snapshot)?;
-    Ok(page.page(scores, |s| s.employee_id.clone(), ScoreSummary::from))
+    Ok(page.page(scores, |s| s.employee_id.to_string(), ScoreSummary::from))
 }
 
 /// The scores of a supervisor's direct reports (the caller's, unless admins or auditors name

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use super::{EmployeeScore, ScoreScope, ScoreState};
 use crate::assessments::{self, AssessmentKind};
 use crate::db::schema::{sub_periods, units};
-use crate::db::types::{OrganizationId, UnitId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::behaviour::{GroupInput, RaterGroup};
 use crate::domain::capaian::Aspect;
@@ -56,13 +56,13 @@ impl Scope {
 /// The period of the caller's organisation and, if named, its sub-period.
 pub fn scope(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     period_id: &str,
     sub_period_id: Option<&str>,
     clock: crate::clock::Clock,
 ) -> ApiResult<Scope> {
     let period = crate::periods::find(conn, period_id)?;
-    if period.organization_id != organization_id {
+    if period.organization_id != *organization_id {
         return Err(ApiError::NotFound("period"));
     }
     let subs: Vec<SubPeriodRow> = sub_periods::table
@@ -169,10 +169,10 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
 pub struct PeriodInputs {
     policy_version: i32,
     policy: crate::domain::policy::ScoringPolicy,
-    skps: HashMap<String, Skp>,
+    skps: HashMap<EmployeeId, Skp>,
     realised: Realised,
     peers_open: bool,
-    peers: HashMap<String, Vec<GroupInput>>,
+    peers: HashMap<EmployeeId, Vec<GroupInput>>,
     assessments: Vec<assessments::store::ScoredAssessment>,
     tz: crate::domain::time_zone::OrgTimeZone,
 }
@@ -186,9 +186,9 @@ pub fn period_inputs(
 ) -> ApiResult<Option<PeriodInputs>> {
     let Some(first) = people.first() else { return Ok(None) };
     let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
-    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
     let approved = crate::skp::approved_of(conn, &ids, &period.id)?;
-    let skps: HashMap<String, Skp> =
+    let skps: HashMap<EmployeeId, Skp> =
         crate::skp::load_many(conn, approved)?.into_iter().map(|s| (s.employee_id.clone(), s)).collect();
     let mut realised: Realised = HashMap::new();
     for (indicator_id, aspect, sub_period_id, value) in
@@ -201,7 +201,7 @@ pub fn period_inputs(
     // Peer and subordinate ratings are given for the year: they count in any score only once the
     // year's assessment is open and they are final.
     let peers_open = crate::periods::assessment_open(period, today);
-    let mut peers: HashMap<String, Vec<GroupInput>> = HashMap::new();
+    let mut peers: HashMap<EmployeeId, Vec<GroupInput>> = HashMap::new();
     if peers_open {
         for (ratee, group, respondents, means) in peer::store::answers_of(conn, &ids, &period.id)? {
             peers.entry(ratee).or_default().push(GroupInput {
@@ -231,10 +231,10 @@ pub fn computed_with(
     scope: &Scope,
     people: Vec<EmployeeRow>,
 ) -> ApiResult<Vec<Computed>> {
-    let ids: Vec<String> = people.iter().map(|p| p.id.to_string()).collect();
-    let mut behaviour: HashMap<String, Vec<GroupInput>> = inputs.peers.clone();
+    let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
+    let mut behaviour: HashMap<EmployeeId, Vec<GroupInput>> = inputs.peers.clone();
     let sub_period_id = scope.sub_period.as_ref().map(|s| s.id.clone());
-    let mut given: HashMap<String, (Option<GivenRatings>, Option<ObjectionDecision>)> = HashMap::new();
+    let mut given: HashMap<EmployeeId, (Option<GivenRatings>, Option<ObjectionDecision>)> = HashMap::new();
     for a in inputs.assessments.iter().filter(|a| a.sub_period_id == sub_period_id) {
         let means = a.scores.iter().map(|(value, score)| (*value, f64::from(*score))).collect();
         let group = match a.kind {
@@ -263,25 +263,22 @@ pub fn computed_with(
     let (start, end) = citizen::store::day_range(inputs.tz, view.from, view.to);
     let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
     // Kept with the score, so counted without the clock (no "overdue", which changes with it).
-    let mut complaints =
-        crate::complaints::store::figures_of(conn, crate::complaints::store::Of::Officer, &ids, start, end, None)?;
+    let mut complaints = crate::complaints::store::figures_of_officers(conn, &ids, start, end, None)?;
     people
         .into_iter()
         .map(|person| {
-            let skp = inputs.skps.get(person.id.as_str());
-            let (supervisor_ratings, objection) = given.remove(person.id.as_str()).unwrap_or_default();
+            let skp = inputs.skps.get(&person.id);
+            let (supervisor_ratings, objection) = given.remove(&person.id).unwrap_or_default();
             let inputs = ScoreInputs {
                 targets: skp.map(|s| targets_of(s, scope, &inputs.realised)).unwrap_or_default(),
-                behaviour: behaviour.remove(person.id.as_str()).unwrap_or_default(),
+                behaviour: behaviour.remove(&person.id).unwrap_or_default(),
                 withheld: withheld(inputs.peers_open),
-                citizen: citizen_sums
-                    .get(person.id.as_str())
-                    .map(|sums| sums.index(inputs.policy.min_citizen_responses)),
+                citizen: citizen_sums.get(&person.id).map(|sums| sums.index(inputs.policy.min_citizen_responses)),
                 supervisor_ratings,
                 objection,
                 policy_version: inputs.policy_version,
                 policy: inputs.policy.clone(),
-                complaints: complaints.remove(person.id.as_str()),
+                complaints: complaints.remove(&person.id),
             };
             let score = score(person, skp, &view, &inputs)?;
             Ok(Computed { score, inputs })
@@ -309,10 +306,10 @@ fn score(person: EmployeeRow, skp: Option<&Skp>, scope: &ScoreScope, inputs: &Sc
         snapshot: None,
         frozen_at: None,
         snapshots: Vec::new(),
-        employee_id: person.id.into(),
+        employee_id: person.id,
         employee_name: person.name,
         nip: person.nip,
-        unit_id: person.unit_id.into(),
+        unit_id: person.unit_id,
         scope: scope.clone(),
         skp_id: skp.map(|s| s.id.clone()),
         skp_revision: skp.map(|s| s.revision),

@@ -13,6 +13,7 @@ use super::{SkpStatus, TargetKind};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, performance_visibility, EmployeeVisibility, Permission};
 use crate::db::schema::{employees, skp_targets, skps};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiResult};
 use crate::extract::ValidatedQuery;
@@ -36,7 +37,8 @@ pub struct CascadeTarget {
 /// An employee's SKP in the cascade, with the targets shown at this place in the tree.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CascadeNode {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub position: String,
     pub skp_id: String,
@@ -57,7 +59,8 @@ pub struct CascadeTree {
 /// A target that supports none of the supervisor's targets.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UnlinkedTarget {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub skp_id: String,
     pub target_id: String,
@@ -69,20 +72,20 @@ pub struct UnlinkedTarget {
 struct Person {
     name: String,
     position: String,
-    supervisor_id: Option<String>,
+    supervisor_id: Option<EmployeeId>,
 }
 
 /// Each employee's newest SKP revision in the period with its targets.
 struct Plans {
-    people: HashMap<String, Person>,
-    skp_of: HashMap<String, SkpRow>,
-    targets_of: HashMap<String, Vec<TargetRow>>,
+    people: HashMap<EmployeeId, Person>,
+    skp_of: HashMap<EmployeeId, SkpRow>,
+    targets_of: HashMap<EmployeeId, Vec<TargetRow>>,
     /// Each supervisor's direct reports, sorted.
-    reports_of: HashMap<String, Vec<String>>,
+    reports_of: HashMap<EmployeeId, Vec<EmployeeId>>,
 }
 
-fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> ApiResult<Plans> {
-    let people: Vec<(String, String, String, Option<String>)> = employees::table
+fn plans(conn: &mut AnyConnection, organization_id: &OrganizationId, period_id: &str) -> ApiResult<Plans> {
+    let people: Vec<(EmployeeId, String, String, Option<EmployeeId>)> = employees::table
         .filter(employees::organization_id.eq(organization_id))
         .select((employees::id, employees::name, employees::position, employees::supervisor_id))
         .load(conn)?;
@@ -92,14 +95,14 @@ fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> Ap
         .order(skps::revision.asc())
         .select(SkpRow::as_select())
         .load(conn)?;
-    let mut skp_of: HashMap<String, SkpRow> = HashMap::new();
+    let mut skp_of: HashMap<EmployeeId, SkpRow> = HashMap::new();
     for row in rows {
         skp_of.insert(row.employee_id.clone(), row); // later revisions replace earlier ones
     }
     // Every revision's targets of the period in one join (no list of ids to bind, whatever the
     // organisation's size); the newest revisions' are kept.
-    let mut targets_of: HashMap<String, Vec<TargetRow>> = HashMap::new();
-    let employee_of_skp: HashMap<String, String> =
+    let mut targets_of: HashMap<EmployeeId, Vec<TargetRow>> = HashMap::new();
+    let employee_of_skp: HashMap<String, EmployeeId> =
         skp_of.values().map(|s| (s.id.clone(), s.employee_id.clone())).collect();
     let targets: Vec<TargetRow> = skp_targets::table
         .inner_join(skps::table)
@@ -113,7 +116,7 @@ fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> Ap
             targets_of.entry(employee.clone()).or_default().push(target);
         }
     }
-    let mut reports_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut reports_of: HashMap<EmployeeId, Vec<EmployeeId>> = HashMap::new();
     for (id, _, _, supervisor) in &people {
         if let Some(supervisor) = supervisor {
             reports_of.entry(supervisor.clone()).or_default().push(id.clone());
@@ -132,12 +135,12 @@ fn plans(conn: &mut AnyConnection, organization_id: &str, period_id: &str) -> Ap
 }
 
 impl Plans {
-    fn reports_of(&self, employee_id: &str) -> &[String] {
+    fn reports_of(&self, employee_id: &EmployeeId) -> &[EmployeeId] {
         self.reports_of.get(employee_id).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// The node of `employee_id` showing only the targets `keep` accepts; depth bounds loops.
-    fn node(&self, employee_id: &str, keep: &dyn Fn(&TargetRow) -> bool, depth: usize) -> Option<CascadeNode> {
+    fn node(&self, employee_id: &EmployeeId, keep: &dyn Fn(&TargetRow) -> bool, depth: usize) -> Option<CascadeNode> {
         let skp = self.skp_of.get(employee_id)?;
         let person = self.people.get(employee_id)?;
         let targets = self
@@ -146,7 +149,7 @@ impl Plans {
             .map(|ts| ts.iter().filter(|t| keep(t)).map(|t| self.target(employee_id, t, depth)).collect())
             .unwrap_or_default();
         Some(CascadeNode {
-            employee_id: employee_id.to_string(),
+            employee_id: employee_id.clone(),
             employee_name: person.name.clone(),
             position: person.position.clone(),
             skp_id: skp.id.clone(),
@@ -156,7 +159,7 @@ impl Plans {
         })
     }
 
-    fn target(&self, employee_id: &str, t: &TargetRow, depth: usize) -> CascadeTarget {
+    fn target(&self, employee_id: &EmployeeId, t: &TargetRow, depth: usize) -> CascadeTarget {
         let supported_by = if depth >= 32 {
             Vec::new()
         } else {
@@ -180,8 +183,8 @@ impl Plans {
     }
 
     /// Employees whose plan heads a tree: no supervisor, or a supervisor without an SKP.
-    fn roots(&self) -> Vec<String> {
-        let mut roots: Vec<String> = self
+    fn roots(&self) -> Vec<EmployeeId> {
+        let mut roots: Vec<EmployeeId> = self
             .skp_of
             .keys()
             .filter(|id| {
@@ -273,7 +276,7 @@ pub async fn unlinked_targets(
             for (employee_id, targets) in &plans.targets_of {
                 let Some(person) = plans.people.get(employee_id) else { continue };
                 let Some(supervisor) = &person.supervisor_id else { continue };
-                if !everything && me.as_deref() != Some(supervisor) && me.as_deref() != Some(employee_id) {
+                if !everything && me.as_ref() != Some(supervisor) && me.as_ref() != Some(employee_id) {
                     continue;
                 }
                 let current: Vec<&str> = plans

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::domain::capaian::Aspect;
 // Scores weigh main targets differently, so the kind lives with the rules.
 pub use crate::domain::capaian::TargetKind;
@@ -114,15 +115,18 @@ pub struct Target {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Skp {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     pub period_id: String,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     /// 1 for the first plan; each change after approval is the next revision.
     pub revision: i32,
     pub status: SkpStatus,
     pub annex: SkpAnnex,
     /// Who decides (submitted) or decided (approved/returned).
-    pub approver_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub approver_id: Option<EmployeeId>,
     /// Why it was returned.
     pub return_comment: Option<String>,
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -140,12 +144,14 @@ pub struct Skp {
 pub struct SkpSummary {
     pub id: String,
     pub period_id: String,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub employee_nip: String,
     pub revision: i32,
     pub status: SkpStatus,
-    pub approver_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub approver_id: Option<EmployeeId>,
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub version: i32,
     pub updated_at: chrono::DateTime<chrono::Utc>,

@@ -12,6 +12,7 @@ use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, performance_visibility, skp_inbox, EmployeeVisibility, Permission, SkpInbox};
 use crate::db::schema::{employees, skps};
+use crate::db::types::{EmployeeId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
@@ -94,15 +95,15 @@ fn set_status(
 struct StatusChange {
     action: &'static str,
     status: SkpStatus,
-    approver_id: Option<String>,
+    approver_id: Option<EmployeeId>,
     return_comment: Option<String>,
     submitted_at: Option<chrono::NaiveDateTime>,
     decided_at: Option<chrono::NaiveDateTime>,
 }
 
 fn summaries(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<SkpSummary>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.employee_id.clone()).collect();
-    let people: Vec<(String, String, String)> = employees::table
+    let ids: Vec<EmployeeId> = rows.iter().map(|r| r.employee_id.clone()).collect();
+    let people: Vec<(EmployeeId, String, String)> = employees::table
         .filter(employees::id.eq_any(&ids))
         .select((employees::id, employees::name, employees::nip))
         .load(conn)?;
@@ -135,11 +136,11 @@ pub struct SkpQuery {
     #[param(max_length = 64)]
     pub period_id: Option<String>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub employee_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     pub status: Option<SkpStatus>,
     /// Only SKPs changed at or after this time (RFC 3339), for mobile sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
@@ -302,7 +303,7 @@ pub async fn my_skp(
     caller: Caller,
     query: ValidatedQuery<MySkpQuery>,
 ) -> ApiResult<HttpResponse> {
-    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an SKP"))?.to_string();
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an SKP"))?.clone();
     let org = caller.organization_id.clone();
     let clock = state.clock;
     let skp = state
@@ -341,7 +342,7 @@ pub async fn create_skp(
     key: IdempotencyKey,
     body: ValidatedJson<NewSkp>,
 ) -> ApiResult<HttpResponse> {
-    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees plan an SKP"))?.to_string();
+    let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees plan an SKP"))?.clone();
     let input = body.into_inner();
     let stored = state
         .db
@@ -361,7 +362,7 @@ pub async fn create_skp(
                 }
                 let row = SkpRow {
                     id: new_id(),
-                    organization_id: caller.organization_id.to_string(),
+                    organization_id: caller.organization_id.clone(),
                     period_id: period.id,
                     employee_id: me.clone(),
                     revision: 1,
@@ -509,7 +510,7 @@ pub async fn submit_skp(
             let change = StatusChange {
                 action: "skp.submit",
                 status: SkpStatus::Submitted,
-                approver_id: owner.supervisor_id.as_deref().map(str::to_string),
+                approver_id: owner.supervisor_id.clone(),
                 return_comment: None,
                 submitted_at: Some(now()),
                 decided_at: None,
@@ -540,7 +541,7 @@ fn decide(
     let change = StatusChange {
         action: if outcome == SkpStatus::Approved { "skp.approve" } else { "skp.return" },
         status: outcome,
-        approver_id: caller.employee_id().map(|id| id.to_string()),
+        approver_id: caller.employee_id().cloned(),
         return_comment: comment,
         submitted_at: row.submitted_at,
         decided_at: Some(now()),

@@ -17,15 +17,15 @@ use crate::error::{ApiError, ApiResult, FieldError};
 #[diesel(table_name = skps)]
 pub struct SkpRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub period_id: String,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub revision: i32,
     pub status: SkpStatus,
     pub resources: String,
     pub accountability: String,
     pub consequences: String,
-    pub approver_id: Option<String>,
+    pub approver_id: Option<EmployeeId>,
     pub return_comment: Option<String>,
     pub submitted_at: Option<chrono::NaiveDateTime>,
     pub decided_at: Option<chrono::NaiveDateTime>,
@@ -85,7 +85,7 @@ pub fn find_with_owner(conn: &mut AnyConnection, id: &str) -> ApiResult<(SkpRow,
 }
 
 /// The newest revision of an employee's SKP for a period.
-pub fn latest(conn: &mut AnyConnection, employee_id: &str, period_id: &str) -> ApiResult<Option<SkpRow>> {
+pub fn latest(conn: &mut AnyConnection, employee_id: &EmployeeId, period_id: &str) -> ApiResult<Option<SkpRow>> {
     Ok(skps::table
         .filter(skps::employee_id.eq(employee_id))
         .filter(skps::period_id.eq(period_id))
@@ -188,7 +188,7 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<S
 /// The newest approved revision of each of `employee_ids`' SKPs in a period: what their work is
 /// measured against and what achievements are recorded against (a newer draft revision does not
 /// count until it is approved). Rows only: [`load_many`] adds the targets where they are needed.
-pub fn approved_of(conn: &mut AnyConnection, employee_ids: &[String], period_id: &str) -> ApiResult<Vec<SkpRow>> {
+pub fn approved_of(conn: &mut AnyConnection, employee_ids: &[EmployeeId], period_id: &str) -> ApiResult<Vec<SkpRow>> {
     let rows: Vec<SkpRow> = skps::table
         .filter(skps::employee_id.eq_any(employee_ids))
         .filter(skps::period_id.eq(period_id))

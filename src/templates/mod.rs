@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::skp::{IndicatorInput, Perspective, SkpStatus, TargetKind};
 
 crate::domain::text_enum! {
@@ -90,8 +91,8 @@ pub struct TemplateContent {
 pub struct NewTemplate {
     /// The unit whose template it is; absent for the position anywhere in the organisation (admins).
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// The position (jabatan) exactly as employees' records name it.
     #[validate(length(min = 2, max = 200))]
     #[schema(min_length = 2, max_length = 200)]
@@ -106,8 +107,10 @@ pub struct NewTemplate {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Template {
     pub id: String,
-    pub organization_id: String,
-    pub unit_id: Option<String>,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
+    #[schema(value_type = Option<String>)]
+    pub unit_id: Option<UnitId>,
     pub position: String,
     pub name: String,
     /// 1 when made; each accepted change is the next version.
@@ -127,8 +130,8 @@ pub struct NewProposal {
     pub template_id: Option<String>,
     /// For a new template: its unit (default the proposer's own).
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// For a new template: the position.
     #[validate(length(min = 2, max = 200))]
     #[schema(min_length = 2, max_length = 200)]
@@ -148,10 +151,12 @@ pub struct NewProposal {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Proposal {
     pub id: String,
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// Absent for a proposed new template (until accepted: see `resulting_template_id`).
     pub template_id: Option<String>,
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub unit_id: Option<UnitId>,
     pub position: String,
     pub name: String,
     pub content: TemplateContent,
@@ -159,7 +164,8 @@ pub struct Proposal {
     pub proposed_by: String,
     pub status: ProposalStatus,
     pub decision_reason: Option<String>,
-    pub decided_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_by: Option<EmployeeId>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     pub resulting_template_id: Option<String>,
     pub resulting_version: Option<i32>,
@@ -191,14 +197,15 @@ pub struct AssignTemplates {
     /// Only the employees of this unit (required for a unit head: their unit); absent for the
     /// whole organisation (admins).
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub unit_id: Option<UnitId>,
 }
 
 /// A draft SKP made from templates.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AssignedSkp {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub skp_id: String,
     /// The templates (id) that filled it.
@@ -211,7 +218,8 @@ pub struct AssignedSkp {
 /// An employee who already had an SKP for the period: left as it is.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ExistingSkp {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub skp_id: String,
     pub status: SkpStatus,
@@ -226,7 +234,8 @@ pub struct Assignment {
     /// Employees who had an SKP: not overwritten.
     pub existing: Vec<ExistingSkp>,
     /// Employees of the position for whom no template applies (none for their unit or the organisation).
-    pub without_template: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub without_template: Vec<EmployeeId>,
 }
 
 /// An indicator found hard to measure.
@@ -246,7 +255,8 @@ pub struct NewFlag {
 pub struct IndicatorFlag {
     pub id: String,
     pub period_id: String,
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub skp_id: String,
     pub indicator_id: String,
     pub indicator_description: String,
@@ -270,7 +280,8 @@ pub struct FlaggedTemplate {
     pub template_id: String,
     pub name: String,
     pub position: String,
-    pub unit_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub unit_id: Option<UnitId>,
     pub flags: usize,
     pub indicators: Vec<FlaggedIndicator>,
 }

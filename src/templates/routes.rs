@@ -22,7 +22,7 @@ use crate::db::schema::{
     employees, indicator_flags, indicator_templates, skp_indicators, skp_targets, skps, template_proposals,
     template_uses, template_versions,
 };
-use crate::db::types::{EmployeeId, UnitId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::capaian::validate_unit;
 use crate::domain::template::prefilled_weights;
@@ -49,7 +49,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// What `validator` cannot check in a template: units per aspect, aspects once per indicator,
 /// positive targets, and links to an existing target of another template of the organisation.
-fn check_content(conn: &mut AnyConnection, organization_id: &str, content: &TemplateContent) -> ApiResult<()> {
+fn check_content(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    content: &TemplateContent,
+) -> ApiResult<()> {
     let mut errors = Vec::new();
     for (t, target) in content.targets.iter().enumerate() {
         for (i, indicator) in target.indicators.iter().enumerate() {
@@ -73,13 +77,13 @@ fn check_content(conn: &mut AnyConnection, organization_id: &str, content: &Temp
             }
         }
         if let Some(link) = &target.supports {
-            let other: Option<(String, String)> = indicator_templates::table
+            let other: Option<(OrganizationId, String)> = indicator_templates::table
                 .find(&link.template_id)
                 .select((indicator_templates::organization_id, indicator_templates::content))
                 .first(conn)
                 .optional()?;
             let exists = match other {
-                Some((org, text)) if org == organization_id => {
+                Some((org, text)) if org == *organization_id => {
                     store::parse_content(&text)?.targets.len() > link.target as usize
                 }
                 _ => false,
@@ -101,8 +105,8 @@ fn check_content(conn: &mut AnyConnection, organization_id: &str, content: &Temp
 }
 
 /// A unit id of the caller's organisation, or 404.
-fn check_unit(conn: &mut AnyConnection, caller: &Caller, unit_id: &str) -> ApiResult<UnitId> {
-    let unit = crate::units::find(conn, &UnitId::from(unit_id))?;
+fn check_unit(conn: &mut AnyConnection, caller: &Caller, unit_id: &UnitId) -> ApiResult<UnitId> {
+    let unit = crate::units::find(conn, unit_id)?;
     authorize(caller, Permission::ReadRecord { organization_id: &unit.organization_id, record: "unit" })?;
     Ok(unit.id)
 }
@@ -116,8 +120,8 @@ pub struct TemplateQuery {
     #[param(max_length = 200)]
     pub position: Option<String>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     /// Page size, 1-200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -167,7 +171,7 @@ pub async fn list_templates(
 fn insert_template(
     conn: &mut AnyConnection,
     caller: &Caller,
-    unit_id: Option<String>,
+    unit_id: Option<UnitId>,
     position: &str,
     name: &str,
     content: &TemplateContent,
@@ -176,7 +180,7 @@ fn insert_template(
     let text = store::content_json(content)?;
     let row = TemplateRow {
         id: new_id(),
-        organization_id: caller.organization_id.to_string(),
+        organization_id: caller.organization_id.clone(),
         unit_id,
         position: position.trim().to_string(),
         name: name.trim().to_string(),
@@ -227,7 +231,7 @@ pub async fn create_template(
         .db
         .write(move |conn| {
             idempotency::once(conn, &caller, &key, &input, |conn| {
-                let unit = input.unit_id.as_deref().map(|u| check_unit(conn, &caller, u)).transpose()?;
+                let unit = input.unit_id.as_ref().map(|u| check_unit(conn, &caller, u)).transpose()?;
                 let headed = store::headed_unit(conn, caller.employee_id())?;
                 authorize(
                     &caller,
@@ -237,16 +241,9 @@ pub async fn create_template(
                         headed_unit: headed.as_ref(),
                     },
                 )?;
-                check_content(conn, caller.organization_id.as_str(), &input.content)?;
-                let template = insert_template(
-                    conn,
-                    &caller,
-                    unit.map(UnitId::into_string),
-                    &input.position,
-                    &input.name,
-                    &input.content,
-                    None,
-                )?;
+                check_content(conn, &caller.organization_id, &input.content)?;
+                let template =
+                    insert_template(conn, &caller, unit, &input.position, &input.name, &input.content, None)?;
                 Stored::new(actix_web::http::StatusCode::CREATED, &template)
             })
         })
@@ -380,16 +377,16 @@ pub async fn propose(
                         };
                         (
                             None,
-                            Some(unit.into_string()),
+                            Some(unit),
                             input.position.clone().unwrap_or_default(),
                             input.name.clone().unwrap_or_default(),
                         )
                     }
                 };
-                check_content(conn, caller.organization_id.as_str(), &input.content)?;
+                check_content(conn, &caller.organization_id, &input.content)?;
                 let row = ProposalRow {
                     id: new_id(),
-                    organization_id: caller.organization_id.to_string(),
+                    organization_id: caller.organization_id.clone(),
                     template_id,
                     unit_id,
                     position: position.trim().to_string(),
@@ -565,7 +562,7 @@ fn supervisor_target(
         .first(conn)
         .optional()?;
     let Some(lineage) = lineage else { return Ok(None) };
-    let Some(skp) = skp::latest(conn, supervisor.as_str(), period_id)? else { return Ok(None) };
+    let Some(skp) = skp::latest(conn, supervisor, period_id)? else { return Ok(None) };
     let targets = skp::target_rows(conn, &[skp.id])?;
     Ok(targets.into_iter().any(|t| t.lineage_id == lineage).then_some(lineage))
 }
@@ -592,7 +589,7 @@ pub async fn assign_templates(
     let assignment = state
         .db
         .write(move |conn| {
-            let unit = input.unit_id.as_deref().map(|u| check_unit(conn, &caller, u)).transpose()?;
+            let unit = input.unit_id.as_ref().map(|u| check_unit(conn, &caller, u)).transpose()?;
             let headed = store::headed_unit(conn, caller.employee_id())?;
             authorize(
                 &caller,
@@ -630,9 +627,9 @@ pub async fn assign_templates(
                 without_template: vec![],
             };
             for person in people {
-                if let Some(skp) = skp::latest(conn, person.id.as_str(), &period.id)? {
+                if let Some(skp) = skp::latest(conn, &person.id, &period.id)? {
                     out.existing.push(ExistingSkp {
-                        employee_id: person.id.to_string(),
+                        employee_id: person.id.clone(),
                         employee_name: person.name.clone(),
                         skp_id: skp.id,
                         status: skp.status,
@@ -644,7 +641,7 @@ pub async fn assign_templates(
                     .filter(|t| t.unit_id.as_deref().is_none_or(|u| u == person.unit_id.as_str()))
                     .collect();
                 if mine.is_empty() {
-                    out.without_template.push(person.id.to_string());
+                    out.without_template.push(person.id.clone());
                     continue;
                 }
                 // (template id, version, target index, target)
@@ -675,9 +672,9 @@ pub async fn assign_templates(
                 let supports = skp::check_content(conn, &person, &period.id, &content)?;
                 let row = SkpRow {
                     id: new_id(),
-                    organization_id: caller.organization_id.to_string(),
+                    organization_id: caller.organization_id.clone(),
                     period_id: period.id.clone(),
-                    employee_id: person.id.to_string(),
+                    employee_id: person.id.clone(),
                     revision: 1,
                     status: SkpStatus::Draft,
                     resources: String::new(),
@@ -716,7 +713,7 @@ pub async fn assign_templates(
                     Change::new("skp.create_from_template", "skp", &skp.id).after(&skp),
                 )?;
                 out.created.push(AssignedSkp {
-                    employee_id: person.id.to_string(),
+                    employee_id: person.id.clone(),
                     employee_name: person.name.clone(),
                     skp_id: skp.id.clone(),
                     templates: mine.iter().map(|t| t.id.clone()).collect(),
@@ -771,7 +768,7 @@ pub async fn flag_indicator(
                 .optional()?;
             let (description, index, lineage, skp_id, _) = found.ok_or(ApiError::NotFound("indicator"))?;
             let skp = skp::find(conn, &skp_id)?;
-            let owner = crate::employees::find(conn, &EmployeeId::from(skp.employee_id.as_str()))?;
+            let owner = crate::employees::find(conn, &skp.employee_id)?;
             authorize(&caller, Permission::FlagIndicator { owner: &owner.reference() })?;
             periods::writable(conn, &skp.period_id)?;
             let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees flag"))?;

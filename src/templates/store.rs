@@ -4,7 +4,7 @@ use diesel::prelude::*;
 
 use super::{Proposal, ProposalStatus, Template, TemplateContent};
 use crate::db::schema::{employees, indicator_templates, template_proposals, template_versions};
-use crate::db::types::{EmployeeId, UnitId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::template::heads_unit;
 use crate::employees::JobLevel;
@@ -14,8 +14,8 @@ use crate::error::{ApiError, ApiResult};
 #[diesel(table_name = indicator_templates)]
 pub struct TemplateRow {
     pub id: String,
-    pub organization_id: String,
-    pub unit_id: Option<String>,
+    pub organization_id: OrganizationId,
+    pub unit_id: Option<UnitId>,
     pub position: String,
     pub name: String,
     pub current_version: i32,
@@ -40,9 +40,9 @@ pub struct VersionRow {
 #[diesel(table_name = template_proposals)]
 pub struct ProposalRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub template_id: Option<String>,
-    pub unit_id: Option<String>,
+    pub unit_id: Option<UnitId>,
     pub position: String,
     pub name: String,
     pub content: String,
@@ -50,7 +50,7 @@ pub struct ProposalRow {
     pub proposed_by: String,
     pub status: ProposalStatus,
     pub decision_reason: Option<String>,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<EmployeeId>,
     pub decided_at: Option<chrono::NaiveDateTime>,
     pub resulting_template_id: Option<String>,
     pub resulting_version: Option<i32>,
@@ -142,6 +142,5 @@ pub fn headed_unit(conn: &mut AnyConnection, employee_id: Option<&EmployeeId>) -
         None => None,
     };
     let structural = matches!(level, JobLevel::Jpt | JobLevel::Administrator | JobLevel::Pengawas);
-    Ok(heads_unit(unit_id.as_str(), structural, supervisor_unit.as_ref().map(UnitId::as_str), unit_id.as_str())
-        .then_some(unit_id))
+    Ok(heads_unit(&unit_id, structural, supervisor_unit.as_ref(), &unit_id).then_some(unit_id))
 }

@@ -149,7 +149,7 @@ async fn the_second_level_supervisor_changes_the_rating_and_both_see_it() {
         assert_eq!(rated["objection"]["outcome"], "changed");
     }
     // The score engine reads the final ratings in one query.
-    let (employee, period) = (org.staff.id.to_string(), assessment["period_id"].as_str().unwrap().to_string());
+    let (employee, period) = (org.staff.id.clone(), assessment["period_id"].as_str().unwrap().to_string());
     let scored = app
         .db()
         .read_blocking(move |conn| {

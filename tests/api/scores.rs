@@ -245,7 +245,7 @@ async fn scores_refuse_whoever_may_not_see_them_and_bad_input() {
 fn queries_to_score(app: &TestApp, org_id: &str, period_id: &str, people: &[&str]) -> usize {
     let queries = Arc::new(AtomicUsize::new(0));
     let counter = queries.clone();
-    let (org_id, period_id) = (org_id.to_string(), period_id.to_string());
+    let (org_id, period_id) = (kinerja::db::types::OrganizationId::from(org_id), period_id.to_string());
     let ids: Vec<kinerja::db::types::EmployeeId> = people.iter().map(|p| p.to_string().into()).collect();
     let scored = app
         .db()
@@ -296,7 +296,7 @@ async fn scoring_a_page_costs_the_same_queries_however_many_employees_and_target
 /// Recomputes every frozen score of the organisation from its stored inputs; fails naming any
 /// that differs from the stored result by a single byte.
 fn recompute_every_frozen_score(app: &TestApp, org_id: &str) -> usize {
-    let org_id = org_id.to_string();
+    let org_id = kinerja::db::types::OrganizationId::from(org_id);
     let found = app.db().read_blocking(move |conn| kinerja::scores::freeze::recompute(conn, &org_id)).unwrap();
     assert!(found.differing.is_empty(), "recomputed differently: {:?}", found.differing);
     found.checked

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::{EmployeeId, UnitId};
 use crate::domain::skm::SkmResult;
 
 /// A new ticket for one service transaction.
@@ -21,12 +22,12 @@ use crate::domain::skm::SkmResult;
 pub struct NewTicket {
     /// The service unit that served the citizen.
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub unit_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub unit_id: UnitId,
     /// The officer who served, if the rating should also count for them.
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub officer_id: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 64)]
+    pub officer_id: Option<EmployeeId>,
     /// The portal's own reference of the transaction.
     #[validate(length(max = 200))]
     #[schema(max_length = 200)]
@@ -42,8 +43,10 @@ pub struct NewTicket {
 pub struct IssuedTicket {
     pub id: String,
     pub token: String,
-    pub unit_id: String,
-    pub officer_id: Option<String>,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
+    #[schema(value_type = Option<String>)]
+    pub officer_id: Option<EmployeeId>,
     pub reference: Option<String>,
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
@@ -133,7 +136,8 @@ pub struct PublicQuery {
 /// One service unit's public figures.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicUnitIndex {
-    pub unit_id: String,
+    #[schema(value_type = String)]
+    pub unit_id: UnitId,
     pub unit_name: String,
     pub result: SkmResult,
     /// The year's complaints about the unit: counts and the median time to answer, no text.

@@ -74,7 +74,7 @@ pub async fn issue_ticket(
                 _ => return Err(ApiError::field("unit_id", "unknown_unit", "no such unit in this organisation")),
             }
             if let Some(officer) = &input.officer_id {
-                if store::employee_organization(conn, officer)?.as_deref() != Some(org.as_str()) {
+                if store::employee_organization(conn, officer)?.as_ref() != Some(&org) {
                     return Err(ApiError::field("officer_id", "unknown_employee", "no such employee in this organisation"));
                 }
             }
@@ -89,7 +89,7 @@ pub async fn issue_ticket(
                     id: &id,
                     organization_id: &org,
                     unit_id: &input.unit_id,
-                    officer_id: input.officer_id.as_deref(),
+                    officer_id: input.officer_id.as_ref(),
                     issued_by: &caller.subject_id,
                     reference: input.reference.as_deref(),
                     token_hash: sha256_hex(&token),
@@ -168,7 +168,7 @@ pub async fn submit_citizen_rating(
                     id: &rating_id,
                     organization_id: &org,
                     unit_id: &unit_id,
-                    officer_id: officer_id.as_deref(),
+                    officer_id: officer_id.as_ref(),
                     ticket_id: &ticket_id,
                     scores: input.scores,
                     comment: input.comment.as_deref(),
@@ -343,17 +343,10 @@ pub async fn public_index(
                 NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year"),
                 NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
             );
-            let unit_ids: Vec<&String> = service_units.iter().map(|(id, _)| id).collect();
+            let unit_ids: Vec<&UnitId> = service_units.iter().map(|(id, _)| id).collect();
             let mut sums = store::sums_per_unit(conn, &unit_ids, start, end)?;
-            let ids: Vec<String> = unit_ids.iter().map(|id| id.to_string()).collect();
-            let mut complaints = crate::complaints::store::figures_of(
-                conn,
-                crate::complaints::store::Of::Unit,
-                &ids,
-                start,
-                end,
-                Some(now),
-            )?;
+            let ids: Vec<UnitId> = unit_ids.into_iter().cloned().collect();
+            let mut complaints = crate::complaints::store::figures_of_units(conn, &ids, start, end, Some(now))?;
             let none = ElementSums::none();
             let out = service_units
                 .into_iter()

@@ -12,7 +12,7 @@ use super::{SkmScores, SkmSubject};
 use crate::db::schema::{
     citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
 };
-use crate::db::types::OrganizationId;
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{AnyConnection, Prepared};
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::error::ApiResult;
@@ -30,9 +30,9 @@ pub struct TicketRow {
 /// A new ticket as stored: the token only as its hash.
 pub struct NewTicketRow<'a> {
     pub id: &'a str,
-    pub organization_id: &'a str,
-    pub unit_id: &'a str,
-    pub officer_id: Option<&'a str>,
+    pub organization_id: &'a OrganizationId,
+    pub unit_id: &'a UnitId,
+    pub officer_id: Option<&'a EmployeeId>,
     pub issued_by: &'a str,
     pub reference: Option<&'a str>,
     pub token_hash: String,
@@ -44,9 +44,9 @@ pub struct NewTicketRow<'a> {
 /// A citizen's rating as stored.
 pub struct NewRatingRow<'a> {
     pub id: &'a str,
-    pub organization_id: &'a str,
-    pub unit_id: &'a str,
-    pub officer_id: Option<&'a str>,
+    pub organization_id: &'a OrganizationId,
+    pub unit_id: &'a UnitId,
+    pub officer_id: Option<&'a EmployeeId>,
     pub ticket_id: &'a str,
     pub scores: SkmScores,
     pub comment: Option<&'a str>,
@@ -55,12 +55,12 @@ pub struct NewRatingRow<'a> {
 }
 
 /// A unit's organisation and whether it serves the public.
-pub fn unit_service(conn: &mut AnyConnection, unit_id: &str) -> ApiResult<Option<(String, bool)>> {
+pub fn unit_service(conn: &mut AnyConnection, unit_id: &UnitId) -> ApiResult<Option<(OrganizationId, bool)>> {
     Ok(units::table.find(unit_id).select((units::organization_id, units::is_service_unit)).first(conn).optional()?)
 }
 
 /// An employee's organisation.
-pub fn employee_organization(conn: &mut AnyConnection, employee_id: &str) -> ApiResult<Option<String>> {
+pub fn employee_organization(conn: &mut AnyConnection, employee_id: &EmployeeId) -> ApiResult<Option<OrganizationId>> {
     Ok(employees::table.find(employee_id).select(employees::organization_id).first(conn).optional()?)
 }
 
@@ -96,11 +96,11 @@ pub struct ClaimedTicket {
     #[diesel(sql_type = Text)]
     pub id: String,
     #[diesel(sql_type = Text)]
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     #[diesel(sql_type = Text)]
-    pub unit_id: String,
+    pub unit_id: UnitId,
     #[diesel(sql_type = Nullable<Text>)]
-    pub officer_id: Option<String>,
+    pub officer_id: Option<EmployeeId>,
     #[diesel(sql_type = Text)]
     pub time_zone: String,
     #[diesel(sql_type = Text)]
@@ -217,7 +217,7 @@ pub fn portal_approved(conn: &mut AnyConnection, client_row_id: &str) -> ApiResu
 /// `start` to `end` (every such portal, none left out for having produced none), by portal name.
 pub fn ratings_per_portal(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> ApiResult<Vec<(String, String, i64)>> {
@@ -247,7 +247,7 @@ pub fn ratings_per_portal(
         .collect())
 }
 
-pub fn service_units(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Vec<(String, String)>> {
+pub fn service_units(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<Vec<(UnitId, String)>> {
     Ok(units::table
         .filter(units::organization_id.eq(organization_id))
         .filter(units::is_service_unit.eq(true))
@@ -342,17 +342,17 @@ pub fn index_of(
 /// aggregate grouped by unit, whatever the number of units. Units without ratings are absent.
 pub fn sums_per_unit(
     conn: &mut AnyConnection,
-    unit_ids: &[&String],
+    unit_ids: &[&UnitId],
     start: NaiveDateTime,
     end: NaiveDateTime,
-) -> ApiResult<HashMap<String, ElementSums>> {
+) -> ApiResult<HashMap<UnitId, ElementSums>> {
     Ok(citizen_ratings::table
         .filter(citizen_ratings::unit_id.eq_any(unit_ids))
         .filter(citizen_ratings::submitted_at.ge(start))
         .filter(citizen_ratings::submitted_at.lt(end))
         .group_by(citizen_ratings::unit_id)
         .select((citizen_ratings::unit_id, element_sums!()))
-        .load::<(String, ElementSums)>(conn)?
+        .load::<(UnitId, ElementSums)>(conn)?
         .into_iter()
         .collect())
 }
@@ -361,17 +361,17 @@ pub fn sums_per_unit(
 /// in one aggregate grouped by officer. Officers without ratings are absent.
 pub fn sums_per_officer(
     conn: &mut AnyConnection,
-    officer_ids: &[String],
+    officer_ids: &[EmployeeId],
     start: NaiveDateTime,
     end: NaiveDateTime,
-) -> ApiResult<HashMap<String, ElementSums>> {
+) -> ApiResult<HashMap<EmployeeId, ElementSums>> {
     Ok(citizen_ratings::table
         .filter(citizen_ratings::officer_id.eq_any(officer_ids))
         .filter(citizen_ratings::submitted_at.ge(start))
         .filter(citizen_ratings::submitted_at.lt(end))
         .group_by(citizen_ratings::officer_id)
         .select((citizen_ratings::officer_id, element_sums!()))
-        .load::<(Option<String>, ElementSums)>(conn)?
+        .load::<(Option<EmployeeId>, ElementSums)>(conn)?
         .into_iter()
         .filter_map(|(officer, sums)| officer.map(|o| (o, sums)))
         .collect())

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::db::types::EmployeeId;
 use crate::domain::behaviour::{BerakhlakValue, RaterGroup};
 
 crate::domain::text_enum! {
@@ -76,8 +77,8 @@ crate::domain::behaviour::berakhlak_values!(berakhlak_scores! {
 #[serde(deny_unknown_fields)]
 pub struct RaterInput {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub rater_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub rater_id: EmployeeId,
     pub group: AssignedGroup,
 }
 
@@ -86,8 +87,8 @@ pub struct RaterInput {
 #[serde(deny_unknown_fields)]
 pub struct AssignRaters {
     #[validate(length(min = 1, max = 64))]
-    #[schema(min_length = 1, max_length = 64)]
-    pub ratee_id: String,
+    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    pub ratee_id: EmployeeId,
     #[validate(length(min = 1, max = 30), nested)]
     #[schema(min_items = 1, max_items = 30)]
     pub raters: Vec<RaterInput>,
@@ -96,7 +97,8 @@ pub struct AssignRaters {
 /// What was assigned, as counts: who rates stays with the raters.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AssignmentSummary {
-    pub ratee_id: String,
+    #[schema(value_type = String)]
+    pub ratee_id: EmployeeId,
     pub peers_assigned: i64,
     pub subordinates_assigned: i64,
 }
@@ -104,7 +106,8 @@ pub struct AssignmentSummary {
 /// A colleague the service proposes as a rater.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProposedRater {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub name: String,
     pub position: String,
     pub group: AssignedGroup,
@@ -115,7 +118,8 @@ pub struct ProposedRater {
 pub struct MyAssignment {
     pub id: String,
     pub period_id: String,
-    pub ratee_id: String,
+    #[schema(value_type = String)]
+    pub ratee_id: EmployeeId,
     pub ratee_name: String,
     pub group: AssignedGroup,
     pub scores: Option<BerakhlakScores>,
@@ -152,7 +156,8 @@ pub struct GroupAggregate {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PeerFeedback {
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub period_id: String,
     pub policy_version: i32,
     /// Whether the year's assessment is open (the period is `evaluating` or has ended): before,
@@ -176,6 +181,6 @@ pub struct ProposalQuery {
     #[param(min_length = 1, max_length = 64)]
     pub period_id: String,
     #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub ratee_id: String,
+    #[param(value_type = String, min_length = 1, max_length = 64)]
+    pub ratee_id: EmployeeId,
 }

@@ -59,7 +59,7 @@ pub async fn assign_raters(
         .write(move |conn| {
             let period = period_of_org(conn, &caller, &period_id)?;
             periods::writable(conn, &period.id)?;
-            let ratee = staff::find(conn, &input.ratee_id.as_str().into())?;
+            let ratee = staff::find(conn, &input.ratee_id)?;
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
             store::check_raters(conn, &ratee, &input.raters)?;
             let mut new_raters: Vec<&RaterInput> = Vec::new();
@@ -90,12 +90,12 @@ pub async fn assign_raters(
             for rater in new_raters {
                 let row = AssignmentRow {
                     id: new_id(),
-                    organization_id: ratee.organization_id.to_string(),
+                    organization_id: ratee.organization_id.clone(),
                     period_id: period.id.clone(),
-                    ratee_id: ratee.id.to_string(),
+                    ratee_id: ratee.id.clone(),
                     rater_id: rater.rater_id.clone(),
                     rater_group: rater.group,
-                    assigned_by: caller.subject_id.clone(),
+                    assigned_by: caller.acting_employee()?.clone(),
                     created_at: now(),
                 };
                 store::insert_assignment(conn, &row)?;
@@ -106,7 +106,7 @@ pub async fn assign_raters(
                 audit::record(conn, &caller.actor(), &row.organization_id, change)?;
             }
             Ok(AssignmentSummary {
-                ratee_id: ratee.id.to_string(),
+                ratee_id: ratee.id.clone(),
                 peers_assigned: store::assigned(conn, &ratee.id, &period.id, AssignedGroup::Peer)?,
                 subordinates_assigned: store::assigned(conn, &ratee.id, &period.id, AssignedGroup::Subordinate)?,
             })
@@ -176,7 +176,7 @@ pub async fn my_assignments(
         .read(move |conn| {
             let period = periods::find(conn, &period_id)?;
             let me = crate::authz::own_peer_assignments(&caller, &period.organization_id)?;
-            Ok(store::assignments_of_rater(conn, me.as_str(), &period_id, after, fetch)?
+            Ok(store::assignments_of_rater(conn, &me, &period_id, after, fetch)?
                 .into_iter()
                 .map(|(a, ratee_name, rating)| MyAssignment {
                     id: a.id,
@@ -294,7 +294,7 @@ pub async fn peer_feedback(
             let today = crate::organizations::date_at(conn, &period.organization_id, clock.now())?;
             let open = periods::assessment_open(&period, today);
             Ok(PeerFeedback {
-                employee_id: ratee.id.to_string(),
+                employee_id: ratee.id.clone(),
                 period_id: period.id.clone(),
                 policy_version,
                 assessment_open: open,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::{AssignedGroup, BerakhlakScores, GroupAggregate, RaterInput};
 use crate::db::schema::{employees, peer_assignments, peer_ratings};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::domain::behaviour::BerakhlakValue;
 use crate::employees::EmployeeRow;
@@ -15,12 +16,12 @@ use crate::error::{ApiError, ApiResult, FieldError};
 #[diesel(table_name = peer_assignments)]
 pub struct AssignmentRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub period_id: String,
-    pub ratee_id: String,
-    pub rater_id: String,
+    pub ratee_id: EmployeeId,
+    pub rater_id: EmployeeId,
     pub rater_group: AssignedGroup,
-    pub assigned_by: String,
+    pub assigned_by: EmployeeId,
     pub created_at: chrono::NaiveDateTime,
 }
 
@@ -62,7 +63,7 @@ macro_rules! per_value {
         }
 
         impl GroupSums {
-            fn of(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<Self> {
+            fn of(conn: &mut AnyConnection, ratee_id: &EmployeeId, period_id: &str, group: AssignedGroup) -> ApiResult<Self> {
                 use diesel::dsl::{count_star, sum};
                 Ok(peer_ratings::table
                     .inner_join(peer_assignments::table)
@@ -77,9 +78,9 @@ macro_rules! per_value {
             /// the number of employees.
             fn of_each(
                 conn: &mut AnyConnection,
-                ratee_ids: &[String],
+                ratee_ids: &[EmployeeId],
                 period_id: &str,
-            ) -> ApiResult<Vec<(String, AssignedGroup, Self)>> {
+            ) -> ApiResult<Vec<(EmployeeId, AssignedGroup, Self)>> {
                 use diesel::dsl::{count_star, sum};
                 Ok(peer_ratings::table
                     .inner_join(peer_assignments::table)
@@ -191,7 +192,12 @@ pub fn check_raters(conn: &mut AnyConnection, ratee: &EmployeeRow, raters: &[Rat
 }
 
 /// Whether `rater_id` is already assigned to rate `ratee_id` in the period.
-pub fn is_assigned(conn: &mut AnyConnection, period_id: &str, ratee_id: &str, rater_id: &str) -> ApiResult<bool> {
+pub fn is_assigned(
+    conn: &mut AnyConnection,
+    period_id: &str,
+    ratee_id: &EmployeeId,
+    rater_id: &EmployeeId,
+) -> ApiResult<bool> {
     let count: i64 = peer_assignments::table
         .filter(peer_assignments::period_id.eq(period_id))
         .filter(peer_assignments::ratee_id.eq(ratee_id))
@@ -214,7 +220,7 @@ pub fn find_assignment(conn: &mut AnyConnection, id: &str) -> ApiResult<Option<A
 /// A rater's assignments for a period with the rated employee's name and the rater's answer, by name.
 pub fn assignments_of_rater(
     conn: &mut AnyConnection,
-    rater_id: &str,
+    rater_id: &EmployeeId,
     period_id: &str,
     after: Option<(String, String)>,
     fetch: i64,
@@ -247,7 +253,12 @@ pub fn replace_rating(conn: &mut AnyConnection, row: &RatingRow) -> ApiResult<()
 }
 
 /// How many raters of a group are assigned to an employee in a period.
-pub fn assigned(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
+pub fn assigned(
+    conn: &mut AnyConnection,
+    ratee_id: &EmployeeId,
+    period_id: &str,
+    group: AssignedGroup,
+) -> ApiResult<i64> {
     Ok(peer_assignments::table
         .filter(peer_assignments::ratee_id.eq(ratee_id))
         .filter(peer_assignments::period_id.eq(period_id))
@@ -257,7 +268,12 @@ pub fn assigned(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group
 }
 
 /// How many raters of a group have answered for an employee in a period.
-pub fn answered(conn: &mut AnyConnection, ratee_id: &str, period_id: &str, group: AssignedGroup) -> ApiResult<i64> {
+pub fn answered(
+    conn: &mut AnyConnection,
+    ratee_id: &EmployeeId,
+    period_id: &str,
+    group: AssignedGroup,
+) -> ApiResult<i64> {
     Ok(peer_ratings::table
         .inner_join(peer_assignments::table)
         .filter(peer_assignments::ratee_id.eq(ratee_id))
@@ -279,11 +295,11 @@ impl GroupSums {
 }
 
 /// One rated employee's answers from one group: who, which group, how many answered, mean per value.
-pub type GroupAnswers = (String, AssignedGroup, i64, BTreeMap<BerakhlakValue, f64>);
+pub type GroupAnswers = (EmployeeId, AssignedGroup, i64, BTreeMap<BerakhlakValue, f64>);
 
 /// The answers to each of `ratee_ids` in a period per rater group: how many answered and the mean
 /// per value, in one grouped query whatever the number of employees.
-pub fn answers_of(conn: &mut AnyConnection, ratee_ids: &[String], period_id: &str) -> ApiResult<Vec<GroupAnswers>> {
+pub fn answers_of(conn: &mut AnyConnection, ratee_ids: &[EmployeeId], period_id: &str) -> ApiResult<Vec<GroupAnswers>> {
     Ok(GroupSums::of_each(conn, ratee_ids, period_id)?
         .into_iter()
         .map(|(ratee, group, sums)| (ratee, group, sums.respondents, sums.means()))
@@ -294,7 +310,7 @@ pub fn answers_of(conn: &mut AnyConnection, ratee_ids: &[String], period_id: &st
 /// assessment is `open` or below `minimum` answers.
 pub fn group_aggregate(
     conn: &mut AnyConnection,
-    ratee_id: &str,
+    ratee_id: &EmployeeId,
     period_id: &str,
     group: AssignedGroup,
     minimum: i64,
