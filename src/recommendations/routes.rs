@@ -58,7 +58,7 @@ pub async fn recommendations(
             let unit_ids = match &query.unit_id {
                 None => None,
                 Some(unit_id) => {
-                    let unit = crate::units::find(conn, &unit_id)?;
+                    let unit = crate::units::find(conn, unit_id)?;
                     if unit.organization_id != org {
                         return Err(ApiError::NotFound("unit"));
                     }

@@ -227,7 +227,7 @@ pub async fn cascade_tree(
             let plans = plans(conn, &period.organization_id, &period.id)?;
             let root_ids = match performance_visibility(&caller)? {
                 EmployeeVisibility::Organization { .. } => plans.roots(),
-                EmployeeVisibility::SelfAndReports { employee_id, .. } => vec![employee_id.into()],
+                EmployeeVisibility::SelfAndReports { employee_id, .. } => vec![employee_id],
             };
             let roots = root_ids.iter().filter_map(|r| plans.node(r, &|_| true, 0)).collect();
             Ok(CascadeTree { period_id: period.id, roots })

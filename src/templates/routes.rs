@@ -441,7 +441,7 @@ pub async fn decide_proposal(
         .db
         .write(move |conn| {
             let row = store::find_proposal(conn, &id)?;
-            let unit = row.unit_id.clone().map(UnitId::from);
+            let unit = row.unit_id.clone();
             let headed = store::headed_unit(conn, caller.employee_id())?;
             authorize(
                 &caller,

@@ -144,7 +144,7 @@ pub async fn propose_raters(
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
             Ok(store::candidates(conn, &ratee, after, fetch)?
                 .into_iter()
-                .map(|(e, group)| ProposedRater { employee_id: e.id.into(), name: e.name, position: e.position, group })
+                .map(|(e, group)| ProposedRater { employee_id: e.id, name: e.name, position: e.position, group })
                 .collect::<Vec<_>>())
         })
         .await?;
