@@ -140,7 +140,8 @@ fn two_instances_over_one_database_behave_as_one() {
     loop {
         let verified = kinerja(&url, &dir).args(["audit", "verify"]).output().unwrap();
         let out = String::from_utf8_lossy(&verified.stdout).to_string();
-        assert!(verified.status.success(), "{out}");
+        let err = String::from_utf8_lossy(&verified.stderr);
+        assert!(verified.status.success(), "{}: {out}{err}", verified.status);
         if out.contains(" 0 not sealed yet") {
             break;
         }
