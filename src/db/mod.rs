@@ -196,6 +196,35 @@ impl Database {
         actix_web::web::block(move || db.read_blocking(work)).await?
     }
 
+    /// Runs read-only work of **one statement** on a blocking thread, outside any transaction: a
+    /// single statement sees one consistent snapshot by itself on both backends, so BEGIN and
+    /// COMMIT would be two round trips for nothing (the hottest reads, such as an employee's own
+    /// SKP, are one statement). Work of more than one statement uses [`Database::read`]. A
+    /// connection found dead on the way (the server restarted, an idle timeout) is discarded and
+    /// the work runs again on another, as [`Database::read`]'s BEGIN does: reads can be repeated.
+    pub async fn read_statement<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: Fn(&mut AnyConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || {
+            let mut attempts = 0;
+            loop {
+                let mut conn = db.checkout()?;
+                match work(&mut conn) {
+                    Err(error) if attempts < db.pool.max_size() && conn.ping().is_err() => {
+                        attempts += 1;
+                        log::warn!("database connection lost ({error}); discarding it and trying another");
+                        Manager::transaction_manager_status_mut(&mut conn).set_in_error();
+                    }
+                    result => return result,
+                }
+            }
+        })
+        .await?
+    }
+
     /// Runs `work` in one transaction on a blocking thread; any error rolls everything back.
     pub async fn write<T, F>(&self, work: F) -> Result<T, ApiError>
     where

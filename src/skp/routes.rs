@@ -407,10 +407,10 @@ pub async fn create_skp(
 pub async fn get_skp(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
     let skp = state
         .db
-        .read(move |conn| {
-            let (row, owner) = store::find_with_owner(conn, &id)?;
+        .read_statement(move |conn| {
+            let (skp, owner) = store::find_document(conn, &id)?;
             authorize(&caller, Permission::ReadSkp { owner: &owner })?;
-            store::load(conn, row)
+            Ok(skp)
         })
         .await?;
     Ok(ok_with_etag(&skp))

@@ -71,17 +71,49 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<SkpRow> {
     skps::table.find(id).select(SkpRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("skp"))
 }
 
-/// An SKP with what deciding who may read it needs of its owner (id, organisation, supervisor),
-/// in one query: none of the owner's other columns (no password hash in an SKP read).
-pub fn find_with_owner(conn: &mut AnyConnection, id: &str) -> ApiResult<(SkpRow, EmployeeRef)> {
-    let (row, (id, organization_id, supervisor_id)) = skps::table
+/// An SKP with its targets, indicators and aspects, and what deciding who may read it needs of
+/// its owner (id, organisation, supervisor; none of the owner's other columns, no password hash),
+/// in one statement: a row per aspect (or per indicator without aspects, target without
+/// indicators), the SKP's columns repeated on each. One statement is one snapshot, so the read
+/// needs no transaction (see [`crate::db::Database::read_statement`]).
+pub fn find_document(conn: &mut AnyConnection, id: &str) -> ApiResult<(Skp, EmployeeRef)> {
+    type Joined = (
+        SkpRow,
+        (EmployeeId, OrganizationId, Option<EmployeeId>),
+        Option<TargetRow>,
+        Option<IndicatorRow>,
+        Option<AspectRow>,
+    );
+    let joined: Vec<Joined> = skps::table
         .inner_join(employees::table)
+        .left_join(skp_targets::table.left_join(skp_indicators::table.left_join(skp_aspects::table)))
         .filter(skps::id.eq(id))
-        .select((SkpRow::as_select(), (employees::id, employees::organization_id, employees::supervisor_id)))
-        .first::<(SkpRow, (EmployeeId, OrganizationId, Option<EmployeeId>))>(conn)
-        .optional()?
-        .ok_or(ApiError::NotFound("skp"))?;
-    Ok((row, EmployeeRef { id, organization_id, supervisor_id }))
+        .order((skp_targets::position.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
+        .select((
+            SkpRow::as_select(),
+            (employees::id, employees::organization_id, employees::supervisor_id),
+            Option::<TargetRow>::as_select(),
+            Option::<IndicatorRow>::as_select(),
+            Option::<AspectRow>::as_select(),
+        ))
+        .load(conn)?;
+    let Some((row, (owner_id, organization_id, supervisor_id), ..)) = joined.first().cloned() else {
+        return Err(ApiError::NotFound("skp"));
+    };
+    let mut targets: Vec<TargetRow> = Vec::new();
+    let mut indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = Vec::new();
+    for (_, _, target, indicator, aspect) in joined {
+        if let Some(target) = target {
+            if targets.last().is_none_or(|last| last.id != target.id) {
+                targets.push(target);
+            }
+        }
+        if let Some(indicator) = indicator {
+            indicator_rows.push((indicator, aspect));
+        }
+    }
+    let skp = assemble(vec![row], targets, indicator_rows).pop().expect("one SKP in, one out");
+    Ok((skp, EmployeeRef { id: owner_id, organization_id, supervisor_id }))
 }
 
 /// The newest revision of an employee's SKP for a period.
@@ -120,7 +152,16 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<S
         .order((skp_indicators::target_id.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
         .select((IndicatorRow::as_select(), Option::<AspectRow>::as_select()))
         .load(conn)?;
+    Ok(assemble(rows, targets, indicator_rows))
+}
 
+/// SKPs from their rows, their targets (in order) and their indicators each with one of its
+/// aspects (an indicator's rows together, indicators in order within a target).
+fn assemble(
+    rows: Vec<SkpRow>,
+    targets: Vec<TargetRow>,
+    indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)>,
+) -> Vec<Skp> {
     // One row per aspect (or one for an indicator without any), indicators in order.
     let mut indicators: Vec<IndicatorRow> = Vec::new();
     let mut aspects_of: HashMap<String, Vec<AspectTarget>> = HashMap::new();
@@ -155,8 +196,7 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<S
             supports_target_id: t.supports_lineage_id,
         });
     }
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|row| {
             let targets = targets_of.remove(&row.id).unwrap_or_default();
             Skp {
@@ -182,7 +222,7 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<S
                 updated_at: row.updated_at.and_utc(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The newest approved revision of each of `employee_ids`' SKPs in a period: what their work is
