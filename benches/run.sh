@@ -20,6 +20,7 @@ PG_ADMIN=${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PORT=${BENCH_PORT:-18080}
 PASSWORD='bench password 123'
 SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+METRICS_TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 WORK=$(mktemp -d /tmp/kinerja-bench.XXXXXX)
 BASE="http://127.0.0.1:$PORT"
 HERE=benches/scale
@@ -67,13 +68,19 @@ sample_rss() {
   echo "$max"
 }
 
-run_wrk() { # connections script set|path → RESULT line
+# Statements the server's pool has sent (its /metrics counter).
+statements() { curl -sf "$BASE/metrics" -H "authorization: Bearer $METRICS_TOKEN" | sed -n 's/^kinerja_db_statements_total //p'; }
+
+run_wrk() { # connections script set|path → RESULT line, with the statements sent per request
   local c=$1 script=$2
+  local before; before=$(statements)
   wrk -t2 -c"$c" -d"${DURATION}s" --latency -s "$HERE/$script" "$BASE" > "$WORK/wrk.out" 2>&1 &
   local pid=$!
   local peak; peak=$(sample_rss "$pid")
   wait "$pid" || true
-  echo "$(grep RESULT "$WORK/wrk.out") rss_mb=$peak"
+  local sent=$(( $(statements) - before ))
+  local requests; requests=$(grep RESULT "$WORK/wrk.out" | field requests)
+  echo "$(grep RESULT "$WORK/wrk.out") rss_mb=$peak per_request=$(ratio "$sent" "${requests:-0}")"
 }
 
 for BACKEND in $BACKENDS; do
@@ -119,7 +126,7 @@ for BACKEND in $BACKENDS; do
   vacuum
 
   # The server, idle.
-  env KINERJA_TICKET_RATE_LIMIT=1000000 KINERJA_PUBLIC_RATE_LIMIT=100000 KINERJA_BIND=127.0.0.1:$PORT RUST_LOG=warn \
+  env KINERJA_METRICS_TOKEN=$METRICS_TOKEN KINERJA_TICKET_RATE_LIMIT=1000000 KINERJA_PUBLIC_RATE_LIMIT=100000 KINERJA_BIND=127.0.0.1:$PORT RUST_LOG=warn \
     "$BIN" serve > "$WORK/server.log" 2>&1 &
   SERVER=$!
   trap 'kill $SERVER 2>/dev/null || true' EXIT
@@ -150,7 +157,7 @@ for BACKEND in $BACKENDS; do
       row "$BACKEND" "citizen rating, $c connections (round $r)" "$rps/s" "$(echo "$out" | field p50_ms) ms" \
         "$(echo "$out" | field p99_ms) ms" "$(echo "$base" | field tps)/s" "$(echo "$base" | field p50_ms) ms" \
         "$(echo "$base" | field p99_ms) ms" "$(ratio "$rps" "$(echo "$base" | field tps)")" \
-        "5 (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
+        "$(echo "$out" | field per_request) (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
     done
     out=$(BENCH_PATH="/api/v1/skps/$SKP" BENCH_TOKEN="$STAFF" run_wrk 16 read.lua)
     if [ "$BACKEND" = postgres ]; then
@@ -166,7 +173,7 @@ for BACKEND in $BACKENDS; do
     row "$BACKEND" "own SKP read, 16 connections (round $r)" "$rps/s" "$(echo "$out" | field p50_ms) ms" \
       "$(echo "$out" | field p99_ms) ms" "$(echo "$base" | field tps)/s" "$(echo "$base" | field p50_ms) ms" \
       "$(echo "$base" | field p99_ms) ms" "$(ratio "$rps" "$(echo "$base" | field tps)")" \
-      "5 (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
+      "$(echo "$out" | field per_request) (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
   done
   vacuum
 

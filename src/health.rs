@@ -84,6 +84,7 @@ pub async fn metrics(
         idle: pool.idle_connections,
         max: state.db.pool.max_size(),
         waiting: state.db.waiting(),
+        statements: state.db.queries(),
     };
     let backlog = state.db.read(backlog).await?;
     let text = counts.render(pool, backlog);

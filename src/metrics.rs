@@ -44,6 +44,8 @@ pub struct PoolState {
     pub max: u32,
     /// Threads waiting for a connection.
     pub waiting: usize,
+    /// Statements the pool's connections sent since start (BEGIN and COMMIT included).
+    pub statements: u64,
 }
 
 /// Work queued in the database: audit events not yet sealed into their chains, webhook
@@ -110,6 +112,9 @@ impl Metrics {
         out.push_str("# HELP kinerja_db_pool_max_connections The pool's size.\n");
         out.push_str("# TYPE kinerja_db_pool_max_connections gauge\n");
         let _ = writeln!(out, "kinerja_db_pool_max_connections {}", pool.max);
+        out.push_str("# HELP kinerja_db_statements_total Statements sent to the database, BEGIN and COMMIT included.\n");
+        out.push_str("# TYPE kinerja_db_statements_total counter\n");
+        let _ = writeln!(out, "kinerja_db_statements_total {}", pool.statements);
         out.push_str("# HELP kinerja_db_pool_waiting Requests waiting for a database connection.\n");
         out.push_str("# TYPE kinerja_db_pool_waiting gauge\n");
         let _ = writeln!(out, "kinerja_db_pool_waiting {}", pool.waiting);
@@ -152,7 +157,7 @@ mod tests {
         m.observe("GET", "/api/v1/employees/{id}", 200, 0.2);
         m.observe("GET", "/api/v1/employees/{id}", 404, 0.004);
         let backlog = Backlog { unsealed_audit_events: 7, webhooks_pending: 2, webhooks_failed: 1 };
-        let text = m.render(PoolState { connections: 3, idle: 1, max: 10, waiting: 4 }, backlog);
+        let text = m.render(PoolState { connections: 3, idle: 1, max: 10, waiting: 4, statements: 12 }, backlog);
         assert!(text.contains(
             "kinerja_http_requests_total{method=\"GET\",route=\"/api/v1/employees/{id}\",status=\"200\"} 2\n"
         ));
@@ -162,6 +167,7 @@ mod tests {
         assert!(text.contains(&format!("kinerja_http_request_duration_seconds_count{{{labels}}} 3\n")));
         assert!(text.contains("kinerja_db_pool_connections{state=\"in_use\"} 2\n"));
         assert!(text.contains("kinerja_db_pool_waiting 4\n"));
+        assert!(text.contains("kinerja_db_statements_total 12\n"));
         assert!(text.contains("kinerja_audit_unsealed_events 7\n"));
         assert!(text.contains("kinerja_webhook_deliveries{status=\"pending\"} 2\n"));
         assert!(text.contains("kinerja_webhook_deliveries{status=\"failed\"} 1\n"));

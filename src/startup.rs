@@ -178,6 +178,9 @@ pub async fn serve(settings: Settings) -> std::io::Result<()> {
     actix_web::rt::spawn(crate::webhooks::store::run(db.clone(), sender, settings.webhook_retry_base));
     let state = web::Data::new(AppState::new(db, &settings));
     let mut server = HttpServer::new(move || build_app(state.clone()))
+        // Blocking work is database work (and password hashing): more threads than connections
+        // only wait for one, and every extra thread costs memory (its stack, a malloc arena).
+        .worker_max_blocking_threads(settings.db_pool_size as usize)
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .bind(&settings.bind)?;
     if let Some(workers) = settings.workers {

@@ -147,7 +147,20 @@ pub fn freeze(conn: &mut AnyConnection, period: &PeriodRow) -> ApiResult<Frozen>
             insert_all(conn, &rows)?;
         }
     }
+    refresh_statistics(conn)?;
     Ok(Frozen { snapshot, scores: count })
+}
+
+/// A close adds a whole organisation's scores at once (100,000 rows for 20,000 employees): without
+/// fresh statistics PostgreSQL's planner still believes the table nearly empty and reads a report's
+/// page of snapshots by scanning every row of the period (70 ms a page instead of 5, measured on
+/// 20,000 employees), until autovacuum gets to it. Only the key columns, not the large JSON.
+/// SQLite's planner needs no statistics for these lookups.
+fn refresh_statistics(conn: &mut AnyConnection) -> ApiResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("ANALYZE score_snapshots (period_id, snapshot, scope, employee_id)").execute(pg)?;
+    }
+    Ok(())
 }
 
 fn row(

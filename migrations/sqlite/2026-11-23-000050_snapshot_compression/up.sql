@@ -1,0 +1,2 @@
+-- PostgreSQL only (lz4 compression of the stored scores); SQLite stores text uncompressed.
+SELECT 1;
