@@ -112,7 +112,9 @@ impl Metrics {
         out.push_str("# HELP kinerja_db_pool_max_connections The pool's size.\n");
         out.push_str("# TYPE kinerja_db_pool_max_connections gauge\n");
         let _ = writeln!(out, "kinerja_db_pool_max_connections {}", pool.max);
-        out.push_str("# HELP kinerja_db_statements_total Statements sent to the database, BEGIN and COMMIT included.\n");
+        out.push_str(
+            "# HELP kinerja_db_statements_total Statements sent to the database, BEGIN and COMMIT included.\n",
+        );
         out.push_str("# TYPE kinerja_db_statements_total counter\n");
         let _ = writeln!(out, "kinerja_db_statements_total {}", pool.statements);
         out.push_str("# HELP kinerja_db_pool_waiting Requests waiting for a database connection.\n");

@@ -58,7 +58,10 @@ async fn a_citizen_rating_takes_five_round_trips_and_an_own_skp_read_one() {
     assert_eq!(rating_trips, 5);
     // One statement: the SKP with its owner's reference, targets, indicators and aspects.
     assert_eq!(read_trips, 1);
-    assert_eq!(targets.iter().map(|t| t["description"].as_str().unwrap()).collect::<Vec<_>>(), ["Arsip", "Layanan", "Laporan"]);
+    assert_eq!(
+        targets.iter().map(|t| t["description"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["Arsip", "Layanan", "Laporan"]
+    );
 }
 
 /// Without a `SELECT 1` at every checkout, a connection the server dropped is found by its BEGIN:
