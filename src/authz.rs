@@ -696,8 +696,8 @@ pub fn own_peer_assignments(caller: &Caller, period_organization_id: &Organizati
 /// [`objection_inbox`] give them. Employees only: portals have no inbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxScope {
-    pub organization_id: String,
-    pub employee_id: String,
+    pub organization_id: OrganizationId,
+    pub employee_id: EmployeeId,
     /// Also decides whose achievements wait for verification ([`Permission::VerifyAchievement`]
     /// mirrors [`Permission::DecideSkp`]).
     pub skp: SkpInbox,
@@ -707,8 +707,8 @@ pub struct InboxScope {
 pub fn inbox_scope(caller: &Caller) -> ApiResult<InboxScope> {
     let skp = skp_inbox(caller)?;
     Ok(InboxScope {
-        organization_id: caller.organization_id.to_string(),
-        employee_id: skp.supervisor_id.to_string(),
+        organization_id: caller.organization_id.clone(),
+        employee_id: skp.supervisor_id.clone(),
         skp,
         objections: objection_inbox(caller)?,
     })

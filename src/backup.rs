@@ -107,7 +107,7 @@ fn verify_copy(path: &Path) -> Result<(usize, i64), String> {
 /// Ok(Err(why)) when the copy was read but does not hold up.
 fn verify_chains(conn: &mut AnyConnection) -> Result<Result<(usize, i64), String>, ApiError> {
     use crate::db::schema::{audit_events, organizations};
-    let ids: Vec<String> = organizations::table.select(organizations::id).load(conn)?;
+    let ids: Vec<crate::db::types::OrganizationId> = organizations::table.select(organizations::id).load(conn)?;
     for id in &ids {
         let result = crate::audit::verify_chain(conn, id)?;
         if !result.intact {

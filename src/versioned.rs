@@ -56,7 +56,7 @@ pub struct Versions {
 pub struct Edit<'a, B: Serialize> {
     pub caller: &'a Caller,
     /// Whose audit trail records it.
-    pub organization_id: &'a str,
+    pub organization_id: &'a crate::db::types::OrganizationId,
     /// The event: action, resource type and id (the states before and after are added).
     pub change: Change,
     /// The record as read, before the change.

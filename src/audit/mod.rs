@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::caller::Caller;
 use crate::auth::tokens::SubjectKind;
 use crate::db::schema::{audit_events, audit_heads};
+use crate::db::types::OrganizationId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::ApiResult;
 
@@ -99,7 +100,7 @@ impl Change {
 #[diesel(table_name = audit_events)]
 pub struct AuditEventRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub seq: Option<i64>,
     pub occurred_at: chrono::NaiveDateTime,
     pub actor_kind: ActorKind,
@@ -121,7 +122,7 @@ pub struct AuditEventRow {
 #[diesel(table_name = audit_events)]
 struct NewAuditEvent {
     id: String,
-    organization_id: String,
+    organization_id: OrganizationId,
     occurred_at: chrono::NaiveDateTime,
     actor_kind: ActorKind,
     actor_id: String,
@@ -135,7 +136,7 @@ struct NewAuditEvent {
 }
 
 /// Starts an organisation's chain; called in the transaction that creates the organisation.
-pub fn start_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<()> {
+pub fn start_chain(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<()> {
     diesel::insert_into(audit_heads::table)
         .values((
             audit_heads::organization_id.eq(organization_id),
@@ -148,10 +149,15 @@ pub fn start_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResult
 
 /// Appends `change` to the organisation's trail. Must run inside the write's transaction. It only
 /// inserts: the sealer links the event into the chain once the write has committed.
-pub fn record(conn: &mut AnyConnection, actor: &Actor, organization_id: &str, change: Change) -> ApiResult<()> {
+pub fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    organization_id: &OrganizationId,
+    change: Change,
+) -> ApiResult<()> {
     let mut event = AuditEventRow {
         id: new_id(),
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         seq: None,
         occurred_at: now(),
         actor_kind: actor.kind,

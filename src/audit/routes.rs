@@ -14,6 +14,7 @@ use super::{verify_chain, verify_range, AuditEventRow, ChainVerification};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::schema::{audit_events, audit_heads, employees, organizations, peer_assignments};
+use crate::db::types::OrganizationId;
 use crate::db::{AnyConnection, Database};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
@@ -171,8 +172,8 @@ pub async fn list_events(
 
 /// Seals the organisation's pending events (waiting for a sealer at work), so that a read shows
 /// every event committed before it.
-async fn seal_before_reading(db: &Database, organization_id: &str) -> ApiResult<()> {
-    let (db, org) = (db.clone(), organization_id.to_string());
+async fn seal_before_reading(db: &Database, organization_id: &OrganizationId) -> ApiResult<()> {
+    let (db, org) = (db.clone(), organization_id.clone());
     web::block(move || seal_organization(&db, &org, IfBusy::Wait)).await??;
     Ok(())
 }

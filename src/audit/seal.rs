@@ -18,6 +18,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Text, Timestamp};
 
 use super::{chain_hash, content_hash, AuditEventRow};
 use crate::db::schema::{audit_events, audit_heads};
+use crate::db::types::OrganizationId;
 use crate::db::{now, AnyConnection, Database};
 use crate::error::{ApiError, ApiResult};
 
@@ -47,7 +48,7 @@ struct Locked {
 }
 
 /// Becomes the organisation's sole sealer until the transaction ends; false when skipped.
-fn take_seal_lock(conn: &mut AnyConnection, organization_id: &str, if_busy: IfBusy) -> ApiResult<bool> {
+fn take_seal_lock(conn: &mut AnyConnection, organization_id: &OrganizationId, if_busy: IfBusy) -> ApiResult<bool> {
     match conn {
         AnyConnection::Postgresql(pg) => match if_busy {
             IfBusy::Skip => {
@@ -74,7 +75,11 @@ fn take_seal_lock(conn: &mut AnyConnection, organization_id: &str, if_busy: IfBu
 /// Seals up to [`BATCH`] of the organisation's pending events, oldest first. Run it in a write
 /// transaction ([`Database::write_blocking`]). Returns how many it sealed, or `None` when another
 /// sealer holds the organisation and `if_busy` is [`IfBusy::Skip`].
-pub fn seal_batch(conn: &mut AnyConnection, organization_id: &str, if_busy: IfBusy) -> ApiResult<Option<usize>> {
+pub fn seal_batch(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    if_busy: IfBusy,
+) -> ApiResult<Option<usize>> {
     if !take_seal_lock(conn, organization_id, if_busy)? {
         return Ok(None);
     }
@@ -154,10 +159,10 @@ pub fn seal_batch(conn: &mut AnyConnection, organization_id: &str, if_busy: IfBu
 
 /// Seals all of the organisation's pending events, one transaction per batch. Returns how many
 /// it sealed (0 when skipped because another sealer is at it).
-pub fn seal_organization(db: &Database, organization_id: &str, if_busy: IfBusy) -> ApiResult<usize> {
+pub fn seal_organization(db: &Database, organization_id: &OrganizationId, if_busy: IfBusy) -> ApiResult<usize> {
     let mut total = 0;
     loop {
-        let org = organization_id.to_string();
+        let org = organization_id.clone();
         match db.write_blocking(move |conn| seal_batch(conn, &org, if_busy))? {
             Some(n) => {
                 total += n;
@@ -172,7 +177,7 @@ pub fn seal_organization(db: &Database, organization_id: &str, if_busy: IfBusy) 
 
 /// One run of the sealer over every organisation with pending events. Returns how many it sealed.
 pub fn seal_all(db: &Database) -> ApiResult<usize> {
-    let organizations: Vec<String> = db.read_blocking(|conn| {
+    let organizations: Vec<OrganizationId> = db.read_blocking(|conn| {
         Ok(audit_events::table
             .filter(audit_events::seq.is_null())
             .select(audit_events::organization_id)

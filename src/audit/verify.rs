@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{chain_hash, content_hash, AuditEventRow, GENESIS_HASH};
 use crate::db::schema::{audit_events, audit_heads};
+use crate::db::types::OrganizationId;
 use crate::db::AnyConnection;
 use crate::error::ApiResult;
 
@@ -19,7 +20,8 @@ const BATCH: i64 = 1000;
 /// The result of checking one organisation's chain, or a range of it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChainVerification {
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// True when every sealed event checked is intact and linked to the one before it, the chain
     /// is complete up to its head, and every unsealed event checked still matches its content.
     pub intact: bool,
@@ -163,11 +165,11 @@ fn check_unsealed(
     }
 }
 
-fn new_result(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<ChainVerification> {
+fn new_result(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<ChainVerification> {
     let (head_seq, head_hash): (i64, String) =
         audit_heads::table.find(organization_id).select((audit_heads::seq, audit_heads::hash)).first(conn)?;
     Ok(ChainVerification {
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         intact: true,
         events_checked: 0,
         from_seq: None,
@@ -183,7 +185,7 @@ fn new_result(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<Chai
 }
 
 /// The hash the event at `seq` was sealed with; the genesis hash before the first.
-fn hash_at(conn: &mut AnyConnection, organization_id: &str, seq: i64) -> ApiResult<Option<String>> {
+fn hash_at(conn: &mut AnyConnection, organization_id: &OrganizationId, seq: i64) -> ApiResult<Option<String>> {
     if seq == 0 {
         return Ok(Some(super::GENESIS_HASH.to_string()));
     }
@@ -214,7 +216,7 @@ fn check_head(conn: &mut AnyConnection, result: &mut ChainVerification, last_has
 }
 
 /// Checks the whole chain up to its head, and the unsealed events.
-pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<ChainVerification> {
+pub fn verify_chain(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<ChainVerification> {
     let mut result = new_result(conn, organization_id)?;
     let head_seq = result.head_seq;
     if let Some(last_hash) = check_span(conn, &mut result, 1, head_seq, GENESIS_HASH.to_string())? {
@@ -230,7 +232,7 @@ pub fn verify_chain(conn: &mut AnyConnection, organization_id: &str) -> ApiResul
 /// the range, at either end included, shows as a missing position.
 pub fn verify_range(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     from: NaiveDateTime,
     to: NaiveDateTime,
 ) -> ApiResult<ChainVerification> {

@@ -12,6 +12,7 @@ use super::tokens::{self, SubjectKind};
 use super::{lockout, password, service_clients};
 use crate::audit::{self, Actor, ActorKind, Change};
 use crate::db::schema::{employees, refresh_tokens, service_clients as clients_table};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, Employee, EmployeeRow};
 use crate::error::{problems, responses, ApiError, ApiResult};
@@ -245,7 +246,12 @@ fn person_tokens(keys: &tokens::TokenKeys, employee: &EmployeeRow, refresh_token
     }
 }
 
-fn new_refresh_token(conn: &mut AnyConnection, employee_id: &str, family_id: &str, ttl_secs: i64) -> ApiResult<String> {
+fn new_refresh_token(
+    conn: &mut AnyConnection,
+    employee_id: &EmployeeId,
+    family_id: &str,
+    ttl_secs: i64,
+) -> ApiResult<String> {
     let token = random_token();
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -265,7 +271,7 @@ fn new_refresh_token(conn: &mut AnyConnection, employee_id: &str, family_id: &st
 struct RefreshTokenRow {
     id: String,
     family_id: String,
-    employee_id: String,
+    employee_id: EmployeeId,
     expires_at: chrono::NaiveDateTime,
     used_at: Option<chrono::NaiveDateTime>,
     revoked_at: Option<chrono::NaiveDateTime>,
@@ -312,7 +318,7 @@ pub async fn rotate_refresh_token(
             else {
                 return Ok(Rotation::Invalid);
             };
-            let employee = staff::find(conn, &employee_id.as_str().into())?;
+            let employee = staff::find(conn, &employee_id)?;
             // Marking it used only if still unused makes two racing refreshes with one token a reuse.
             let claimed = diesel::update(
                 refresh_tokens::table
@@ -401,7 +407,8 @@ pub async fn logout(state: web::Data<AppState>, body: ValidatedJson<RefreshReque
             .set(refresh_tokens::revoked_at.eq(now()))
             .execute(conn)?;
             if revoked > 0 {
-                let org: String = employees::table.find(&employee_id).select(employees::organization_id).first(conn)?;
+                let org: OrganizationId =
+                    employees::table.find(&employee_id).select(employees::organization_id).first(conn)?;
                 let actor = Actor { kind: ActorKind::Employee, id: employee_id.clone(), request_id: None };
                 audit::record(conn, &actor, &org, Change::new("auth.logout", "employee", &employee_id))?;
             }

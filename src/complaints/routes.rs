@@ -271,7 +271,7 @@ pub async fn submit_from_portal(
     let out = state
         .db
         .write(move |conn| {
-            let unit = crate::units::find(conn, &UnitId::from(input.unit_id.as_str()))?;
+            let unit = crate::units::find(conn, &input.unit_id)?;
             if unit.organization_id != caller.organization_id {
                 return Err(ApiError::NotFound("unit"));
             }
@@ -342,17 +342,13 @@ pub async fn list_complaints(
             let headed = crate::templates::store::headed_unit(conn, caller.employee_id())?;
             let visibility = complaint_visibility(&caller, headed.as_ref())?;
             let mut q =
-                complaints::table.filter(complaints::organization_id.eq(caller.organization_id.as_str())).into_boxed();
+                complaints::table.filter(complaints::organization_id.eq(caller.organization_id.clone())).into_boxed();
             q = match visibility {
                 ComplaintVisibility::Organization => q,
-                ComplaintVisibility::Unit { unit_id, employee_id } => q.filter(
-                    complaints::unit_id
-                        .eq(unit_id.into_string())
-                        .or(complaints::assigned_to.eq(employee_id.into_string())),
-                ),
-                ComplaintVisibility::Assigned { employee_id } => {
-                    q.filter(complaints::assigned_to.eq(employee_id.into_string()))
+                ComplaintVisibility::Unit { unit_id, employee_id } => {
+                    q.filter(complaints::unit_id.eq(unit_id).or(complaints::assigned_to.eq(employee_id)))
                 }
+                ComplaintVisibility::Assigned { employee_id } => q.filter(complaints::assigned_to.eq(employee_id)),
             };
             if let Some(after) = after {
                 q = q.filter(complaints::id.gt(after));

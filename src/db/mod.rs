@@ -15,6 +15,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::config::DatabaseTarget;
+use crate::db::types::OrganizationId;
 use crate::error::ApiError;
 
 #[derive(diesel::MultiConnection)]
@@ -310,7 +311,7 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
 /// the reporting line or the unit tree; an active admin remains): on PostgreSQL, concurrent
 /// transactions could each pass the check and together break it, so they queue on the
 /// organisation's row until commit. SQLite has one writer at a time already.
-pub fn lock_organization(conn: &mut AnyConnection, organization_id: &str) -> Result<(), ApiError> {
+pub fn lock_organization(conn: &mut AnyConnection, organization_id: &OrganizationId) -> Result<(), ApiError> {
     use diesel::RunQueryDsl;
     if let AnyConnection::Postgresql(pg) = conn {
         diesel::sql_query("SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE")

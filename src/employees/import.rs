@@ -220,7 +220,7 @@ fn plan(conn: &mut AnyConnection, organization_id: &OrganizationId, text: &str) 
 /// the rows' reporting lines must not loop.
 fn check_supervisors(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     planned: &[PlannedRow],
     errors: &mut Vec<FieldError>,
 ) -> ApiResult<()> {
@@ -250,7 +250,7 @@ fn check_supervisors(
             continue;
         }
         match find_by_nip(conn, nip)? {
-            Some(s) if s.organization_id == organization_id && s.active => {}
+            Some(s) if s.organization_id == *organization_id && s.active => {}
             _ => errors.push(FieldError::new(
                 field,
                 "invalid_supervisor",

@@ -156,11 +156,11 @@ fn check_password(value: &str) -> Result<(), validator::ValidationError> {
 #[into_params(parameter_in = Query)]
 pub struct EmployeeQuery {
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub unit_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub unit_id: Option<UnitId>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub supervisor_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub supervisor_id: Option<EmployeeId>,
     pub active: Option<bool>,
     /// Only employees changed at or after this time (RFC 3339), for mobile sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,

@@ -13,6 +13,7 @@ pub use routes::routes;
 
 use serde::{Deserialize, Serialize};
 
+use crate::db::types::EmployeeId;
 use utoipa::ToSchema;
 
 crate::domain::text_enum! {
@@ -55,7 +56,8 @@ pub struct InboxItem {
     /// For `assessment_due`: the caller's draft, if any.
     pub record_id: Option<String>,
     /// Whose record it is.
-    pub employee_id: String,
+    #[schema(value_type = String)]
+    pub employee_id: EmployeeId,
     pub employee_name: String,
     pub period_id: String,
     /// The month or quarter; absent for SKPs and for the year.

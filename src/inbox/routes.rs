@@ -97,7 +97,7 @@ pub async fn my_inbox(
     let inbox = state
         .db
         .read(move |conn| {
-            let today = crate::organizations::date_at(conn, &scope.organization_id.as_str().into(), clock.now())?;
+            let today = crate::organizations::date_at(conn, &scope.organization_id, clock.now())?;
             let due = if kinds.contains(&InboxKind::AssessmentDue) {
                 store::assessment_due_scope(conn, &scope.organization_id, today)?
             } else {

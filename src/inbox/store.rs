@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use super::{InboxCounts, InboxItem, InboxKind};
 use crate::authz::InboxScope;
 use crate::db::schema::{achievements, assessments, employees, objections, periods, skps, sub_periods};
+use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::domain::assessment::{due_scope, DueScope};
 use crate::error::ApiResult;
@@ -20,7 +21,7 @@ pub struct Entry {
     pub kind: InboxKind,
     pub id: String,
     pub record_id: Option<String>,
-    pub employee_id: String,
+    pub employee_id: EmployeeId,
     pub period_id: String,
     pub sub_period_id: Option<String>,
     pub status: String,
@@ -41,7 +42,7 @@ pub struct Request<'a> {
 /// assessment opens, else the latest sub-period whose last day has come. Two queries.
 pub fn assessment_due_scope(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     today: NaiveDate,
 ) -> ApiResult<Option<(String, Option<String>)>> {
     let open: Vec<PeriodRow> = periods::table
@@ -230,15 +231,8 @@ fn page_of_kind(
     after: Option<String>,
     limit: i64,
 ) -> ApiResult<Vec<Entry>> {
-    let entry = |id: String, employee_id: String, period_id: String, sub: Option<String>, status: String, at| Entry {
-        kind,
-        id,
-        record_id: None,
-        employee_id,
-        period_id,
-        sub_period_id: sub,
-        status,
-        updated_at: Some(at),
+    let entry = |id: String, employee_id: EmployeeId, period_id: String, sub: Option<String>, status: String, at| {
+        Entry { kind, id, record_id: None, employee_id, period_id, sub_period_id: sub, status, updated_at: Some(at) }
     };
     macro_rules! paged {
         ($q:expr, $table:ident, $select:expr) => {{
@@ -252,8 +246,8 @@ fn page_of_kind(
             q.order($table::id.asc()).limit(limit).select($select).load(conn)?
         }};
     }
-    type Row = (String, String, String, String, NaiveDateTime);
-    type SubRow = (String, String, String, Option<String>, String, NaiveDateTime);
+    type Row = (String, EmployeeId, String, String, NaiveDateTime);
+    type SubRow = (String, EmployeeId, String, Option<String>, String, NaiveDateTime);
     let plain = |rows: Vec<Row>| rows.into_iter().map(|(id, e, p, st, at)| entry(id, e, p, None, st, at)).collect();
     let with_sub = |rows: Vec<SubRow>| rows.into_iter().map(|(id, e, p, sub, st, at)| entry(id, e, p, sub, st, at));
     let skp_columns = (skps::id, skps::employee_id, skps::period_id, skps::status, skps::updated_at);
@@ -306,7 +300,7 @@ fn page_of_kind(
             if let Some(after) = after {
                 q = q.filter(employees::id.gt(after));
             }
-            let ids: Vec<String> = q.order(employees::id.asc()).limit(limit).select(employees::id).load(conn)?;
+            let ids: Vec<EmployeeId> = q.order(employees::id.asc()).limit(limit).select(employees::id).load(conn)?;
             // The caller's drafts for them, in one query.
             let mut drafts = assessments::table
                 .filter(assessments::author_id.eq(scope.employee_id.clone()))
@@ -319,13 +313,13 @@ fn page_of_kind(
                 Some(sub) => drafts.filter(assessments::sub_period_id.eq(sub.clone())),
                 None => drafts.filter(assessments::sub_period_id.is_null()),
             };
-            let drafts: HashMap<String, String> = drafts.load::<(String, String)>(conn)?.into_iter().collect();
+            let drafts: HashMap<EmployeeId, String> = drafts.load::<(EmployeeId, String)>(conn)?.into_iter().collect();
             ids.into_iter()
                 .map(|id| Entry {
                     kind,
                     record_id: drafts.get(&id).cloned(),
-                    employee_id: id.clone(),
-                    id,
+                    id: id.to_string(),
+                    employee_id: id,
                     period_id: period.clone(),
                     sub_period_id: sub.clone(),
                     status: "due".into(),
@@ -362,12 +356,12 @@ pub fn page(
 }
 
 /// The names of the employees of a page, in one query.
-pub fn names(conn: &mut AnyConnection, entries: &[Entry]) -> ApiResult<HashMap<String, String>> {
-    let ids: Vec<&str> = entries.iter().map(|e| e.employee_id.as_str()).collect();
+pub fn names(conn: &mut AnyConnection, entries: &[Entry]) -> ApiResult<HashMap<EmployeeId, String>> {
+    let ids: Vec<&EmployeeId> = entries.iter().map(|e| &e.employee_id).collect();
     Ok(employees::table
         .filter(employees::id.eq_any(ids))
         .select((employees::id, employees::name))
-        .load::<(String, String)>(conn)?
+        .load::<(EmployeeId, String)>(conn)?
         .into_iter()
         .collect())
 }
@@ -387,7 +381,7 @@ pub fn path_of(entry: &Entry) -> Option<String> {
 }
 
 /// The item as sent.
-pub fn item(entry: Entry, names: &HashMap<String, String>) -> InboxItem {
+pub fn item(entry: Entry, names: &HashMap<EmployeeId, String>) -> InboxItem {
     InboxItem {
         path: path_of(&entry),
         employee_name: names.get(&entry.employee_id).cloned().unwrap_or_default(),

@@ -92,7 +92,8 @@ pub struct Objection {
     pub final_results_rating: Option<Rating>,
     pub final_behaviour_rating: Option<Rating>,
     pub final_predikat: Option<Predikat>,
-    pub decided_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub decided_by: Option<EmployeeId>,
     pub filed_at: chrono::DateTime<chrono::Utc>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Send it back in `If-Match` to decide.

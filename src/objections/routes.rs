@@ -48,8 +48,8 @@ fn load_checked(
 pub struct ObjectionQuery {
     pub status: Option<ObjectionStatus>,
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub employee_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
     #[validate(length(max = 64))]
     #[param(max_length = 64)]
     pub period_id: Option<String>,

@@ -29,7 +29,7 @@ pub struct ObjectionRow {
     pub decision_reason: Option<String>,
     pub final_results_rating: Option<Rating>,
     pub final_behaviour_rating: Option<Rating>,
-    pub decided_by: Option<String>,
+    pub decided_by: Option<EmployeeId>,
     pub filed_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
     pub version: i32,

@@ -14,12 +14,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use crate::db::types::OrganizationId;
 use crate::domain::policy::ScoringPolicy;
 
 /// One version of the scoring policy.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PolicyVersion {
-    pub organization_id: String,
+    #[schema(value_type = String)]
+    pub organization_id: OrganizationId,
     /// 1 is the regulation's defaults, set when the organisation was created.
     pub version: i32,
     /// Why this version was made.

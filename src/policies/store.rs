@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::PolicyVersion;
 use crate::audit::{self, Actor, Change};
 use crate::db::schema::scoring_policies;
+use crate::db::types::OrganizationId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::policy::ScoringPolicy;
 use crate::error::{ApiError, ApiResult};
@@ -13,7 +14,7 @@ use crate::error::{ApiError, ApiResult};
 #[diesel(table_name = scoring_policies)]
 pub struct PolicyRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub version: i32,
     pub policy: String,
     pub note: String,
@@ -39,7 +40,7 @@ impl TryFrom<PolicyRow> for PolicyVersion {
 pub fn insert_version(
     conn: &mut AnyConnection,
     actor: &Actor,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     policy: &ScoringPolicy,
     note: &str,
 ) -> ApiResult<PolicyVersion> {
@@ -49,7 +50,7 @@ pub fn insert_version(
         .first(conn)?;
     let row = PolicyRow {
         id: new_id(),
-        organization_id: organization_id.to_string(),
+        organization_id: organization_id.clone(),
         version: latest.unwrap_or(0) + 1,
         policy: serde_json::to_string(policy).map_err(ApiError::internal)?,
         note: note.to_string(),
@@ -67,7 +68,7 @@ pub fn insert_version(
     Ok(version)
 }
 
-pub fn latest_row(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<PolicyRow> {
+pub fn latest_row(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<PolicyRow> {
     scoring_policies::table
         .filter(scoring_policies::organization_id.eq(organization_id))
         .order(scoring_policies::version.desc())
@@ -78,7 +79,11 @@ pub fn latest_row(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<
 }
 
 /// One version of the organisation's policy.
-pub fn find_version(conn: &mut AnyConnection, organization_id: &str, version: i32) -> ApiResult<PolicyVersion> {
+pub fn find_version(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    version: i32,
+) -> ApiResult<PolicyVersion> {
     let row = scoring_policies::table
         .filter(scoring_policies::organization_id.eq(organization_id))
         .filter(scoring_policies::version.eq(version))
@@ -90,7 +95,7 @@ pub fn find_version(conn: &mut AnyConnection, organization_id: &str, version: i3
 }
 
 /// The version in force and its policy.
-pub fn current(conn: &mut AnyConnection, organization_id: &str) -> ApiResult<(i32, ScoringPolicy)> {
+pub fn current(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<(i32, ScoringPolicy)> {
     let version = PolicyVersion::try_from(latest_row(conn, organization_id)?)?;
     Ok((version.version, version.policy))
 }

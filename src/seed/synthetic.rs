@@ -640,7 +640,7 @@ fn load(
         peer_ratings: peer_ratings.written,
         citizen_ratings: ratings.written,
     };
-    audit::record(conn, &actor, &org_id, Change::new("seed.synthetic", "period", &period.id).after(&counts))?;
+    audit::record(conn, &actor, &org.id, Change::new("seed.synthetic", "period", &period.id).after(&counts))?;
     // Planner statistics for the bulk-loaded tables (autovacuum may be off, or not yet run): without
     // them PostgreSQL guesses thousands of rows per SKP and joins its aspects by a full scan.
     conn.batch_execute("ANALYZE")?;

@@ -18,7 +18,7 @@ use crate::db::schema::{
     achievements, assessment_scores, assessment_training_needs, assessments, citizen_ratings, objections,
     peer_assignments, peer_ratings, periods, rating_tickets, skp_aspects, skp_indicators, skp_targets, skps,
 };
-use crate::db::types::{EmployeeId, OrganizationId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::assessment::ObjectionStatus;
 use crate::domain::behaviour::BerakhlakValue;
@@ -265,12 +265,12 @@ pub fn load(
     organization_id: &OrganizationId,
     year: i32,
     ids: &[(&str, EmployeeId)],
-    service_unit_id: &str,
+    service_unit_id: &UnitId,
 ) -> ApiResult<String> {
-    let id_of = |key: &str| -> ApiResult<String> {
+    let id_of = |key: &str| -> ApiResult<EmployeeId> {
         ids.iter()
             .find(|(k, _)| *k == key)
-            .map(|(_, id)| id.to_string())
+            .map(|(_, id)| id.clone())
             .ok_or_else(|| ApiError::internal(format!("no demo person {key}")))
     };
     let period = crate::periods::insert(conn, actor, organization_id, year, None)?;
@@ -544,11 +544,11 @@ pub fn load(
 #[allow(clippy::too_many_arguments)]
 fn publish(
     conn: &mut AnyConnection,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     period_id: &str,
     sub_period_id: Option<String>,
-    employee_id: &str,
-    author_id: &str,
+    employee_id: &EmployeeId,
+    author_id: &EmployeeId,
     kind: AssessmentKind,
     (results, behaviour): (Rating, Rating),
     scores: &[i32; 7],

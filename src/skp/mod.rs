@@ -8,14 +8,14 @@ mod store;
 
 pub use routes::routes;
 pub use store::{
-    approved_of, check_content, find, latest, load, load_many, replace_targets, target_rows, SkpRow, TargetRow,
+    approved_of, check_content, find, insert, latest, load, load_many, replace_targets, target_rows, SkpRow, TargetRow,
 };
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::db::types::{EmployeeId, OrganizationId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::domain::capaian::Aspect;
 // Scores weigh main targets differently, so the kind lives with the rules.
 pub use crate::domain::capaian::TargetKind;
@@ -227,3 +227,35 @@ pub struct ReturnSkp {
 }
 
 crate::versioned::versioned!(Skp);
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SkpQuery {
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub period_id: Option<String>,
+    #[validate(length(max = 64))]
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
+    #[validate(length(max = 64))]
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub unit_id: Option<UnitId>,
+    pub status: Option<SkpStatus>,
+    /// Only SKPs changed at or after this time (RFC 3339), for mobile sync.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A move of an SKP through the workflow: the audit action, the new status and what comes with it.
+pub struct StatusChange {
+    pub action: &'static str,
+    pub status: SkpStatus,
+    pub approver_id: Option<EmployeeId>,
+    pub return_comment: Option<String>,
+    pub submitted_at: Option<chrono::NaiveDateTime>,
+    pub decided_at: Option<chrono::NaiveDateTime>,
+}

@@ -1,18 +1,16 @@
 //! The SKP endpoints: create, read, edit, submit, approve or return, revise; lists and the inbox.
 
 use actix_web::{get, post, put, web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
 
 use super::store::{self, SkpRow};
-use super::{NewSkp, ReturnSkp, Skp, SkpContent, SkpStatus, SkpSummary};
+use super::{NewSkp, ReturnSkp, Skp, SkpContent, SkpQuery, SkpStatus, SkpSummary, StatusChange};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
-use crate::authz::{authorize, performance_visibility, skp_inbox, EmployeeVisibility, Permission, SkpInbox};
-use crate::db::schema::{employees, skps};
-use crate::db::types::{EmployeeId, UnitId};
+use crate::authz::{authorize, performance_visibility, skp_inbox, Permission, SkpInbox};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
@@ -47,7 +45,7 @@ fn load_checked(
     permission: for<'a> fn(&'a crate::authz::EmployeeRef) -> Permission<'a>,
 ) -> ApiResult<(SkpRow, EmployeeRow)> {
     let row = store::find(conn, id)?;
-    let owner = staff::find(conn, &row.employee_id.as_str().into())?;
+    let owner = staff::find(conn, &row.employee_id)?;
     authorize(caller, permission(&owner.reference()))?;
     Ok((row, owner))
 }
@@ -72,19 +70,7 @@ fn set_status(
     };
     edit.apply(
         conn,
-        |conn, version| {
-            Ok(diesel::update(skps::table.find(&id).filter(skps::version.eq(version.expected)))
-                .set((
-                    skps::status.eq(changes.status),
-                    skps::approver_id.eq(&changes.approver_id),
-                    skps::return_comment.eq(&changes.return_comment),
-                    skps::submitted_at.eq(changes.submitted_at),
-                    skps::decided_at.eq(changes.decided_at),
-                    skps::version.eq(version.next),
-                    skps::updated_at.eq(now()),
-                ))
-                .execute(conn)?)
-        },
+        |conn, version| store::set_status(conn, &id, version, &changes),
         |conn| {
             let row = store::find(conn, &id)?;
             store::load(conn, row)
@@ -92,21 +78,9 @@ fn set_status(
     )
 }
 
-struct StatusChange {
-    action: &'static str,
-    status: SkpStatus,
-    approver_id: Option<EmployeeId>,
-    return_comment: Option<String>,
-    submitted_at: Option<chrono::NaiveDateTime>,
-    decided_at: Option<chrono::NaiveDateTime>,
-}
-
 fn summaries(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<SkpSummary>> {
     let ids: Vec<EmployeeId> = rows.iter().map(|r| r.employee_id.clone()).collect();
-    let people: Vec<(EmployeeId, String, String)> = employees::table
-        .filter(employees::id.eq_any(&ids))
-        .select((employees::id, employees::name, employees::nip))
-        .load(conn)?;
+    let people = store::names_and_nips(conn, &ids)?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -127,28 +101,6 @@ fn summaries(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<SkpSu
             }
         })
         .collect())
-}
-
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SkpQuery {
-    #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub period_id: Option<String>,
-    #[validate(length(max = 64))]
-    #[param(value_type = Option<String>, max_length = 64)]
-    pub employee_id: Option<EmployeeId>,
-    #[validate(length(max = 64))]
-    #[param(value_type = Option<String>, max_length = 64)]
-    pub unit_id: Option<UnitId>,
-    pub status: Option<SkpStatus>,
-    /// Only SKPs changed at or after this time (RFC 3339), for mobile sync.
-    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Page size, 1-200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
 }
 
 /// SKPs the caller may see (every revision): all of the organisation for admins and auditors,
@@ -175,36 +127,7 @@ pub async fn list_skps(
     let items = state
         .db
         .read(move |conn| {
-            let mut q = skps::table.inner_join(employees::table).into_boxed();
-            match visibility {
-                EmployeeVisibility::Organization { organization_id } => {
-                    q = q.filter(skps::organization_id.eq(organization_id))
-                }
-                EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
-                    q = q
-                        .filter(skps::organization_id.eq(organization_id))
-                        .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)))
-                }
-            }
-            if let Some(after) = after {
-                q = q.filter(skps::id.gt(after));
-            }
-            if let Some(v) = query.period_id {
-                q = q.filter(skps::period_id.eq(v));
-            }
-            if let Some(v) = query.employee_id {
-                q = q.filter(skps::employee_id.eq(v));
-            }
-            if let Some(v) = query.unit_id {
-                q = q.filter(employees::unit_id.eq(v));
-            }
-            if let Some(v) = query.status {
-                q = q.filter(skps::status.eq(v.as_str()));
-            }
-            if let Some(v) = query.updated_since {
-                q = q.filter(skps::updated_at.ge(v.naive_utc()));
-            }
-            let rows: Vec<SkpRow> = q.order(skps::id.asc()).limit(fetch).select(SkpRow::as_select()).load(conn)?;
+            let rows = store::list(conn, visibility, query, after, fetch)?;
             summaries(conn, rows)
         })
         .await?;
@@ -251,25 +174,7 @@ pub async fn inbox(
     let rows = state
         .db
         .read(move |conn| {
-            let mut q = skps::table
-                .inner_join(employees::table)
-                .filter(skps::organization_id.eq(org))
-                .filter(skps::status.eq(SkpStatus::Submitted.as_str()))
-                .into_boxed();
-            let reports_to_me = employees::supervisor_id.eq(me.clone());
-            q = if with_heads_of_agency {
-                q.filter(reports_to_me.or(employees::supervisor_id.is_null().and(employees::id.ne(me))))
-            } else {
-                q.filter(reports_to_me)
-            };
-            if let Some((at, id)) = after {
-                q = q.filter(skps::submitted_at.gt(at).or(skps::submitted_at.eq(at).and(skps::id.gt(id))));
-            }
-            let rows: Vec<SkpRow> = q
-                .order((skps::submitted_at.asc(), skps::id.asc()))
-                .limit(fetch)
-                .select(SkpRow::as_select())
-                .load(conn)?;
+            let rows = store::waiting_for(conn, &org, &me, with_heads_of_agency, after, fetch)?;
             let keys: Vec<String> = rows.iter().map(inbox_key).collect();
             Ok(keys.into_iter().zip(summaries(conn, rows)?).collect::<Vec<_>>())
         })
@@ -378,7 +283,7 @@ pub async fn create_skp(
                     created_at: now(),
                     updated_at: now(),
                 };
-                diesel::insert_into(skps::table).values(&row).execute(conn)?;
+                store::insert(conn, &row)?;
                 let skp = store::load(conn, row)?;
                 audit::record(
                     conn,
@@ -456,17 +361,7 @@ pub async fn update_skp(
             let change = Change::new("skp.update", "skp", &id);
             Edit { caller: &caller, organization_id: &org, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                |conn, version| {
-                    Ok(diesel::update(skps::table.find(&id).filter(skps::version.eq(version.expected)))
-                        .set((
-                            skps::resources.eq(&content.annex.resources),
-                            skps::accountability.eq(&content.annex.accountability),
-                            skps::consequences.eq(&content.annex.consequences),
-                            skps::version.eq(version.next),
-                            skps::updated_at.eq(now()),
-                        ))
-                        .execute(conn)?)
-                },
+                |conn, version| store::set_annex(conn, &id, version, &content.annex),
                 |conn| {
                     store::replace_targets(conn, &id, &content, &supports)?;
                     let row = store::find(conn, &id)?;
@@ -637,7 +532,7 @@ pub async fn create_revision(
                 updated_at: now(),
                 ..row
             };
-            diesel::insert_into(skps::table).values(&next).execute(conn)?;
+            store::insert(conn, &next)?;
             store::copy_targets(conn, &approved, &next.id)?;
             let org = next.organization_id.clone();
             let draft = store::load(conn, next)?;
@@ -676,14 +571,7 @@ pub async fn list_revisions(
         .db
         .read(move |conn| {
             let (row, _) = load_checked(conn, &caller, &id, |owner| Permission::ReadSkp { owner })?;
-            let rows = skps::table
-                .filter(skps::employee_id.eq(&row.employee_id))
-                .filter(skps::period_id.eq(&row.period_id))
-                .filter(skps::revision.gt(after))
-                .order(skps::revision.asc())
-                .limit(fetch)
-                .select(SkpRow::as_select())
-                .load(conn)?;
+            let rows = store::revisions(conn, &row.employee_id, &row.period_id, after, fetch)?;
             summaries(conn, rows)
         })
         .await?;

@@ -4,14 +4,18 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::{AspectTarget, Indicator, Perspective, Skp, SkpAnnex, SkpContent, SkpStatus, Target, TargetKind};
-use crate::authz::EmployeeRef;
+use super::{
+    AspectTarget, Indicator, Perspective, Skp, SkpAnnex, SkpContent, SkpQuery, SkpStatus, StatusChange, Target,
+    TargetKind,
+};
+use crate::authz::{EmployeeRef, EmployeeVisibility};
 use crate::db::schema::{employees, skp_aspects, skp_indicators, skp_targets, skps};
 use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::capaian::{validate_unit, Aspect};
 use crate::employees::{EmployeeRow, JobLevel};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = skps)]
@@ -461,4 +465,130 @@ pub fn check_submittable(skp: &Skp) -> ApiResult<()> {
     } else {
         Err(ApiError::Validation(errors))
     }
+}
+
+/// Stores a new SKP revision (its targets follow with [`replace_targets`] or [`copy_targets`]).
+pub fn insert(conn: &mut AnyConnection, row: &SkpRow) -> ApiResult<()> {
+    diesel::insert_into(skps::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Moves the SKP through the workflow at the version read (see `crate::versioned::Edit`); the
+/// number of rows changed.
+pub fn set_status(conn: &mut AnyConnection, id: &str, version: Versions, change: &StatusChange) -> ApiResult<usize> {
+    Ok(diesel::update(skps::table.find(id).filter(skps::version.eq(version.expected)))
+        .set((
+            skps::status.eq(change.status),
+            skps::approver_id.eq(&change.approver_id),
+            skps::return_comment.eq(&change.return_comment),
+            skps::submitted_at.eq(change.submitted_at),
+            skps::decided_at.eq(change.decided_at),
+            skps::version.eq(version.next),
+            skps::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?)
+}
+
+/// Changes the annex at the version read (see `crate::versioned::Edit`); the number of rows changed.
+pub fn set_annex(conn: &mut AnyConnection, id: &str, version: Versions, annex: &SkpAnnex) -> ApiResult<usize> {
+    Ok(diesel::update(skps::table.find(id).filter(skps::version.eq(version.expected)))
+        .set((
+            skps::resources.eq(&annex.resources),
+            skps::accountability.eq(&annex.accountability),
+            skps::consequences.eq(&annex.consequences),
+            skps::version.eq(version.next),
+            skps::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?)
+}
+
+/// A page of the SKPs (every revision) `visibility` lets the caller see, filtered by `query`, by id.
+pub fn list(
+    conn: &mut AnyConnection,
+    visibility: EmployeeVisibility,
+    query: SkpQuery,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<SkpRow>> {
+    let mut q = skps::table.inner_join(employees::table).into_boxed();
+    match visibility {
+        EmployeeVisibility::Organization { organization_id } => q = q.filter(skps::organization_id.eq(organization_id)),
+        EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
+            q = q
+                .filter(skps::organization_id.eq(organization_id))
+                .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)))
+        }
+    }
+    if let Some(after) = after {
+        q = q.filter(skps::id.gt(after));
+    }
+    if let Some(v) = query.period_id {
+        q = q.filter(skps::period_id.eq(v));
+    }
+    if let Some(v) = query.employee_id {
+        q = q.filter(skps::employee_id.eq(v));
+    }
+    if let Some(v) = query.unit_id {
+        q = q.filter(employees::unit_id.eq(v));
+    }
+    if let Some(v) = query.status {
+        q = q.filter(skps::status.eq(v));
+    }
+    if let Some(v) = query.updated_since {
+        q = q.filter(skps::updated_at.ge(v.naive_utc()));
+    }
+    Ok(q.order(skps::id.asc()).limit(fetch).select(SkpRow::as_select()).load(conn)?)
+}
+
+/// A page of the SKPs submitted to `supervisor` (with `with_heads_of_agency`, also those of
+/// employees without a supervisor), oldest submission first, after (submitted at, id).
+pub fn waiting_for(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    supervisor: &EmployeeId,
+    with_heads_of_agency: bool,
+    after: Option<(chrono::NaiveDateTime, String)>,
+    fetch: i64,
+) -> ApiResult<Vec<SkpRow>> {
+    let mut q = skps::table
+        .inner_join(employees::table)
+        .filter(skps::organization_id.eq(organization_id))
+        .filter(skps::status.eq(SkpStatus::Submitted))
+        .into_boxed();
+    let reports_to_me = employees::supervisor_id.eq(supervisor.clone());
+    q = if with_heads_of_agency {
+        q.filter(reports_to_me.or(employees::supervisor_id.is_null().and(employees::id.ne(supervisor.clone()))))
+    } else {
+        q.filter(reports_to_me)
+    };
+    if let Some((at, id)) = after {
+        q = q.filter(skps::submitted_at.gt(at).or(skps::submitted_at.eq(at).and(skps::id.gt(id))));
+    }
+    Ok(q.order((skps::submitted_at.asc(), skps::id.asc())).limit(fetch).select(SkpRow::as_select()).load(conn)?)
+}
+
+/// A page of the revisions of an employee's SKP for a period after revision `after`, oldest first.
+pub fn revisions(
+    conn: &mut AnyConnection,
+    employee_id: &EmployeeId,
+    period_id: &str,
+    after: i32,
+    fetch: i64,
+) -> ApiResult<Vec<SkpRow>> {
+    Ok(skps::table
+        .filter(skps::employee_id.eq(employee_id))
+        .filter(skps::period_id.eq(period_id))
+        .filter(skps::revision.gt(after))
+        .order(skps::revision.asc())
+        .limit(fetch)
+        .select(SkpRow::as_select())
+        .load(conn)?)
+}
+
+/// The name and NIP of each of `ids`.
+pub fn names_and_nips(conn: &mut AnyConnection, ids: &[EmployeeId]) -> ApiResult<Vec<(EmployeeId, String, String)>> {
+    Ok(employees::table
+        .filter(employees::id.eq_any(ids))
+        .select((employees::id, employees::name, employees::nip))
+        .load(conn)?)
 }

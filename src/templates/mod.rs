@@ -161,7 +161,8 @@ pub struct Proposal {
     pub name: String,
     pub content: TemplateContent,
     pub reason: String,
-    pub proposed_by: String,
+    #[schema(value_type = String)]
+    pub proposed_by: EmployeeId,
     pub status: ProposalStatus,
     pub decision_reason: Option<String>,
     #[schema(value_type = Option<String>)]
@@ -263,7 +264,8 @@ pub struct IndicatorFlag {
     /// The template the indicator came from; absent for an indicator the employee wrote.
     pub template_id: Option<String>,
     pub note: String,
-    pub flagged_by: String,
+    #[schema(value_type = String)]
+    pub flagged_by: EmployeeId,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use actix_web::{get, http::header, post, web, HttpResponse};
-use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use validator::Validate;
@@ -18,10 +17,6 @@ use super::{
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::{
-    employees, indicator_flags, indicator_templates, skp_indicators, skp_targets, skps, template_proposals,
-    template_uses, template_versions,
-};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::capaian::validate_unit;
@@ -77,16 +72,12 @@ fn check_content(
             }
         }
         if let Some(link) = &target.supports {
-            let other: Option<(OrganizationId, String)> = indicator_templates::table
-                .find(&link.template_id)
-                .select((indicator_templates::organization_id, indicator_templates::content))
-                .first(conn)
-                .optional()?;
-            let exists = match other {
-                Some((org, text)) if org == *organization_id => {
-                    store::parse_content(&text)?.targets.len() > link.target as usize
+            let exists = match store::find(conn, &link.template_id) {
+                Ok(other) if other.organization_id == *organization_id => {
+                    store::parse_content(&other.content)?.targets.len() > link.target as usize
                 }
-                _ => false,
+                Ok(_) | Err(ApiError::NotFound(_)) => false,
+                Err(e) => return Err(e),
             };
             if !exists {
                 errors.push(FieldError::new(
@@ -145,22 +136,11 @@ pub async fn list_templates(
     authorize(&caller, Permission::ProposeTemplate { organization_id: &caller.organization_id })?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let (after, fetch, org) = (page.after.clone(), page.fetch_limit(), caller.organization_id.to_string());
+    let (after, fetch, org) = (page.after.clone(), page.fetch_limit(), caller.organization_id.clone());
     let rows = state
         .db
         .read(move |conn| {
-            let mut q = indicator_templates::table.filter(indicator_templates::organization_id.eq(org)).into_boxed();
-            if let Some(after) = after {
-                q = q.filter(indicator_templates::id.gt(after));
-            }
-            if let Some(position) = query.position {
-                q = q.filter(indicator_templates::position.eq(position));
-            }
-            if let Some(unit) = query.unit_id {
-                q = q.filter(indicator_templates::unit_id.eq(unit));
-            }
-            let rows =
-                q.order(indicator_templates::id.asc()).limit(fetch).select(TemplateRow::as_select()).load(conn)?;
+            let rows = store::list(conn, &org, query.position, query.unit_id, after, fetch)?;
             rows.into_iter().map(TemplateRow::view).collect::<ApiResult<Vec<_>>>()
         })
         .await?;
@@ -190,7 +170,6 @@ fn insert_template(
         created_at: now(),
         updated_at: now(),
     };
-    diesel::insert_into(indicator_templates::table).values(&row).execute(conn)?;
     let version = VersionRow {
         template_id: row.id.clone(),
         version: 1,
@@ -199,7 +178,7 @@ fn insert_template(
         created_by: caller.subject_id.clone(),
         created_at: now(),
     };
-    diesel::insert_into(template_versions::table).values(&version).execute(conn)?;
+    store::insert(conn, &row, &version)?;
     let template = row.view()?;
     audit::record(
         conn,
@@ -268,7 +247,7 @@ pub async fn get_template(
         .db
         .read(move |conn| {
             let row = store::find(conn, &id)?;
-            authorize(&caller, Permission::ProposeTemplate { organization_id: &row.organization_id.as_str().into() })?;
+            authorize(&caller, Permission::ProposeTemplate { organization_id: &row.organization_id })?;
             row.view()
         })
         .await?;
@@ -303,19 +282,11 @@ pub async fn list_proposals(
     authorize(&caller, Permission::ProposeTemplate { organization_id: &caller.organization_id })?;
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
-    let (after, fetch, org) = (page.after.clone(), page.fetch_limit(), caller.organization_id.to_string());
+    let (after, fetch, org) = (page.after.clone(), page.fetch_limit(), caller.organization_id.clone());
     let rows = state
         .db
         .read(move |conn| {
-            let mut q = template_proposals::table.filter(template_proposals::organization_id.eq(org)).into_boxed();
-            if let Some(after) = after {
-                q = q.filter(template_proposals::id.gt(after));
-            }
-            if let Some(status) = query.status {
-                q = q.filter(template_proposals::status.eq(status.as_str()));
-            }
-            let rows =
-                q.order(template_proposals::id.asc()).limit(fetch).select(ProposalRow::as_select()).load(conn)?;
+            let rows = store::list_proposals(conn, &org, query.status, after, fetch)?;
             rows.into_iter().map(ProposalRow::view).collect::<ApiResult<Vec<_>>>()
         })
         .await?;
@@ -348,7 +319,7 @@ pub async fn propose(
                 let (template_id, unit_id, position, name) = match &input.template_id {
                     Some(id) => {
                         let template = store::find(conn, id)?;
-                        if template.organization_id != caller.organization_id.as_str() {
+                        if template.organization_id != caller.organization_id {
                             return Err(ApiError::NotFound("template"));
                         }
                         if input.position.is_some() || input.unit_id.is_some() {
@@ -393,7 +364,7 @@ pub async fn propose(
                     name: name.trim().to_string(),
                     content: store::content_json(&input.content)?,
                     reason: input.reason.clone(),
-                    proposed_by: me.to_string(),
+                    proposed_by: me,
                     status: ProposalStatus::Pending,
                     decision_reason: None,
                     decided_by: None,
@@ -404,7 +375,7 @@ pub async fn propose(
                     created_at: now(),
                     updated_at: now(),
                 };
-                diesel::insert_into(template_proposals::table).values(&row).execute(conn)?;
+                store::insert_proposal(conn, &row)?;
                 let proposal = row.view()?;
                 audit::record(
                     conn,
@@ -446,10 +417,10 @@ pub async fn decide_proposal(
             authorize(
                 &caller,
                 Permission::DecideTemplateProposal {
-                    organization_id: &row.organization_id.as_str().into(),
+                    organization_id: &row.organization_id,
                     unit_id: unit.as_ref(),
                     headed_unit: headed.as_ref(),
-                    proposed_by: &EmployeeId::from(row.proposed_by.as_str()),
+                    proposed_by: &row.proposed_by,
                 },
             )?;
             if row.status != ProposalStatus::Pending {
@@ -480,25 +451,15 @@ pub async fn decide_proposal(
                             let template = store::find(conn, template_id)?;
                             let old = template.clone().view()?;
                             let next = template.current_version + 1;
-                            let text = store::content_json(&content)?;
-                            diesel::update(indicator_templates::table.find(template_id))
-                                .set((
-                                    indicator_templates::current_version.eq(next),
-                                    indicator_templates::content.eq(&text),
-                                    indicator_templates::name.eq(&row.name),
-                                    indicator_templates::updated_at.eq(now()),
-                                ))
-                                .execute(conn)?;
-                            diesel::insert_into(template_versions::table)
-                                .values(&VersionRow {
-                                    template_id: template_id.clone(),
-                                    version: next,
-                                    content: text,
-                                    proposal_id: Some(row.id.clone()),
-                                    created_by: caller.subject_id.clone(),
-                                    created_at: now(),
-                                })
-                                .execute(conn)?;
+                            let version = VersionRow {
+                                template_id: template_id.clone(),
+                                version: next,
+                                content: store::content_json(&content)?,
+                                proposal_id: Some(row.id.clone()),
+                                created_by: caller.subject_id.clone(),
+                                created_at: now(),
+                            };
+                            store::add_version(conn, &version, &row.name)?;
                             let new = store::find(conn, template_id)?.view()?;
                             audit::record(
                                 conn,
@@ -512,6 +473,7 @@ pub async fn decide_proposal(
                 }
             };
             let id = row.id.clone();
+            let decided_by = caller.acting_employee()?.clone();
             let edit = Edit {
                 caller: &caller,
                 organization_id: &row.organization_id,
@@ -522,20 +484,7 @@ pub async fn decide_proposal(
             let after = edit.apply(
                 conn,
                 |conn, versions| {
-                    Ok(diesel::update(
-                        template_proposals::table.find(&id).filter(template_proposals::version.eq(versions.expected)),
-                    )
-                    .set((
-                        template_proposals::status.eq(status.as_str()),
-                        template_proposals::decision_reason.eq(Some(&decision.reason)),
-                        template_proposals::decided_by.eq(Some(&caller.subject_id)),
-                        template_proposals::decided_at.eq(Some(now())),
-                        template_proposals::resulting_template_id.eq(resulting.as_ref().map(|r| r.0.clone())),
-                        template_proposals::resulting_version.eq(resulting.as_ref().map(|r| r.1)),
-                        template_proposals::version.eq(versions.next),
-                        template_proposals::updated_at.eq(now()),
-                    ))
-                    .execute(conn)?)
+                    store::decide_proposal(conn, &id, versions, status, &decision.reason, &decided_by, resulting)
                 },
                 |conn| store::find_proposal(conn, &id)?.view(),
             )?;
@@ -553,14 +502,7 @@ fn supervisor_target(
     period_id: &str,
     link: &super::TemplateLink,
 ) -> ApiResult<Option<String>> {
-    let lineage: Option<String> = template_uses::table
-        .filter(template_uses::employee_id.eq(supervisor.as_str()))
-        .filter(template_uses::period_id.eq(period_id))
-        .filter(template_uses::template_id.eq(&link.template_id))
-        .filter(template_uses::target_index.eq(link.target as i32))
-        .select(template_uses::target_lineage_id)
-        .first(conn)
-        .optional()?;
+    let lineage = store::lineage_made_from(conn, supervisor, period_id, &link.template_id, link.target as i32)?;
     let Some(lineage) = lineage else { return Ok(None) };
     let Some(skp) = skp::latest(conn, supervisor, period_id)? else { return Ok(None) };
     let targets = skp::target_rows(conn, &[skp.id])?;
@@ -603,22 +545,8 @@ pub async fn assign_templates(
             authorize(&caller, Permission::ReadRecord { organization_id: &period.organization_id, record: "period" })?;
             periods::writable(conn, &period.id)?;
             let position = input.position.trim().to_string();
-            let templates: Vec<TemplateRow> = indicator_templates::table
-                .filter(indicator_templates::organization_id.eq(caller.organization_id.as_str()))
-                .filter(indicator_templates::position.eq(&position))
-                .order(indicator_templates::id.asc())
-                .select(TemplateRow::as_select())
-                .load(conn)?;
-            let mut q = employees::table
-                .filter(employees::organization_id.eq(caller.organization_id.as_str()))
-                .filter(employees::position.eq(&position))
-                .filter(employees::active.eq(true))
-                .into_boxed();
-            if let Some(unit) = &unit {
-                q = q.filter(employees::unit_id.eq(unit.as_str()));
-            }
-            let people: Vec<crate::employees::EmployeeRow> =
-                q.order(employees::id.asc()).select(crate::employees::EmployeeRow::as_select()).load(conn)?;
+            let templates = store::of_position(conn, &caller.organization_id, &position)?;
+            let people = store::active_of_position(conn, &caller.organization_id, &position, unit.as_ref())?;
             let mut out = Assignment {
                 period_id: period.id.clone(),
                 position: position.clone(),
@@ -636,10 +564,8 @@ pub async fn assign_templates(
                     });
                     continue;
                 }
-                let mine: Vec<&TemplateRow> = templates
-                    .iter()
-                    .filter(|t| t.unit_id.as_deref().is_none_or(|u| u == person.unit_id.as_str()))
-                    .collect();
+                let mine: Vec<&TemplateRow> =
+                    templates.iter().filter(|t| t.unit_id.as_ref().is_none_or(|u| *u == person.unit_id)).collect();
                 if mine.is_empty() {
                     out.without_template.push(person.id.clone());
                     continue;
@@ -688,28 +614,26 @@ pub async fn assign_templates(
                     created_at: now(),
                     updated_at: now(),
                 };
-                diesel::insert_into(skps::table).values(&row).execute(conn)?;
+                skp::insert(conn, &row)?;
                 skp::replace_targets(conn, &row.id, &content, &supports)?;
                 let made = skp::target_rows(conn, std::slice::from_ref(&row.id))?;
                 for (target, (template_id, version, index, _)) in made.iter().zip(&sources) {
-                    diesel::insert_into(template_uses::table)
-                        .values((
-                            template_uses::target_lineage_id.eq(&target.lineage_id),
-                            template_uses::organization_id.eq(caller.organization_id.as_str()),
-                            template_uses::period_id.eq(&period.id),
-                            template_uses::employee_id.eq(person.id.as_str()),
-                            template_uses::template_id.eq(template_id),
-                            template_uses::template_version.eq(*version),
-                            template_uses::target_index.eq(*index as i32),
-                            template_uses::created_at.eq(now()),
-                        ))
-                        .execute(conn)?;
+                    let used = store::TemplateUse {
+                        target_lineage_id: &target.lineage_id,
+                        organization_id: &caller.organization_id,
+                        period_id: &period.id,
+                        employee_id: &person.id,
+                        template_id,
+                        template_version: *version,
+                        target_index: *index as i32,
+                    };
+                    store::record_use(conn, used)?;
                 }
                 let skp = skp::load(conn, row)?;
                 audit::record(
                     conn,
                     &caller.actor(),
-                    caller.organization_id.as_str(),
+                    &caller.organization_id,
                     Change::new("skp.create_from_template", "skp", &skp.id).after(&skp),
                 )?;
                 out.created.push(AssignedSkp {
@@ -725,7 +649,7 @@ pub async fn assign_templates(
                 audit::record(
                     conn,
                     &caller.actor(),
-                    caller.organization_id.as_str(),
+                    &caller.organization_id,
                     Change::new("template.assign", "period", &period.id).after(&out),
                 )?;
             }
@@ -754,34 +678,17 @@ pub async fn flag_indicator(
     let flag = state
         .db
         .write(move |conn| {
-            let found: Option<(String, i32, String, String, String)> = skp_indicators::table
-                .inner_join(skp_targets::table.on(skp_targets::id.eq(skp_indicators::target_id)))
-                .filter(skp_indicators::id.eq(&input.indicator_id))
-                .select((
-                    skp_indicators::description,
-                    skp_indicators::position,
-                    skp_targets::lineage_id,
-                    skp_targets::skp_id,
-                    skp_indicators::target_id,
-                ))
-                .first(conn)
-                .optional()?;
-            let (description, index, lineage, skp_id, _) = found.ok_or(ApiError::NotFound("indicator"))?;
+            let found = store::indicator(conn, &input.indicator_id)?;
+            let (description, index, lineage, skp_id) = found.ok_or(ApiError::NotFound("indicator"))?;
             let skp = skp::find(conn, &skp_id)?;
             let owner = crate::employees::find(conn, &skp.employee_id)?;
             authorize(&caller, Permission::FlagIndicator { owner: &owner.reference() })?;
             periods::writable(conn, &skp.period_id)?;
             let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees flag"))?;
-            let already: i64 = indicator_flags::table
-                .filter(indicator_flags::indicator_id.eq(&input.indicator_id))
-                .filter(indicator_flags::flagged_by.eq(me.as_str()))
-                .count()
-                .get_result(conn)?;
-            if already > 0 {
+            if store::flagged_by(conn, &input.indicator_id, me)? {
                 return Err(ApiError::conflict("already_flagged", "You have flagged this indicator already"));
             }
-            let template_id: Option<String> =
-                template_uses::table.find(&lineage).select(template_uses::template_id).first(conn).optional()?;
+            let template_id = store::template_of_lineage(conn, &lineage)?;
             let flag = IndicatorFlag {
                 id: new_id(),
                 period_id: skp.period_id.clone(),
@@ -791,26 +698,10 @@ pub async fn flag_indicator(
                 indicator_description: description,
                 template_id,
                 note: input.note.clone(),
-                flagged_by: me.to_string(),
+                flagged_by: me.clone(),
                 created_at: now().and_utc(),
             };
-            diesel::insert_into(indicator_flags::table)
-                .values((
-                    indicator_flags::id.eq(&flag.id),
-                    indicator_flags::organization_id.eq(&skp.organization_id),
-                    indicator_flags::period_id.eq(&flag.period_id),
-                    indicator_flags::employee_id.eq(&flag.employee_id),
-                    indicator_flags::skp_id.eq(&flag.skp_id),
-                    indicator_flags::indicator_id.eq(&flag.indicator_id),
-                    indicator_flags::indicator_description.eq(&flag.indicator_description),
-                    indicator_flags::target_lineage_id.eq(&lineage),
-                    indicator_flags::template_id.eq(&flag.template_id),
-                    indicator_flags::indicator_index.eq(index),
-                    indicator_flags::note.eq(&flag.note),
-                    indicator_flags::flagged_by.eq(&flag.flagged_by),
-                    indicator_flags::created_at.eq(flag.created_at.naive_utc()),
-                ))
-                .execute(conn)?;
+            store::insert_flag(conn, &skp.organization_id, &flag, &lineage, index)?;
             audit::record(
                 conn,
                 &caller.actor(),
@@ -866,30 +757,11 @@ pub async fn flag_report(
                 Permission::ReadTemplateFlags { organization_id: &period.organization_id, headed_unit: None },
             )
             .is_ok();
-            type Flag = (Option<String>, String, i32, String, String);
-            let flags: Vec<Flag> = indicator_flags::table
-                .filter(indicator_flags::period_id.eq(&period.id))
-                .order(indicator_flags::id.asc())
-                .select((
-                    indicator_flags::template_id,
-                    indicator_flags::target_lineage_id,
-                    indicator_flags::indicator_index,
-                    indicator_flags::indicator_description,
-                    indicator_flags::note,
-                ))
-                .load(conn)?;
+            let flags = store::flags_of_period(conn, &period.id)?;
             let template_ids: Vec<String> = flags.iter().filter_map(|f| f.0.clone()).collect();
-            let templates: Vec<TemplateRow> = indicator_templates::table
-                .filter(indicator_templates::id.eq_any(&template_ids))
-                .select(TemplateRow::as_select())
-                .load(conn)?;
+            let templates = store::with_ids(conn, &template_ids)?;
             let lineages: Vec<String> = flags.iter().map(|f| f.1.clone()).collect();
-            let target_of: BTreeMap<String, i32> = template_uses::table
-                .filter(template_uses::target_lineage_id.eq_any(&lineages))
-                .select((template_uses::target_lineage_id, template_uses::target_index))
-                .load::<(String, i32)>(conn)?
-                .into_iter()
-                .collect();
+            let target_of = store::target_indexes(conn, &lineages)?;
             let mut report = FlagReport { period_id: period.id.clone(), templates: vec![], flags_without_template: 0 };
             let mut by_template: BTreeMap<String, BTreeMap<(i32, i32), FlaggedIndicator>> = BTreeMap::new();
             for (template_id, lineage, indicator, description, note) in flags {
@@ -907,9 +779,8 @@ pub async fn flag_report(
                 entry.notes.push(note);
             }
             for template in templates {
-                let visible = everything
-                    || (template.unit_id.is_some()
-                        && template.unit_id.as_deref() == headed.as_ref().map(UnitId::as_str));
+                let visible =
+                    everything || (template.unit_id.is_some() && template.unit_id.as_ref() == headed.as_ref());
                 if !visible {
                     continue;
                 }

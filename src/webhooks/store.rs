@@ -93,7 +93,7 @@ pub fn find(conn: &mut AnyConnection, organization_id: &OrganizationId, id: &str
 /// Starts the organisation's cursor at its sealed head, so that a new endpoint gets the events
 /// from now on, not the organisation's history. Runs in the registering transaction.
 pub fn ensure_cursor(conn: &mut AnyConnection, organization_id: &OrganizationId) -> ApiResult<()> {
-    crate::db::lock_organization(conn, organization_id.as_str())?;
+    crate::db::lock_organization(conn, organization_id)?;
     let exists = webhook_cursors::table.find(organization_id).count().get_result::<i64>(conn)? > 0;
     if !exists {
         let head: i64 = audit_heads::table

@@ -265,7 +265,7 @@ async fn an_event_altered_or_deleted_after_sealing_is_caught() {
 
 /// Records one event in its own transaction, as every write path does (`audit::record`).
 fn record(db: &kinerja::db::Database, org_id: &str, resource_id: &str) {
-    let (org_id, resource_id) = (org_id.to_string(), resource_id.to_string());
+    let (org_id, resource_id) = (kinerja::db::types::OrganizationId::from(org_id), resource_id.to_string());
     db.write_blocking(move |conn| {
         kinerja::audit::record(conn, &Actor::cli("test"), &org_id, Change::new("test.write", "test", resource_id))
     })

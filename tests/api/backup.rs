@@ -64,7 +64,7 @@ async fn a_backup_taken_under_write_load_restores_whole_with_its_audit_chain_int
     // Restore: the copy is a database of its own that the service opens as it is.
     let copy = Database::connect(&DatabaseTarget::parse(&format!("sqlite://{}", target.display())).unwrap(), 1)
         .expect("the backup opens");
-    let org_id = org.id.to_string();
+    let org_id = org.id.clone();
     let (units, created_events, chain) = copy
         .read_blocking(move |conn| {
             use kinerja::db::schema::{audit_events, units};

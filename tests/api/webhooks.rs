@@ -149,7 +149,7 @@ async fn an_approved_skp_reaches_the_portal_signed_once_and_a_rolled_back_write_
     let org_id = org.id.clone();
     let rolled_back = app.db().write_blocking(move |conn| -> Result<(), kinerja::error::ApiError> {
         let change = kinerja::audit::Change::new("skp.approve", "skp", "never-committed");
-        kinerja::audit::record(conn, &kinerja::audit::Actor::cli("test"), org_id.as_str(), change)?;
+        kinerja::audit::record(conn, &kinerja::audit::Actor::cli("test"), &org_id, change)?;
         Err(kinerja::error::ApiError::conflict("rolled_back", "on purpose"))
     });
     assert!(rolled_back.is_err());

@@ -12,7 +12,7 @@ use super::{
 use crate::audit::{self, Actor, ActorKind, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::types::{EmployeeId, UnitId};
+use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, AnyConnection};
 use crate::domain::time_zone::OrgTimeZone;
 use crate::employees as staff;
@@ -211,7 +211,7 @@ fn why_unclaimed(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTi
 fn period_index(
     conn: &mut AnyConnection,
     caller: &Caller,
-    organization_id: &str,
+    organization_id: &OrganizationId,
     subject: SkmSubject<'_>,
     query: IndexQuery,
 ) -> ApiResult<CitizenIndex> {

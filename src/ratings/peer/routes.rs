@@ -140,7 +140,7 @@ pub async fn propose_raters(
         .db
         .read(move |conn| {
             period_of_org(conn, &caller, &query.period_id)?;
-            let ratee = staff::find(conn, &query.ratee_id.as_str().into())?;
+            let ratee = staff::find(conn, &query.ratee_id)?;
             authorize(&caller, Permission::AssignRaters { ratee: &ratee.reference() })?;
             Ok(store::candidates(conn, &ratee, after, fetch)?
                 .into_iter()
@@ -218,7 +218,7 @@ pub async fn submit_peer_rating(
         .db
         .write(move |conn| {
             let assignment = store::find_assignment(conn, &id)?.ok_or(ApiError::NotFound("peer assignment"))?;
-            authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id.as_str().into() })?;
+            authorize(&caller, Permission::AnswerPeerAssignment { rater_id: &assignment.rater_id })?;
             let period = periods::writable(conn, &assignment.period_id)?;
             let today = crate::organizations::date_at(conn, &period.organization_id, clock.now())?;
             if periods::assessment_open(&period, today) {
@@ -245,7 +245,7 @@ pub async fn submit_peer_rating(
                 &assignment.organization_id,
                 Change::new(action, "peer_assignment", &assignment.id),
             )?;
-            let ratee_name = staff::find(conn, &assignment.ratee_id.as_str().into())?.name;
+            let ratee_name = staff::find(conn, &assignment.ratee_id)?.name;
             Ok(MyAssignment {
                 id: assignment.id,
                 period_id: assignment.period_id,
