@@ -10,7 +10,7 @@ pub mod store;
 pub use routes::routes;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::db::types::{EmployeeId, OrganizationId};
@@ -177,3 +177,29 @@ pub struct AssessmentComparison {
 }
 
 crate::versioned::versioned!(Assessment);
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentQuery {
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub period_id: Option<String>,
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub sub_period_id: Option<String>,
+    /// Only the assessments of the year (true) or of sub-periods (false).
+    pub yearly: Option<bool>,
+    #[validate(length(max = 64))]
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
+    pub kind: Option<AssessmentKind>,
+    pub status: Option<AssessmentStatus>,
+    /// Only assessments changed at or after this time (RFC 3339), for mobile sync.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

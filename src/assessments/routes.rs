@@ -1,17 +1,15 @@
 //! The assessment endpoints: start, read, edit, publish, list, and the supervisor's gap view.
 
 use actix_web::{get, post, put, web, HttpResponse};
-use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::IntoParams;
-use validator::Validate;
 
 use super::store::{self, AssessmentRow};
-use super::{Assessment, AssessmentComparison, AssessmentContent, AssessmentKind, AssessmentStatus, NewAssessment};
+use super::{
+    Assessment, AssessmentComparison, AssessmentContent, AssessmentKind, AssessmentQuery, AssessmentStatus,
+    NewAssessment,
+};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
-use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permission};
-use crate::db::schema::{assessments, employees, sub_periods};
+use crate::authz::{authorize, evaluation_visibility, Permission};
 use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::{assessment_open, gaps};
@@ -58,32 +56,6 @@ fn editable(conn: &mut AnyConnection, caller: &Caller, id: &str) -> ApiResult<As
     Ok(row)
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct AssessmentQuery {
-    #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub period_id: Option<String>,
-    #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub sub_period_id: Option<String>,
-    /// Only the assessments of the year (true) or of sub-periods (false).
-    pub yearly: Option<bool>,
-    #[validate(length(max = 64))]
-    #[param(value_type = Option<String>, max_length = 64)]
-    pub employee_id: Option<EmployeeId>,
-    pub kind: Option<AssessmentKind>,
-    pub status: Option<AssessmentStatus>,
-    /// Only assessments changed at or after this time (RFC 3339), for mobile sync.
-    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Page size, 1-200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// Assessments the caller may see, by id: their own drafts, and published ones of themselves,
 /// their direct reports and their reports' reports (whose objections they hear); admins and
 /// auditors see every published assessment of the organisation.
@@ -109,52 +81,7 @@ pub async fn list_assessments(
     let items = state
         .db
         .read(move |conn| {
-            let published = assessments::status.eq(AssessmentStatus::Published);
-            let mut q = assessments::table.into_boxed();
-            q = match visibility {
-                EvaluationVisibility::Organization { organization_id, employee_id } => q
-                    .filter(assessments::organization_id.eq(organization_id))
-                    .filter(assessments::author_id.nullable().eq(employee_id).or(published)),
-                EvaluationVisibility::Parties { organization_id, employee_id: me } => {
-                    let reports =
-                        || employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
-                    q.filter(assessments::organization_id.eq(organization_id)).filter(
-                        assessments::author_id.eq(me.clone()).or(published.and(
-                            assessments::employee_id
-                                .eq(me.clone())
-                                .or(assessments::employee_id.eq_any(reports()))
-                                .or(assessments::author_id.eq_any(reports())),
-                        )),
-                    )
-                }
-            };
-            if let Some(after) = after {
-                q = q.filter(assessments::id.gt(after));
-            }
-            if let Some(v) = query.period_id {
-                q = q.filter(assessments::period_id.eq(v));
-            }
-            if let Some(v) = query.sub_period_id {
-                q = q.filter(assessments::sub_period_id.eq(v));
-            }
-            match query.yearly {
-                Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
-                Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
-                None => {}
-            }
-            if let Some(v) = query.employee_id {
-                q = q.filter(assessments::employee_id.eq(v));
-            }
-            if let Some(v) = query.kind {
-                q = q.filter(assessments::kind.eq(v));
-            }
-            if let Some(v) = query.status {
-                q = q.filter(assessments::status.eq(v));
-            }
-            if let Some(v) = query.updated_since {
-                q = q.filter(assessments::updated_at.ge(v.naive_utc()));
-            }
-            let rows = q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?;
+            let rows = store::list(conn, visibility, query, after, fetch)?;
             store::load(conn, rows)
         })
         .await?;
@@ -193,9 +120,7 @@ pub async fn create_assessment(
                 )?;
                 periods::writable(conn, &period.id)?;
                 if let Some(sub) = &input.sub_period_id {
-                    let owner: Option<String> =
-                        sub_periods::table.find(sub).select(sub_periods::period_id).first(conn).optional()?;
-                    if owner.as_deref() != Some(period.id.as_str()) {
+                    if periods::sub_period_in(conn, sub, &period.id)?.is_none() {
                         return Err(ApiError::field(
                             "sub_period_id",
                             "not_in_period",
@@ -203,8 +128,7 @@ pub async fn create_assessment(
                         ));
                     }
                 }
-                let employee =
-                    crate::employees::find(conn, &input.employee_id.as_deref().unwrap_or(me.as_str()).into())?;
+                let employee = crate::employees::find(conn, input.employee_id.as_ref().unwrap_or(&me))?;
                 authorize(&caller, Permission::StartAssessment { employee: &employee.reference() })?;
                 let kind = if employee.id == me { AssessmentKind::SelfAssessment } else { AssessmentKind::Supervisor };
                 let row = AssessmentRow {
@@ -240,7 +164,7 @@ pub async fn create_assessment(
                         ),
                     ));
                 }
-                diesel::insert_into(assessments::table).values(&row).execute(conn)?;
+                store::insert(conn, &row)?;
                 let assessment = store::load_one(conn, row)?;
                 audit::record(
                     conn,
@@ -336,20 +260,7 @@ pub async fn update_assessment(
             let change = Change::new("assessment.update", "assessment", &id);
             Edit { caller: &caller, organization_id: &org, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                |conn, version| {
-                    Ok(diesel::update(assessments::table.find(&id).filter(assessments::version.eq(version.expected)))
-                        .set((
-                            assessments::results_rating.eq(content.results_rating),
-                            assessments::behaviour_rating.eq(content.behaviour_rating),
-                            assessments::comment.eq(&content.comment),
-                            assessments::reason.eq(&content.reason),
-                            assessments::coaching.eq(&content.follow_up.coaching),
-                            assessments::recognition.eq(&content.follow_up.recognition),
-                            assessments::version.eq(version.next),
-                            assessments::updated_at.eq(now()),
-                        ))
-                        .execute(conn)?)
-                },
+                |conn, version| store::set_ratings(conn, &id, version, &content),
                 |conn| {
                     store::write_content(conn, &id, &content)?;
                     store::reload(conn, &id)
@@ -412,7 +323,9 @@ pub async fn publish_assessment(
             check_complete(&before)?;
             let period = periods::find(conn, &row.period_id)?;
             let last_day = match &row.sub_period_id {
-                Some(sub) => sub_periods::table.find(sub).select(sub_periods::ends_on).first(conn)?,
+                Some(sub) => {
+                    periods::sub_period_in(conn, sub, &row.period_id)?.ok_or(ApiError::NotFound("sub-period"))?.ends_on
+                }
                 None => period.ends_on,
             };
             let today = crate::organizations::date_at(conn, &row.organization_id, clock.now())?;
@@ -434,18 +347,7 @@ pub async fn publish_assessment(
             }
             .apply(
                 conn,
-                |conn, version| {
-                    Ok(diesel::update(
-                        assessments::table.find(&row.id).filter(assessments::version.eq(version.expected)),
-                    )
-                    .set((
-                        assessments::status.eq(AssessmentStatus::Published),
-                        assessments::published_at.eq(Some(clock.timestamp())),
-                        assessments::version.eq(version.next),
-                        assessments::updated_at.eq(now()),
-                    ))
-                    .execute(conn)?)
-                },
+                |conn, version| store::publish(conn, &row.id, version, clock.timestamp()),
                 |conn| store::reload(conn, &row.id),
             )
         })

@@ -8,9 +8,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{
-    Assessment, AssessmentContent, AssessmentKind, AssessmentStatus, FollowUpPlan, ObjectionBrief, TrainingNeed,
+    Assessment, AssessmentContent, AssessmentKind, AssessmentQuery, AssessmentStatus, FollowUpPlan, ObjectionBrief,
+    TrainingNeed,
 };
-use crate::authz::AssessmentRef;
+use crate::authz::{AssessmentRef, EvaluationVisibility};
 use crate::db::schema::{assessment_scores, assessment_training_needs, assessments, employees, objections};
 use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{new_id, AnyConnection};
@@ -21,6 +22,7 @@ use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{predikat, Rating};
 use crate::error::{ApiError, ApiResult};
 use crate::ratings::peer::BerakhlakScores;
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = assessments)]
@@ -49,6 +51,100 @@ impl AssessmentRow {
     pub fn is_published(&self) -> bool {
         self.status == AssessmentStatus::Published
     }
+}
+
+/// A page of the assessments `visibility` lets the caller see, filtered by `query`, by id.
+pub fn list(
+    conn: &mut AnyConnection,
+    visibility: EvaluationVisibility,
+    query: AssessmentQuery,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<AssessmentRow>> {
+    let published = assessments::status.eq(AssessmentStatus::Published);
+    let mut q = assessments::table.into_boxed();
+    q = match visibility {
+        EvaluationVisibility::Organization { organization_id, employee_id } => q
+            .filter(assessments::organization_id.eq(organization_id))
+            .filter(assessments::author_id.nullable().eq(employee_id).or(published)),
+        EvaluationVisibility::Parties { organization_id, employee_id: me } => {
+            let reports = || employees::table.filter(employees::supervisor_id.eq(me.clone())).select(employees::id);
+            q.filter(assessments::organization_id.eq(organization_id)).filter(
+                assessments::author_id.eq(me.clone()).or(published.and(
+                    assessments::employee_id
+                        .eq(me.clone())
+                        .or(assessments::employee_id.eq_any(reports()))
+                        .or(assessments::author_id.eq_any(reports())),
+                )),
+            )
+        }
+    };
+    if let Some(after) = after {
+        q = q.filter(assessments::id.gt(after));
+    }
+    if let Some(v) = query.period_id {
+        q = q.filter(assessments::period_id.eq(v));
+    }
+    if let Some(v) = query.sub_period_id {
+        q = q.filter(assessments::sub_period_id.eq(v));
+    }
+    match query.yearly {
+        Some(true) => q = q.filter(assessments::sub_period_id.is_null()),
+        Some(false) => q = q.filter(assessments::sub_period_id.is_not_null()),
+        None => {}
+    }
+    if let Some(v) = query.employee_id {
+        q = q.filter(assessments::employee_id.eq(v));
+    }
+    if let Some(v) = query.kind {
+        q = q.filter(assessments::kind.eq(v));
+    }
+    if let Some(v) = query.status {
+        q = q.filter(assessments::status.eq(v));
+    }
+    if let Some(v) = query.updated_since {
+        q = q.filter(assessments::updated_at.ge(v.naive_utc()));
+    }
+    Ok(q.order(assessments::id.asc()).limit(fetch).select(AssessmentRow::as_select()).load(conn)?)
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &AssessmentRow) -> ApiResult<()> {
+    diesel::insert_into(assessments::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// The ratings, comment and follow-up of a draft at the version read (see
+/// `crate::versioned::Edit`; the scores and training needs follow with [`write_content`]).
+pub fn set_ratings(
+    conn: &mut AnyConnection,
+    id: &str,
+    version: Versions,
+    content: &AssessmentContent,
+) -> ApiResult<usize> {
+    Ok(diesel::update(assessments::table.find(id).filter(assessments::version.eq(version.expected)))
+        .set((
+            assessments::results_rating.eq(content.results_rating),
+            assessments::behaviour_rating.eq(content.behaviour_rating),
+            assessments::comment.eq(&content.comment),
+            assessments::reason.eq(&content.reason),
+            assessments::coaching.eq(&content.follow_up.coaching),
+            assessments::recognition.eq(&content.follow_up.recognition),
+            assessments::version.eq(version.next),
+            assessments::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?)
+}
+
+/// Publishes a draft at the version read (see `crate::versioned::Edit`).
+pub fn publish(conn: &mut AnyConnection, id: &str, version: Versions, at: NaiveDateTime) -> ApiResult<usize> {
+    Ok(diesel::update(assessments::table.find(id).filter(assessments::version.eq(version.expected)))
+        .set((
+            assessments::status.eq(AssessmentStatus::Published),
+            assessments::published_at.eq(Some(at)),
+            assessments::version.eq(version.next),
+            assessments::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?)
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<AssessmentRow> {

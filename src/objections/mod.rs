@@ -10,7 +10,7 @@ pub mod store;
 pub use routes::routes;
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::db::types::{EmployeeId, OrganizationId};
@@ -102,3 +102,23 @@ pub struct Objection {
 }
 
 crate::versioned::versioned!(Objection);
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionQuery {
+    pub status: Option<ObjectionStatus>,
+    #[validate(length(max = 64))]
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub employee_id: Option<EmployeeId>,
+    #[validate(length(max = 64))]
+    #[param(max_length = 64)]
+    pub period_id: Option<String>,
+    /// Only objections changed at or after this time (RFC 3339), for mobile sync.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -1,19 +1,13 @@
 //! The objection endpoints: file, read, list, decide.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::IntoParams;
-use validator::Validate;
 
 use super::store::{self, ObjectionRow};
-use super::{DeciderKind, NewObjection, Objection, ObjectionDecision};
+use super::{DeciderKind, NewObjection, Objection, ObjectionDecision, ObjectionQuery};
 use crate::assessments::{self, AssessmentKind};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
-use crate::authz::{authorize, evaluation_visibility, EvaluationVisibility, Permission};
-use crate::db::schema::{assessments as assessment_table, employees, objections};
-use crate::db::types::EmployeeId;
+use crate::authz::{authorize, evaluation_visibility, Permission};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::assessment::objection_window;
 use crate::domain::assessment::ObjectionStatus;
@@ -42,26 +36,6 @@ fn load_checked(
     Ok(row)
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ObjectionQuery {
-    pub status: Option<ObjectionStatus>,
-    #[validate(length(max = 64))]
-    #[param(value_type = Option<String>, max_length = 64)]
-    pub employee_id: Option<EmployeeId>,
-    #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub period_id: Option<String>,
-    /// Only objections changed at or after this time (RFC 3339), for mobile sync.
-    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
-    /// Page size, 1-200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// Objections the caller is party to (as the employee, the assessor or the decider), by id;
 /// admins and auditors see every objection of the organisation.
 #[utoipa::path(
@@ -86,38 +60,7 @@ pub async fn list_objections(
     let items = state
         .db
         .read(move |conn| {
-            let mut q = objections::table.into_boxed();
-            q = match visibility {
-                EvaluationVisibility::Organization { organization_id, .. } => {
-                    q.filter(objections::organization_id.eq(organization_id))
-                }
-                EvaluationVisibility::Parties { organization_id, employee_id: me } => {
-                    q.filter(objections::organization_id.eq(organization_id)).filter(
-                        objections::employee_id
-                            .eq(me.clone())
-                            .or(objections::assessor_id.eq(me.clone()))
-                            .or(objections::decider_id.eq(me)),
-                    )
-                }
-            };
-            if let Some(after) = after {
-                q = q.filter(objections::id.gt(after));
-            }
-            if let Some(v) = query.status {
-                q = q.filter(objections::status.eq(v));
-            }
-            if let Some(v) = query.employee_id {
-                q = q.filter(objections::employee_id.eq(v));
-            }
-            if let Some(v) = query.period_id {
-                q = q.filter(objections::assessment_id.eq_any(
-                    assessment_table::table.filter(assessment_table::period_id.eq(v)).select(assessment_table::id),
-                ));
-            }
-            if let Some(v) = query.updated_since {
-                q = q.filter(objections::updated_at.ge(v.naive_utc()));
-            }
-            let rows = q.order(objections::id.asc()).limit(fetch).select(ObjectionRow::as_select()).load(conn)?;
+            let rows = store::list(conn, visibility, query, after, fetch)?;
             store::load(conn, rows)
         })
         .await?;
@@ -185,10 +128,7 @@ pub async fn file_objection(
                         ),
                     ));
                 }
-                let superior: Option<EmployeeId> = employees::table
-                    .find(&assessment.author_id)
-                    .select(employees::supervisor_id)
-                    .first::<Option<EmployeeId>>(conn)?;
+                let superior = store::supervisor_of(conn, &assessment.author_id)?;
                 let (decider_kind, decider_id) = match superior {
                     Some(id) => (DeciderKind::Superior, Some(id)),
                     None => match policy.objection_decider_without_superior {
@@ -215,11 +155,7 @@ pub async fn file_objection(
                     version: 1,
                     updated_at: now(),
                 };
-                diesel::insert_into(objections::table).values(&row).execute(conn)?;
-                // The assessment shows the objection, so mobile clients syncing it see the change.
-                diesel::update(assessment_table::table.find(&assessment.id))
-                    .set(assessment_table::updated_at.eq(now()))
-                    .execute(conn)?;
+                store::insert(conn, &row)?;
                 let objection = store::load_one(conn, row)?;
                 audit::record(
                     conn,
@@ -353,25 +289,19 @@ pub async fn decide_objection(
             .apply(
                 conn,
                 |conn, version| {
-                    Ok(diesel::update(objections::table.find(&row.id).filter(objections::version.eq(version.expected)))
-                        .set((
-                            objections::status.eq(ObjectionStatus::Decided),
-                            objections::outcome.eq(Some(decision.outcome)),
-                            objections::decision_reason.eq(Some(&decision.reason)),
-                            objections::final_results_rating.eq(results),
-                            objections::final_behaviour_rating.eq(behaviour),
-                            objections::decided_by.eq(caller.employee_id()),
-                            objections::decided_at.eq(Some(clock.timestamp())),
-                            objections::version.eq(version.next),
-                            objections::updated_at.eq(now()),
-                        ))
-                        .execute(conn)?)
+                    let decided = store::Decided {
+                        outcome: decision.outcome,
+                        reason: &decision.reason,
+                        results,
+                        behaviour,
+                        by: caller.employee_id(),
+                        at: clock.timestamp(),
+                    };
+                    store::decide(conn, &row.id, version, decided)
                 },
                 |conn| {
                     // The assessment shows its objection: a phone syncing by `updated_since` fetches it again.
-                    diesel::update(assessment_table::table.find(&row.assessment_id))
-                        .set(assessment_table::updated_at.eq(now()))
-                        .execute(conn)?;
+                    store::touch_assessment(conn, &row.assessment_id)?;
                     store::reload(conn, &row.id)
                 },
             )

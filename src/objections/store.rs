@@ -3,15 +3,16 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{DeciderKind, Objection};
-use crate::authz::ObjectionRef;
-use crate::db::schema::{assessments, objections};
+use super::{DeciderKind, Objection, ObjectionQuery};
+use crate::authz::{EvaluationVisibility, ObjectionRef};
+use crate::db::schema::{assessments, employees, objections};
 use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::AnyConnection;
 use crate::domain::assessment::ObjectionStatus;
 use crate::domain::engine::ObjectionOutcome;
 use crate::domain::predikat::{predikat, Rating};
 use crate::error::{ApiError, ApiResult};
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = objections)]
@@ -45,6 +46,95 @@ impl ObjectionRow {
             decider_id: self.decider_id.clone(),
         }
     }
+}
+
+/// A page of the objections `visibility` lets the caller see, filtered by `query`, by id.
+pub fn list(
+    conn: &mut AnyConnection,
+    visibility: EvaluationVisibility,
+    query: ObjectionQuery,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<ObjectionRow>> {
+    let mut q = objections::table.into_boxed();
+    q = match visibility {
+        EvaluationVisibility::Organization { organization_id, .. } => {
+            q.filter(objections::organization_id.eq(organization_id))
+        }
+        EvaluationVisibility::Parties { organization_id, employee_id: me } => {
+            q.filter(objections::organization_id.eq(organization_id)).filter(
+                objections::employee_id
+                    .eq(me.clone())
+                    .or(objections::assessor_id.eq(me.clone()))
+                    .or(objections::decider_id.eq(me)),
+            )
+        }
+    };
+    if let Some(after) = after {
+        q = q.filter(objections::id.gt(after));
+    }
+    if let Some(v) = query.status {
+        q = q.filter(objections::status.eq(v));
+    }
+    if let Some(v) = query.employee_id {
+        q = q.filter(objections::employee_id.eq(v));
+    }
+    if let Some(v) = query.period_id {
+        q = q.filter(
+            objections::assessment_id
+                .eq_any(assessments::table.filter(assessments::period_id.eq(v)).select(assessments::id)),
+        );
+    }
+    if let Some(v) = query.updated_since {
+        q = q.filter(objections::updated_at.ge(v.naive_utc()));
+    }
+    Ok(q.order(objections::id.asc()).limit(fetch).select(ObjectionRow::as_select()).load(conn)?)
+}
+
+/// The supervisor of an employee (the assessor, whose supervisor decides the objection).
+pub fn supervisor_of(conn: &mut AnyConnection, employee_id: &EmployeeId) -> ApiResult<Option<EmployeeId>> {
+    Ok(employees::table.find(employee_id).select(employees::supervisor_id).first::<Option<EmployeeId>>(conn)?)
+}
+
+/// Files an objection; the assessment shows it, so it moves too (mobile clients syncing it see it).
+pub fn insert(conn: &mut AnyConnection, row: &ObjectionRow) -> ApiResult<()> {
+    diesel::insert_into(objections::table).values(row).execute(conn)?;
+    touch_assessment(conn, &row.assessment_id)
+}
+
+/// Moves the assessment's `updated_at`: what `updated_since` syncs on.
+pub fn touch_assessment(conn: &mut AnyConnection, assessment_id: &str) -> ApiResult<()> {
+    diesel::update(assessments::table.find(assessment_id))
+        .set(assessments::updated_at.eq(crate::db::now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A decision on an objection.
+pub struct Decided<'a> {
+    pub outcome: ObjectionOutcome,
+    pub reason: &'a str,
+    pub results: Option<Rating>,
+    pub behaviour: Option<Rating>,
+    pub by: Option<&'a EmployeeId>,
+    pub at: NaiveDateTime,
+}
+
+/// Records the decision at the version read (see `crate::versioned::Edit`).
+pub fn decide(conn: &mut AnyConnection, id: &str, version: Versions, decided: Decided<'_>) -> ApiResult<usize> {
+    Ok(diesel::update(objections::table.find(id).filter(objections::version.eq(version.expected)))
+        .set((
+            objections::status.eq(ObjectionStatus::Decided),
+            objections::outcome.eq(Some(decided.outcome)),
+            objections::decision_reason.eq(Some(decided.reason)),
+            objections::final_results_rating.eq(decided.results),
+            objections::final_behaviour_rating.eq(decided.behaviour),
+            objections::decided_by.eq(decided.by),
+            objections::decided_at.eq(Some(decided.at)),
+            objections::version.eq(version.next),
+            objections::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?)
 }
 
 pub fn find(conn: &mut AnyConnection, id: &str) -> ApiResult<ObjectionRow> {
