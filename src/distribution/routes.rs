@@ -1,7 +1,6 @@
 //! The organisation's rating for a period, and the distribution report.
 
 use actix_web::{get, put, web, FromRequest, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 
 use super::store::{self, OrganizationRatingRow};
 use super::{DistributionQuery, DistributionReportView, OrganizationRating, OrganizationRatingInput};
@@ -9,7 +8,6 @@ use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::now;
-use crate::db::schema::organization_ratings;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{IfMatch, ValidatedJson, ValidatedQuery};
 use crate::state::AppState;
@@ -104,21 +102,17 @@ pub async fn record_rating(
                         created_at: at,
                         updated_at: at,
                     };
-                    diesel::insert_into(organization_ratings::table).values(&row).execute(conn)?;
+                    store::insert_rating(conn, &row)?;
                 }
                 (Some(_), None) => return Err(ApiError::PreconditionRequired),
                 (Some(current), Some(version)) => {
-                    let updated = diesel::update(
-                        organization_ratings::table.find(&id).filter(organization_ratings::version.eq(version)),
-                    )
-                    .set((
-                        organization_ratings::rating.eq(input.rating),
-                        organization_ratings::note.eq(input.note.trim()),
-                        organization_ratings::recorded_by.eq(&recorded_by),
-                        organization_ratings::version.eq(current.version + 1),
-                        organization_ratings::updated_at.eq(at),
-                    ))
-                    .execute(conn)?;
+                    let change = store::RatingChange {
+                        rating: input.rating,
+                        note: input.note.trim(),
+                        recorded_by: &recorded_by,
+                        at,
+                    };
+                    let updated = store::update_rating(conn, &id, version, current.version + 1, change)?;
                     if updated != 1 {
                         return Err(ApiError::PreconditionFailed);
                     }

@@ -45,6 +45,39 @@ impl From<OrganizationRatingRow> for OrganizationRating {
     }
 }
 
+pub fn insert_rating(conn: &mut AnyConnection, row: &OrganizationRatingRow) -> ApiResult<()> {
+    diesel::insert_into(organization_ratings::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// A new rating of the organisation for a period.
+pub struct RatingChange<'a> {
+    pub rating: OrgRating,
+    pub note: &'a str,
+    pub recorded_by: &'a EmployeeId,
+    pub at: NaiveDateTime,
+}
+
+/// Records a new rating if the stored one is at `expected` (else nothing changes); the number of
+/// rows changed.
+pub fn update_rating(
+    conn: &mut AnyConnection,
+    period_id: &str,
+    expected: i32,
+    next: i32,
+    change: RatingChange<'_>,
+) -> ApiResult<usize> {
+    Ok(diesel::update(organization_ratings::table.find(period_id).filter(organization_ratings::version.eq(expected)))
+        .set((
+            organization_ratings::rating.eq(change.rating),
+            organization_ratings::note.eq(change.note),
+            organization_ratings::recorded_by.eq(change.recorded_by),
+            organization_ratings::version.eq(next),
+            organization_ratings::updated_at.eq(change.at),
+        ))
+        .execute(conn)?)
+}
+
 /// The rating recorded for the period, if any.
 pub fn rating_of(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Option<OrganizationRating>> {
     Ok(organization_ratings::table

@@ -1,15 +1,13 @@
 //! The organisation handlers.
 
 use actix_web::{get, put, web, HttpResponse};
-use diesel::prelude::*;
 
-use super::store::{find, OrganizationRow};
+use super::store::{self, find, OrganizationRow};
 use super::{Organization, UpdateOrganization};
 use crate::audit::Change;
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::now;
-use crate::db::schema::organizations;
 use crate::db::types::OrganizationId;
 use crate::error::{problems, ApiResult};
 use crate::extract::{IfMatch, ValidatedJson};
@@ -83,18 +81,7 @@ pub async fn update_organization(
             let change = Change::new("organization.update", "organization", &id);
             Edit { caller: &caller, organization_id: &id, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                |conn, version| {
-                    Ok(diesel::update(
-                        organizations::table.find(&id).filter(organizations::version.eq(version.expected)),
-                    )
-                    .set((
-                        organizations::name.eq(&after.name),
-                        organizations::time_zone.eq(&after.time_zone),
-                        organizations::version.eq(version.next),
-                        organizations::updated_at.eq(after.updated_at),
-                    ))
-                    .execute(conn)?)
-                },
+                |conn, version| store::update(conn, version, &after),
                 |_| Ok(Organization::from(after.clone())),
             )
         })

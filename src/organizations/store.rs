@@ -94,3 +94,19 @@ pub fn create(conn: &mut AnyConnection, actor: &Actor, code: &str, name: &str) -
     crate::policies::insert_version(conn, actor, &row.id, &Default::default(), "The regulation's defaults")?;
     Ok(row)
 }
+
+/// Writes the name and time zone of `after` at the version read (see `crate::versioned::Edit`).
+pub fn update(
+    conn: &mut AnyConnection,
+    version: crate::versioned::Versions,
+    after: &OrganizationRow,
+) -> ApiResult<usize> {
+    Ok(diesel::update(organizations::table.find(&after.id).filter(organizations::version.eq(version.expected)))
+        .set((
+            organizations::name.eq(&after.name),
+            organizations::time_zone.eq(&after.time_zone),
+            organizations::version.eq(version.next),
+            organizations::updated_at.eq(after.updated_at),
+        ))
+        .execute(conn)?)
+}

@@ -1,13 +1,11 @@
 //! The policy handlers.
 
 use actix_web::{get, put, web, HttpResponse};
-use diesel::prelude::*;
 
-use super::store::{find_version, insert_version, latest_row, PolicyRow};
+use super::store::{self, find_version, insert_version, latest_row};
 use super::{PolicyUpdate, PolicyVersion};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::scoring_policies;
 use crate::error::{problems, ApiError, ApiResult, FieldError};
 use crate::extract::{IfMatch, ValidatedJson, ValidatedQuery};
 use crate::pagination::{Page, PageQuery, PageRequest};
@@ -41,14 +39,7 @@ pub async fn list_versions(
     let versions = state
         .db
         .read(move |conn| {
-            let mut q = scoring_policies::table.filter(scoring_policies::organization_id.eq(org)).into_boxed();
-            if let Some(before) = before {
-                q = q.filter(scoring_policies::version.lt(before));
-            }
-            q.order(scoring_policies::version.desc())
-                .limit(fetch)
-                .select(PolicyRow::as_select())
-                .load(conn)?
+            store::versions(conn, &org, before, fetch)?
                 .into_iter()
                 .map(PolicyVersion::try_from)
                 .collect::<ApiResult<Vec<_>>>()

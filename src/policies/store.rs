@@ -99,3 +99,17 @@ pub fn current(conn: &mut AnyConnection, organization_id: &OrganizationId) -> Ap
     let version = PolicyVersion::try_from(latest_row(conn, organization_id)?)?;
     Ok((version.version, version.policy))
 }
+
+/// A page of the organisation's policy versions, newest first, below version `before`.
+pub fn versions(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    before: Option<i32>,
+    fetch: i64,
+) -> ApiResult<Vec<PolicyRow>> {
+    let mut q = scoring_policies::table.filter(scoring_policies::organization_id.eq(organization_id)).into_boxed();
+    if let Some(before) = before {
+        q = q.filter(scoring_policies::version.lt(before));
+    }
+    Ok(q.order(scoring_policies::version.desc()).limit(fetch).select(PolicyRow::as_select()).load(conn)?)
+}

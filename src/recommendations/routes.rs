@@ -1,14 +1,12 @@
 //! The recommendations of a period, and the decisions people record on them.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
 
 use super::store::{self, DecisionRow};
 use super::{NewDecision, RecommendationDecision, RecommendationQuery, RecommendationReport};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::recommendation_decisions;
 use crate::db::{lock_organization, new_id, now};
 use crate::domain::recommendation::{topic_key, RecommendationKind};
 use crate::error::{problems, ApiError, ApiResult};
@@ -157,7 +155,7 @@ pub async fn decide(
                     decided_by: caller.employee_id().ok_or_else(|| ApiError::forbidden("Only people decide"))?.clone(),
                     decided_at: now(),
                 };
-                diesel::insert_into(recommendation_decisions::table).values(&row).execute(conn)?;
+                store::insert_decision(conn, &row)?;
                 let view = row.view();
                 audit::record(
                     conn,

@@ -49,6 +49,11 @@ impl DecisionRow {
     }
 }
 
+pub fn insert_decision(conn: &mut AnyConnection, row: &DecisionRow) -> ApiResult<()> {
+    diesel::insert_into(recommendation_decisions::table).values(row).execute(conn)?;
+    Ok(())
+}
+
 /// What a decision is about: (employee id, kind, topic key or "").
 type DecisionKey = (EmployeeId, RecommendationKind, String);
 

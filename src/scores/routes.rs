@@ -1,17 +1,15 @@
 //! The scores endpoints: one employee with the explanation; a team and a unit, paged, without it.
 
 use actix_web::{get, web, HttpResponse};
-use diesel::prelude::*;
 
 use super::freeze;
-use super::store::{self, Scope};
+use super::store::{self, Members, Scope};
 use super::{EmployeeScore, ScoreQuery, ScoreState, ScoreSummary, TeamQuery, UnitScoreQuery};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::employees;
 use crate::db::types::{EmployeeId, UnitId};
 use crate::db::AnyConnection;
-use crate::employees::{self as staff, EmployeeRow};
+use crate::employees as staff;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageRequest};
@@ -68,14 +66,6 @@ pub async fn employee_score(
     Ok(HttpResponse::Ok().json(score))
 }
 
-/// Whose scores a list shows.
-enum Members {
-    /// A supervisor's direct reports.
-    ReportsTo(EmployeeId),
-    /// Everyone in these units.
-    InUnits(Vec<UnitId>),
-}
-
 /// Scores a page of employees, ordered by id, after the cursor: a fixed number of queries. Frozen
 /// or live as `freeze::served` decides.
 fn page_of(
@@ -85,17 +75,7 @@ fn page_of(
     members: Members,
     snapshot: Option<i32>,
 ) -> ApiResult<Page<ScoreSummary>> {
-    let mut q =
-        employees::table.filter(employees::organization_id.eq(scope.period.organization_id.clone())).into_boxed();
-    q = match members {
-        Members::ReportsTo(supervisor_id) => q.filter(employees::supervisor_id.eq(supervisor_id)),
-        Members::InUnits(unit_ids) => q.filter(employees::unit_id.eq_any(unit_ids)),
-    };
-    if let Some(after) = &page.after {
-        q = q.filter(employees::id.gt(after.clone()));
-    }
-    let people: Vec<EmployeeRow> =
-        q.order(employees::id.asc()).limit(page.fetch_limit()).select(EmployeeRow::as_select()).load(conn)?;
+    let people = store::members(conn, &scope.period.organization_id, members, page.after.clone(), page.fetch_limit())?;
     let scores = freeze::served(conn, scope, people, snapshot)?;
     Ok(page.page(scores, |s| s.employee_id.to_string(), ScoreSummary::from))
 }
@@ -124,7 +104,7 @@ pub async fn team_scores(
         .db
         .read(move |conn| {
             let supervisor_id = match (&query.supervisor_id, caller.employee_id()) {
-                (Some(id), _) => EmployeeId::from(id.as_str()),
+                (Some(id), _) => id.clone(),
                 (None, Some(me)) => me.clone(),
                 (None, None) => return Err(ApiError::field("supervisor_id", "required", "name the supervisor")),
             };

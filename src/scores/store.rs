@@ -79,6 +79,34 @@ pub fn scope(
     Ok(Scope { period, sub_period, sub_period_count, now: clock.now() })
 }
 
+/// Whose scores a list shows.
+pub enum Members {
+    /// A supervisor's direct reports.
+    ReportsTo(EmployeeId),
+    /// Everyone in these units.
+    InUnits(Vec<UnitId>),
+}
+
+/// A page of the organisation's `members` by id, after `after`.
+pub fn members(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    members: Members,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<EmployeeRow>> {
+    use crate::db::schema::employees;
+    let mut q = employees::table.filter(employees::organization_id.eq(organization_id)).into_boxed();
+    q = match members {
+        Members::ReportsTo(supervisor_id) => q.filter(employees::supervisor_id.eq(supervisor_id)),
+        Members::InUnits(unit_ids) => q.filter(employees::unit_id.eq_any(unit_ids)),
+    };
+    if let Some(after) = after {
+        q = q.filter(employees::id.gt(after));
+    }
+    Ok(q.order(employees::id.asc()).limit(fetch).select(EmployeeRow::as_select()).load(conn)?)
+}
+
 /// The units in `unit_id`'s subtree, itself included.
 pub fn subtree(conn: &mut AnyConnection, organization_id: &OrganizationId, unit_id: &UnitId) -> ApiResult<Vec<UnitId>> {
     let all: Vec<(UnitId, Option<UnitId>)> = units::table

@@ -86,8 +86,8 @@ pub fn check_code(code: &str) -> Result<(), validator::ValidationError> {
 pub struct UnitQuery {
     /// Only the children of this unit.
     #[validate(length(max = 64))]
-    #[param(max_length = 64)]
-    pub parent_id: Option<String>,
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub parent_id: Option<UnitId>,
     /// Only units changed at or after this time (RFC 3339), for mobile sync.
     pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
     /// Page size, 1-200 (default 50).

@@ -1,15 +1,13 @@
 //! The unit handlers.
 
 use actix_web::{delete, get, post, put, web, HttpResponse};
-use diesel::prelude::*;
 
-use super::store::{check_parent, find, find_by_code, insert, UnitRow};
+use super::store::{self, check_parent, find, find_by_code, insert, UnitRow};
 use super::{Unit, UnitInput, UnitQuery};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::now;
-use crate::db::schema::{employees, units};
 use crate::db::types::{OrganizationId, UnitId};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
@@ -44,22 +42,7 @@ pub async fn list_units(
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (after, fetch) = (page.after.clone(), page.fetch_limit());
-    let rows = state
-        .db
-        .read(move |conn| {
-            let mut q = units::table.filter(units::organization_id.eq(org_id)).into_boxed();
-            if let Some(after) = after {
-                q = q.filter(units::id.gt(after));
-            }
-            if let Some(parent) = query.parent_id {
-                q = q.filter(units::parent_id.eq(parent));
-            }
-            if let Some(since) = query.updated_since {
-                q = q.filter(units::updated_at.ge(since.naive_utc()));
-            }
-            Ok(q.order(units::id.asc()).limit(fetch).select(UnitRow::as_select()).load(conn)?)
-        })
-        .await?;
+    let rows = state.db.read(move |conn| store::list(conn, &org_id, query, after, fetch)).await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.to_string(), Unit::from)))
 }
 
@@ -173,19 +156,7 @@ pub async fn update_unit(
             let change = Change::new("unit.update", "unit", &id);
             Edit { caller: &caller, organization_id: &org, change, before: &before, if_match: if_match.0 }.apply(
                 conn,
-                |conn, version| {
-                    Ok(diesel::update(units::table.find(&id).filter(units::version.eq(version.expected)))
-                        .set((
-                            units::parent_id.eq(&after.parent_id),
-                            units::code.eq(&after.code),
-                            units::name.eq(&after.name),
-                            units::kind.eq(&after.kind),
-                            units::is_service_unit.eq(after.is_service_unit),
-                            units::version.eq(version.next),
-                            units::updated_at.eq(after.updated_at),
-                        ))
-                        .execute(conn)?)
-                },
+                |conn, version| store::update(conn, version, &after),
                 |_| Ok(Unit::from(after.clone())),
             )
         })
@@ -214,15 +185,14 @@ pub async fn delete_unit(state: web::Data<AppState>, caller: Caller, id: web::Pa
                 &caller,
                 Permission::AdministerRecord { organization_id: &before.organization_id, record: "unit" },
             )?;
-            let children: i64 = units::table.filter(units::parent_id.eq(&id)).count().get_result(conn)?;
-            let staff: i64 = employees::table.filter(employees::unit_id.eq(&id)).count().get_result(conn)?;
+            let (children, staff) = store::contents(conn, &id)?;
             if children > 0 || staff > 0 {
                 return Err(ApiError::conflict(
                     "unit_not_empty",
                     format!("The unit still has {children} sub-units and {staff} employees; move them first"),
                 ));
             }
-            diesel::delete(units::table.find(&id)).execute(conn)?;
+            store::delete(conn, &id)?;
             let org = before.organization_id.clone();
             audit::record(
                 conn,

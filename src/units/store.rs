@@ -2,12 +2,13 @@
 
 use diesel::prelude::*;
 
-use super::{Unit, UnitInput, UnitKind};
+use super::{Unit, UnitInput, UnitKind, UnitQuery};
 use crate::audit::{self, Actor, Change};
-use crate::db::schema::units;
+use crate::db::schema::{employees, units};
 use crate::db::types::{OrganizationId, UnitId};
 use crate::db::{now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = units)]
@@ -120,4 +121,52 @@ pub fn insert(
     let unit = Unit::from(row);
     audit::record(conn, actor, organization_id, Change::new("unit.create", "unit", &unit.id).after(&unit))?;
     Ok(unit)
+}
+
+/// A page of the organisation's units in creation order, filtered by `query`.
+pub fn list(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    query: UnitQuery,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<UnitRow>> {
+    let mut q = units::table.filter(units::organization_id.eq(organization_id)).into_boxed();
+    if let Some(after) = after {
+        q = q.filter(units::id.gt(after));
+    }
+    if let Some(parent) = query.parent_id {
+        q = q.filter(units::parent_id.eq(parent));
+    }
+    if let Some(since) = query.updated_since {
+        q = q.filter(units::updated_at.ge(since.naive_utc()));
+    }
+    Ok(q.order(units::id.asc()).limit(fetch).select(UnitRow::as_select()).load(conn)?)
+}
+
+/// Writes `after` over the unit at the version read (see `crate::versioned::Edit`).
+pub fn update(conn: &mut AnyConnection, version: Versions, after: &UnitRow) -> ApiResult<usize> {
+    Ok(diesel::update(units::table.find(&after.id).filter(units::version.eq(version.expected)))
+        .set((
+            units::parent_id.eq(&after.parent_id),
+            units::code.eq(&after.code),
+            units::name.eq(&after.name),
+            units::kind.eq(&after.kind),
+            units::is_service_unit.eq(after.is_service_unit),
+            units::version.eq(version.next),
+            units::updated_at.eq(after.updated_at),
+        ))
+        .execute(conn)?)
+}
+
+/// How many sub-units and employees a unit has.
+pub fn contents(conn: &mut AnyConnection, id: &UnitId) -> ApiResult<(i64, i64)> {
+    let children: i64 = units::table.filter(units::parent_id.eq(id)).count().get_result(conn)?;
+    let staff: i64 = employees::table.filter(employees::unit_id.eq(id)).count().get_result(conn)?;
+    Ok((children, staff))
+}
+
+pub fn delete(conn: &mut AnyConnection, id: &UnitId) -> ApiResult<()> {
+    diesel::delete(units::table.find(id)).execute(conn)?;
+    Ok(())
 }
