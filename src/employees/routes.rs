@@ -3,21 +3,19 @@
 
 use super::reporting_lines::history_key;
 use super::store::{
-    change_reporting_line, check_supervisor, check_unit, ensure_an_admin_remains, find, find_visible, insert,
+    self, change_reporting_line, check_supervisor, check_unit, ensure_an_admin_remains, find, find_visible, insert,
     record_line_if_changed, reporting_line_history, revoke_sessions, EmployeeRow,
 };
 use super::{
     import, Employee, EmployeeQuery, EmployeeUpdate, NewEmployee, PasswordChange, ReportingLine, ReportingLineChange,
 };
 use actix_web::{delete, get, post, put, web, HttpResponse};
-use diesel::prelude::*;
 
 use crate::audit::{self, Change};
 use crate::auth::caller::{Caller, RoleList};
 use crate::auth::password;
-use crate::authz::{authorize, employee_visibility, password_setter, EmployeeVisibility, PasswordSetter, Permission};
+use crate::authz::{authorize, employee_visibility, password_setter, PasswordSetter, Permission};
 use crate::db::now;
-use crate::db::schema::employees;
 use crate::db::types::EmployeeId;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
@@ -67,38 +65,7 @@ pub async fn list_employees(
     let query = query.0;
     let page = PageRequest::new(query.limit, query.cursor.as_deref())?;
     let (after, fetch) = (page.after.clone(), page.fetch_limit());
-    let rows = state
-        .db
-        .read(move |conn| {
-            let mut q = employees::table.into_boxed();
-            match visibility {
-                EmployeeVisibility::Organization { organization_id } => {
-                    q = q.filter(employees::organization_id.eq(organization_id));
-                }
-                EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
-                    q = q
-                        .filter(employees::organization_id.eq(organization_id))
-                        .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)));
-                }
-            }
-            if let Some(after) = after {
-                q = q.filter(employees::id.gt(after));
-            }
-            if let Some(v) = query.unit_id {
-                q = q.filter(employees::unit_id.eq(v));
-            }
-            if let Some(v) = query.supervisor_id {
-                q = q.filter(employees::supervisor_id.eq(v));
-            }
-            if let Some(v) = query.active {
-                q = q.filter(employees::active.eq(v));
-            }
-            if let Some(since) = query.updated_since {
-                q = q.filter(employees::updated_at.ge(since.naive_utc()));
-            }
-            Ok(q.order(employees::id.asc()).limit(fetch).select(EmployeeRow::as_select()).load(conn)?)
-        })
-        .await?;
+    let rows = state.db.read(move |conn| store::list(conn, visibility, query, after, fetch)).await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.to_string(), Employee::from)))
 }
 
@@ -210,21 +177,7 @@ pub async fn update_employee(
             let change = Change::new("employee.update", "employee", &id);
             Edit { caller: &caller, organization_id: &org, change, before: &before_view, if_match: if_match.0 }.apply(
                 conn,
-                |conn, version| {
-                    Ok(diesel::update(employees::table.find(&id).filter(employees::version.eq(version.expected)))
-                        .set((
-                            employees::unit_id.eq(&after.unit_id),
-                            employees::supervisor_id.eq(&after.supervisor_id),
-                            employees::name.eq(&after.name),
-                            employees::position.eq(&after.position),
-                            employees::job_level.eq(&after.job_level),
-                            employees::roles.eq(&after.roles),
-                            employees::active.eq(after.active),
-                            employees::version.eq(version.next),
-                            employees::updated_at.eq(after.updated_at),
-                        ))
-                        .execute(conn)?)
-                },
+                |conn, version| store::update(conn, version, &after),
                 |conn| {
                     ensure_an_admin_remains(conn, &org)?;
                     record_line_if_changed(conn, &caller.actor(), clock, &before, &after)?;
@@ -267,13 +220,7 @@ pub async fn deactivate_employee(
                 return Ok(());
             }
             let after = EmployeeRow { active: false, version: before.version + 1, updated_at: now(), ..before.clone() };
-            diesel::update(employees::table.find(&id))
-                .set((
-                    employees::active.eq(false),
-                    employees::version.eq(after.version),
-                    employees::updated_at.eq(after.updated_at),
-                ))
-                .execute(conn)?;
+            store::deactivate(conn, &after)?;
             ensure_an_admin_remains(conn, &org)?;
             revoke_sessions(conn, &id)?;
             let (before, after) = (Employee::from(before), Employee::from(after));
@@ -321,9 +268,7 @@ pub async fn set_password(
     state
         .db
         .write(move |conn| {
-            diesel::update(employees::table.find(&id))
-                .set((employees::password_hash.eq(hash), employees::updated_at.eq(now())))
-                .execute(conn)?;
+            store::set_password_hash(conn, &id, hash.as_deref())?;
             revoke_sessions(conn, &id)?;
             audit::record(
                 conn,

@@ -3,17 +3,18 @@
 use diesel::prelude::*;
 
 use super::reporting_lines::{self, NewLine};
-use super::{Employee, JobLevel, NewEmployee, ReportingLine, ReportingLineChange};
+use super::{Employee, EmployeeQuery, JobLevel, NewEmployee, ReportingLine, ReportingLineChange};
 
 use crate::audit::{self, Actor, Change};
 use crate::auth::caller::{Caller, Role, RoleList};
-use crate::authz::{authorize, EmployeeRef, Permission};
+use crate::authz::{authorize, EmployeeRef, EmployeeVisibility, Permission};
 use crate::clock::Clock;
 use crate::db::schema::{employees, refresh_tokens, units};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{now, AnyConnection};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::PageRequest;
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = employees)]
@@ -314,4 +315,77 @@ pub fn reporting_line_history(
     let employee = find(conn, id)?;
     authorize(caller, Permission::ReadReportingLines { employee: &employee.reference() })?;
     reporting_lines::history(conn, id, page)
+}
+
+/// A page of the employees `visibility` lets the caller see, filtered by `query`, by id.
+pub fn list(
+    conn: &mut AnyConnection,
+    visibility: EmployeeVisibility,
+    query: EmployeeQuery,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<EmployeeRow>> {
+    let mut q = employees::table.into_boxed();
+    match visibility {
+        EmployeeVisibility::Organization { organization_id } => {
+            q = q.filter(employees::organization_id.eq(organization_id));
+        }
+        EmployeeVisibility::SelfAndReports { organization_id, employee_id } => {
+            q = q
+                .filter(employees::organization_id.eq(organization_id))
+                .filter(employees::id.eq(employee_id.clone()).or(employees::supervisor_id.eq(employee_id)));
+        }
+    }
+    if let Some(after) = after {
+        q = q.filter(employees::id.gt(after));
+    }
+    if let Some(v) = query.unit_id {
+        q = q.filter(employees::unit_id.eq(v));
+    }
+    if let Some(v) = query.supervisor_id {
+        q = q.filter(employees::supervisor_id.eq(v));
+    }
+    if let Some(v) = query.active {
+        q = q.filter(employees::active.eq(v));
+    }
+    if let Some(since) = query.updated_since {
+        q = q.filter(employees::updated_at.ge(since.naive_utc()));
+    }
+    Ok(q.order(employees::id.asc()).limit(fetch).select(EmployeeRow::as_select()).load(conn)?)
+}
+
+/// Writes `after` over the employee at the version read (see `crate::versioned::Edit`).
+pub fn update(conn: &mut AnyConnection, version: Versions, after: &EmployeeRow) -> ApiResult<usize> {
+    Ok(diesel::update(employees::table.find(&after.id).filter(employees::version.eq(version.expected)))
+        .set((
+            employees::unit_id.eq(&after.unit_id),
+            employees::supervisor_id.eq(&after.supervisor_id),
+            employees::name.eq(&after.name),
+            employees::position.eq(&after.position),
+            employees::job_level.eq(&after.job_level),
+            employees::roles.eq(&after.roles),
+            employees::active.eq(after.active),
+            employees::version.eq(version.next),
+            employees::updated_at.eq(after.updated_at),
+        ))
+        .execute(conn)?)
+}
+
+/// Marks the employee inactive, at `after`'s version and time.
+pub fn deactivate(conn: &mut AnyConnection, after: &EmployeeRow) -> ApiResult<()> {
+    diesel::update(employees::table.find(&after.id))
+        .set((
+            employees::active.eq(false),
+            employees::version.eq(after.version),
+            employees::updated_at.eq(after.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &mut AnyConnection, id: &EmployeeId, hash: Option<&str>) -> ApiResult<()> {
+    diesel::update(employees::table.find(id))
+        .set((employees::password_hash.eq(hash), employees::updated_at.eq(now())))
+        .execute(conn)?;
+    Ok(())
 }
