@@ -14,7 +14,7 @@ pub use routes::routes;
 
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 pub use crate::domain::complaint::{ComplaintFigures, ComplaintStatus};
@@ -183,4 +183,28 @@ pub struct ComplaintFiguresReport {
     pub to: chrono::NaiveDate,
     pub answer_within_working_days: u32,
     pub figures: ComplaintFigures,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintQuery {
+    pub status: Option<ComplaintStatus>,
+    #[validate(length(max = 64))]
+    #[param(value_type = Option<String>, max_length = 64)]
+    pub unit_id: Option<UnitId>,
+    /// Page size, 1-200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Validate, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct FiguresQuery {
+    #[validate(length(min = 1, max = 64))]
+    #[param(min_length = 1, max_length = 64)]
+    pub period_id: String,
 }

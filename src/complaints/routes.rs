@@ -3,20 +3,16 @@
 
 use actix_web::{get, http::header, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
-use serde::Deserialize;
-use utoipa::IntoParams;
-use validator::Validate;
 
 use super::store::{self, ComplaintRow};
 use super::{
-    AnswerComplaint, AssignComplaint, Complaint, ComplaintChannel, ComplaintFiguresReport, ComplaintReceived,
-    ComplaintStatus, ComplaintTracking, NewPortalComplaint, NewTicketComplaint, RejectComplaint, TrackingQuery,
+    AnswerComplaint, AssignComplaint, Complaint, ComplaintChannel, ComplaintFiguresReport, ComplaintQuery,
+    ComplaintReceived, ComplaintStatus, ComplaintTracking, FiguresQuery, NewPortalComplaint, NewTicketComplaint,
+    RejectComplaint, TrackingQuery,
 };
 use crate::audit::{self, Actor, ActorKind, Change};
 use crate::auth::caller::Caller;
-use crate::authz::{authorize, complaint_visibility, ComplaintVisibility, EmployeeRef, Permission};
-use crate::db::schema::{complaints, rating_tickets};
+use crate::authz::{authorize, complaint_visibility, EmployeeRef, Permission};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::complaint::{due_at, ComplaintStep};
@@ -105,7 +101,7 @@ fn receive(
         version: 1,
         updated_at: now(),
     };
-    diesel::insert_into(complaints::table).values(&row).execute(conn)?;
+    store::insert(conn, &row)?;
     // The audit keeps the complaint's facts and a hash of its text, not the text: the trail is
     // exported to auditors, and the text may name people.
     audit::record(
@@ -163,18 +159,7 @@ pub async fn submit_with_ticket(
     let outcome = state
         .db
         .write(move |conn| {
-            type Ticket = (String, OrganizationId, UnitId, Option<EmployeeId>, NaiveDateTime);
-            let ticket: Option<Ticket> = rating_tickets::table
-                .filter(rating_tickets::token_hash.eq(sha256_hex(&input.ticket)))
-                .select((
-                    rating_tickets::id,
-                    rating_tickets::organization_id,
-                    rating_tickets::unit_id,
-                    rating_tickets::officer_id,
-                    rating_tickets::expires_at,
-                ))
-                .first(conn)
-                .optional()?;
+            let ticket = store::ticket_by_hash(conn, &sha256_hex(&input.ticket))?;
             let Some((ticket_id, org, unit_id, officer_id, expires_at)) = ticket else {
                 return Err(ApiError::NotFound("rating ticket"));
             };
@@ -304,21 +289,6 @@ pub async fn submit_from_portal(
     Ok(HttpResponse::Created().json(out))
 }
 
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ComplaintQuery {
-    pub status: Option<ComplaintStatus>,
-    #[validate(length(max = 64))]
-    #[param(value_type = Option<String>, max_length = 64)]
-    pub unit_id: Option<UnitId>,
-    /// Page size, 1-200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<i64>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 /// Complaints the caller handles, by id: admins and auditors every one of the organisation, a
 /// unit's head those about their unit, an officer those assigned to them.
 #[utoipa::path(
@@ -341,25 +311,7 @@ pub async fn list_complaints(
         .read(move |conn| {
             let headed = crate::templates::store::headed_unit(conn, caller.employee_id())?;
             let visibility = complaint_visibility(&caller, headed.as_ref())?;
-            let mut q =
-                complaints::table.filter(complaints::organization_id.eq(caller.organization_id.clone())).into_boxed();
-            q = match visibility {
-                ComplaintVisibility::Organization => q,
-                ComplaintVisibility::Unit { unit_id, employee_id } => {
-                    q.filter(complaints::unit_id.eq(unit_id).or(complaints::assigned_to.eq(employee_id)))
-                }
-                ComplaintVisibility::Assigned { employee_id } => q.filter(complaints::assigned_to.eq(employee_id)),
-            };
-            if let Some(after) = after {
-                q = q.filter(complaints::id.gt(after));
-            }
-            if let Some(status) = query.status {
-                q = q.filter(complaints::status.eq(status));
-            }
-            if let Some(unit) = query.unit_id {
-                q = q.filter(complaints::unit_id.eq(unit));
-            }
-            Ok(q.order(complaints::id.asc()).limit(fetch).select(ComplaintRow::as_select()).load(conn)?)
+            store::list(conn, &caller.organization_id, visibility, query, after, fetch)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), ComplaintRow::view)))
@@ -458,24 +410,7 @@ fn step(
     };
     let facts = edit.apply(
         conn,
-        |conn, versions| {
-            Ok(diesel::update(complaints::table.find(&id).filter(complaints::version.eq(versions.expected)))
-                .set((
-                    complaints::status.eq(after.status),
-                    complaints::assigned_to.eq(&after.assigned_to),
-                    complaints::assigned_by.eq(&after.assigned_by),
-                    complaints::assigned_at.eq(after.assigned_at),
-                    complaints::answer.eq(&after.answer),
-                    complaints::answered_by.eq(&after.answered_by),
-                    complaints::answered_at.eq(after.answered_at),
-                    complaints::rejection_reason.eq(&after.rejection_reason),
-                    complaints::closed_by.eq(&after.closed_by),
-                    complaints::closed_at.eq(after.closed_at),
-                    complaints::version.eq(versions.next),
-                    complaints::updated_at.eq(now()),
-                ))
-                .execute(conn)?)
-        },
+        |conn, versions| store::step(conn, versions, &after),
         |conn| Ok(Facts(store::find(conn, &id)?.view())),
     )?;
     Ok(facts.0)
@@ -637,15 +572,6 @@ pub async fn reject(
         })
         .await?;
     Ok(ok_with_etag(&complaint))
-}
-
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct FiguresQuery {
-    #[validate(length(min = 1, max = 64))]
-    #[param(min_length = 1, max_length = 64)]
-    pub period_id: String,
 }
 
 /// The period's dates and their instants in the organisation's time zone.

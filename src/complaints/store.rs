@@ -5,13 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::{Complaint, ComplaintChannel, ComplaintStatus};
-use crate::authz::ComplaintRef;
-use crate::db::schema::complaints;
+use super::{Complaint, ComplaintChannel, ComplaintQuery, ComplaintStatus};
+use crate::authz::{ComplaintRef, ComplaintVisibility};
+use crate::db::schema::{complaints, rating_tickets};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::domain::complaint::{figures, ComplaintFigures, Handled};
 use crate::error::{ApiError, ApiResult};
+use crate::versioned::Versions;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = complaints)]
@@ -175,4 +176,78 @@ fn figures_by<K: Clone + Eq + std::hash::Hash>(
         });
     }
     handled.into_iter().map(|(id, list)| (id, figures(&list, as_of))).collect()
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &ComplaintRow) -> ApiResult<()> {
+    diesel::insert_into(complaints::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// A page of the organisation's complaints `visibility` lets the caller handle, filtered by
+/// `query`, by id.
+pub fn list(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    visibility: ComplaintVisibility,
+    query: ComplaintQuery,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<ComplaintRow>> {
+    let mut q = complaints::table.filter(complaints::organization_id.eq(organization_id)).into_boxed();
+    q = match visibility {
+        ComplaintVisibility::Organization => q,
+        ComplaintVisibility::Unit { unit_id, employee_id } => {
+            q.filter(complaints::unit_id.eq(unit_id).or(complaints::assigned_to.eq(employee_id)))
+        }
+        ComplaintVisibility::Assigned { employee_id } => q.filter(complaints::assigned_to.eq(employee_id)),
+    };
+    if let Some(after) = after {
+        q = q.filter(complaints::id.gt(after));
+    }
+    if let Some(status) = query.status {
+        q = q.filter(complaints::status.eq(status));
+    }
+    if let Some(unit) = query.unit_id {
+        q = q.filter(complaints::unit_id.eq(unit));
+    }
+    Ok(q.order(complaints::id.asc()).limit(fetch).select(ComplaintRow::as_select()).load(conn)?)
+}
+
+/// Writes a step of the complaint (`after`: status, assignment, answer, closing) at the version
+/// read (see `crate::versioned::Edit`).
+pub fn step(conn: &mut AnyConnection, versions: Versions, after: &ComplaintRow) -> ApiResult<usize> {
+    Ok(diesel::update(complaints::table.find(&after.id).filter(complaints::version.eq(versions.expected)))
+        .set((
+            complaints::status.eq(after.status),
+            complaints::assigned_to.eq(&after.assigned_to),
+            complaints::assigned_by.eq(&after.assigned_by),
+            complaints::assigned_at.eq(after.assigned_at),
+            complaints::answer.eq(&after.answer),
+            complaints::answered_by.eq(&after.answered_by),
+            complaints::answered_at.eq(after.answered_at),
+            complaints::rejection_reason.eq(&after.rejection_reason),
+            complaints::closed_by.eq(&after.closed_by),
+            complaints::closed_at.eq(after.closed_at),
+            complaints::version.eq(versions.next),
+            complaints::updated_at.eq(crate::db::now()),
+        ))
+        .execute(conn)?)
+}
+
+/// A rating ticket by the hash of its token, as a complaint reads it: (id, organisation, unit,
+/// officer, expiry).
+pub type TicketForComplaint = (String, OrganizationId, UnitId, Option<EmployeeId>, NaiveDateTime);
+
+pub fn ticket_by_hash(conn: &mut AnyConnection, token_hash: &str) -> ApiResult<Option<TicketForComplaint>> {
+    Ok(rating_tickets::table
+        .filter(rating_tickets::token_hash.eq(token_hash))
+        .select((
+            rating_tickets::id,
+            rating_tickets::organization_id,
+            rating_tickets::unit_id,
+            rating_tickets::officer_id,
+            rating_tickets::expires_at,
+        ))
+        .first(conn)
+        .optional()?)
 }
