@@ -8,4 +8,5 @@ pub mod oidc;
 pub mod password;
 pub mod routes;
 pub mod service_clients;
+pub mod store;
 pub mod tokens;

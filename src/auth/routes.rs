@@ -2,17 +2,15 @@
 //! refresh-token rotation with reuse detection, logout, and `me`.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError, ValidationErrors};
 
 use super::caller::{Caller, Role, Scope};
 use super::tokens::{self, SubjectKind};
-use super::{lockout, password, service_clients};
+use super::{lockout, password, service_clients, store};
 use crate::audit::{self, Actor, ActorKind, Change};
-use crate::db::schema::{employees, refresh_tokens, service_clients as clients_table};
-use crate::db::types::{EmployeeId, OrganizationId};
+use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
 use crate::employees::{self as staff, Employee, EmployeeRow};
 use crate::error::{problems, responses, ApiError, ApiResult};
@@ -181,17 +179,7 @@ pub async fn create_token(
                 .await?
         }
         TokenRequest::ClientCredentials { client_id, client_secret, scope } => {
-            let client = state
-                .db
-                .read(move |conn| {
-                    Ok(clients_table::table
-                        .filter(clients_table::client_id.eq(&client_id))
-                        .filter(clients_table::revoked_at.is_null())
-                        .select(service_clients::ServiceClientRow::as_select())
-                        .first(conn)
-                        .optional()?)
-                })
-                .await?;
+            let client = state.db.read(move |conn| service_clients::find_active(conn, &client_id)).await?;
             let client =
                 client.filter(|c| c.secret_hash == sha256_hex(&client_secret)).ok_or(ApiError::Unauthorized {
                     code: "invalid_client",
@@ -253,28 +241,8 @@ fn new_refresh_token(
     ttl_secs: i64,
 ) -> ApiResult<String> {
     let token = random_token();
-    diesel::insert_into(refresh_tokens::table)
-        .values((
-            refresh_tokens::id.eq(new_id()),
-            refresh_tokens::family_id.eq(family_id),
-            refresh_tokens::employee_id.eq(employee_id),
-            refresh_tokens::token_hash.eq(sha256_hex(&token)),
-            refresh_tokens::expires_at.eq(now() + chrono::Duration::seconds(ttl_secs)),
-            refresh_tokens::created_at.eq(now()),
-        ))
-        .execute(conn)?;
+    store::insert(conn, employee_id, family_id, &sha256_hex(&token), ttl_secs)?;
     Ok(token)
-}
-
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = refresh_tokens)]
-struct RefreshTokenRow {
-    id: String,
-    family_id: String,
-    employee_id: EmployeeId,
-    expires_at: chrono::NaiveDateTime,
-    used_at: Option<chrono::NaiveDateTime>,
-    revoked_at: Option<chrono::NaiveDateTime>,
 }
 
 /// What happened to a presented refresh token.
@@ -309,33 +277,17 @@ pub async fn rotate_refresh_token(
     let outcome = state
         .db
         .write(move |conn| {
-            let found = refresh_tokens::table
-                .filter(refresh_tokens::token_hash.eq(&hash))
-                .select(RefreshTokenRow::as_select())
-                .first(conn)
-                .optional()?;
-            let Some(RefreshTokenRow { id, family_id: family, employee_id, expires_at, used_at, revoked_at }) = found
+            let found = store::find_by_hash(conn, &hash)?;
+            let Some(store::RefreshTokenRow { id, family_id: family, employee_id, expires_at, used_at, revoked_at }) =
+                found
             else {
                 return Ok(Rotation::Invalid);
             };
             let employee = staff::find(conn, &employee_id)?;
             // Marking it used only if still unused makes two racing refreshes with one token a reuse.
-            let claimed = diesel::update(
-                refresh_tokens::table
-                    .find(&id)
-                    .filter(refresh_tokens::used_at.is_null())
-                    .filter(refresh_tokens::revoked_at.is_null()),
-            )
-            .set(refresh_tokens::used_at.eq(now()))
-            .execute(conn)?;
-            if used_at.is_some() || revoked_at.is_some() || claimed != 1 {
-                let revoked = diesel::update(
-                    refresh_tokens::table
-                        .filter(refresh_tokens::family_id.eq(&family))
-                        .filter(refresh_tokens::revoked_at.is_null()),
-                )
-                .set(refresh_tokens::revoked_at.eq(now()))
-                .execute(conn)?;
+            let claimed = store::claim(conn, &id)?;
+            if used_at.is_some() || revoked_at.is_some() || !claimed {
+                let revoked = store::revoke_family(conn, &family)?;
                 if revoked > 0 || revoked_at.is_none() {
                     let actor = Actor { kind: ActorKind::Employee, id: employee.id.to_string(), request_id: None };
                     audit::record(
@@ -393,23 +345,12 @@ pub async fn logout(state: web::Data<AppState>, body: ValidatedJson<RefreshReque
     state
         .db
         .write(move |conn| {
-            let found: Option<(String, String)> = refresh_tokens::table
-                .filter(refresh_tokens::token_hash.eq(&hash))
-                .select((refresh_tokens::family_id, refresh_tokens::employee_id))
-                .first(conn)
-                .optional()?;
-            let Some((family, employee_id)) = found else { return Ok(()) };
-            let revoked = diesel::update(
-                refresh_tokens::table
-                    .filter(refresh_tokens::family_id.eq(&family))
-                    .filter(refresh_tokens::revoked_at.is_null()),
-            )
-            .set(refresh_tokens::revoked_at.eq(now()))
-            .execute(conn)?;
+            let Some(found) = store::find_by_hash(conn, &hash)? else { return Ok(()) };
+            let employee_id = found.employee_id;
+            let revoked = store::revoke_family(conn, &found.family_id)?;
             if revoked > 0 {
-                let org: OrganizationId =
-                    employees::table.find(&employee_id).select(employees::organization_id).first(conn)?;
-                let actor = Actor { kind: ActorKind::Employee, id: employee_id.clone(), request_id: None };
+                let org = staff::find(conn, &employee_id)?.organization_id;
+                let actor = Actor { kind: ActorKind::Employee, id: employee_id.to_string(), request_id: None };
                 audit::record(conn, &actor, &org, Change::new("auth.logout", "employee", &employee_id))?;
             }
             Ok(())
@@ -436,11 +377,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpRes
             let (employee, direct_reports) = match caller.employee_id() {
                 Some(id) => {
                     let row = staff::find(conn, id)?;
-                    let reports = employees::table
-                        .filter(employees::supervisor_id.eq(id))
-                        .filter(employees::active.eq(true))
-                        .count()
-                        .get_result(conn)?;
+                    let reports = staff::active_reports(conn, id)?;
                     (Some(Employee::from(row)), reports)
                 }
                 None => (None, 0),

@@ -207,6 +207,16 @@ pub async fn create_client(
 }
 
 /// Finds a client of the caller's organisation; another organisation's does not exist.
+/// An active (not revoked) client by its public client id.
+pub fn find_active(conn: &mut AnyConnection, client_id: &str) -> ApiResult<Option<ServiceClientRow>> {
+    Ok(service_clients::table
+        .filter(service_clients::client_id.eq(client_id))
+        .filter(service_clients::revoked_at.is_null())
+        .select(ServiceClientRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 fn find_in_org(conn: &mut AnyConnection, organization_id: &OrganizationId, id: &str) -> ApiResult<ServiceClientRow> {
     service_clients::table
         .find(id)

@@ -9,7 +9,9 @@ mod routes;
 mod store;
 
 pub use routes::{hash_password, routes};
-pub use store::{check_supervisor, find, find_by_nip, find_visible, insert, revoke_sessions, EmployeeRow};
+pub use store::{
+    active_reports, check_supervisor, find, find_by_nip, find_visible, insert, revoke_sessions, EmployeeRow,
+};
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

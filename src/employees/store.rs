@@ -389,3 +389,12 @@ pub fn set_password_hash(conn: &mut AnyConnection, id: &EmployeeId, hash: Option
         .execute(conn)?;
     Ok(())
 }
+
+/// How many active employees report directly to `supervisor`.
+pub fn active_reports(conn: &mut AnyConnection, supervisor: &EmployeeId) -> ApiResult<i64> {
+    Ok(employees::table
+        .filter(employees::supervisor_id.eq(supervisor))
+        .filter(employees::active.eq(true))
+        .count()
+        .get_result(conn)?)
+}
