@@ -11,6 +11,7 @@
 
 pub mod routes;
 pub mod seal;
+pub mod store;
 pub mod verify;
 
 pub use seal::{seal_all, seal_organization};

@@ -4,16 +4,15 @@
 //! organisation's pending events first, so it shows every event committed before the request.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::seal::{seal_organization, IfBusy};
+use super::store;
 use super::{verify_chain, verify_range, AuditEventRow, ChainVerification};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::{audit_events, audit_heads, employees, organizations, peer_assignments};
 use crate::db::types::OrganizationId;
 use crate::db::{AnyConnection, Database};
 use crate::error::{problems, ApiError, ApiResult};
@@ -107,14 +106,10 @@ pub struct AuditQuery {
 /// the rated employee and their supervisor never learn who rated, even when they are admins or
 /// auditors.
 fn peer_assignments_about(conn: &mut AnyConnection, caller: &Caller) -> ApiResult<Vec<String>> {
-    let Some(me) = caller.employee_id() else { return Ok(Vec::new()) };
-    let mut ratees: Vec<String> =
-        employees::table.filter(employees::supervisor_id.eq(me)).select(employees::id).load(conn)?;
-    ratees.push(me.to_string());
-    Ok(peer_assignments::table
-        .filter(peer_assignments::ratee_id.eq_any(ratees))
-        .select(peer_assignments::id)
-        .load(conn)?)
+    match caller.employee_id() {
+        Some(me) => store::peer_assignments_about(conn, me),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// The organisation's audit trail, oldest first. Events of peer ratings about the caller or the
@@ -145,26 +140,13 @@ pub async fn list_events(
         .db
         .read(move |conn| {
             let hidden = peer_assignments_about(conn, &caller)?;
-            let mut q = audit_events::table
-                .filter(audit_events::organization_id.eq(org))
-                .filter(audit_events::seq.gt(after_seq))
-                .into_boxed();
-            if !hidden.is_empty() {
-                q = q.filter(audit_events::resource_id.ne_all(hidden));
-            }
-            if let Some(v) = query.resource_type {
-                q = q.filter(audit_events::resource_type.eq(v));
-            }
-            if let Some(v) = query.resource_id {
-                q = q.filter(audit_events::resource_id.eq(v));
-            }
-            if let Some(v) = query.actor_id {
-                q = q.filter(audit_events::actor_id.eq(v));
-            }
-            if let Some(v) = query.since {
-                q = q.filter(audit_events::occurred_at.ge(v.naive_utc()));
-            }
-            Ok(q.order(audit_events::seq.asc()).limit(fetch).select(AuditEventRow::as_select()).load(conn)?)
+            let filter = store::EventFilter {
+                resource_type: query.resource_type,
+                resource_id: query.resource_id,
+                actor_id: query.actor_id,
+                since: query.since.map(|t| t.naive_utc()),
+            };
+            store::events(conn, &org, after_seq, hidden, filter, fetch)
         })
         .await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |r| r.seq.unwrap_or_default().to_string(), AuditEventView::from)))
@@ -373,16 +355,8 @@ pub async fn export_events(
         .read({
             let org = org.clone();
             move |conn| {
-                let code: String = organizations::table.find(&org).select(organizations::code).first(conn)?;
-                let head: i64 = audit_heads::table.find(&org).select(audit_heads::seq).first(conn)?;
-                let (first, last): (Option<i64>, Option<i64>) = audit_events::table
-                    .filter(audit_events::organization_id.eq(&org))
-                    .filter(audit_events::occurred_at.ge(from))
-                    .filter(audit_events::occurred_at.lt(to))
-                    .filter(audit_events::seq.le(head))
-                    .select((diesel::dsl::min(audit_events::seq), diesel::dsl::max(audit_events::seq)))
-                    .first(conn)?;
-                Ok((code, peer_assignments_about(conn, &caller)?, first.unwrap_or(1), last.unwrap_or(0)))
+                let (code, first, last) = store::sealed_range(conn, &org, from, to)?;
+                Ok((code, peer_assignments_about(conn, &caller)?, first, last))
             }
         })
         .await?;
@@ -390,18 +364,7 @@ pub async fn export_events(
     // change, so the pages join up whatever the sealer does meanwhile.
     let pages = std::sync::Arc::new(move |conn: &mut AnyConnection, page: &PageRequest| {
         let after = page.after_number::<i64>()?.unwrap_or(first_seq - 1);
-        let mut q = audit_events::table
-            .filter(audit_events::organization_id.eq(&org))
-            .filter(audit_events::seq.gt(after))
-            .filter(audit_events::seq.le(last_seq))
-            .filter(audit_events::occurred_at.ge(from))
-            .filter(audit_events::occurred_at.lt(to))
-            .into_boxed();
-        if !hidden.is_empty() {
-            q = q.filter(audit_events::resource_id.ne_all(hidden.clone()));
-        }
-        let rows =
-            q.order(audit_events::seq.asc()).limit(page.fetch_limit()).select(AuditEventRow::as_select()).load(conn)?;
+        let rows = store::range_page(conn, &org, after, last_seq, from, to, &hidden, page.fetch_limit())?;
         Ok(page.page(rows, |r| r.seq.unwrap_or_default().to_string(), ExportedEvent::from))
     });
     let stamp = |t: Option<chrono::DateTime<chrono::Utc>>, open: &str| {
