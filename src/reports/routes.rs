@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 
 use super::format::{file_stem, respond, Report, ReportFile, ReportFormat, ReportText};
 use super::store::{self, CitizenReport, ScoreReport};
@@ -14,7 +13,6 @@ use super::{
 };
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::units;
 use crate::db::types::{OrganizationId, UnitId};
 use crate::db::AnyConnection;
 use crate::error::{problems, ApiError, ApiResult};
@@ -223,17 +221,7 @@ pub async fn citizen_report(
                 None => (String::new(), None),
             };
             let organization = within.is_none().then(|| (org.code.clone(), org.name.clone()));
-            let mut q = units::table
-                .filter(units::organization_id.eq(&org.id))
-                .filter(units::is_service_unit.eq(true))
-                .into_boxed();
-            if let Some(ids) = within {
-                q = q.filter(units::id.eq_any(ids));
-            }
-            let service_units: Vec<(UnitId, String, String)> = q
-                .order((units::name.asc(), units::id.asc()))
-                .select((units::id, units::code, units::name))
-                .load(conn)?;
+            let service_units = store::service_units(conn, &org.id, within)?;
             let sub_periods = store::sub_periods_of(conn, &scope.period.id)?;
             let stem = file_stem(&[
                 &org.code,

@@ -198,6 +198,22 @@ fn score_rows(
         .collect())
 }
 
+/// The organisation's service units (of `within` if given) as (id, code, name), by name.
+pub fn service_units(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    within: Option<Vec<UnitId>>,
+) -> ApiResult<Vec<(UnitId, String, String)>> {
+    let mut q = units::table
+        .filter(units::organization_id.eq(organization_id))
+        .filter(units::is_service_unit.eq(true))
+        .into_boxed();
+    if let Some(ids) = within {
+        q = q.filter(units::id.eq_any(ids));
+    }
+    Ok(q.order((units::name.asc(), units::id.asc())).select((units::id, units::code, units::name)).load(conn)?)
+}
+
 /// A citizen-index report: the service units, the year and its sub-periods.
 pub struct CitizenReport {
     pub period: PeriodRow,
