@@ -2,14 +2,12 @@
 //! delivery log and asks for a delivery again.
 
 use actix_web::{delete, get, post, web, HttpResponse};
-use diesel::prelude::*;
 
 use super::store::{self, DeliveryRow, WebhookRow};
 use super::{new_secret, CreatedWebhook, Delivery, DeliveryStatus, EventTypeList, NewWebhook, Webhook};
 use crate::audit::{self, Change};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
-use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::db::{new_id, now, AnyConnection};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{ValidatedJson, ValidatedQuery};
@@ -52,17 +50,7 @@ pub async fn list_webhooks(
     let (after, fetch) = (page.after.clone(), page.fetch_limit());
     let rows = state
         .db
-        .read(move |conn| {
-            let mut q = webhooks::table
-                .filter(webhooks::organization_id.eq(&caller.organization_id))
-                .filter(webhooks::service_client_id.eq(&caller.subject_id))
-                .filter(webhooks::active.eq(true))
-                .into_boxed();
-            if let Some(after) = after {
-                q = q.filter(webhooks::id.gt(after));
-            }
-            Ok(q.order(webhooks::id.asc()).limit(fetch).select(WebhookRow::as_select()).load(conn)?)
-        })
+        .read(move |conn| store::active_of(conn, &caller.organization_id, &caller.subject_id, after, fetch))
         .await?;
     Ok(HttpResponse::Ok().json(page.page(rows, |r| r.id.clone(), Webhook::from)))
 }
@@ -108,7 +96,7 @@ pub async fn create_webhook(
                 created_at: at,
                 updated_at: at,
             };
-            diesel::insert_into(webhooks::table).values(&row).execute(conn)?;
+            store::insert(conn, &row)?;
             let secret = row.secret.clone();
             let webhook = Webhook::from(row);
             audit::record(
@@ -144,9 +132,7 @@ pub async fn delete_webhook(
             if !before.active {
                 return Err(ApiError::NotFound("webhook"));
             }
-            diesel::update(webhooks::table.find(&id))
-                .set((webhooks::active.eq(false), webhooks::updated_at.eq(now())))
-                .execute(conn)?;
+            store::deactivate(conn, &id)?;
             audit::record(
                 conn,
                 &caller.actor(),
@@ -180,11 +166,7 @@ pub async fn list_deliveries(
         .db
         .read(move |conn| {
             own(conn, &caller, &id)?;
-            let mut q = webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(&id)).into_boxed();
-            if let Some(after) = after {
-                q = q.filter(webhook_deliveries::id.lt(after));
-            }
-            Ok(q.order(webhook_deliveries::id.desc()).limit(fetch).select(DeliveryRow::as_select()).load(conn)?)
+            store::deliveries(conn, &id, after, fetch)
         })
         .await?;
     let page = page.page(rows, |r| r.id.clone(), |r| r);
@@ -214,21 +196,9 @@ pub async fn redeliver(
         .db
         .write(move |conn| {
             own(conn, &caller, &id)?;
-            let before: DeliveryRow = webhook_deliveries::table
-                .filter(webhook_deliveries::id.eq(&delivery_id))
-                .filter(webhook_deliveries::webhook_id.eq(&id))
-                .select(DeliveryRow::as_select())
-                .first(conn)
-                .optional()?
-                .ok_or(ApiError::NotFound("webhook delivery"))?;
+            let before = store::find_delivery(conn, &id, &delivery_id)?;
             let at = now();
-            diesel::update(webhook_deliveries::table.find(&delivery_id))
-                .set((
-                    webhook_deliveries::status.eq(DeliveryStatus::Pending),
-                    webhook_deliveries::attempts.eq(0),
-                    webhook_deliveries::next_attempt_at.eq(at),
-                ))
-                .execute(conn)?;
+            store::queue_again(conn, &delivery_id, at)?;
             let after = DeliveryRow { status: DeliveryStatus::Pending, attempts: 0, next_attempt_at: at, ..before };
             audit::record(
                 conn,

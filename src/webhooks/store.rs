@@ -80,6 +80,74 @@ impl TryFrom<DeliveryRow> for Delivery {
 }
 
 /// The webhook `id` of the client's organisation, or 404.
+/// A page of a portal's active endpoints, by id.
+pub fn active_of(
+    conn: &mut AnyConnection,
+    organization_id: &OrganizationId,
+    service_client_id: &str,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<WebhookRow>> {
+    let mut q = webhooks::table
+        .filter(webhooks::organization_id.eq(organization_id))
+        .filter(webhooks::service_client_id.eq(service_client_id))
+        .filter(webhooks::active.eq(true))
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(webhooks::id.gt(after));
+    }
+    Ok(q.order(webhooks::id.asc()).limit(fetch).select(WebhookRow::as_select()).load(conn)?)
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &WebhookRow) -> ApiResult<()> {
+    diesel::insert_into(webhooks::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Nothing more is sent to the endpoint; its deliveries stay.
+pub fn deactivate(conn: &mut AnyConnection, id: &str) -> ApiResult<()> {
+    diesel::update(webhooks::table.find(id))
+        .set((webhooks::active.eq(false), webhooks::updated_at.eq(crate::db::now())))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A page of an endpoint's deliveries, newest first, before `after`.
+pub fn deliveries(
+    conn: &mut AnyConnection,
+    webhook_id: &str,
+    after: Option<String>,
+    fetch: i64,
+) -> ApiResult<Vec<DeliveryRow>> {
+    let mut q = webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(webhook_id)).into_boxed();
+    if let Some(after) = after {
+        q = q.filter(webhook_deliveries::id.lt(after));
+    }
+    Ok(q.order(webhook_deliveries::id.desc()).limit(fetch).select(DeliveryRow::as_select()).load(conn)?)
+}
+
+pub fn find_delivery(conn: &mut AnyConnection, webhook_id: &str, delivery_id: &str) -> ApiResult<DeliveryRow> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq(delivery_id))
+        .filter(webhook_deliveries::webhook_id.eq(webhook_id))
+        .select(DeliveryRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(ApiError::NotFound("webhook delivery"))
+}
+
+/// Queues a delivery again at `at`, with a fresh set of retries.
+pub fn queue_again(conn: &mut AnyConnection, delivery_id: &str, at: chrono::NaiveDateTime) -> ApiResult<()> {
+    diesel::update(webhook_deliveries::table.find(delivery_id))
+        .set((
+            webhook_deliveries::status.eq(DeliveryStatus::Pending),
+            webhook_deliveries::attempts.eq(0),
+            webhook_deliveries::next_attempt_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn find(conn: &mut AnyConnection, organization_id: &OrganizationId, id: &str) -> ApiResult<WebhookRow> {
     webhooks::table
         .filter(webhooks::id.eq(id))
