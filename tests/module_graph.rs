@@ -554,6 +554,26 @@ fn versioned_writes_go_through_one_helper() {
     assert!(writers.is_empty(), "versioned writes outside versioned::Edit: {writers:?}");
 }
 
+/// A resource's handlers (`routes.rs`) hold no query: they name no diesel item and no table of
+/// the schema; the queries, versioned `UPDATE`s included, are functions of the module's `store.rs`.
+#[test]
+fn route_files_hold_no_queries() {
+    let modules = load();
+    let edges = graph(&modules);
+    let with_queries: Vec<String> = modules
+        .iter()
+        .filter(|(name, _)| name.as_str() == "routes" || name.ends_with("::routes"))
+        .filter(|(name, module)| {
+            module.code.contains("diesel") || edges.get(*name).is_some_and(|to| to.contains("db::schema"))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    let checked = modules.keys().filter(|name| name.ends_with("::routes")).count();
+    println!("route files checked for queries: {checked}");
+    assert!(checked > 20, "the route files were not found ({checked})");
+    assert!(with_queries.is_empty(), "queries in route files (move them to the module's store.rs): {with_queries:?}");
+}
+
 /// The parser itself: a path in a group, a re-export, and a child module are all seen.
 #[test]
 fn paths_are_read_through_groups_and_children() {

@@ -91,7 +91,8 @@ pub struct Evidence {
     pub sha256: Option<String>,
     /// For files: where to download it (same authorization as the achievement).
     pub download_path: Option<String>,
-    pub created_by: String,
+    #[schema(value_type = String)]
+    pub created_by: EmployeeId,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

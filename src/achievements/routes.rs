@@ -110,7 +110,7 @@ fn insert_link(conn: &mut AnyConnection, caller: &Caller, achievement_id: &str, 
         content_type: None,
         size_bytes: None,
         sha256: None,
-        created_by: caller.subject_id.clone(),
+        created_by: caller.acting_employee()?.clone(),
         created_at: now(),
     };
     store::insert_evidence(conn, &row)
@@ -588,7 +588,7 @@ pub async fn upload_file(
                         content_type: Some(file_type.media_type().into()),
                         size_bytes: Some(bytes.len() as i64),
                         sha256: Some(sha256.clone()),
-                        created_by: caller.subject_id.clone(),
+                        created_by: caller.acting_employee()?.clone(),
                         created_at: now(),
                     };
                     store::insert_evidence(conn, &evidence)?;

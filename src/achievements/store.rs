@@ -55,7 +55,7 @@ pub struct EvidenceRow {
     pub content_type: Option<String>,
     pub size_bytes: Option<i64>,
     pub sha256: Option<String>,
-    pub created_by: String,
+    pub created_by: EmployeeId,
     pub created_at: chrono::NaiveDateTime,
 }
 

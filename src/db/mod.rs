@@ -15,7 +15,7 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::config::DatabaseTarget;
-use crate::db::types::OrganizationId;
+use crate::domain::ids::OrganizationId;
 use crate::error::ApiError;
 
 #[derive(diesel::MultiConnection)]

@@ -116,7 +116,8 @@ pub struct Template {
     /// 1 when made; each accepted change is the next version.
     pub version: i32,
     pub content: TemplateContent,
-    pub created_by: String,
+    #[schema(value_type = String)]
+    pub created_by: EmployeeId,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }

@@ -166,7 +166,7 @@ fn insert_template(
         name: name.trim().to_string(),
         current_version: 1,
         content: text.clone(),
-        created_by: caller.subject_id.clone(),
+        created_by: caller.acting_employee()?.clone(),
         created_at: now(),
         updated_at: now(),
     };
@@ -175,7 +175,7 @@ fn insert_template(
         version: 1,
         content: text,
         proposal_id: proposal_id.map(str::to_string),
-        created_by: caller.subject_id.clone(),
+        created_by: caller.acting_employee()?.clone(),
         created_at: now(),
     };
     store::insert(conn, &row, &version)?;
@@ -456,7 +456,7 @@ pub async fn decide_proposal(
                                 version: next,
                                 content: store::content_json(&content)?,
                                 proposal_id: Some(row.id.clone()),
-                                created_by: caller.subject_id.clone(),
+                                created_by: caller.acting_employee()?.clone(),
                                 created_at: now(),
                             };
                             store::add_version(conn, &version, &row.name)?;

@@ -26,7 +26,7 @@ pub struct TemplateRow {
     pub name: String,
     pub current_version: i32,
     pub content: String,
-    pub created_by: String,
+    pub created_by: EmployeeId,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
 }
@@ -38,7 +38,7 @@ pub struct VersionRow {
     pub version: i32,
     pub content: String,
     pub proposal_id: Option<String>,
-    pub created_by: String,
+    pub created_by: EmployeeId,
     pub created_at: chrono::NaiveDateTime,
 }
 
