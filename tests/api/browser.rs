@@ -108,6 +108,8 @@ async fn metrics_are_closed_by_default_and_count_requests_by_route_template() {
     app.get(&format!("/api/v1/employees/{}", org.staff.id), &admin).await.expect(200);
     app.get(&format!("/api/v1/employees/{}", org.peer.id), &admin).await.expect(200);
     app.get("/api/v1/employees/nobody", &admin).await.expect(404);
+    // The counts span the requests: the test app is built once per test, not once per request
+    // (a rebuilt app starts its counters afresh and this fails).
     let scrape = TestRequest::get().uri("/metrics").insert_header(("authorization", format!("Bearer {token}")));
     let response = app.send(scrape).await;
     assert_eq!(response.status.as_u16(), 200);

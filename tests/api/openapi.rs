@@ -180,3 +180,43 @@ fn every_json_request_body_refuses_unknown_fields() {
     }
     assert!(open.is_empty(), "request bodies without additionalProperties: false: {open:#?}");
 }
+
+/// Every list is paged (`items` and `next_cursor`), short ones too: no operation answers a bare
+/// JSON array, which could not grow without a breaking change. The lists once sent bare (an
+/// SKP's revisions, one's peer assignments, template proposals, service clients) are named.
+#[test]
+fn no_list_answers_a_bare_array() {
+    let spec = spec();
+    let schemas = &spec["components"]["schemas"];
+    let resolve = |schema: &Value| -> Value {
+        match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+            Some(name) => schemas[name].clone(),
+            None => schema.clone(),
+        }
+    };
+    let mut bare = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let body = &response["content"]["application/json"]["schema"];
+                if status.starts_with('2') && resolve(body)["type"] == "array" {
+                    bare.push(format!("{} {path} {status}", method.to_uppercase()));
+                }
+            }
+        }
+    }
+    assert!(bare.is_empty(), "lists answered as bare arrays: {bare:#?}");
+    for path in [
+        "/api/v1/skps/{id}/revisions",
+        "/api/v1/me/peer-assignments",
+        "/api/v1/template-proposals",
+        "/api/v1/service-clients",
+    ] {
+        let page = resolve(&spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]);
+        let properties = page["properties"].as_object().unwrap_or_else(|| panic!("{path}: {page}"));
+        assert!(
+            properties.contains_key("items") && properties.contains_key("next_cursor"),
+            "{path} is not paged: {page}"
+        );
+    }
+}
