@@ -110,33 +110,153 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], max_depth: usize) -> Result
         return Err(ApiError::bad_request("invalid_text", "Text may not contain the NUL character (\\u0000)"));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let message = strip_position(&inner.to_string());
-                // serde names an unknown field in backticks: "unknown field `x`, expected one of …".
-                let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'));
-                match unknown {
-                    Some((name, _)) => {
-                        // The path already ends at the unknown key.
-                        let field = if path == "." { name.to_string() } else { path };
-                        ApiError::Validation(vec![FieldError::new(field, "unknown_field", message)])
-                    }
-                    None => {
-                        let field = if path == "." { "body".to_string() } else { path };
-                        ApiError::Validation(vec![FieldError::new(field, "invalid_type", message)])
-                    }
-                }
-            }
-            _ => ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {inner}")),
-        }
-    })?;
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(shape_error)?;
     deserializer
         .end()
         .map_err(|e| ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {e}")))?;
+    // A derived struct also takes an array, filling its fields by position: a client listing the
+    // values in the order the spec lists the properties fills the wrong ones. The spec says
+    // object, so a body with an array in it is read a second time, refusing an array where a
+    // record goes (by its path); lists stay lists.
+    if bytes.contains(&b'[') {
+        let tree: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {e}")))?;
+        serde_path_to_error::deserialize::<_, T>(strict::Records(&tree)).map_err(shape_error)?;
+    }
     Ok(value)
+}
+
+/// A body that parses but does not fit the type: 422 naming the field (an unknown field by its name).
+fn shape_error(error: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    match inner.classify() {
+        serde_json::error::Category::Data => {
+            let message = strip_position(&inner.to_string());
+            // serde names an unknown field in backticks: "unknown field `x`, expected one of …".
+            let unknown = message.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'));
+            match unknown {
+                Some((name, _)) => {
+                    // The path already ends at the unknown key.
+                    let field = if path == "." { name.to_string() } else { path };
+                    ApiError::Validation(vec![FieldError::new(field, "unknown_field", message)])
+                }
+                None => {
+                    let field = if path == "." { "body".to_string() } else { path };
+                    ApiError::Validation(vec![FieldError::new(field, "invalid_type", message)])
+                }
+            }
+        }
+        _ => ApiError::bad_request("malformed_json", format!("The body is not valid JSON: {inner}")),
+    }
+}
+
+/// Reading a parsed body into a type where a struct (a record) takes only an object, never an
+/// array; everything else reads as serde_json reads it.
+mod strict {
+    use serde::de::{self, IntoDeserializer, Unexpected, Visitor};
+    use serde_json::{Error, Value};
+
+    pub struct Records<'de>(pub &'de Value);
+
+    impl<'de> de::Deserializer<'de> for Records<'de> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Null => visitor.visit_unit(),
+                Value::Bool(b) => visitor.visit_bool(*b),
+                Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+                    (Some(u), _) => visitor.visit_u64(u),
+                    (None, Some(i)) => visitor.visit_i64(i),
+                    (None, None) => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
+                },
+                Value::String(s) => visitor.visit_borrowed_str(s),
+                Value::Array(items) => visitor.visit_seq(Seq(items.iter())),
+                Value::Object(map) => visitor.visit_map(Fields(map.iter(), None)),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Array(_) => Err(de::Error::invalid_type(Unexpected::Seq, &visitor)),
+                _ => self.deserialize_any(visitor),
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            match self.0 {
+                Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
+                // A variant with data (none of the request bodies has one) reads as serde_json reads it.
+                other => de::Deserializer::deserialize_enum(other, name, variants, visitor),
+            }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+            unit_struct seq tuple tuple_struct map identifier ignored_any
+        }
+    }
+
+    struct Seq<'de>(std::slice::Iter<'de, Value>);
+
+    impl<'de> de::SeqAccess<'de> for Seq<'de> {
+        type Error = Error;
+
+        fn next_element_seed<T: de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+            self.0.next().map(|item| seed.deserialize(Records(item))).transpose()
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            Some(self.0.len())
+        }
+    }
+
+    struct Fields<'de>(serde_json::map::Iter<'de>, Option<&'de Value>);
+
+    impl<'de> de::MapAccess<'de> for Fields<'de> {
+        type Error = Error;
+
+        fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+            match self.0.next() {
+                Some((key, value)) => {
+                    self.1 = Some(value);
+                    seed.deserialize(key.as_str().into_deserializer()).map(Some)
+                }
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+            let value = self.1.take().ok_or_else(|| de::Error::custom("a value without its key"))?;
+            seed.deserialize(Records(value))
+        }
+    }
 }
 
 fn strip_position(message: &str) -> String {
@@ -277,27 +397,6 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
-/// For `#[serde(deserialize_with = "crate::extract::object")]`: a struct that must come as a JSON
-/// object. A derived struct also takes an array, matched by position, so a client ordering the
-/// values as the spec lists the properties would fill the wrong fields; the spec says object.
-pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    struct ObjectOnly<T>(std::marker::PhantomData<T>);
-    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ObjectOnly<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-        }
-    }
-    deserializer.deserialize_map(ObjectOnly(std::marker::PhantomData))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +435,43 @@ mod tests {
         }
         let deep = parse_json::<serde_json::Value>(b"[[[[[[1]]]]]]", 4).unwrap_err();
         assert_eq!(deep.code(), "json_too_deep");
+    }
+
+    #[test]
+    fn a_record_takes_an_object_never_an_array_and_lists_stay_lists() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            a: u32,
+            b: Option<String>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Body {
+            inner: Inner,
+            optional: Option<Inner>,
+            list: Vec<Inner>,
+            numbers: Vec<f64>,
+        }
+        let field = |body: &[u8]| match parse_json::<Body>(body, 8) {
+            Err(ApiError::Validation(errors)) => (errors[0].field.clone(), errors[0].code.clone()),
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        let fine = br#"{"inner":{"a":1},"optional":null,"list":[{"a":2,"b":"x"}],"numbers":[1,2.5]}"#;
+        let body = parse_json::<Body>(fine, 8).unwrap();
+        assert_eq!((body.list.len(), body.numbers[1]), (1, 2.5));
+        assert_eq!(field(br#"[{"a":1},null,[],[]]"#), ("body".into(), "invalid_type".into()));
+        assert_eq!(
+            field(br#"{"inner":[1,"x"],"optional":null,"list":[],"numbers":[]}"#),
+            ("inner".into(), "invalid_type".into())
+        );
+        assert_eq!(
+            field(br#"{"inner":{"a":1},"optional":[1],"list":[],"numbers":[]}"#),
+            ("optional".into(), "invalid_type".into())
+        );
+        assert_eq!(
+            field(br#"{"inner":{"a":1},"optional":null,"list":[[3]],"numbers":[]}"#),
+            ("list[0]".into(), "invalid_type".into())
+        );
     }
 }

@@ -209,6 +209,30 @@ async fn unknown_or_misspelt_fields_are_refused_by_name() {
     assert_eq!(refused["errors"][0]["code"], "unknown_field");
 }
 
+/// The spec says object wherever a record goes; serde's derive would also take an array and fill
+/// the fields by position (a client listing the values in the spec's order fills the wrong ones).
+#[actix_web::test]
+async fn objects_sent_as_arrays_are_refused_wherever_the_spec_says_object() {
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("by-position");
+    let admin = app.token_for(&org.admin);
+    // The whole body.
+    let refused = app.post("/api/v1/periods", &admin, json!([2026, "quarterly"])).await.expect(422);
+    assert_eq!(refused["errors"][0]["field"], "body");
+    assert_eq!(refused["errors"][0]["code"], "invalid_type");
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2026})).await.expect(201);
+    // A record inside the body, by its path; the SKP is not created.
+    let staff = app.token_for(&org.staff);
+    let skp = json!({"period_id": period["id"], "annex": ["sumber daya", "akuntabel", "konsekuensi"]});
+    let refused = app.post("/api/v1/skps", &staff, skp).await.expect(422);
+    assert_eq!(refused["errors"][0]["field"], "annex");
+    assert_eq!(refused["errors"][0]["code"], "invalid_type");
+    app.get("/api/v1/me/skp", &staff).await.expect(404);
+    // Lists stay lists.
+    let skp = json!({"period_id": period["id"], "annex": {"resources": "sumber daya"}});
+    app.post("/api/v1/skps", &staff, skp).await.expect(201);
+}
+
 #[actix_web::test]
 async fn a_misspelt_login_field_is_named_too() {
     let app = TestApp::spawn().await;

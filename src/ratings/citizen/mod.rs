@@ -82,7 +82,6 @@ pub struct CitizenRatingInput {
     #[schema(min_length = 10, max_length = 100)]
     pub ticket: String,
     #[validate(nested)]
-    #[serde(deserialize_with = "crate::extract::object")]
     pub scores: SkmScores,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]

@@ -131,7 +131,6 @@ pub struct MyAssignment {
 #[serde(deny_unknown_fields)]
 pub struct PeerRatingInput {
     #[validate(nested)]
-    #[serde(deserialize_with = "crate::extract::object")]
     pub scores: BerakhlakScores,
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
