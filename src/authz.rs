@@ -504,8 +504,7 @@ pub fn authorize(caller: &Caller, permission: Permission<'_>) -> ApiResult<()> {
             // After a mutasi the assessment is the new supervisor's to make.
             let is_self_assessment = assessment.author_id == assessment.employee.id;
             require(
-                is_self_assessment
-                    || assessment.employee.supervisor_id.as_deref() == Some(assessment.author_id.as_str()),
+                is_self_assessment || assessment.employee.supervisor_id.as_ref() == Some(&assessment.author_id),
                 "You are no longer this employee's supervisor: their current supervisor assesses them",
             )
         }

@@ -125,7 +125,7 @@ fn follow_pending_objections(conn: &mut AnyConnection, actor: &Actor, line: &Rep
     use crate::db::schema::objections;
     use crate::domain::assessment::ObjectionStatus;
     use crate::objections::DeciderKind;
-    let pending: Vec<(String, String, Option<String>, DeciderKind, i32)> = objections::table
+    let pending: Vec<(String, EmployeeId, Option<EmployeeId>, DeciderKind, i32)> = objections::table
         .filter(objections::assessor_id.eq(&line.employee_id))
         .filter(objections::status.eq(ObjectionStatus::Pending))
         .select((
@@ -141,7 +141,7 @@ fn follow_pending_objections(conn: &mut AnyConnection, actor: &Actor, line: &Rep
             Some(s) if *s != objector => (DeciderKind::Superior, Some(s.clone())),
             _ => (DeciderKind::Admin, None),
         };
-        if decider.as_ref().map(|d| d.as_str()) == decider_id.as_deref() && kind == decider_kind {
+        if decider == decider_id && kind == decider_kind {
             continue;
         }
         diesel::update(objections::table.find(&id))

@@ -138,7 +138,7 @@ pub fn candidates(
     Ok(rows
         .into_iter()
         .map(|e| {
-            let group = if e.supervisor_id.as_deref() == Some(ratee.id.as_str()) {
+            let group = if e.supervisor_id.as_ref() == Some(&ratee.id) {
                 AssignedGroup::Subordinate
             } else {
                 AssignedGroup::Peer
@@ -163,14 +163,14 @@ pub fn check_raters(conn: &mut AnyConnection, ratee: &EmployeeRow, raters: &[Rat
             errors.push(FieldError::new(field, "unknown_employee", "no such employee in this organisation"));
             continue;
         };
-        let reports_to_ratee = row.supervisor_id.as_deref() == Some(ratee.id.as_str());
+        let reports_to_ratee = row.supervisor_id.as_ref() == Some(&ratee.id);
         let fits = row.active
             && match rater.group {
                 // The supervisor rates in the assessment itself, with their own weight.
                 AssignedGroup::Peer => {
                     row.job_level == ratee.job_level
                         && !reports_to_ratee
-                        && ratee.supervisor_id.as_deref() != Some(row.id.as_str())
+                        && ratee.supervisor_id.as_ref() != Some(&row.id)
                 }
                 AssignedGroup::Subordinate => reports_to_ratee,
             };
