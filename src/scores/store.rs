@@ -251,8 +251,8 @@ pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow
     }
 }
 
-/// Computes the scores of `people` for `scope` from the period's inputs loaded once; only the
-/// citizen index, which depends on the scope's dates, is read here (one query).
+/// Computes the scores of `people` for `scope` from the period's inputs loaded once; only what
+/// depends on the scope's dates is read here ([`scope_inputs`]).
 pub fn computed_with(
     conn: &mut AnyConnection,
     inputs: &PeriodInputs,
@@ -260,6 +260,40 @@ pub fn computed_with(
     people: Vec<EmployeeRow>,
 ) -> ApiResult<Vec<Computed>> {
     let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
+    let dated = scope_inputs(conn, inputs, scope, &ids)?;
+    computed_from(inputs, dated, scope, people)
+}
+
+/// What a score reads for the dates of its scope: the citizen ratings and complaints in it.
+pub struct ScopeInputs {
+    citizen_sums: HashMap<EmployeeId, citizen::store::ElementSums>,
+    complaints: HashMap<EmployeeId, crate::domain::complaint::ComplaintFigures>,
+}
+
+/// Loads what `scope`'s dates select of `ids` (two queries).
+pub fn scope_inputs(
+    conn: &mut AnyConnection,
+    inputs: &PeriodInputs,
+    scope: &Scope,
+    ids: &[EmployeeId],
+) -> ApiResult<ScopeInputs> {
+    let view = scope.view();
+    let (start, end) = citizen::store::day_range(inputs.tz, view.from, view.to);
+    let citizen_sums = citizen::store::sums_per_officer(conn, ids, start, end)?;
+    // Kept with the score, so counted without the clock (no "overdue", which changes with it).
+    let complaints = crate::complaints::store::figures_of_officers(conn, ids, start, end, None)?;
+    Ok(ScopeInputs { citizen_sums, complaints })
+}
+
+/// Computes the scores of `people` for `scope` from inputs already loaded: no database, so a close
+/// computes one page while its connection stores the last.
+pub fn computed_from(
+    inputs: &PeriodInputs,
+    dated: ScopeInputs,
+    scope: &Scope,
+    people: Vec<EmployeeRow>,
+) -> ApiResult<Vec<Computed>> {
+    let ScopeInputs { citizen_sums, mut complaints } = dated;
     let mut behaviour: HashMap<EmployeeId, Vec<GroupInput>> = inputs.peers.clone();
     let sub_period_id = scope.sub_period.as_ref().map(|s| s.id.clone());
     let mut given: HashMap<EmployeeId, (Option<GivenRatings>, Option<ObjectionDecision>)> = HashMap::new();
@@ -288,10 +322,6 @@ pub fn computed_with(
         given.insert(a.employee_id.clone(), (Some(supervisor), objection));
     }
     let view = scope.view();
-    let (start, end) = citizen::store::day_range(inputs.tz, view.from, view.to);
-    let citizen_sums = citizen::store::sums_per_officer(conn, &ids, start, end)?;
-    // Kept with the score, so counted without the clock (no "overdue", which changes with it).
-    let mut complaints = crate::complaints::store::figures_of_officers(conn, &ids, start, end, None)?;
     people
         .into_iter()
         .map(|person| {

@@ -15,12 +15,14 @@ fn options(employees: u32, allow_non_empty: bool) -> Options {
 async fn a_synthetic_organisation_loads_into_an_empty_one_and_its_period_scores_and_closes() {
     let app = TestApp::spawn().await;
     let db = app.db().clone();
-    let report = web::block(move || synthetic(&db, options(130, false))).await.unwrap().expect("it loads");
-    assert!(report.contains("SYNTHETIC DATA LOADED") && report.contains(", 130 employees, 129 SKPs"), "{report}");
+    // More employees than a close scores per page (200): the pages overlap (one computed while
+    // the last is stored) and the last, short one is stored after the others.
+    let report = web::block(move || synthetic(&db, options(450, false))).await.unwrap().expect("it loads");
+    assert!(report.contains("SYNTHETIC DATA LOADED") && report.contains(", 450 employees, 449 SKPs"), "{report}");
     // Never on top of an organisation that has employees, unless asked.
     let db = app.db().clone();
     let again = web::block(move || synthetic(&db, options(10, false))).await.unwrap().unwrap_err();
-    assert!(again.contains("already has 130 employees"), "{again}");
+    assert!(again.contains("already has 450 employees"), "{again}");
 
     let nip = |label: &str| {
         let line = report.lines().find(|l| l.starts_with("admin: NIP")).unwrap();
@@ -44,14 +46,22 @@ async fn a_synthetic_organisation_loads_into_an_empty_one_and_its_period_scores_
     assert!((3..=8).contains(&targets.len()), "{score}");
     assert!(score["explanation"]["nilai_kinerja"].is_object(), "{score}");
 
-    // Closing freezes every score: 130 employees, the year and four quarters.
+    // Closing freezes every score: 450 employees, the year and four quarters, each once; the
+    // frozen score is the one computed before.
     app.close_period(&admin, &period_id).await;
-    let frozen: i64 = app
+    let frozen_score = app.get(&path, &staff).await.expect(200);
+    assert_eq!(frozen_score["state"], "frozen");
+    assert_eq!(frozen_score["explanation"], score["explanation"]);
+    let (frozen, employees): (i64, i64) = app
         .db()
         .read_blocking(move |conn| {
+            use diesel::dsl::{count, count_star};
             use kinerja::db::schema::score_snapshots;
-            Ok(score_snapshots::table.filter(score_snapshots::period_id.eq(&period_id)).count().get_result(conn)?)
+            Ok(score_snapshots::table
+                .filter(score_snapshots::period_id.eq(&period_id))
+                .select((count_star(), count(score_snapshots::employee_id).aggregate_distinct()))
+                .get_result(conn)?)
         })
         .unwrap();
-    assert_eq!(frozen, 130 * 5);
+    assert_eq!((frozen, employees), (450 * 5, 450));
 }
