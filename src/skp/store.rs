@@ -88,23 +88,34 @@ pub fn find_document(conn: &mut AnyConnection, id: &str) -> ApiResult<(Skp, Empl
         Option<IndicatorRow>,
         Option<AspectRow>,
     );
-    let joined: Vec<Joined> = skps::table
-        .inner_join(employees::table)
-        // Joined flat, not nested: SQLite materialises a parenthesised join of the three tables
-        // whole before filtering (0.6 s on 20,000 employees, against 4 ms flat).
-        .left_join(skp_targets::table)
-        .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
-        .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
-        .filter(skps::id.eq(id))
-        .order((skp_targets::position.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
-        .select((
-            SkpRow::as_select(),
-            (employees::id, employees::organization_id, employees::supervisor_id),
-            Option::<TargetRow>::as_select(),
-            Option::<IndicatorRow>::as_select(),
-            Option::<AspectRow>::as_select(),
-        ))
-        .load(conn)?;
+    // The same query for either backend, built for each (a selection names its backend).
+    macro_rules! document {
+        () => {
+            skps::table
+                .inner_join(employees::table)
+                // Joined flat, not nested: SQLite materialises a parenthesised join of the three
+                // tables whole before filtering (0.6 s on 20,000 employees, against 4 ms flat).
+                .left_join(skp_targets::table)
+                .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
+                .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
+                .filter(skps::id.eq(id))
+                .order((skp_targets::position.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
+                .select((
+                    SkpRow::as_select(),
+                    (employees::id, employees::organization_id, employees::supervisor_id),
+                    Option::<TargetRow>::as_select(),
+                    Option::<IndicatorRow>::as_select(),
+                    Option::<AspectRow>::as_select(),
+                ))
+        };
+    }
+    // Loaded through the backend's own connection: the shared connection type writes the SQL out
+    // and converts every value on each call (a third of this read's time in the service), where
+    // each backend's connection finds the prepared statement by the query's type.
+    let joined: Vec<Joined> = match conn {
+        AnyConnection::Postgresql(pg) => document!().load(pg)?,
+        AnyConnection::Sqlite(lite) => document!().load(lite)?,
+    };
     let Some((row, (owner_id, organization_id, supervisor_id), ..)) = joined.first().cloned() else {
         return Err(ApiError::NotFound("skp"));
     };
