@@ -68,4 +68,4 @@ assert frozen['explanation'] == live['explanation'], frozen['employee_name']
 print('%-26s %s snapshot %s at %s, the same explanation as live' % (frozen['employee_name'], frozen['state'], frozen['snapshot'], frozen['frozen_at']))"
 done
 KABID=$(tok 198203112006042003)
-curl -sf "$B/api/v1/scores/team?period_id=$PERIOD" -H "$(H $KABID)" | j 'print("kabid team:", [(i["employee_name"], i["state"], i["predikat"], round(i["nilai_kinerja"], 4)) for i in d["items"]])'
+curl -sf "$B/api/v1/scores/team?period_id=$PERIOD" -H "$(H $KABID)" | j 'print("kabid team:", [(i["employee_name"], i["state"], i["predikat"], None if i["nilai_kinerja"] is None else round(i["nilai_kinerja"], 4)) for i in d["items"]])'
