@@ -83,6 +83,27 @@ run_wrk() { # connections script set|path → RESULT line, with the statements s
   echo "$(grep RESULT "$WORK/wrk.out") rss_mb=$peak per_request=$(ratio "$sent" "${requests:-0}")"
 }
 
+# An employee's read of PATH at 16 connections beside a primary-key SELECT at the same
+# concurrency, measured right after it: one row of the table.
+read_row() { # label path
+  local out base tps rps
+  out=$(BENCH_PATH="$2" BENCH_TOKEN="$STAFF" run_wrk 16 read.lua)
+  if [ "$BACKEND" = postgres ]; then
+    rm -f "$WORK"/pgb*
+    base=$(cd "$WORK" && pgbench -n -S -M prepared -c 16 -j 2 -T "$DURATION" --log --log-prefix=pgb \
+      "${PG_ADMIN%/*}/kinerja_pgbench" 2>&1)
+    tps=$(echo "$base" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+    base="tps=$tps $(python3 $HERE/pgbench_percentiles.py "$WORK"/pgb*)"
+  else
+    base=$(python3 $HERE/sqlite_baseline.py --db "$DB_FILE" --clients 16 --seconds "$DURATION" select)
+  fi
+  rps=$(echo "$out" | field rps)
+  row "$BACKEND" "$1" "$rps/s" "$(echo "$out" | field p50_ms) ms" \
+    "$(echo "$out" | field p99_ms) ms" "$(echo "$base" | field tps)/s" "$(echo "$base" | field p50_ms) ms" \
+    "$(echo "$base" | field p99_ms) ms" "$(ratio "$rps" "$(echo "$base" | field tps)")" \
+    "$(echo "$out" | field per_request) (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
+}
+
 for BACKEND in $BACKENDS; do
   echo "== $BACKEND: $EMPLOYEES employees" >&2
   if [ "$BACKEND" = postgres ]; then
@@ -108,6 +129,8 @@ for BACKEND in $BACKENDS; do
   PORTAL=$(sql "SELECT id FROM service_clients WHERE client_id = '$(sed -n 's/^client_id=//p' "$WORK/client.txt")'")
   SKP=$(sql "SELECT s.id FROM skps s JOIN employees e ON e.id = s.employee_id WHERE e.nip = '$STAFF_NIP'")
   PERIOD=$(sql "SELECT id FROM periods WHERE organization_id = '$ORG'")
+  STAFF_ID=$(sql "SELECT id FROM employees WHERE nip = '$STAFF_NIP'")
+  SCORE_PATH="/api/v1/employees/$STAFF_ID/score?period_id=$PERIOD"
 
   # Tickets with known tokens for every run: wrk (2 threads) and the baseline (one per client).
   for r in $(seq 1 "$ROUNDS"); do
@@ -159,21 +182,8 @@ for BACKEND in $BACKENDS; do
         "$(echo "$base" | field p99_ms) ms" "$(ratio "$rps" "$(echo "$base" | field tps)")" \
         "$(echo "$out" | field per_request) (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
     done
-    out=$(BENCH_PATH="/api/v1/skps/$SKP" BENCH_TOKEN="$STAFF" run_wrk 16 read.lua)
-    if [ "$BACKEND" = postgres ]; then
-      rm -f "$WORK"/pgb*
-      base=$(cd "$WORK" && pgbench -n -S -M prepared -c 16 -j 2 -T "$DURATION" --log --log-prefix=pgb \
-        "${PG_ADMIN%/*}/kinerja_pgbench" 2>&1)
-      tps=$(echo "$base" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
-      base="tps=$tps $(python3 $HERE/pgbench_percentiles.py "$WORK"/pgb*)"
-    else
-      base=$(python3 $HERE/sqlite_baseline.py --db "$DB_FILE" --clients 16 --seconds "$DURATION" select)
-    fi
-    rps=$(echo "$out" | field rps)
-    row "$BACKEND" "own SKP read, 16 connections (round $r)" "$rps/s" "$(echo "$out" | field p50_ms) ms" \
-      "$(echo "$out" | field p99_ms) ms" "$(echo "$base" | field tps)/s" "$(echo "$base" | field p50_ms) ms" \
-      "$(echo "$base" | field p99_ms) ms" "$(ratio "$rps" "$(echo "$base" | field tps)")" \
-      "$(echo "$out" | field per_request) (non-2xx $(echo "$out" | field non2xx), RSS $(echo "$out" | field rss_mb) MB)" "$(load)"
+    read_row "own SKP read, 16 connections (round $r)" "/api/v1/skps/$SKP"
+    read_row "own score (live, with explanation), 16 connections (round $r)" "$SCORE_PATH"
   done
   vacuum
 
@@ -188,6 +198,7 @@ for BACKEND in $BACKENDS; do
   reads=$(awk '{n++; if ($1 != 200) bad++; if ($2 > max) max = $2} END {printf "%d reads meanwhile, %d not 200, slowest %.2f s", n, bad, max}' "$WORK/reads-during-close.txt")
   scores=$(sql "SELECT count(*) FROM score_snapshots WHERE period_id = '$PERIOD'")
   row "$BACKEND" "close the period ($scores scores frozen; HTTP ${closed% *})" "${closed#* } s" "" "" "" "" "" "" "$reads" "$(load)"
+  read_row "own score (frozen, with explanation), 16 connections" "$SCORE_PATH"
 
   # The year's score report as CSV, beside a plain dump of the same stored rows.
   csv=$(curl -s -o "$WORK/scores.csv" -w '%{time_total}' \

@@ -84,6 +84,9 @@ pub struct Settings {
     pub ticket_rate_limit_per_minute: u32,
     /// How long the public figures are cached per instance (0: not cached).
     pub public_cache_secs: u64,
+    /// Serialised SKP documents kept per instance, in kB, served while their version is current
+    /// (0: none kept; see `document_cache`).
+    pub document_cache_kb: usize,
     /// Token requests per minute per client address (password guesses stay slow).
     pub login_rate_limit_per_minute: u32,
     /// Wrong passwords in a row before an account is locked (briefly, doubling each time).
@@ -234,6 +237,7 @@ impl Settings {
             login_lockout_after: parse_number(&get, "KINERJA_LOGIN_LOCKOUT_AFTER", 5, 1, 1_000)?,
             ticket_rate_limit_per_minute: parse_number(&get, "KINERJA_TICKET_RATE_LIMIT", 600, 1, 1_000_000)?,
             public_cache_secs: parse_number(&get, "KINERJA_PUBLIC_CACHE_SECS", 60, 0, 3_600)?,
+            document_cache_kb: parse_number(&get, "KINERJA_DOCUMENT_CACHE_KB", 4_096, 0, 1_048_576)?,
             trust_forwarded_for: match get("KINERJA_TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") | Some("0") => false,
                 Some("true") | Some("1") => true,

@@ -16,6 +16,7 @@ pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod distribution;
+pub mod document_cache;
 pub mod domain;
 pub mod employees;
 pub mod error;

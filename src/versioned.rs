@@ -45,6 +45,12 @@ pub fn ok_with_etag<T: Versioned>(record: &T) -> HttpResponse {
     with_etag(StatusCode::OK, record)
 }
 
+/// 200 with a record already serialised (`body`, JSON) at `version`, as [`ok_with_etag`] would
+/// answer it.
+pub fn ok_serialised(version: i32, body: actix_web::web::Bytes) -> HttpResponse {
+    HttpResponse::Ok().insert_header((header::ETAG, etag(version))).content_type("application/json").body(body)
+}
+
 /// The version the `UPDATE` must find (the client's `If-Match`) and the one it sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Versions {

@@ -19,7 +19,7 @@ use crate::idempotency::{self, Stored};
 use crate::pagination::{Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::state::AppState;
-use crate::versioned::{ok_with_etag, with_etag, Edit};
+use crate::versioned::{ok_serialised, ok_with_etag, with_etag, Edit};
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_skps)
@@ -310,15 +310,28 @@ pub async fn create_skp(
 )]
 #[get("/skps/{id}")]
 pub async fn get_skp(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let skp = state
+    let documents = state.documents.clone();
+    let (version, body) = state
         .db
         .read_statement(move |conn| {
+            // A document kept at the SKP's current version costs one primary-key lookup. Each
+            // statement is its own snapshot: the kept bytes are served only if their version is
+            // the one just read, and a document read afresh carries its own version and owner.
+            if let Some((kept_version, body)) = documents.kept(&id) {
+                let (version, owner) = store::document_version(conn, &id)?.ok_or(ApiError::NotFound("skp"))?;
+                authorize(&caller, Permission::ReadSkp { owner: &owner })?;
+                if version == kept_version {
+                    return Ok((version, body));
+                }
+            }
             let (skp, owner) = store::find_document(conn, &id)?;
             authorize(&caller, Permission::ReadSkp { owner: &owner })?;
-            Ok(skp)
+            let body = web::Bytes::from(serde_json::to_vec(&skp).map_err(ApiError::internal)?);
+            documents.put(&id, skp.version, body.clone());
+            Ok((skp.version, body))
         })
         .await?;
-    Ok(ok_with_etag(&skp))
+    Ok(ok_serialised(version, body))
 }
 
 /// Replaces the content of a draft or returned SKP (its owner).

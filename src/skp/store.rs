@@ -135,6 +135,29 @@ pub fn find_document(conn: &mut AnyConnection, id: &str) -> ApiResult<(Skp, Empl
     Ok((skp, EmployeeRef { id: owner_id, organization_id, supervisor_id }))
 }
 
+/// The SKP's current version and what deciding who may read it needs of its owner: one
+/// primary-key lookup, for serving a document kept at that version (see
+/// [`crate::document_cache`]).
+pub fn document_version(conn: &mut AnyConnection, id: &str) -> ApiResult<Option<(i32, EmployeeRef)>> {
+    type Found = (i32, (EmployeeId, OrganizationId, Option<EmployeeId>));
+    macro_rules! version {
+        () => {
+            skps::table
+                .inner_join(employees::table)
+                .filter(skps::id.eq(id))
+                .select((skps::version, (employees::id, employees::organization_id, employees::supervisor_id)))
+        };
+    }
+    // Through the backend's own connection, as in `find_document`.
+    let found: Option<Found> = match conn {
+        AnyConnection::Postgresql(pg) => version!().first(pg).optional()?,
+        AnyConnection::Sqlite(lite) => version!().first(lite).optional()?,
+    };
+    Ok(found.map(|(version, (id, organization_id, supervisor_id))| {
+        (version, EmployeeRef { id, organization_id, supervisor_id })
+    }))
+}
+
 /// The newest revision of an employee's SKP for a period.
 pub fn latest(conn: &mut AnyConnection, employee_id: &EmployeeId, period_id: &str) -> ApiResult<Option<SkpRow>> {
     Ok(skps::table

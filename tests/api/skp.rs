@@ -479,3 +479,48 @@ async fn nobody_approves_their_own_plan_and_the_inbox_follows_the_reporting_line
     plan.action(&supervisor, &submitted, "approve", None).await.expect_problem(404, "not_found");
     plan.action(&head, &submitted, "approve", None).await.expect(200);
 }
+
+/// Each instance keeps the SKP documents it served, but serves one only while it is the SKP's
+/// version and only to whom may read it now: a change, and a move of the owner to another
+/// supervisor, made through another instance show on the very next read.
+#[actix_web::test]
+async fn a_kept_skp_is_never_served_after_another_instance_changed_it() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance().await;
+    let org = app.seed_org("kept");
+    let plan = Planning::start(&app, &org).await;
+    let (admin, staff, supervisor, head) = (
+        app.token_for(&org.admin),
+        app.token_for(&org.staff),
+        app.token_for(&org.supervisor),
+        app.token_for(&org.head),
+    );
+    let skp = plan.create(&staff).await;
+    let path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());
+    let first = app.get(&path, &staff).await;
+    assert_eq!(first.expect(200), skp);
+    assert!(app.state.documents.bytes() > 0, "the first read keeps the document");
+    let again = app.get(&path, &supervisor).await;
+    assert_eq!((again.expect(200), again.header("etag")), (skp.clone(), Some("\"1\"")));
+
+    // Filled through the other instance: the next read here has the targets and the new version.
+    let elsewhere = Planning { app: &other, period_id: plan.period_id.clone() };
+    let filled = elsewhere.put(&staff, &skp, vec![target("Perekaman KTP-el", "utama", 100.0, None, None)]).await;
+    let filled = filled.expect(200);
+    let read = app.get(&path, &staff).await;
+    assert_eq!((read.expect(200), read.header("etag")), (filled.clone(), Some("\"2\"")));
+    assert_eq!(read.json()["targets"][0]["description"], "Perekaman KTP-el");
+
+    // The owner moves to the head through the other instance: the supervisor before may no
+    // longer read it here, the new one may.
+    other
+        .post(
+            &format!("/api/v1/employees/{}/reporting-line", org.staff.id),
+            &admin,
+            json!({"unit_id": org.root.id, "supervisor_id": org.head.id, "reason": "Mutasi (SK 800/1/2030)"}),
+        )
+        .await
+        .expect(201);
+    app.get(&path, &supervisor).await.expect_problem(404, "not_found");
+    assert_eq!(app.get(&path, &head).await.expect(200), filled);
+}
