@@ -16,6 +16,7 @@ use diesel::prelude::*;
 
 use super::store::{self, Computed, Scope};
 use super::{EmployeeScore, ScoreState, SnapshotRef};
+use crate::authz::EmployeeRef;
 use crate::db::schema::{employees, score_snapshots, sub_periods};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
@@ -285,6 +286,42 @@ pub fn latest(conn: &mut AnyConnection, period_id: &str) -> ApiResult<Option<i32
         .filter(score_snapshots::period_id.eq(period_id))
         .select(diesel::dsl::max(score_snapshots::snapshot))
         .first::<Option<i32>>(conn)?)
+}
+
+/// What serving a kept frozen score of `employee_id` in `period_id` depends on now, in one
+/// statement: the employee's reference (who may read it), the period's status and its latest
+/// snapshot. `None` when either is unknown or they are of different organisations.
+pub fn frozen_state(
+    conn: &mut AnyConnection,
+    employee_id: &EmployeeId,
+    period_id: &str,
+) -> ApiResult<Option<(EmployeeRef, PeriodStatus, Option<i32>)>> {
+    use crate::db::schema::periods;
+    type Found = ((EmployeeId, OrganizationId, Option<EmployeeId>), PeriodStatus, Option<i32>);
+    macro_rules! state {
+        () => {
+            employees::table
+                .inner_join(periods::table.on(periods::organization_id.eq(employees::organization_id)))
+                .filter(employees::id.eq(employee_id))
+                .filter(periods::id.eq(period_id))
+                .select((
+                    (employees::id, employees::organization_id, employees::supervisor_id),
+                    periods::status,
+                    score_snapshots::table
+                        .filter(score_snapshots::period_id.eq(periods::id))
+                        .select(diesel::dsl::max(score_snapshots::snapshot))
+                        .single_value(),
+                ))
+        };
+    }
+    // Through the backend's own connection, as `skp::store::find_document` does.
+    let found: Option<Found> = match conn {
+        AnyConnection::Postgresql(pg) => state!().first(pg).optional()?,
+        AnyConnection::Sqlite(lite) => state!().first(lite).optional()?,
+    };
+    Ok(found.map(|((id, organization_id, supervisor_id), status, latest)| {
+        (EmployeeRef { id, organization_id, supervisor_id }, status, latest)
+    }))
 }
 
 /// The snapshots stored of one employee's score in `scope`, oldest first.

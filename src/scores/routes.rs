@@ -13,6 +13,7 @@ use crate::employees as staff;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
 use crate::pagination::{Page, PageRequest};
+use crate::periods::PeriodStatus;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -45,7 +46,27 @@ pub async fn employee_score(
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
     let clock = state.clock;
-    let score = state
+    // A frozen score does not change until the period is closed again (a new latest snapshot):
+    // one kept at the period's latest snapshot costs one primary-key lookup; a live one, whose
+    // inputs change without a version, is computed on every read.
+    let key = format!("score {id} {} {:?} {:?}", query.period_id, query.sub_period_id, query.snapshot);
+    if let Some((kept_at, body)) = state.documents.kept(&key) {
+        let (caller, id, period_id) = (caller.clone(), id.clone(), query.period_id.clone());
+        let current = state
+            .db
+            .read_statement(move |conn| {
+                let Some((person, status, latest)) = freeze::frozen_state(conn, &id, &period_id)? else {
+                    return Ok(false);
+                };
+                authorize(&caller, Permission::ReadScore { employee: &person })?;
+                Ok((query.snapshot.is_some() || status == PeriodStatus::Closed) && latest == Some(kept_at))
+            })
+            .await?;
+        if current {
+            return Ok(HttpResponse::Ok().content_type("application/json").body(body));
+        }
+    }
+    let (score, latest) = state
         .db
         .read(move |conn| {
             let person = staff::find(conn, &id)?;
@@ -60,10 +81,15 @@ pub async fn employee_score(
                 return Err(ApiError::NotFound("score snapshot"));
             }
             score.snapshots = snapshots;
-            Ok(score)
+            let latest = if score.state == ScoreState::Frozen { freeze::latest(conn, &scope.period.id)? } else { None };
+            Ok((score, latest))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(score))
+    let body = web::Bytes::from(serde_json::to_vec(&score).map_err(ApiError::internal)?);
+    if let Some(latest) = latest {
+        state.documents.put(&key, latest, body.clone());
+    }
+    Ok(HttpResponse::Ok().content_type("application/json").body(body))
 }
 
 /// Scores a page of employees, ordered by id, after the cursor: a fixed number of queries. Frozen

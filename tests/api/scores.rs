@@ -543,3 +543,55 @@ async fn the_demo_years_scores_match_hand_computation_and_freeze_bit_for_bit() {
     // Ten people, the year and four quarters.
     assert_eq!(recompute_every_frozen_score(&app, org_id), 50);
 }
+
+/// A frozen score is kept by the instance that served it and served again only while the period
+/// is closed at the same latest snapshot, and only to whom may read it now: reopening, closing
+/// again and a new supervisor, all through another instance, show on the next read here.
+#[actix_web::test]
+async fn a_kept_frozen_score_follows_what_another_instance_changed() {
+    let app = TestApp::spawn().await;
+    let other = app.another_instance().await;
+    let org = app.seed_org("scorekept");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let (admin, supervisor, staff, head) = (
+        app.token_for(&org.admin),
+        app.token_for(&org.supervisor),
+        app.token_for(&org.staff),
+        app.token_for(&org.head),
+    );
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+    app.to_evaluating(&admin, period_id).await;
+    let closed = app.close_period(&admin, period_id).await;
+    let frozen = app.get(&path, &staff).await.expect(200);
+    assert_eq!((frozen["state"].as_str(), frozen["snapshot"].as_i64()), (Some("frozen"), Some(1)));
+    assert!(app.state.documents.bytes() > 0, "the frozen score is kept");
+    assert_eq!(app.get(&path, &supervisor).await.expect(200), frozen);
+
+    // Reopened elsewhere: computed live here again.
+    let status = format!("/api/v1/periods/{period_id}/status");
+    let reopen = json!({"status": "evaluating", "reason": "Koreksi nilai setelah audit"});
+    let reopened = other.post_versioned(&status, &admin, closed["version"].as_i64().unwrap(), reopen).await.expect(200);
+    let live = app.get(&path, &staff).await.expect(200);
+    assert_eq!((live["state"].as_str(), live["snapshots"].as_array().map(Vec::len)), (Some("live"), Some(1)));
+
+    // Closed again elsewhere: snapshot 2 here.
+    let version = reopened["version"].as_i64().unwrap();
+    other.post_versioned(&status, &admin, version, json!({"status": "closed"})).await.expect(200);
+    let second = app.get(&path, &staff).await.expect(200);
+    assert_eq!((second["snapshot"].as_i64(), second["snapshots"].as_array().map(Vec::len)), (Some(2), Some(2)));
+    let first = app.get(&format!("{path}&snapshot=1"), &staff).await.expect(200);
+    assert_eq!(first["explanation"], frozen["explanation"]);
+
+    // The owner moves to the head elsewhere: the supervisor before may no longer read it here.
+    other
+        .post(
+            &format!("/api/v1/employees/{}/reporting-line", org.staff.id),
+            &admin,
+            json!({"unit_id": org.root.id, "supervisor_id": org.head.id, "reason": "Mutasi (SK 800/2/2030)"}),
+        )
+        .await
+        .expect(201);
+    app.get(&path, &supervisor).await.expect_problem(404, "not_found");
+    assert_eq!(app.get(&path, &head).await.expect(200), second);
+}
