@@ -48,8 +48,10 @@ sql() {
 }
 vacuum() {
   if [ "$BACKEND" = postgres ]; then
-    # Autovacuum is off on the benchmark machines: the hot tables are vacuumed between runs.
-    psql -q "$DB_URL" -c "VACUUM ANALYZE rating_tickets, citizen_ratings, audit_events, audit_heads, skps" >/dev/null
+    # Autovacuum is off on the benchmark machines: the hot tables are vacuumed between runs. Then
+    # a checkpoint, so that each run (service or baseline) starts from one and none pays for the
+    # one before's dirty pages or a checkpoint that falls in it.
+    psql -q "$DB_URL" -c "VACUUM ANALYZE rating_tickets, citizen_ratings, audit_events, audit_heads, skps" -c "CHECKPOINT" >/dev/null
   else
     sqlite3 "$DB_FILE" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
   fi
@@ -92,7 +94,7 @@ read_row() { # label path
     rm -f "$WORK"/pgb*
     base=$(cd "$WORK" && pgbench -n -S -M prepared -c 16 -j 2 -T "$DURATION" --log --log-prefix=pgb \
       "${PG_ADMIN%/*}/kinerja_pgbench" 2>&1)
-    tps=$(echo "$base" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+    tps=$(printf '%.1f' "$(echo "$base" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)")
     base="tps=$tps $(python3 $HERE/pgbench_percentiles.py "$WORK"/pgb*)"
   else
     base=$(python3 $HERE/sqlite_baseline.py --db "$DB_FILE" --clients 16 --seconds "$DURATION" select)
@@ -171,7 +173,7 @@ for BACKEND in $BACKENDS; do
         rm -f "$WORK"/pgb*
         base=$(cd "$WORK" && pgbench -n -M prepared -c "$c" -j 2 -t $((BASELINE_TX / c)) -D "set=2${c}${r}" -D n=0 \
           --log --log-prefix=pgb -f "$OLDPWD/$HERE/rating_minimal.pg.sql" "$DB_URL" 2>&1)
-        tps=$(echo "$base" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+        tps=$(printf '%.1f' "$(echo "$base" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)")
         base="tps=$tps $(python3 $HERE/pgbench_percentiles.py "$WORK"/pgb*)"
       else
         base=$(python3 $HERE/sqlite_baseline.py --db "$DB_FILE" --clients "$c" --transactions $((BASELINE_TX / c)) --set "2${c}${r}" rating)
@@ -197,7 +199,7 @@ for BACKEND in $BACKENDS; do
   kill "$READER"; wait "$READER" 2>/dev/null || true
   reads=$(awk '{n++; if ($1 != 200) bad++; if ($2 > max) max = $2} END {printf "%d reads meanwhile, %d not 200, slowest %.2f s", n, bad, max}' "$WORK/reads-during-close.txt")
   scores=$(sql "SELECT count(*) FROM score_snapshots WHERE period_id = '$PERIOD'")
-  row "$BACKEND" "close the period ($scores scores frozen; HTTP ${closed% *})" "${closed#* } s" "" "" "" "" "" "" "$reads" "$(load)"
+  row "$BACKEND" "close the period ($scores scores frozen; HTTP ${closed% *})" "$(printf '%.2f' "${closed#* }") s" "" "" "" "" "" "" "$reads" "$(load)"
   read_row "own score (frozen, with explanation), 16 connections" "$SCORE_PATH"
 
   # The year's score report as CSV, beside a plain dump of the same stored rows.
@@ -209,7 +211,7 @@ for BACKEND in $BACKENDS; do
   if [ "$BACKEND" = postgres ]; then psql -q "$DB_URL" -c "\\copy ($dump) TO '/dev/null' CSV HEADER"
   else sqlite3 -csv -header "$DB_FILE" "$dump" > /dev/null; fi
   copied=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$(date +%s.%N)")
-  row "$BACKEND" "yearly score CSV ($lines rows), time to last byte" "$csv s" "" "" "$copied s (\\copy)" "" "" \
+  row "$BACKEND" "yearly score CSV ($lines rows), time to last byte" "$(printf '%.2f' "$csv") s" "" "" "$copied s (\\copy)" "" "" \
     "$(ratio "$csv" "$copied")" "peak server memory $(hwm_mb) MB" "$(load)"
   row "$BACKEND" "server memory after the runs (peak)" "$(rss_mb) MB ($(hwm_mb) MB)" "" "" "" "" "" "" "" "$(load)"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
@@ -221,6 +223,5 @@ echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/{printf "%.0
 echo
 echo "| backend | measure | service | p50 | p99 | baseline | p50 | p99 | ratio | queries per request / notes | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
-while IFS=$'\t' read -r -a f; do
-  printf '| %s |' "${f[@]}"; echo
-done < "$RESULTS" | sed 's/||/|/g'
+# awk, not `read -a`: a tab is whitespace to read, so empty cells would vanish and shift the row.
+awk -F'\t' '{ line = "|"; for (i = 1; i <= NF; i++) line = line " " $i " |"; print line }' "$RESULTS"
