@@ -433,6 +433,13 @@ impl TestApp {
         )
     }
 
+    /// Moves `org`'s staff member to the root unit under the head (a mutasi), as `org`'s admin.
+    pub async fn move_staff_to_head(&self, org: &Org) {
+        let body = serde_json::json!({"unit_id": org.root.id, "supervisor_id": org.head.id, "reason": "Mutasi (SK 800/1/2030)"});
+        let path = format!("/api/v1/employees/{}/reporting-line", org.staff.id);
+        self.post(&path, &self.token_for(&org.admin), body).await.expect(201);
+    }
+
     /// Another admin of `org` (the fixture has one), e.g. to approve what the first one made.
     pub fn second_admin(&self, org: &Org) -> Employee {
         let (org_id, unit_id) = (org.id.clone(), org.root.id.clone());

@@ -584,14 +584,7 @@ async fn a_kept_frozen_score_follows_what_another_instance_changed() {
     assert_eq!(first["explanation"], frozen["explanation"]);
 
     // The owner moves to the head elsewhere: the supervisor before may no longer read it here.
-    other
-        .post(
-            &format!("/api/v1/employees/{}/reporting-line", org.staff.id),
-            &admin,
-            json!({"unit_id": org.root.id, "supervisor_id": org.head.id, "reason": "Mutasi (SK 800/2/2030)"}),
-        )
-        .await
-        .expect(201);
+    other.move_staff_to_head(&org).await;
     app.get(&path, &supervisor).await.expect_problem(404, "not_found");
     assert_eq!(app.get(&path, &head).await.expect(200), second);
 }

@@ -489,12 +489,8 @@ async fn a_kept_skp_is_never_served_after_another_instance_changed_it() {
     let other = app.another_instance().await;
     let org = app.seed_org("kept");
     let plan = Planning::start(&app, &org).await;
-    let (admin, staff, supervisor, head) = (
-        app.token_for(&org.admin),
-        app.token_for(&org.staff),
-        app.token_for(&org.supervisor),
-        app.token_for(&org.head),
-    );
+    let (staff, supervisor, head) =
+        (app.token_for(&org.staff), app.token_for(&org.supervisor), app.token_for(&org.head));
     let skp = plan.create(&staff).await;
     let path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());
     let first = app.get(&path, &staff).await;
@@ -513,14 +509,7 @@ async fn a_kept_skp_is_never_served_after_another_instance_changed_it() {
 
     // The owner moves to the head through the other instance: the supervisor before may no
     // longer read it here, the new one may.
-    other
-        .post(
-            &format!("/api/v1/employees/{}/reporting-line", org.staff.id),
-            &admin,
-            json!({"unit_id": org.root.id, "supervisor_id": org.head.id, "reason": "Mutasi (SK 800/1/2030)"}),
-        )
-        .await
-        .expect(201);
+    other.move_staff_to_head(&org).await;
     app.get(&path, &supervisor).await.expect_problem(404, "not_found");
     assert_eq!(app.get(&path, &head).await.expect(200), filled);
 }
