@@ -428,11 +428,11 @@ pub fn served_with_inputs(
             .map(|c| (c.score, with_inputs.then_some(c.inputs)))
             .collect())
     };
-    let latest = latest(conn, &scope.period.id)?;
+    // An open period's score is live unless a snapshot is asked for: no need to look for one.
     let snapshot = match requested {
-        Some(n) if latest.is_some_and(|latest| n <= latest) => Some(n),
+        Some(n) if latest(conn, &scope.period.id)?.is_some_and(|latest| n <= latest) => Some(n),
         Some(_) => return Err(ApiError::NotFound("score snapshot")),
-        None if scope.period.status == PeriodStatus::Closed => latest,
+        None if scope.period.status == PeriodStatus::Closed => latest(conn, &scope.period.id)?,
         None => None,
     };
     let Some(snapshot) = snapshot else { return live(conn, people) };

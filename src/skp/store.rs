@@ -182,18 +182,34 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
     Ok(load_many(conn, vec![row])?.pop().expect("one SKP in, one out"))
 }
 
-/// Several SKPs with their targets, indicators and aspects, in two queries whatever their number:
-/// the targets, then the indicators joined with their aspects.
+/// Several SKPs with their targets, indicators and aspects, in one query whatever their number: a
+/// row per aspect (or per indicator without aspects, target without indicators).
 pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<Skp>> {
     let skp_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let targets = target_rows(conn, &skp_ids)?;
-    let target_ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
-    let indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = skp_indicators::table
-        .left_join(skp_aspects::table)
-        .filter(skp_indicators::target_id.eq_any(&target_ids))
-        .order((skp_indicators::target_id.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
-        .select((IndicatorRow::as_select(), Option::<AspectRow>::as_select()))
+    let joined: Vec<(TargetRow, Option<IndicatorRow>, Option<AspectRow>)> = skp_targets::table
+        // Joined flat, as in `find_document`.
+        .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
+        .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
+        .filter(skp_targets::skp_id.eq_any(&skp_ids))
+        .order((
+            skp_targets::skp_id.asc(),
+            skp_targets::position.asc(),
+            skp_targets::id.asc(),
+            skp_indicators::position.asc(),
+            skp_indicators::id.asc(),
+        ))
+        .select((TargetRow::as_select(), Option::<IndicatorRow>::as_select(), Option::<AspectRow>::as_select()))
         .load(conn)?;
+    let mut targets: Vec<TargetRow> = Vec::new();
+    let mut indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = Vec::new();
+    for (target, indicator, aspect) in joined {
+        if targets.last().is_none_or(|last| last.id != target.id) {
+            targets.push(target);
+        }
+        if let Some(indicator) = indicator {
+            indicator_rows.push((indicator, aspect));
+        }
+    }
     Ok(assemble(rows, targets, indicator_rows))
 }
 

@@ -14,8 +14,10 @@ fn change_path(employee_id: &str) -> String {
     format!("/api/v1/employees/{employee_id}/reporting-line")
 }
 
+/// Today where the fixture's organisation is (WIB, the default): from 17:00 UTC it is tomorrow
+/// there, and a line takes effect on the organisation's date.
 fn today() -> String {
-    chrono::Utc::now().date_naive().to_string()
+    kinerja::domain::time_zone::OrgTimeZone::AsiaJakarta.date_at(chrono::Utc::now()).to_string()
 }
 
 /// The staff member's SKP for a new period, filled and submitted; returns it.
