@@ -30,6 +30,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("authz", 2),
     ("browser", 2),
     ("db", 2),
+    ("document_cache", 2),
     ("extract", 2),
     ("idempotency", 2),
     ("metrics", 2),
