@@ -12,6 +12,7 @@ use crate::auth::caller::Caller;
 use crate::authz::{authorize, performance_visibility, skp_inbox, Permission, SkpInbox};
 use crate::db::types::EmployeeId;
 use crate::db::{new_id, now, AnyConnection};
+use crate::document_cache::DocumentCache;
 use crate::employees::{self as staff, EmployeeRow};
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::{IdempotencyKey, IfMatch, ValidatedJson, ValidatedQuery};
@@ -211,7 +212,8 @@ pub async fn my_skp(
     let me = caller.employee_id().ok_or_else(|| ApiError::forbidden("Only employees have an SKP"))?.clone();
     let org = caller.organization_id.clone();
     let clock = state.clock;
-    let skp = state
+    let documents = state.documents.clone();
+    let (version, body) = state
         .db
         .read(move |conn| {
             let period_id = match query.0.period_id {
@@ -223,10 +225,21 @@ pub async fn my_skp(
                 }
             };
             let row = store::latest(conn, &me, &period_id)?.ok_or(ApiError::NotFound("skp"))?;
-            store::load(conn, row)
+            // The row gives the version: a document kept at it needs no more reading.
+            match documents.kept(&row.id) {
+                Some((kept_version, body)) if kept_version == row.version => Ok((kept_version, body)),
+                _ => keep(&documents, &store::load(conn, row)?),
+            }
         })
         .await?;
-    Ok(ok_with_etag(&skp))
+    Ok(ok_serialised(version, body))
+}
+
+/// Serialises `skp` and keeps it by its version; its version and the bytes.
+fn keep(documents: &DocumentCache, skp: &Skp) -> ApiResult<(i32, web::Bytes)> {
+    let body = web::Bytes::from(serde_json::to_vec(skp).map_err(ApiError::internal)?);
+    documents.put(&skp.id, skp.version, body.clone());
+    Ok((skp.version, body))
 }
 
 /// Starts the caller's SKP for a period, as an empty draft.
@@ -326,9 +339,7 @@ pub async fn get_skp(state: web::Data<AppState>, caller: Caller, id: web::Path<S
             }
             let (skp, owner) = store::find_document(conn, &id)?;
             authorize(&caller, Permission::ReadSkp { owner: &owner })?;
-            let body = web::Bytes::from(serde_json::to_vec(&skp).map_err(ApiError::internal)?);
-            documents.put(&id, skp.version, body.clone());
-            Ok((skp.version, body))
+            keep(&documents, &skp)
         })
         .await?;
     Ok(ok_serialised(version, body))

@@ -482,7 +482,7 @@ async fn nobody_approves_their_own_plan_and_the_inbox_follows_the_reporting_line
 
 /// Each instance keeps the SKP documents it served, but serves one only while it is the SKP's
 /// version and only to whom may read it now: a change, and a move of the owner to another
-/// supervisor, made through another instance show on the very next read.
+/// supervisor, made through another instance show on the very next read, by id or as `/me/skp`.
 #[actix_web::test]
 async fn a_kept_skp_is_never_served_after_another_instance_changed_it() {
     let app = TestApp::spawn().await;
@@ -498,11 +498,15 @@ async fn a_kept_skp_is_never_served_after_another_instance_changed_it() {
     assert!(app.state.documents.bytes() > 0, "the first read keeps the document");
     let again = app.get(&path, &supervisor).await;
     assert_eq!((again.expect(200), again.header("etag")), (skp.clone(), Some("\"1\"")));
+    let mine = format!("/api/v1/me/skp?period_id={}", plan.period_id);
+    assert_eq!(app.get(&mine, &staff).await.expect(200), skp);
 
     // Filled through the other instance: the next read here has the targets and the new version.
     let elsewhere = Planning { app: &other, period_id: plan.period_id.clone() };
     let filled = elsewhere.put(&staff, &skp, vec![target("Perekaman KTP-el", "utama", 100.0, None, None)]).await;
     let filled = filled.expect(200);
+    let read_mine = app.get(&mine, &staff).await;
+    assert_eq!((read_mine.expect(200), read_mine.header("etag")), (filled.clone(), Some("\"2\"")));
     let read = app.get(&path, &staff).await;
     assert_eq!((read.expect(200), read.header("etag")), (filled.clone(), Some("\"2\"")));
     assert_eq!(read.json()["targets"][0]["description"], "Perekaman KTP-el");
