@@ -200,7 +200,9 @@ impl Database {
     /// Runs read-only work of **one statement** on a blocking thread, outside any transaction: a
     /// single statement sees one consistent snapshot by itself on both backends, so BEGIN and
     /// COMMIT would be two round trips for nothing (the hottest reads, such as an employee's own
-    /// SKP, are one statement). Work of more than one statement uses [`Database::read`]. A
+    /// SKP, are one statement). Work of more than one statement uses [`Database::read`], unless
+    /// each of its statements stands alone (a version check, then the document that carries its
+    /// own version: nothing is combined across snapshots). A
     /// connection found dead on the way (the server restarted, an idle timeout) is discarded and
     /// the work runs again on another, as [`Database::read`]'s BEGIN does: reads can be repeated.
     pub async fn read_statement<T, F>(&self, work: F) -> Result<T, ApiError>

@@ -213,10 +213,12 @@ pub async fn my_skp(
     let org = caller.organization_id.clone();
     let clock = state.clock;
     let documents = state.documents.clone();
+    // Statements that each stand alone: the period, the newest revision's row, and only when no
+    // document is kept at its version, the document (which carries its own version).
     let (version, body) = state
         .db
-        .read(move |conn| {
-            let period_id = match query.0.period_id {
+        .read_statement(move |conn| {
+            let period_id = match query.0.period_id.clone() {
                 Some(id) => id,
                 None => {
                     use chrono::Datelike;
