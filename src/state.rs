@@ -16,7 +16,8 @@ pub struct AppState {
     pub login_lockout: crate::domain::lockout::LockoutRule,
     /// The public figures, cached instead of rate limited (they change slowly).
     pub public_cache: crate::rate_limit::PublicCache,
-    /// SKP documents as last serialised, served while their version is current.
+    /// SKP documents and frozen scores as last serialised, served while the database confirms
+    /// they are current.
     pub documents: crate::document_cache::DocumentCache,
     /// What time it is for the rules: the system's, or a fixed instant in tests.
     pub clock: crate::clock::Clock,
