@@ -294,7 +294,8 @@ pub fn computed_from(
     people: Vec<EmployeeRow>,
 ) -> ApiResult<Vec<Computed>> {
     let ScopeInputs { citizen_sums, mut complaints } = dated;
-    let mut behaviour: HashMap<EmployeeId, Vec<GroupInput>> = inputs.peers.clone();
+    // The scope's own rater groups (supervisor, self); the peers' are the period's, added per person.
+    let mut assessed: HashMap<EmployeeId, Vec<GroupInput>> = HashMap::new();
     let sub_period_id = scope.sub_period.as_ref().map(|s| s.id.clone());
     let mut given: HashMap<EmployeeId, (Option<GivenRatings>, Option<ObjectionDecision>)> = HashMap::new();
     for a in inputs.assessments.iter().filter(|a| a.sub_period_id == sub_period_id) {
@@ -304,7 +305,7 @@ pub fn computed_from(
             AssessmentKind::SelfAssessment => RaterGroup::SelfAssessment,
         };
         if !a.scores.is_empty() {
-            behaviour.entry(a.employee_id.clone()).or_default().push(GroupInput { group, respondents: 1, means });
+            assessed.entry(a.employee_id.clone()).or_default().push(GroupInput { group, respondents: 1, means });
         }
         if a.kind != AssessmentKind::Supervisor {
             continue;
@@ -329,7 +330,14 @@ pub fn computed_from(
             let (supervisor_ratings, objection) = given.remove(&person.id).unwrap_or_default();
             let inputs = ScoreInputs {
                 targets: skp.map(|s| targets_of(s, scope, &inputs.realised)).unwrap_or_default(),
-                behaviour: behaviour.remove(&person.id).unwrap_or_default(),
+                behaviour: inputs
+                    .peers
+                    .get(&person.id)
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .chain(assessed.remove(&person.id).into_iter().flatten())
+                    .collect(),
                 withheld: withheld(inputs.peers_open),
                 citizen: citizen_sums.get(&person.id).map(|sums| sums.index(inputs.policy.min_citizen_responses)),
                 supervisor_ratings,
