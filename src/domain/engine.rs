@@ -339,6 +339,109 @@ pub struct Scorecard {
     pub nilai_kinerja: Option<NilaiKinerja>,
 }
 
+/// A scorecard's figures without their explanation: what a report's row shows. Read from a
+/// stored scorecard's JSON, serde skips everything else without building it, which is most of the
+/// text (a year's report reads 20,000 of them).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Figures {
+    pub policy_version: i32,
+    results: ResultsFigures,
+    behaviour: BehaviourFigures,
+    citizen: CitizenFigures,
+    ratings: Vec<RatingFigures>,
+    predicate: Option<PredicateFigures>,
+    nilai_kinerja: Option<NilaiFigures>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct ResultsFigures {
+    nilai_hasil_kerja: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct BehaviourFigures {
+    mean: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct CitizenFigures {
+    index: Option<IndexFigures>,
+}
+
+/// Only an index given as a number has `converted`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct IndexFigures {
+    converted: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct RatingFigures {
+    suggested: Option<Rating>,
+    #[serde(rename = "final")]
+    final_rating: Option<Rating>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct PredicateFigures {
+    predikat: Predikat,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct NilaiFigures {
+    value: f64,
+}
+
+impl Figures {
+    pub fn of(card: &Scorecard) -> Figures {
+        Figures {
+            policy_version: card.policy_version,
+            results: ResultsFigures { nilai_hasil_kerja: card.results.nilai_hasil_kerja },
+            behaviour: BehaviourFigures { mean: card.behaviour.mean },
+            citizen: CitizenFigures {
+                index: card.citizen.index.as_ref().map(|index| IndexFigures {
+                    converted: match index {
+                        SkmResult::Index { converted, .. } => Some(*converted),
+                        SkmResult::NotEnoughResponses { .. } => None,
+                    },
+                }),
+            },
+            ratings: card
+                .ratings
+                .iter()
+                .map(|r| RatingFigures { suggested: r.suggested, final_rating: r.final_rating })
+                .collect(),
+            predicate: card.predicate.as_ref().map(|p| PredicateFigures { predikat: p.predikat }),
+            nilai_kinerja: card.nilai_kinerja.as_ref().map(|n| NilaiFigures { value: n.value }),
+        }
+    }
+
+    pub fn nilai_hasil_kerja(&self) -> Option<f64> {
+        self.results.nilai_hasil_kerja
+    }
+
+    pub fn behaviour_mean(&self) -> Option<f64> {
+        self.behaviour.mean
+    }
+
+    /// The citizen index on 25-100, when one was given as a number.
+    pub fn citizen_index(&self) -> Option<f64> {
+        self.citizen.index.as_ref().and_then(|i| i.converted)
+    }
+
+    pub fn nilai_kinerja(&self) -> Option<f64> {
+        self.nilai_kinerja.as_ref().map(|n| n.value)
+    }
+
+    /// The suggested and the final rating of the results (`0`) or behaviour (`1`) row.
+    pub fn rating(&self, row: usize) -> (Option<Rating>, Option<Rating>) {
+        self.ratings.get(row).map_or((None, None), |r| (r.suggested, r.final_rating))
+    }
+
+    pub fn predikat(&self) -> Option<Predikat> {
+        self.predicate.as_ref().map(|p| p.predikat)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EngineError {
     #[error("target {target}: {source}")]

@@ -10,8 +10,8 @@ use super::{CitizenReportRow, DistributionReportRow, ReportLevel, ScoreReportRow
 use crate::db::schema::{citizen_ratings, employees, reporting_lines, sub_periods, units};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::AnyConnection;
+use crate::domain::engine::Figures;
 use crate::domain::predikat::Predikat;
-use crate::domain::skm::SkmResult;
 use crate::employees::EmployeeRow;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{text_and_id_key, Page, PageRequest, KEY_SEPARATOR};
@@ -147,7 +147,8 @@ fn score_rows(
         .collect();
     let details: HashMap<EmployeeId, (String, Option<EmployeeId>)> =
         people.iter().map(|p| (p.id.clone(), (p.position.clone(), supervisor_of(p)))).collect();
-    let scores = freeze::served_with_inputs(conn, &report.scope, people, report.snapshot, report.with_inputs)?;
+    // A row shows a score's figures: a stored one is read without its explanation.
+    let scores = freeze::served_as::<Figures>(conn, &report.scope, people, report.snapshot, report.with_inputs)?;
     let unit_ids: Vec<UnitId> = scores.iter().map(|s| s.0.unit_id.clone()).collect();
     let unit_names: HashMap<UnitId, (String, String)> = units::table
         .filter(units::id.eq_any(unit_ids))
@@ -163,12 +164,9 @@ fn score_rows(
             let (position, supervisor_id) = details.get(&score.employee_id).cloned().unwrap_or_default();
             let supervisor = supervisor_id.and_then(|id| supervisors.get(&id).cloned());
             let (unit_code, unit_name) = unit_names.get(&score.unit_id).cloned().unwrap_or_default();
-            let card = &score.explanation;
-            let rating = |i: usize| card.ratings.get(i);
-            let citizen_index = match &card.citizen.index {
-                Some(SkmResult::Index { converted, .. }) => Some(*converted),
-                _ => None,
-            };
+            let figures = &score.explanation;
+            let (suggested_results, final_results) = figures.rating(0);
+            let (suggested_behaviour, final_behaviour) = figures.rating(1);
             ScoreReportRow {
                 period: period.clone(),
                 employee_id: score.employee_id.clone(),
@@ -180,18 +178,18 @@ fn score_rows(
                 unit_name,
                 supervisor_nip: supervisor.as_ref().map(|s| s.0.clone()),
                 supervisor_name: supervisor.map(|s| s.1),
-                nilai_hasil_kerja: card.results.nilai_hasil_kerja,
-                behaviour_mean: card.behaviour.mean,
-                citizen_index,
-                nilai_kinerja: card.nilai_kinerja.as_ref().map(|n| n.value),
-                suggested_results: rating(0).and_then(|r| r.suggested),
-                suggested_behaviour: rating(1).and_then(|r| r.suggested),
-                final_results: rating(0).and_then(|r| r.final_rating),
-                final_behaviour: rating(1).and_then(|r| r.final_rating),
-                predikat: card.predicate.as_ref().map(|p| p.predikat),
+                nilai_hasil_kerja: figures.nilai_hasil_kerja(),
+                behaviour_mean: figures.behaviour_mean(),
+                citizen_index: figures.citizen_index(),
+                nilai_kinerja: figures.nilai_kinerja(),
+                suggested_results,
+                suggested_behaviour,
+                final_results,
+                final_behaviour,
+                predikat: figures.predikat(),
                 state: score.state,
                 snapshot: score.snapshot,
-                policy_version: card.policy_version,
+                policy_version: figures.policy_version,
                 inputs,
             }
         })

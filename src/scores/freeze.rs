@@ -15,13 +15,15 @@ use std::sync::mpsc;
 use diesel::prelude::*;
 
 use super::store::{self, Computed, Scope};
-use super::{EmployeeScore, ScoreState, SnapshotRef};
+use super::{EmployeeScore, ScoreScope, ScoreState, SnapshotRef};
 use crate::authz::EmployeeRef;
 use crate::db::schema::{employees, score_snapshots, sub_periods};
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use crate::db::{new_id, now, AnyConnection};
 use crate::domain::behaviour::GroupInput;
-use crate::domain::engine::{GivenRatings, ObjectionDecision, ScoreInputs, Scorecard, TargetInput, WithheldGroup};
+use crate::domain::engine::{
+    Figures, GivenRatings, ObjectionDecision, ScoreInputs, Scorecard, TargetInput, WithheldGroup,
+};
 use crate::domain::skm::SkmResult;
 use crate::employees::EmployeeRow;
 use crate::error::{ApiError, ApiResult};
@@ -360,16 +362,94 @@ struct StoredScore {
     result: String,
 }
 
+/// What a served score carries of its explanation: all of it ([`Scorecard`], one score's read)
+/// or only its figures ([`Figures`], a report's rows), read from a stored score as such.
+pub trait Explanation: serde::de::DeserializeOwned {
+    fn of(card: Scorecard) -> Self;
+    fn policy_version(&self) -> i32;
+}
+
+impl Explanation for Scorecard {
+    fn of(card: Scorecard) -> Self {
+        card
+    }
+    fn policy_version(&self) -> i32 {
+        self.policy_version
+    }
+}
+
+impl Explanation for Figures {
+    fn of(card: Scorecard) -> Self {
+        Figures::of(&card)
+    }
+    fn policy_version(&self) -> i32 {
+        self.policy_version
+    }
+}
+
+/// A score as served, with its explanation or only its figures.
+pub struct Served<E> {
+    pub state: ScoreState,
+    pub snapshot: Option<i32>,
+    pub frozen_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub employee_id: EmployeeId,
+    pub employee_name: String,
+    pub nip: String,
+    pub unit_id: UnitId,
+    pub skp_id: Option<String>,
+    pub skp_revision: Option<i32>,
+    pub explanation: E,
+}
+
+impl<E: Explanation> Served<E> {
+    fn of(score: EmployeeScore) -> Self {
+        Served {
+            state: score.state,
+            snapshot: score.snapshot,
+            frozen_at: score.frozen_at,
+            employee_id: score.employee_id,
+            employee_name: score.employee_name,
+            nip: score.nip,
+            unit_id: score.unit_id,
+            skp_id: score.skp_id,
+            skp_revision: score.skp_revision,
+            explanation: E::of(score.explanation),
+        }
+    }
+}
+
+impl Served<Scorecard> {
+    fn into_score(self, scope: ScoreScope) -> EmployeeScore {
+        EmployeeScore {
+            state: self.state,
+            snapshot: self.snapshot,
+            frozen_at: self.frozen_at,
+            snapshots: Vec::new(),
+            employee_id: self.employee_id,
+            employee_name: self.employee_name,
+            nip: self.nip,
+            unit_id: self.unit_id,
+            scope,
+            skp_id: self.skp_id,
+            skp_revision: self.skp_revision,
+            explanation: self.explanation,
+        }
+    }
+}
+
+/// A stored score with its stored inputs' JSON, when asked for.
+type StoredWithInputs<E> = (Served<E>, Option<String>);
+
 /// The stored scores of `employee_ids` in snapshot `snapshot` for `scope`, each with its stored
 /// inputs (as JSON) when `with_inputs`: one query, which reads the inputs (a third of a row) only
 /// then.
-fn stored(
+fn stored<E: Explanation>(
     conn: &mut AnyConnection,
     scope: &Scope,
     snapshot: i32,
     employee_ids: &[EmployeeId],
     with_inputs: bool,
-) -> ApiResult<HashMap<EmployeeId, (EmployeeScore, Option<String>)>> {
+) -> ApiResult<HashMap<EmployeeId, StoredWithInputs<E>>> {
     let of_scope = score_snapshots::table
         .filter(score_snapshots::period_id.eq(&scope.period.id))
         .filter(score_snapshots::snapshot.eq(snapshot))
@@ -387,20 +467,17 @@ fn stored(
             .map(|row| (row, None))
             .collect()
     };
-    let view = scope.view();
     rows.into_iter()
         .map(|(row, inputs)| {
-            let explanation: Scorecard = serde_json::from_str(&row.result).map_err(ApiError::internal)?;
-            let score = EmployeeScore {
+            let explanation: E = serde_json::from_str(&row.result).map_err(ApiError::internal)?;
+            let score = Served {
                 state: ScoreState::Frozen,
                 snapshot: Some(row.snapshot),
                 frozen_at: Some(row.frozen_at.and_utc()),
-                snapshots: Vec::new(),
                 employee_id: row.employee_id.clone(),
                 employee_name: row.employee_name,
                 nip: row.nip,
                 unit_id: row.unit_id,
-                scope: view.clone(),
                 skp_id: row.skp_id,
                 skp_revision: row.skp_revision,
                 explanation,
@@ -419,22 +496,27 @@ pub fn served(
     people: Vec<EmployeeRow>,
     requested: Option<i32>,
 ) -> ApiResult<Vec<EmployeeScore>> {
-    Ok(served_with_inputs(conn, scope, people, requested, false)?.into_iter().map(|(score, _)| score).collect())
+    let view = scope.view();
+    Ok(served_as::<Scorecard>(conn, scope, people, requested, false)?
+        .into_iter()
+        .map(|(score, _)| score.into_score(view.clone()))
+        .collect())
 }
 
-/// As [`served`], each score with the inputs it was computed from (the stored ones when frozen)
-/// when `with_inputs`: what a report needs for the score to be computed again from it alone.
-pub fn served_with_inputs(
+/// As [`served`], with all of each explanation or only its figures (`E`), and each score with
+/// the inputs it was computed from (the stored ones when frozen) when `with_inputs`: what a
+/// report needs for the score to be computed again from it alone.
+pub fn served_as<E: Explanation>(
     conn: &mut AnyConnection,
     scope: &Scope,
     people: Vec<EmployeeRow>,
     requested: Option<i32>,
     with_inputs: bool,
-) -> ApiResult<Vec<(EmployeeScore, Option<ScoreInputs>)>> {
+) -> ApiResult<Vec<(Served<E>, Option<ScoreInputs>)>> {
     let live = |conn: &mut AnyConnection, people: Vec<EmployeeRow>| -> ApiResult<Vec<_>> {
         Ok(store::computed(conn, scope, people)?
             .into_iter()
-            .map(|c| (c.score, with_inputs.then_some(c.inputs)))
+            .map(|c| (Served::of(c.score), with_inputs.then_some(c.inputs)))
             .collect())
     };
     // An open period's score is live unless a snapshot is asked for: no need to look for one.
@@ -446,9 +528,9 @@ pub fn served_with_inputs(
     };
     let Some(snapshot) = snapshot else { return live(conn, people) };
     let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
-    let mut frozen = stored(conn, scope, snapshot, &ids, with_inputs)?;
+    let mut frozen = stored::<E>(conn, scope, snapshot, &ids, with_inputs)?;
     let missing: Vec<EmployeeRow> = people.iter().filter(|p| !frozen.contains_key(&p.id)).cloned().collect();
-    let mut computed: HashMap<EmployeeId, (EmployeeScore, Option<ScoreInputs>)> =
+    let mut computed: HashMap<EmployeeId, (Served<E>, Option<ScoreInputs>)> =
         live(conn, missing)?.into_iter().map(|s| (s.0.employee_id.clone(), s)).collect();
     // Stored inputs name their policy version: each version is read once.
     let mut policies = HashMap::new();
@@ -456,7 +538,7 @@ pub fn served_with_inputs(
         .iter()
         .map(|p| match frozen.remove(&p.id) {
             Some((score, Some(inputs))) => {
-                let version = score.explanation.policy_version;
+                let version = score.explanation.policy_version();
                 let policy = match policies.entry(version) {
                     std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
                     std::collections::hash_map::Entry::Vacant(new) => {

@@ -438,6 +438,26 @@ proptest! {
         prop_assert!(score(less) >= score(more) - 1e-9);
     }
 
+    /// A report reads only the figures of a stored scorecard: they are the scorecard's own.
+    #[test]
+    fn the_figures_read_from_a_stored_scorecard_are_its_own(
+        targets in any_targets(), sup in proptest::option::of(1.0f64..=5.0), answers in proptest::option::of(0u64..40)
+    ) {
+        let mut input = inputs(targets, sup.map(|s| group(RaterGroup::Supervisor, 1, s)).into_iter().collect());
+        input.citizen = answers.map(|n| skm_index([3 * n; 9], n, 10));
+        let card = compute(&input).unwrap();
+        let read: Figures = serde_json::from_str(&serde_json::to_string(&card).unwrap()).unwrap();
+        prop_assert_eq!(&read, &Figures::of(&card));
+        prop_assert_eq!(read.nilai_kinerja(), card.nilai_kinerja.as_ref().map(|n| n.value));
+        prop_assert_eq!(read.predikat(), card.predicate.as_ref().map(|p| p.predikat));
+        prop_assert_eq!(read.rating(1), (card.ratings[1].suggested, card.ratings[1].final_rating));
+        let converted = match &card.citizen.index {
+            Some(SkmResult::Index { converted, .. }) => Some(*converted),
+            _ => None,
+        };
+        prop_assert_eq!(read.citizen_index(), converted);
+    }
+
     #[test]
     fn every_capaian_and_score_stays_within_the_cap(targets in any_targets(), sup in 1.0f64..=5.0, peers in 0u32..6) {
         let card = compute(&inputs(targets, vec![group(RaterGroup::Supervisor, 1, sup), group(RaterGroup::Peer, peers, 5.0)])).unwrap();
