@@ -457,8 +457,10 @@ diesel::table! {
         skp_id -> Nullable<Text>,
         skp_revision -> Nullable<Integer>,
         policy_version -> Integer,
-        inputs -> Text,
-        result -> Text,
+        inputs -> Nullable<Text>,
+        result -> Nullable<Text>,
+        packed_inputs -> Nullable<Binary>,
+        packed_result -> Nullable<Binary>,
     }
 }
 

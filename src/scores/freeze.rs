@@ -14,6 +14,7 @@ use std::sync::mpsc;
 
 use diesel::prelude::*;
 
+use super::packing;
 use super::store::{self, Computed, Scope};
 use super::{EmployeeScore, ScoreScope, ScoreState, SnapshotRef};
 use crate::authz::EmployeeRef;
@@ -54,10 +55,24 @@ pub struct SnapshotRow {
     pub skp_id: Option<String>,
     pub skp_revision: Option<i32>,
     pub policy_version: i32,
-    /// `StoredInputs` as JSON: the score's inputs but the policy, named by `policy_version`.
-    pub inputs: String,
-    /// `Scorecard` as JSON.
-    pub result: String,
+    /// `StoredInputs` as JSON: the score's inputs but the policy, named by `policy_version`. Only
+    /// in rows stored before scores were packed: see `packed_inputs`.
+    pub inputs: Option<String>,
+    /// `Scorecard` as JSON; only in rows stored before scores were packed.
+    pub result: Option<String>,
+    /// `inputs` packed ([`packing`]), as every close stores it now.
+    pub packed_inputs: Option<Vec<u8>>,
+    /// `result` packed.
+    pub packed_result: Option<Vec<u8>>,
+}
+
+impl SnapshotRow {
+    fn inputs(&mut self) -> ApiResult<String> {
+        packing::stored_text(self.inputs.take(), self.packed_inputs.take())
+    }
+    fn result(&mut self) -> ApiResult<String> {
+        packing::stored_text(self.result.take(), self.packed_result.take())
+    }
 }
 
 /// A score's inputs as stored: all of `ScoreInputs` but the policy, which `policy_version` names.
@@ -260,17 +275,16 @@ fn row(stamp: &Stamp<'_>, scope: &str, computed: Computed) -> ApiResult<Snapshot
         skp_id: score.skp_id,
         skp_revision: score.skp_revision,
         policy_version: inputs.policy_version,
-        inputs: json(&StoredInputs::of(inputs))?,
-        result: json(&score.explanation)?,
+        inputs: None,
+        result: None,
+        packed_inputs: Some(packed_json(&StoredInputs::of(inputs))?),
+        packed_result: Some(packed_json(&score.explanation)?),
     })
 }
 
-/// `value` as JSON text holding no more memory than its length: a close holds pages of these, and
-/// text grown by doubling keeps up to twice its length (shrinking in place copies nothing).
-fn json(value: &impl serde::Serialize) -> ApiResult<String> {
-    let mut text = serde_json::to_string(value).map_err(ApiError::internal)?;
-    text.shrink_to_fit();
-    Ok(text)
+/// `value` as JSON, packed.
+fn packed_json(value: &impl serde::Serialize) -> ApiResult<Vec<u8>> {
+    packing::pack(&serde_json::to_string(value).map_err(ApiError::internal)?)
 }
 
 fn insert_all(conn: &mut AnyConnection, rows: &[SnapshotRow]) -> ApiResult<()> {
@@ -359,7 +373,8 @@ struct StoredScore {
     skp_revision: Option<i32>,
     snapshot: i32,
     frozen_at: chrono::NaiveDateTime,
-    result: String,
+    result: Option<String>,
+    packed_result: Option<Vec<u8>>,
 }
 
 /// What a served score carries of its explanation: all of it ([`Scorecard`], one score's read)
@@ -456,9 +471,12 @@ fn stored<E: Explanation>(
         .filter(score_snapshots::scope.eq(scope_key(scope)))
         .filter(score_snapshots::employee_id.eq_any(employee_ids));
     let rows: Vec<(StoredScore, Option<String>)> = if with_inputs {
-        let rows: Vec<(StoredScore, String)> =
-            of_scope.select((StoredScore::as_select(), score_snapshots::inputs)).load(conn)?;
-        rows.into_iter().map(|(row, inputs)| (row, Some(inputs))).collect()
+        let rows: Vec<(StoredScore, Option<String>, Option<Vec<u8>>)> = of_scope
+            .select((StoredScore::as_select(), score_snapshots::inputs, score_snapshots::packed_inputs))
+            .load(conn)?;
+        rows.into_iter()
+            .map(|(row, text, packed)| Ok((row, Some(packing::stored_text(text, packed)?))))
+            .collect::<ApiResult<_>>()?
     } else {
         of_scope
             .select(StoredScore::as_select())
@@ -469,7 +487,8 @@ fn stored<E: Explanation>(
     };
     rows.into_iter()
         .map(|(row, inputs)| {
-            let explanation: E = serde_json::from_str(&row.result).map_err(ApiError::internal)?;
+            let result = packing::stored_text(row.result, row.packed_result)?;
+            let explanation: E = serde_json::from_str(&result).map_err(ApiError::internal)?;
             let score = Served {
                 state: ScoreState::Frozen,
                 snapshot: Some(row.snapshot),
@@ -573,17 +592,17 @@ pub fn recompute(conn: &mut AnyConnection, organization_id: &OrganizationId) -> 
         .load(conn)?;
     let mut found = Recomputed::default();
     let mut policies = HashMap::new();
-    for row in rows {
+    for mut row in rows {
         let policy = match policies.entry(row.policy_version) {
             std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
             std::collections::hash_map::Entry::Vacant(new) => {
                 new.insert(crate::policies::find_version(conn, organization_id, row.policy_version)?.policy)
             }
         };
-        let stored: StoredInputs = serde_json::from_str(&row.inputs).map_err(ApiError::internal)?;
+        let stored: StoredInputs = serde_json::from_str(&row.inputs()?).map_err(ApiError::internal)?;
         let inputs = stored.with_policy(row.policy_version, policy.clone());
         let again = crate::domain::engine::compute(&inputs).map_err(ApiError::internal)?;
-        if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result {
+        if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result()? {
             found.differing.push(format!("{} #{} {} {}", row.period_id, row.snapshot, row.scope, row.employee_id));
         }
         found.checked += 1;

@@ -8,6 +8,7 @@
 
 mod closing;
 pub mod freeze;
+pub mod packing;
 mod routes;
 pub mod store;
 

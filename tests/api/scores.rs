@@ -486,6 +486,65 @@ async fn closing_freezes_every_score_and_a_reopened_period_closes_into_a_new_sna
     assert_eq!(recompute_every_frozen_score(&app, &org.id), 60);
 }
 
+/// Scores frozen before they were packed are stored as JSON text: they are served and recompute
+/// as packed ones do, and a row must hold one form or the other.
+#[actix_web::test]
+async fn scores_stored_as_text_before_packing_serve_and_recompute_alike() {
+    use diesel::prelude::*;
+    use kinerja::db::schema::score_snapshots as s;
+    use kinerja::scores::packing::unpack;
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scoretext");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let admin = app.token_for(&org.admin);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+    let quarter = format!("{path}&sub_period_id={}", period["sub_periods"][1]["id"].as_str().unwrap());
+    app.to_evaluating(&admin, period_id).await;
+    app.close_period(&admin, period_id).await;
+    let (year, q) = (app.get(&path, &admin).await.expect(200), app.get(&quarter, &admin).await.expect(200));
+    assert_eq!(year["state"], "frozen");
+
+    // Every row as a close stored it before packing: the JSON text, nothing packed.
+    let org_id = org.id.clone();
+    let rewritten = app
+        .db()
+        .write_blocking(move |conn| {
+            type Packed = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+            let rows: Vec<Packed> = s::table
+                .filter(s::organization_id.eq(&org_id))
+                .select((s::id, s::packed_inputs, s::packed_result))
+                .load(conn)?;
+            for (id, inputs, result) in &rows {
+                diesel::update(s::table.find(id))
+                    .set((
+                        s::inputs.eq(unpack(inputs.as_deref().unwrap())?),
+                        s::result.eq(unpack(result.as_deref().unwrap())?),
+                        s::packed_inputs.eq(None::<Vec<u8>>),
+                        s::packed_result.eq(None::<Vec<u8>>),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(rows.len())
+        })
+        .unwrap();
+    assert_eq!(rewritten, 30);
+    // Another instance, whose kept documents cannot hide the stored form.
+    let other = app.another_instance().await;
+    assert_eq!(other.get(&path, &admin).await.expect(200), year);
+    assert_eq!(other.get(&quarter, &admin).await.expect(200), q);
+    assert_eq!(recompute_every_frozen_score(&app, &org.id), 30);
+
+    let org_id = org.id.clone();
+    let neither = app.db().write_blocking(move |conn| {
+        Ok(diesel::update(s::table.filter(s::organization_id.eq(&org_id)))
+            .set(s::result.eq(None::<String>))
+            .execute(conn)?)
+    });
+    assert!(neither.is_err(), "a row with neither form is refused");
+}
+
 #[actix_web::test]
 async fn the_demo_years_scores_match_hand_computation_and_freeze_bit_for_bit() {
     let app = TestApp::spawn().await;
