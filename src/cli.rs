@@ -118,13 +118,27 @@ enum AuditCommand {
     Seal,
 }
 
+/// The access log's module.
+const ACCESS_LOG: &str = "actix_web::middleware::logger";
+
+/// Logs as RUST_LOG asks (`info` when unset), with the access log capped at info: at debug it also
+/// writes each error response's problem, which repeats the client's input (`unknown variant "<a
+/// name>"`), so the access lines are the most it writes. Capped, not raised: at `warn` it writes
+/// none (it had been set to info whatever RUST_LOG said, a line and a write per request).
+/// Internal errors are logged under the request id instead.
+fn init_logging() {
+    let env = || env_logger::Env::default().default_filter_or("info");
+    let mut builder = env_logger::Builder::from_env(env());
+    let asked = env_logger::Logger::from_env(env());
+    let access_debug = log::Metadata::builder().target(ACCESS_LOG).level(log::Level::Debug).build();
+    if log::Log::enabled(&asked, &access_debug) {
+        builder.filter_module(ACCESS_LOG, log::LevelFilter::Info);
+    }
+    builder.init();
+}
+
 pub fn run() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
-        // At debug the access log also writes each error response's problem, which repeats the
-        // client's input (`unknown variant "<a name>"`): the access lines are all it writes here,
-        // whatever RUST_LOG asks. Internal errors are logged under the request id instead.
-        .filter_module("actix_web::middleware::logger", log::LevelFilter::Info)
-        .init();
+    init_logging();
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
         print!("{}", crate::openapi::document_json());

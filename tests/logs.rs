@@ -181,3 +181,26 @@ fn log_lines_carry_no_names_nips_or_free_text_even_at_debug() {
 
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// RUST_LOG=warn silences the access log (which is capped at info, never raised to it), and the
+/// default writes it.
+#[test]
+fn the_access_log_follows_rust_log_below_info() {
+    let dir = std::env::temp_dir().join(format!("kinerja-logs-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("quiet.db").display());
+    for (filter, logged) in [("warn", false), ("info", true)] {
+        let service = Service::start(&url, &dir, &[("RUST_LOG", filter)]);
+        assert_eq!(http(service.port, "GET", "/readyz", None, None).status, 200);
+        // The line is written once the response is; wait for it where it is expected.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(if logged { 10 } else { 1 });
+        let log = loop {
+            let log = service.log();
+            if log.contains("GET /readyz") || std::time::Instant::now() > deadline {
+                break log;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        assert_eq!(log.contains("GET /readyz"), logged, "RUST_LOG={filter}: {log}");
+    }
+}
