@@ -206,7 +206,7 @@ for BACKEND in $BACKENDS; do
   csv=$(curl -s -o "$WORK/scores.csv" -w '%{time_total}' \
     "$BASE/api/v1/organizations/$ORG/reports/scores?period_id=$PERIOD&format=csv" -H "authorization: Bearer $ADMIN")
   lines=$(($(wc -l < "$WORK/scores.csv") - 1))
-  dump="SELECT nip, employee_name, unit_id, result FROM score_snapshots WHERE period_id = '$PERIOD' AND scope = 'year' ORDER BY nip"
+  dump="SELECT nip, employee_name, unit_id, result, packed_result FROM score_snapshots WHERE period_id = '$PERIOD' AND scope = 'year' ORDER BY nip"
   start=$(date +%s.%N)
   if [ "$BACKEND" = postgres ]; then psql -q "$DB_URL" -c "\\copy ($dump) TO '/dev/null' CSV HEADER"
   else sqlite3 -csv -header "$DB_FILE" "$dump" > /dev/null; fi
