@@ -6,8 +6,9 @@
 //!
 //! The inputs and the result are stored as JSON, written once and packed ([`packing`]: the text
 //! comes back byte for byte): `serde_json` reads every f64 back exactly (its `float_roundtrip`
-//! feature), so recomputing from the stored inputs gives the stored result byte for byte. The policy is not repeated in every row: the row names its
-//! version, and policy versions are kept, unchanged, in `scoring_policies`.
+//! feature), so recomputing from the stored inputs gives the stored result byte for byte. The
+//! policy is not repeated in every row: the row names its version, and policy versions are kept,
+//! unchanged, in `scoring_policies`.
 
 use std::collections::HashMap;
 use std::sync::mpsc;

@@ -50,10 +50,6 @@ pub fn pack_json(value: &impl serde::Serialize) -> ApiResult<Vec<u8>> {
 }
 
 /// `text` packed: the dictionary's number, then a zstd frame (which records the text's length).
-pub fn pack(text: &str) -> ApiResult<Vec<u8>> {
-    pack_bytes(text.as_bytes())
-}
-
 fn pack_bytes(text: &[u8]) -> ApiResult<Vec<u8>> {
     COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
@@ -104,6 +100,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use sha2::{Digest, Sha256};
+
+    fn pack(text: &str) -> ApiResult<Vec<u8>> {
+        pack_bytes(text.as_bytes())
+    }
 
     #[test]
     fn the_released_dictionary_never_changes() {
