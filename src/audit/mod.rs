@@ -118,22 +118,23 @@ pub struct AuditEventRow {
     pub sealed_at: Option<chrono::NaiveDateTime>,
 }
 
-/// What a write inserts: the event's content and its hash, nothing of the chain.
+/// What a write inserts: the event's content and its hash, nothing of the chain. Made by
+/// [`event`]; inserted by [`insert`], or as part of a larger statement (a citizen rating's).
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_events)]
-struct NewAuditEvent {
-    id: String,
-    organization_id: OrganizationId,
-    occurred_at: chrono::NaiveDateTime,
-    actor_kind: ActorKind,
-    actor_id: String,
-    action: String,
-    resource_type: String,
-    resource_id: String,
-    before_state: Option<String>,
-    after_state: Option<String>,
-    request_id: Option<String>,
-    content_hash: String,
+pub struct NewEvent {
+    pub id: String,
+    pub organization_id: OrganizationId,
+    pub occurred_at: chrono::NaiveDateTime,
+    pub actor_kind: ActorKind,
+    pub actor_id: String,
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    pub before_state: Option<String>,
+    pub after_state: Option<String>,
+    pub request_id: Option<String>,
+    pub content_hash: String,
 }
 
 /// Starts an organisation's chain; called in the transaction that creates the organisation.
@@ -156,7 +157,18 @@ pub fn record(
     organization_id: &OrganizationId,
     change: Change,
 ) -> ApiResult<()> {
-    let mut event = AuditEventRow {
+    insert(conn, &event(actor, organization_id, change))
+}
+
+/// Inserts an event made by [`event`].
+pub fn insert(conn: &mut AnyConnection, event: &NewEvent) -> ApiResult<()> {
+    diesel::insert_into(audit_events::table).values(event).execute(conn)?;
+    Ok(())
+}
+
+/// The event recording `change`, stamped now, with its content hash: what [`record`] inserts.
+pub fn event(actor: &Actor, organization_id: &OrganizationId, change: Change) -> NewEvent {
+    let event = AuditEventRow {
         id: new_id(),
         organization_id: organization_id.clone(),
         seq: None,
@@ -175,8 +187,7 @@ pub fn record(
         sealed_at: None,
     };
     let content_hash = content_hash(&event);
-    event.content_hash = Some(content_hash.clone());
-    let new = NewAuditEvent {
+    NewEvent {
         id: event.id,
         organization_id: event.organization_id,
         occurred_at: event.occurred_at,
@@ -189,9 +200,7 @@ pub fn record(
         after_state: event.after_state,
         request_id: event.request_id,
         content_hash,
-    };
-    diesel::insert_into(audit_events::table).values(&new).execute(conn)?;
-    Ok(())
+    }
 }
 
 /// The event's fields as hashed, in a fixed order: a canonical JSON array.

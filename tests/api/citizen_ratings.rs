@@ -395,3 +395,63 @@ async fn a_ticket_portal_works_only_once_a_second_admin_approves_it_and_the_publ
         .collect();
     assert_eq!(portals, vec![("Kios Mandiri".to_string(), 0), ("Loket Kecamatan".to_string(), 2)]);
 }
+
+/// The ticket is read, then claimed by the statement that records the rating: of simultaneous
+/// submissions with one ticket, one records (the rating and its audit event, which verifies) and
+/// every other is told the ticket was used, writing nothing.
+#[actix_web::test]
+async fn of_simultaneous_submissions_with_one_ticket_one_records_and_the_rest_are_refused() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use kinerja::db::schema::{audit_events, citizen_ratings};
+    let app = TestApp::spawn_with(|s| s.public_rate_limit_per_minute = 1000).await;
+    let org = app.seed_org("race");
+    let desk = portal(&app, &org).await;
+    let token = ticket(&app, &desk, &org.bidang.id, Some(org.staff.id.as_str())).await;
+    // On PostgreSQL the submissions read the ticket unused, then queue on its row, which another
+    // transaction holds for half a second: each claim must find it used by the one before.
+    let mut holder = app.db().pool.get().unwrap();
+    if app.is_postgres() {
+        holder.batch_execute("BEGIN; SELECT 1 FROM rating_tickets FOR UPDATE").unwrap();
+    }
+    let submissions = (0..8).map(|i| app.send(rate(&token, all(1 + i % 4), &format!("10.2.0.{i}:1"))));
+    let release = async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+        if app.is_postgres() {
+            holder.batch_execute("COMMIT").unwrap();
+        }
+    };
+    let (responses, ()) = futures_util::future::join(futures_util::future::join_all(submissions), release).await;
+    let outcomes: Vec<(u16, Value)> = responses.iter().map(|r| (r.status.as_u16(), r.json()["code"].clone())).collect();
+    assert_eq!(outcomes.iter().filter(|(status, _)| *status == 201).count(), 1, "{outcomes:?}");
+    // Refused by the claim, not by the unique ticket of a rating row (a conflict of another kind).
+    let used = outcomes.iter().filter(|(status, code)| *status == 409 && code == "ticket_used").count();
+    assert_eq!(used, 7, "{outcomes:?}");
+
+    let org_id = org.id.to_string();
+    let (ratings, events) = app
+        .db()
+        .read_blocking(move |conn| {
+            let ratings: i64 =
+                citizen_ratings::table.filter(citizen_ratings::organization_id.eq(&org_id)).count().get_result(conn)?;
+            let events: Vec<(String, String)> = audit_events::table
+                .filter(audit_events::organization_id.eq(&org_id))
+                .filter(audit_events::action.eq("citizen_rating.submit"))
+                .select((audit_events::resource_id, audit_events::actor_kind))
+                .load(conn)?;
+            Ok((ratings, events))
+        })
+        .unwrap();
+    assert_eq!(ratings, 1);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].1, "citizen");
+
+    // The event written inside the rating's statement verifies, unsealed and sealed.
+    let auditor = app.token_for(&org.auditor);
+    let pending = app.get("/api/v1/audit-events/verify", &auditor).await.expect(200);
+    assert_eq!(pending["intact"], true, "{pending}");
+    assert!(pending["unsealed_events"].as_i64().unwrap() >= 1, "{pending}");
+    app.seal_audit();
+    let sealed = app.get("/api/v1/audit-events/verify", &auditor).await.expect(200);
+    assert_eq!((sealed["intact"].clone(), sealed["unsealed_events"].clone()), (json!(true), json!(0)), "{sealed}");
+}

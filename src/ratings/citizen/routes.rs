@@ -4,7 +4,7 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 
-use super::store::{self, ClaimedTicket, ElementSums, NewRatingRow, NewTicketRow, TicketRow};
+use super::store::{self, ElementSums, NewRatingRow, NewTicketRow};
 use super::{
     CitizenIndex, CitizenRatingInput, IndexQuery, IssuedTicket, NewTicket, PortalRatings, PublicIndex, PublicQuery,
     PublicUnitIndex, RatingReceived, SkmSubject,
@@ -140,71 +140,65 @@ pub async fn submit_citizen_rating(
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     let clock = state.clock;
+    // Two round trips on PostgreSQL: the ticket with what the rating needs, then one statement
+    // that claims it (if still unused), inserts the rating and its audit event.
     let outcome = state
         .db
-        .write(move |conn| {
-            // One statement claims the ticket and reads its organisation's time zone, its unit's
-            // name and the period statuses; a refusal below rolls the claim back.
+        .write_statement(move |conn| {
             let now = clock.timestamp();
-            let Some(claimed) = store::claim_ticket(conn, &sha256_hex(&input.ticket), now, now.year())? else {
-                return Err(why_unclaimed(conn, &input.ticket, now));
-            };
+            let ticket = store::ticket_for_rating(conn, &sha256_hex(&input.ticket), now.year())?
+                .ok_or(ApiError::NotFound("rating ticket"))?;
+            if ticket.used_at.is_some() {
+                return Err(ticket_used());
+            }
+            if ticket.expires_at < now {
+                return Err(ApiError::Gone {
+                    code: "ticket_expired",
+                    detail: "This ticket has expired; ask the service desk for a new one".into(),
+                });
+            }
             // A rating counts in today's period; a closed one's index is final.
-            let tz = OrgTimeZone::parse(&claimed.time_zone).ok_or_else(|| {
+            let tz = OrgTimeZone::parse(&ticket.time_zone).ok_or_else(|| {
                 ApiError::internal(format!(
                     "unknown time zone {:?} stored for {}",
-                    claimed.time_zone, claimed.organization_id
+                    ticket.time_zone, ticket.organization_id
                 ))
             })?;
             let year = tz.date_at(clock.now()).year();
-            if claimed.period_status(now.year(), year) == Some(PeriodStatus::Closed) {
+            if ticket.period_status(now.year(), year) == Some(PeriodStatus::Closed) {
                 return Err(crate::periods::closed_error(year));
             }
-            let ClaimedTicket { id: ticket_id, organization_id: org, unit_id, officer_id, unit_name, .. } = claimed;
             let rating_id = new_id();
-            store::insert_rating(
-                conn,
-                NewRatingRow {
-                    id: &rating_id,
-                    organization_id: &org,
-                    unit_id: &unit_id,
-                    officer_id: officer_id.as_ref(),
-                    ticket_id: &ticket_id,
-                    scores: input.scores,
-                    comment: input.comment.as_deref(),
-                    submitted_at: clock.timestamp(),
-                },
-            )?;
             // Anonymous: the actor is the ticket. Scores are kept; the free-text comment is not copied.
-            let actor = Actor { kind: ActorKind::Citizen, id: ticket_id.clone(), request_id: None };
-            audit::record(
-                conn,
+            let actor = Actor { kind: ActorKind::Citizen, id: ticket.id.clone(), request_id: None };
+            let event = audit::event(
                 &actor,
-                &org,
+                &ticket.organization_id,
                 Change::new("citizen_rating.submit", "citizen_rating", &rating_id).after(&input.scores),
-            )?;
-            Ok(RatingReceived { received: true, unit_name })
+            );
+            let rating = NewRatingRow {
+                id: &rating_id,
+                organization_id: &ticket.organization_id,
+                unit_id: &ticket.unit_id,
+                officer_id: ticket.officer_id.as_ref(),
+                ticket_id: &ticket.id,
+                scores: input.scores,
+                comment: input.comment.as_deref(),
+                submitted_at: now,
+            };
+            // Not claimed: used (or expired) by a concurrent submission since it was read.
+            if !store::record_rating(conn, rating, &event)? {
+                return Err(ticket_used());
+            }
+            Ok(RatingReceived { received: true, unit_name: ticket.unit_name })
         })
         .await;
     let received = state.rate_limit.ticket_attempt(&state.db, clock, &req, outcome).await?;
     Ok(HttpResponse::Created().json(received))
 }
 
-/// Why a ticket could not be claimed: unknown (404), used (409) or expired (410). Only on the
-/// failure path, which the abuse limit counts.
-fn why_unclaimed(conn: &mut AnyConnection, token: &str, now: chrono::NaiveDateTime) -> ApiError {
-    let used = || ApiError::conflict("ticket_used", "This ticket was already used; each ticket rates one service once");
-    match store::ticket_by_hash(conn, &sha256_hex(token)) {
-        Err(error) => error,
-        Ok(None) => ApiError::NotFound("rating ticket"),
-        Ok(Some(TicketRow { used_at: Some(_), .. })) => used(),
-        Ok(Some(TicketRow { expires_at, .. })) if expires_at < now => ApiError::Gone {
-            code: "ticket_expired",
-            detail: "This ticket has expired; ask the service desk for a new one".into(),
-        },
-        // Claimed by a concurrent submission between the two statements.
-        Ok(Some(_)) => used(),
-    }
+fn ticket_used() -> ApiError {
+    ApiError::conflict("ticket_used", "This ticket was already used; each ticket rates one service once")
 }
 
 /// The index of `subject` for a period of the caller's organisation, or one of its sub-periods.

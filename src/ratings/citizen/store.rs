@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::domain::time_zone::OrgTimeZone;
 
 use super::{SkmScores, SkmSubject};
+use crate::audit::NewEvent;
 use crate::db::schema::{
     citizen_ratings, employees, organizations, rating_tickets, service_clients, sub_periods, units,
 };
@@ -17,15 +18,7 @@ use crate::db::{AnyConnection, Prepared};
 use crate::domain::skm::{skm_index, SkmResult};
 use crate::error::ApiResult;
 use crate::periods::PeriodStatus;
-use diesel::sql_types::{Nullable, Text};
-
-/// What telling why a ticket was refused needs of it.
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = rating_tickets)]
-pub struct TicketRow {
-    pub expires_at: NaiveDateTime,
-    pub used_at: Option<NaiveDateTime>,
-}
+use diesel::sql_types::{Nullable, Text, Timestamp};
 
 /// A new ticket as stored: the token only as its hash.
 pub struct NewTicketRow<'a> {
@@ -81,18 +74,10 @@ pub fn insert_ticket(conn: &mut AnyConnection, t: NewTicketRow<'_>) -> ApiResult
     Ok(())
 }
 
-pub fn ticket_by_hash(conn: &mut AnyConnection, token_hash: &str) -> ApiResult<Option<TicketRow>> {
-    Ok(rating_tickets::table
-        .filter(rating_tickets::token_hash.eq(token_hash))
-        .select(TicketRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
-/// A ticket claimed for a rating, with what the rating needs of its organisation, unit and
-/// period, all read by the claiming statement.
+/// A ticket by its token's hash, with what a rating with it needs of its organisation, unit and
+/// period, all read in one statement.
 #[derive(Debug, QueryableByName)]
-pub struct ClaimedTicket {
+pub struct TicketForRating {
     #[diesel(sql_type = Text)]
     pub id: String,
     #[diesel(sql_type = Text)]
@@ -101,11 +86,15 @@ pub struct ClaimedTicket {
     pub unit_id: UnitId,
     #[diesel(sql_type = Nullable<Text>)]
     pub officer_id: Option<EmployeeId>,
+    #[diesel(sql_type = Timestamp)]
+    pub expires_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub used_at: Option<NaiveDateTime>,
     #[diesel(sql_type = Text)]
     pub time_zone: String,
     #[diesel(sql_type = Text)]
     pub unit_name: String,
-    /// The status of the organisation's periods of the year before the UTC year of the claim,
+    /// The status of the organisation's periods of the year before the UTC year of the rating,
     /// that year and the next: the organisation's "today" falls in one of them.
     #[diesel(sql_type = Nullable<Text>)]
     pub period_before: Option<PeriodStatus>,
@@ -115,7 +104,7 @@ pub struct ClaimedTicket {
     pub period_after: Option<PeriodStatus>,
 }
 
-impl ClaimedTicket {
+impl TicketForRating {
     /// The status of the period of `year` (`None`: no such period), if it is one of the three read.
     pub fn period_status(&self, utc_year: i32, year: i32) -> Option<PeriodStatus> {
         match year - utc_year {
@@ -127,58 +116,51 @@ impl ClaimedTicket {
     }
 }
 
-/// The claim, in one round trip: marks the ticket used if it is unused and not expired, and
-/// returns it with its organisation's time zone, its unit's name and the period statuses. Nothing
-/// returned: no such ticket, or used, or expired (see [`ticket_by_hash`] for which).
-macro_rules! claim_sql {
-    ($p1:literal, $p2:literal, $p3:literal, $p4:literal, $p5:literal) => {
+macro_rules! ticket_for_rating_sql {
+    ($p1:literal, $p2:literal, $p3:literal, $p4:literal) => {
         concat!(
-            "UPDATE rating_tickets SET used_at = ",
-            $p1,
-            " WHERE token_hash = ",
+            "SELECT t.id, t.organization_id, t.unit_id, t.officer_id, t.expires_at, t.used_at,",
+            " (SELECT o.time_zone FROM organizations o WHERE o.id = t.organization_id) AS time_zone,",
+            " (SELECT u.name FROM units u WHERE u.id = t.unit_id) AS unit_name,",
+            " (SELECT p.status FROM periods p WHERE p.organization_id = t.organization_id AND p.year = ",
             $p2,
-            " AND used_at IS NULL AND expires_at >= ",
-            $p1,
-            " RETURNING id, organization_id, unit_id, officer_id,",
-            " (SELECT o.time_zone FROM organizations o WHERE o.id = rating_tickets.organization_id) AS time_zone,",
-            " (SELECT u.name FROM units u WHERE u.id = rating_tickets.unit_id) AS unit_name,",
-            " (SELECT p.status FROM periods p WHERE p.organization_id = rating_tickets.organization_id AND p.year = ",
-            $p3,
             ") AS period_before,",
-            " (SELECT p.status FROM periods p WHERE p.organization_id = rating_tickets.organization_id AND p.year = ",
-            $p4,
+            " (SELECT p.status FROM periods p WHERE p.organization_id = t.organization_id AND p.year = ",
+            $p3,
             ") AS period_this,",
-            " (SELECT p.status FROM periods p WHERE p.organization_id = rating_tickets.organization_id AND p.year = ",
-            $p5,
-            ") AS period_after"
+            " (SELECT p.status FROM periods p WHERE p.organization_id = t.organization_id AND p.year = ",
+            $p4,
+            ") AS period_after",
+            " FROM rating_tickets t WHERE t.token_hash = ",
+            $p1
         )
     };
 }
 
-pub fn claim_ticket(
+/// The ticket whose token hashes to `token_hash`, with its organisation's time zone, its unit's
+/// name and the statuses of the periods around `utc_year`: one statement.
+pub fn ticket_for_rating(
     conn: &mut AnyConnection,
     token_hash: &str,
-    at: NaiveDateTime,
     utc_year: i32,
-) -> ApiResult<Option<ClaimedTicket>> {
-    use diesel::sql_types::{Integer, Timestamp};
+) -> ApiResult<Option<TicketForRating>> {
+    use diesel::sql_types::Integer;
     macro_rules! run {
         ($c:expr, $sql:expr) => {
             Prepared(
                 diesel::sql_query($sql)
-                    .bind::<Timestamp, _>(at)
                     .bind::<Text, _>(token_hash)
                     .bind::<Integer, _>(utc_year - 1)
                     .bind::<Integer, _>(utc_year)
                     .bind::<Integer, _>(utc_year + 1),
             )
-            .get_result::<ClaimedTicket>($c)
+            .get_result::<TicketForRating>($c)
             .optional()?
         };
     }
     Ok(match conn {
-        AnyConnection::Postgresql(pg) => run!(pg, claim_sql!("$1", "$2", "$3", "$4", "$5")),
-        AnyConnection::Sqlite(lite) => run!(lite, claim_sql!("?1", "?2", "?3", "?4", "?5")),
+        AnyConnection::Postgresql(pg) => run!(pg, ticket_for_rating_sql!("$1", "$2", "$3", "$4")),
+        AnyConnection::Sqlite(lite) => run!(lite, ticket_for_rating_sql!("?1", "?2", "?3", "?4")),
     })
 }
 
@@ -260,8 +242,61 @@ pub fn service_units(conn: &mut AnyConnection, organization_id: &OrganizationId)
 /// insert of a rating, the per-element sums as SQL returns them, and the select list of those sums.
 macro_rules! per_element {
     ( ; $( $(#[$element_meta:meta])* $element:ident $field:ident $name:tt, )+ ) => {
-        pub fn insert_rating(conn: &mut AnyConnection, r: NewRatingRow<'_>) -> ApiResult<()> {
+        /// Records a citizen's rating: claims its ticket (unused and unexpired), inserts the rating
+        /// and `event`, its audit event, all or nothing. False when the ticket was not claimable
+        /// any more (used or expired since it was read): nothing is written. On PostgreSQL this is
+        /// one statement, its own transaction when run outside one (the rating's two round trips
+        /// are this and the read of the ticket); on SQLite, which has no writing `WITH`, three
+        /// statements in the caller's transaction.
+        pub fn record_rating(conn: &mut AnyConnection, r: NewRatingRow<'_>, event: &NewEvent) -> ApiResult<bool> {
+            use diesel::sql_types::{BigInt, Integer};
             let s = r.scores;
+            if let AnyConnection::Postgresql(pg) = conn {
+                static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+                    record_rating_sql(&[$( stringify!($field) ),+])
+                });
+                #[derive(QueryableByName)]
+                struct Claimed {
+                    #[diesel(sql_type = BigInt)]
+                    claimed: i64,
+                }
+                let claimed = Prepared(
+                    diesel::sql_query(SQL.as_str())
+                        .bind::<Timestamp, _>(r.submitted_at)
+                        .bind::<Text, _>(r.ticket_id)
+                        .bind::<Text, _>(r.id)
+                        .bind::<Text, _>(r.organization_id)
+                        .bind::<Text, _>(r.unit_id)
+                        .bind::<Nullable<Text>, _>(r.officer_id)
+                        $( .bind::<Integer, _>(s.$field) )+
+                        .bind::<Nullable<Text>, _>(r.comment)
+                        .bind::<Text, _>(&event.id)
+                        .bind::<Text, _>(&event.organization_id)
+                        .bind::<Timestamp, _>(event.occurred_at)
+                        .bind::<Text, _>(event.actor_kind)
+                        .bind::<Text, _>(&event.actor_id)
+                        .bind::<Text, _>(&event.action)
+                        .bind::<Text, _>(&event.resource_type)
+                        .bind::<Text, _>(&event.resource_id)
+                        .bind::<Nullable<Text>, _>(&event.before_state)
+                        .bind::<Nullable<Text>, _>(&event.after_state)
+                        .bind::<Nullable<Text>, _>(&event.request_id)
+                        .bind::<Text, _>(&event.content_hash),
+                )
+                .get_result::<Claimed>(pg)?;
+                return Ok(claimed.claimed == 1);
+            }
+            let claimed = diesel::update(
+                rating_tickets::table
+                    .find(r.ticket_id)
+                    .filter(rating_tickets::used_at.is_null())
+                    .filter(rating_tickets::expires_at.ge(r.submitted_at)),
+            )
+            .set(rating_tickets::used_at.eq(r.submitted_at))
+            .execute(conn)?;
+            if claimed == 0 {
+                return Ok(false);
+            }
             diesel::insert_into(citizen_ratings::table)
                 .values((
                     citizen_ratings::id.eq(r.id),
@@ -274,7 +309,8 @@ macro_rules! per_element {
                     citizen_ratings::submitted_at.eq(r.submitted_at),
                 ))
                 .execute(conn)?;
-            Ok(())
+            crate::audit::insert(conn, event)?;
+            Ok(true)
         }
 
         /// The count and the per-element sums of a set of ratings (`NULL` sums when there are none).
@@ -308,6 +344,27 @@ macro_rules! per_element {
 }
 
 crate::domain::skm::skm_elements!(per_element! {});
+
+/// [`record_rating`]'s statement on PostgreSQL, for the rating columns `elements`: the claim, and
+/// the rating and its audit event inserted only if the claim returned the ticket. Its parameters:
+/// the time, the ticket, the rating's id, organisation, unit and officer, one per element, the
+/// comment, then the event's columns in `NewEvent`'s order.
+fn record_rating_sql(elements: &[&str]) -> String {
+    let element_params = (7..7 + elements.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    let comment = 7 + elements.len();
+    let event_params = (comment + 1..comment + 13).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    format!(
+        "WITH claimed AS (UPDATE rating_tickets SET used_at = $1 \
+         WHERE id = $2 AND used_at IS NULL AND expires_at >= $1 RETURNING id), \
+         rating AS (INSERT INTO citizen_ratings (id, organization_id, unit_id, officer_id, ticket_id, {}, \
+         comment, submitted_at) SELECT $3, $4, $5, $6, id, {element_params}, ${comment}, $1 FROM claimed), \
+         event AS (INSERT INTO audit_events (id, organization_id, occurred_at, actor_kind, actor_id, action, \
+         resource_type, resource_id, before_state, after_state, request_id, content_hash) \
+         SELECT {event_params} FROM claimed) \
+         SELECT count(*) AS claimed FROM claimed",
+        elements.join(", ")
+    )
+}
 
 /// The half-open range of a period's days as stored (UTC) instants: from local midnight of `from`
 /// to local midnight after `to`, in the organisation's time zone (a rating at 06:00 WIB on the
