@@ -84,7 +84,7 @@ pub struct Settings {
     pub ticket_rate_limit_per_minute: u32,
     /// How long the public figures are cached per instance (0: not cached).
     pub public_cache_secs: u64,
-    /// Serialised SKP documents and frozen scores kept per instance, in kB, served while the
+    /// Serialised SKP documents and scores kept per instance, in kB (half each), served while the
     /// database confirms they are current (0: none kept; see `document_cache`).
     pub document_cache_kb: usize,
     /// Token requests per minute per client address (password guesses stay slow).

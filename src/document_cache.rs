@@ -5,41 +5,42 @@
 //! the record's current version (and what authorisation needs) and uses the kept bytes only when
 //! that version is the one they were made from. A record whose every change bumps its version
 //! (an SKP: its content and status go through `versioned::Edit`) can be kept this way; one whose
-//! inputs change without a version (a live score) cannot.
+//! inputs change without a version (a live score) is kept at a digest of those inputs instead,
+//! which the database reads again just as cheaply (`scores::kept`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use actix_web::web::Bytes;
 
-/// Documents by id, each with the version it was serialised at; at most `budget` bytes of them.
+/// Documents by id, each with the version (`V`) it was serialised at; at most `budget` bytes of them.
 #[derive(Debug, Clone)]
-pub struct DocumentCache {
+pub struct DocumentCache<V = i32> {
     budget: usize,
-    inner: Arc<Mutex<Kept>>,
+    inner: Arc<Mutex<Kept<V>>>,
 }
 
-#[derive(Debug, Default)]
-struct Kept {
+#[derive(Debug)]
+struct Kept<V> {
     bytes: usize,
-    documents: HashMap<String, (i32, Bytes)>,
+    documents: HashMap<String, (V, Bytes)>,
 }
 
-impl DocumentCache {
+impl<V: Clone> DocumentCache<V> {
     /// A cache of at most `budget` bytes of documents; 0 keeps nothing.
     pub fn new(budget: usize) -> Self {
-        Self { budget, inner: Default::default() }
+        Self { budget, inner: Arc::new(Mutex::new(Kept { bytes: 0, documents: HashMap::new() })) }
     }
 
     /// The document `id` as last kept, with the version it was serialised at: to be served only
     /// if that is still the record's version.
-    pub fn kept(&self, id: &str) -> Option<(i32, Bytes)> {
+    pub fn kept(&self, id: &str) -> Option<(V, Bytes)> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).documents.get(id).cloned()
     }
 
     /// Keeps `body`, the document `id` serialised at `version`, in place of any other version.
     /// When the budget is spent, documents go in no particular order until it is not.
-    pub fn put(&self, id: &str, version: i32, body: Bytes) {
+    pub fn put(&self, id: &str, version: V, body: Bytes) {
         if body.len() > self.budget {
             return;
         }

@@ -16,9 +16,10 @@ pub struct AppState {
     pub login_lockout: crate::domain::lockout::LockoutRule,
     /// The public figures, cached instead of rate limited (they change slowly).
     pub public_cache: crate::rate_limit::PublicCache,
-    /// SKP documents and frozen scores as last serialised, served while the database confirms
-    /// they are current.
+    /// SKP documents as last serialised, served while the database confirms they are current.
     pub documents: crate::document_cache::DocumentCache,
+    /// Employees' scores as last serialised, frozen or live, served likewise (`scores::kept`).
+    pub scores: crate::document_cache::DocumentCache<crate::scores::kept::KeptAt>,
     /// What time it is for the rules: the system's, or a fixed instant in tests.
     pub clock: crate::clock::Clock,
     /// The browser edge: CORS origins and HSTS (see `browser`).
@@ -56,7 +57,9 @@ impl AppState {
             public_cache: crate::rate_limit::PublicCache::new(std::time::Duration::from_secs(
                 settings.public_cache_secs,
             )),
-            documents: crate::document_cache::DocumentCache::new(settings.document_cache_kb * 1024),
+            // Half of the budget each.
+            documents: crate::document_cache::DocumentCache::new(settings.document_cache_kb * 512),
+            scores: crate::document_cache::DocumentCache::new(settings.document_cache_kb * 512),
             clock: crate::clock::Clock::System,
             cors_origins: settings.cors_origins.clone(),
             hsts_max_age_secs: settings.hsts_max_age_secs,

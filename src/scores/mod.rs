@@ -8,6 +8,7 @@
 
 mod closing;
 pub mod freeze;
+pub mod kept;
 pub mod packing;
 mod routes;
 pub mod store;

@@ -3,6 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 
 use super::freeze;
+use super::kept::{self, KeptAt};
 use super::store::{self, Members, Scope};
 use super::{EmployeeScore, ScoreQuery, ScoreState, ScoreSummary, TeamQuery, UnitScoreQuery};
 use crate::auth::caller::Caller;
@@ -46,29 +47,42 @@ pub async fn employee_score(
 ) -> ApiResult<HttpResponse> {
     let query = query.0;
     let clock = state.clock;
-    // A frozen score does not change until the period is closed again (a new latest snapshot):
-    // one kept at the period's latest snapshot costs one primary-key lookup; a live one, whose
-    // inputs change without a version, is computed on every read.
+    // A kept score costs one statement: a frozen one is served while the period is closed at the
+    // same latest snapshot, a live one while its inputs are those it was computed from.
     let key = format!("score {id} {} {:?} {:?}", query.period_id, query.sub_period_id, query.snapshot);
-    if let Some((kept_at, body)) = state.documents.kept(&key) {
+    if let Some((kept_at, body)) = state.scores.kept(&key) {
         let (caller, id, period_id) = (caller.clone(), id.clone(), query.period_id.clone());
         let current = state
             .db
-            .read_statement(move |conn| {
-                let Some((person, status, latest)) = freeze::frozen_state(conn, &id, &period_id)? else {
-                    return Ok(false);
-                };
-                authorize(&caller, Permission::ReadScore { employee: &person })?;
-                Ok((query.snapshot.is_some() || status == PeriodStatus::Closed) && latest == Some(kept_at))
+            .read_statement(move |conn| match kept_at {
+                KeptAt::Frozen(at) => {
+                    let Some((person, status, latest)) = freeze::frozen_state(conn, &id, &period_id)? else {
+                        return Ok(false);
+                    };
+                    authorize(&caller, Permission::ReadScore { employee: &person })?;
+                    Ok((query.snapshot.is_some() || status == PeriodStatus::Closed) && latest == Some(at))
+                }
+                KeptAt::Live(inputs) => {
+                    let Some(live) = kept::live_state(conn, &id, &period_id, clock.now())? else { return Ok(false) };
+                    authorize(&caller, Permission::ReadScore { employee: &live.employee })?;
+                    Ok(live.inputs == inputs)
+                }
             })
             .await?;
         if current {
             return Ok(HttpResponse::Ok().content_type("application/json").body(body));
         }
     }
-    let (score, latest) = state
+    let (score, kept_at) = state
         .db
         .read(move |conn| {
+            // Read before anything the score is computed from: a change landing meanwhile shows
+            // in the score but not in these inputs, so the next read computes it again; read
+            // after, they could name a change the kept score does not have.
+            let live = match query.snapshot {
+                None => kept::live_state(conn, &id, &query.period_id, clock.now())?,
+                Some(_) => None,
+            };
             let person = staff::find(conn, &id)?;
             authorize(&caller, Permission::ReadScore { employee: &person.reference() })?;
             let scope =
@@ -81,13 +95,16 @@ pub async fn employee_score(
                 return Err(ApiError::NotFound("score snapshot"));
             }
             score.snapshots = snapshots;
-            let latest = if score.state == ScoreState::Frozen { freeze::latest(conn, &scope.period.id)? } else { None };
-            Ok((score, latest))
+            let kept_at = match score.state {
+                ScoreState::Frozen => freeze::latest(conn, &scope.period.id)?.map(KeptAt::Frozen),
+                ScoreState::Live => live.map(|live| KeptAt::Live(live.inputs)),
+            };
+            Ok((score, kept_at))
         })
         .await?;
     let body = web::Bytes::from(serde_json::to_vec(&score).map_err(ApiError::internal)?);
-    if let Some(latest) = latest {
-        state.documents.put(&key, latest, body.clone());
+    if let Some(kept_at) = kept_at {
+        state.scores.put(&key, kept_at, body.clone());
     }
     Ok(HttpResponse::Ok().content_type("application/json").body(body))
 }

@@ -208,17 +208,23 @@ impl TestApp {
 
     /// A second instance whose clock is `clock` (e.g. a minute later).
     pub async fn another_instance_at(&self, clock: Clock) -> TestApp {
-        let target = self.settings.database.clone();
+        self.another_instance_with(clock, self.settings.clone()).await
+    }
+
+    /// A second instance that keeps no documents: every read it answers is computed afresh.
+    pub async fn uncached_instance(&self) -> TestApp {
+        let mut settings = self.settings.clone();
+        settings.document_cache_kb = 0;
+        self.another_instance_with(self.state.clock, settings).await
+    }
+
+    async fn another_instance_with(&self, clock: Clock, settings: Settings) -> TestApp {
+        let target = settings.database.clone();
         let db = web::block(move || Database::connect(&target, 2)).await.unwrap().expect("the database connects");
-        let mut state = AppState::new(db, &self.settings);
+        let mut state = AppState::new(db, &settings);
         state.clock = clock;
         let state = web::Data::new(state);
-        TestApp {
-            service: build_service(state.clone()).await,
-            state,
-            settings: self.settings.clone(),
-            cleanup: Cleanup::None,
-        }
+        TestApp { service: build_service(state.clone()).await, state, settings, cleanup: Cleanup::None }
     }
 
     /// An access token for an employee, as the token endpoint would issue it.

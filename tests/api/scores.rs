@@ -624,7 +624,7 @@ async fn a_kept_frozen_score_follows_what_another_instance_changed() {
     let closed = app.close_period(&admin, period_id).await;
     let frozen = app.get(&path, &staff).await.expect(200);
     assert_eq!((frozen["state"].as_str(), frozen["snapshot"].as_i64()), (Some("frozen"), Some(1)));
-    assert!(app.state.documents.bytes() > 0, "the frozen score is kept");
+    assert!(app.state.scores.bytes() > 0, "the frozen score is kept");
     assert_eq!(app.get(&path, &supervisor).await.expect(200), frozen);
 
     // Reopened elsewhere: computed live here again.
@@ -646,4 +646,156 @@ async fn a_kept_frozen_score_follows_what_another_instance_changed() {
     other.move_staff_to_head(&org).await;
     app.get(&path, &supervisor).await.expect_problem(404, "not_found");
     assert_eq!(app.get(&path, &head).await.expect(200), second);
+}
+
+/// A live score is kept by the instance that computed it and served again only while nothing it
+/// is computed from has changed: each change below, made through another instance, shows on the
+/// very next read here, exactly as an instance keeping nothing computes it. Every step changes
+/// the score, so a step whose input the kept score's check missed would fail.
+#[actix_web::test]
+async fn a_kept_live_score_follows_every_input_another_instance_changed() {
+    // Monday 4 March 2030, 09:00 WIB: the first quarter of 2030 runs.
+    let at: chrono::DateTime<chrono::Utc> = "2030-03-04T02:00:00Z".parse().unwrap();
+    let app = TestApp::spawn_at(kinerja::clock::Clock::Fixed(at), |s| s.public_rate_limit_per_minute = 1000).await;
+    let other = app.uncached_instance().await;
+    let org = app.seed_org("scorelive");
+    let (admin, supervisor, staff, head) = (
+        app.token_for(&org.admin),
+        app.token_for(&org.supervisor),
+        app.token_for(&org.staff),
+        app.token_for(&org.head),
+    );
+    let period = app.post("/api/v1/periods", &admin, json!({"year": 2030})).await.expect(201);
+    let period_id = period["id"].as_str().unwrap();
+    let quarter = period["sub_periods"][0]["id"].as_str().unwrap();
+    let skp = app.post("/api/v1/skps", &staff, json!({"period_id": period_id})).await.expect(201);
+    let skp_path = format!("/api/v1/skps/{}", skp["id"].as_str().unwrap());
+    let filled = app.put(&skp_path, &staff, 1, json!({"targets": worked_example_targets()})).await.expect(200);
+    let version = filled["version"].as_i64().unwrap();
+    let submitted = app.post_versioned(&format!("{skp_path}/submit"), &staff, version, json!({})).await.expect(200);
+    let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
+
+    let first = app.get(&path, &admin).await.expect(200);
+    assert_eq!(first["state"], "live");
+    assert!(app.state.scores.bytes() > 0, "the live score is kept");
+    let statements = app.db().queries();
+    assert_eq!(app.get(&path, &staff).await.expect(200), first);
+    assert_eq!(app.db().queries() - statements, 1, "a kept score is checked in one statement");
+    let mut before = first;
+    // After each change through the other instance: the next read here is what the other
+    // instance computes afresh, and not what was kept.
+    macro_rules! changed {
+        ($what:expr) => {{
+            let fresh = other.get(&path, &admin).await.expect(200);
+            assert_ne!(fresh, before, "{} did not change the score: the step proves nothing", $what);
+            assert_eq!(app.get(&path, &admin).await.expect(200), fresh, "after {}", $what);
+            before = fresh;
+        }};
+    }
+
+    // The SKP approved.
+    let version = submitted["version"].as_i64().unwrap();
+    let approved =
+        other.post_versioned(&format!("{skp_path}/approve"), &supervisor, version, json!({})).await.expect(200);
+    changed!("the SKP's approval");
+
+    // An achievement verified.
+    let indicator = approved["targets"][0]["indicators"][0]["id"].as_str().unwrap();
+    let body = json!({"indicator_id": indicator, "aspect": "kuantitas", "sub_period_id": quarter, "realised": 3, "note": "3 laporan"});
+    let recorded = other.post("/api/v1/achievements", &staff, body).await.expect(201);
+    let verify = format!("/api/v1/achievements/{}/verify", recorded["id"].as_str().unwrap());
+    other.post_versioned(&verify, &supervisor, 1, json!({})).await.expect(200);
+    changed!("a verified achievement");
+
+    // A citizen rating naming the officer.
+    let ticket = crate::complaints::ticket(&other, &org, org.staff.id.as_str()).await;
+    let scores = json!({"persyaratan": 4, "prosedur": 4, "waktu_penyelesaian": 4, "biaya_tarif": 4, "produk_layanan": 4,
+                        "kompetensi_pelaksana": 4, "perilaku_pelaksana": 4, "penanganan_pengaduan": 4, "sarana_prasarana": 4});
+    let rating = actix_web::test::TestRequest::post()
+        .uri("/api/v1/public/citizen-ratings")
+        .peer_addr("192.0.2.7:1".parse().unwrap())
+        .insert_header(("content-type", "application/json"))
+        .set_payload(json!({"ticket": ticket, "scores": scores}).to_string());
+    other.send(rating).await.expect(201);
+    changed!("a citizen rating");
+
+    // A complaint assigned to the officer, then to a colleague (it leaves the officer's figures).
+    let ticket = crate::complaints::ticket(&other, &org, org.staff.id.as_str()).await;
+    let complaint = json!({"ticket": ticket, "complaint": "Antrean KTP-el lebih dari tiga jam"});
+    other.request(actix_web::http::Method::POST, "/api/v1/public/complaints", None, Some(complaint)).await.expect(201);
+    let listed = other.get("/api/v1/complaints", &supervisor).await.expect(200);
+    let complaint = format!("/api/v1/complaints/{}", listed["items"][0]["id"].as_str().unwrap());
+    let assign = |officer: &str| json!({"officer_id": officer});
+    let assigned = other
+        .post_versioned(&format!("{complaint}/assign"), &supervisor, 1, assign(org.staff.id.as_str()))
+        .await
+        .expect(200);
+    changed!("a complaint assigned to the officer");
+    let version = assigned["version"].as_i64().unwrap();
+    other
+        .post_versioned(&format!("{complaint}/assign"), &supervisor, version, assign(org.peer.id.as_str()))
+        .await
+        .expect(200);
+    changed!("the complaint assigned to someone else");
+
+    // The year's assessment opens: peers would count now (none answered), the supervisor assesses.
+    other.to_evaluating(&admin, period_id).await;
+    changed!("the period's status");
+    let draft = other
+        .post("/api/v1/assessments", &supervisor, json!({"period_id": period_id, "employee_id": org.staff.id}))
+        .await
+        .expect(201);
+    let assessment = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
+    let content = crate::assessments::content("di_bawah_ekspektasi", "sesuai_ekspektasi", 3);
+    other.put(&assessment, &supervisor, 1, content).await.expect(200);
+    other.post_versioned(&format!("{assessment}/publish"), &supervisor, 2, json!({})).await.expect(200);
+    changed!("the supervisor's published assessment");
+
+    // An objection decided.
+    let objection = other
+        .post(
+            "/api/v1/objections",
+            &staff,
+            json!({"assessment_id": draft["id"], "reason": "Bukti dukung saya lengkap dan diverifikasi"}),
+        )
+        .await
+        .expect(201);
+    let decision = json!({"outcome": "changed", "reason": "Capaian terverifikasi sesuai target",
+                          "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"});
+    let decide = format!("/api/v1/objections/{}/decision", objection["id"].as_str().unwrap());
+    other.post_versioned(&decide, &head, 1, decision).await.expect(200);
+    changed!("the objection's decision");
+
+    // A new policy version.
+    new_policy(&other, &org, 1).await;
+    changed!("a new policy version");
+
+    // The employee renamed.
+    let employee = format!("/api/v1/employees/{}", org.staff.id);
+    let person = other.get(&employee, &admin).await.expect(200);
+    let rename = json!({"name": "Siti Rahmawati, S.Kom.", "position": person["position"], "job_level": person["job_level"],
+                        "unit_id": person["unit_id"], "supervisor_id": person["supervisor_id"]});
+    other.put(&employee, &admin, person["version"].as_i64().unwrap() as i32, rename).await.expect(200);
+    changed!("the employee's new name");
+
+    // The period closed: the frozen score from now on.
+    other.close_period(&admin, period_id).await;
+    changed!("the period's close");
+    assert_eq!(before["state"], "frozen");
+
+    // The date is an input too (peers count once the year has ended): a later day, another state.
+    let id = org.staff.id.clone();
+    let states = app
+        .db()
+        .read_blocking(move |conn| {
+            let mut on = |instant: &str| -> kinerja::error::ApiResult<_> {
+                let state = kinerja::scores::kept::live_state(conn, &id, period_id, instant.parse().unwrap())?;
+                Ok(state.expect("the employee and the period").inputs)
+            };
+            // 4 March 09:00 and 23:00 WIB are one day there; 5 March 00:30 WIB is the next.
+            Ok([on("2030-03-04T02:00:00Z")?, on("2030-03-04T16:00:00Z")?, on("2030-03-04T17:30:00Z")?])
+        })
+        .unwrap();
+    assert_eq!(states[0], states[1], "one day in the organisation's time zone");
+    assert_ne!(states[1], states[2], "the next day");
 }
