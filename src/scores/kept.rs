@@ -24,10 +24,10 @@ pub enum KeptAt {
     Live(LiveInputs),
 }
 
-/// A SHA-256 digest of every row a live score is computed from, each as its table, id and
-/// version, and of the organisation's date. Every change to those rows goes through
-/// `versioned::Edit` (a new version) or adds a row, and a row leaving a set (a complaint assigned
-/// to someone else) is gone from it: any change gives another digest.
+/// A SHA-256 digest of what a live score is computed from ([`live_state`]'s statement) and of the
+/// organisation's date. Every change to those rows goes through `versioned::Edit` (a new
+/// version) or adds a row, and a row leaving a set (a complaint assigned to someone else) is gone
+/// from it: any change gives another digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LiveInputs([u8; 32]);
 
@@ -50,9 +50,12 @@ struct InputRow {
 
 /// Every input of `scores::store::computed` for one employee ($1) and period ($2). The employee's
 /// row, the organisation's (its time zone), the period's (status, dates; its sub-periods change
-/// only with it) and the current policy version; the SKPs, achievements, assessments, objections
-/// and assigned complaints, each row with its version; the citizen ratings naming the employee,
-/// which are only ever added, counted. Not read: the score snapshots, only ever stored by a close,
+/// only with it) and the current policy version. The SKPs, achievements, published assessments
+/// and objections as their count and the sum of their versions: a row of these sets is never
+/// deleted nor leaves it (a draft assessment may be deleted, a published one never goes back), and
+/// every change raises a version, so any change raises the sum, and 80 achievements cost one row.
+/// The complaints assigned to the employee row by row, because one may be assigned to someone
+/// else. The citizen ratings naming the employee, which are only ever added, counted. Not read: the score snapshots, only ever stored by a close,
 /// which moves the period's version; peer answers, which count only once the assessment is open
 /// and are frozen from then on (the period's status or the date moves them in).
 macro_rules! live_inputs_sql {
@@ -68,12 +71,13 @@ macro_rules! live_inputs_sql {
             " WHERE p.id = ", $p, " AND e.id = ", $e, " AND p.organization_id = e.organization_id",
             " UNION ALL SELECT 'policy', '', max(s.version) FROM scoring_policies s, employees e",
             " WHERE e.id = ", $e, " AND s.organization_id = e.organization_id",
-            " UNION ALL SELECT 'skp', id, version FROM skps WHERE employee_id = ", $e, " AND period_id = ", $p,
-            " UNION ALL SELECT 'achievement', id, version FROM achievements WHERE employee_id = ", $e,
+            " UNION ALL SELECT 'skp', CAST(count(*) AS TEXT), sum(version) FROM skps WHERE employee_id = ", $e,
             " AND period_id = ", $p,
-            " UNION ALL SELECT 'assessment', id, version FROM assessments WHERE employee_id = ", $e,
-            " AND period_id = ", $p,
-            " UNION ALL SELECT 'objection', id, version FROM objections WHERE employee_id = ", $e,
+            " UNION ALL SELECT 'achievement', CAST(count(*) AS TEXT), sum(version) FROM achievements",
+            " WHERE employee_id = ", $e, " AND period_id = ", $p,
+            " UNION ALL SELECT 'assessment', CAST(count(*) AS TEXT), sum(version) FROM assessments",
+            " WHERE employee_id = ", $e, " AND period_id = ", $p, " AND status = 'published'",
+            " UNION ALL SELECT 'objection', CAST(count(*) AS TEXT), sum(version) FROM objections WHERE employee_id = ", $e,
             " UNION ALL SELECT 'complaint', id, version FROM complaints WHERE assigned_to = ", $e,
             " UNION ALL SELECT 'citizen', '', count(*) FROM citizen_ratings WHERE officer_id = ", $e
         )

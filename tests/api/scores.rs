@@ -699,13 +699,18 @@ async fn a_kept_live_score_follows_every_input_another_instance_changed() {
         other.post_versioned(&format!("{skp_path}/approve"), &supervisor, version, json!({})).await.expect(200);
     changed!("the SKP's approval");
 
-    // An achievement verified.
-    let indicator = approved["targets"][0]["indicators"][0]["id"].as_str().unwrap();
-    let body = json!({"indicator_id": indicator, "aspect": "kuantitas", "sub_period_id": quarter, "realised": 3, "note": "3 laporan"});
-    let recorded = other.post("/api/v1/achievements", &staff, body).await.expect(201);
-    let verify = format!("/api/v1/achievements/{}/verify", recorded["id"].as_str().unwrap());
-    other.post_versioned(&verify, &supervisor, 1, json!({})).await.expect(200);
+    // Two achievements recorded, verified one after the other: the second changes no row count.
+    let mut verify = Vec::new();
+    for target in 0..2 {
+        let indicator = approved["targets"][target]["indicators"][0]["id"].as_str().unwrap();
+        let body = json!({"indicator_id": indicator, "aspect": "kuantitas", "sub_period_id": quarter, "realised": 3, "note": "3 laporan"});
+        let recorded = other.post("/api/v1/achievements", &staff, body).await.expect(201);
+        verify.push(format!("/api/v1/achievements/{}/verify", recorded["id"].as_str().unwrap()));
+    }
+    other.post_versioned(&verify[0], &supervisor, 1, json!({})).await.expect(200);
     changed!("a verified achievement");
+    other.post_versioned(&verify[1], &supervisor, 1, json!({})).await.expect(200);
+    changed!("another achievement verified");
 
     // A citizen rating naming the officer.
     let ticket = crate::complaints::ticket(&other, &org, org.staff.id.as_str()).await;
@@ -719,24 +724,32 @@ async fn a_kept_live_score_follows_every_input_another_instance_changed() {
     other.send(rating).await.expect(201);
     changed!("a citizen rating");
 
-    // A complaint assigned to the officer, then to a colleague (it leaves the officer's figures).
-    let ticket = crate::complaints::ticket(&other, &org, org.staff.id.as_str()).await;
-    let complaint = json!({"ticket": ticket, "complaint": "Antrean KTP-el lebih dari tiga jam"});
-    other.request(actix_web::http::Method::POST, "/api/v1/public/complaints", None, Some(complaint)).await.expect(201);
+    // Two complaints assigned to the officer: one answered, the other then assigned to a
+    // colleague (it leaves the officer's figures).
+    for text in ["Antrean KTP-el lebih dari tiga jam", "Loket 2 kosong sepanjang pagi"] {
+        let ticket = crate::complaints::ticket(&other, &org, org.staff.id.as_str()).await;
+        let complaint = json!({"ticket": ticket, "complaint": text});
+        let received = other.request(actix_web::http::Method::POST, "/api/v1/public/complaints", None, Some(complaint));
+        received.await.expect(201);
+    }
     let listed = other.get("/api/v1/complaints", &supervisor).await.expect(200);
-    let complaint = format!("/api/v1/complaints/{}", listed["items"][0]["id"].as_str().unwrap());
-    let assign = |officer: &str| json!({"officer_id": officer});
-    let assigned = other
-        .post_versioned(&format!("{complaint}/assign"), &supervisor, 1, assign(org.staff.id.as_str()))
-        .await
-        .expect(200);
+    let complaints: Vec<String> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("/api/v1/complaints/{}", c["id"].as_str().unwrap()))
+        .collect();
+    let assign = json!({"officer_id": org.staff.id});
+    other.post_versioned(&format!("{}/assign", complaints[0]), &supervisor, 1, assign.clone()).await.expect(200);
     changed!("a complaint assigned to the officer");
-    let version = assigned["version"].as_i64().unwrap();
-    other
-        .post_versioned(&format!("{complaint}/assign"), &supervisor, version, assign(org.peer.id.as_str()))
-        .await
-        .expect(200);
-    changed!("the complaint assigned to someone else");
+    let answer = json!({"answer": "Kami mohon maaf atas antrean"});
+    other.post_versioned(&format!("{}/answer", complaints[0]), &staff, 2, answer).await.expect(200);
+    changed!("the complaint answered");
+    other.post_versioned(&format!("{}/assign", complaints[1]), &supervisor, 1, assign).await.expect(200);
+    changed!("another complaint assigned to the officer");
+    let away = json!({"officer_id": org.peer.id});
+    other.post_versioned(&format!("{}/assign", complaints[1]), &supervisor, 2, away).await.expect(200);
+    changed!("that complaint assigned to someone else");
 
     // The year's assessment opens: peers would count now (none answered), the supervisor assesses.
     other.to_evaluating(&admin, period_id).await;
@@ -760,6 +773,8 @@ async fn a_kept_live_score_follows_every_input_another_instance_changed() {
         )
         .await
         .expect(201);
+    // Pending, it decides nothing; read here, the kept score is now that of the filed objection.
+    assert_eq!(app.get(&path, &admin).await.expect(200), before);
     let decision = json!({"outcome": "changed", "reason": "Capaian terverifikasi sesuai target",
                           "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"});
     let decide = format!("/api/v1/objections/{}/decision", objection["id"].as_str().unwrap());
