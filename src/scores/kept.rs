@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
 use sha2::{Digest, Sha256};
 
 use crate::authz::EmployeeRef;
@@ -37,49 +37,69 @@ pub struct LiveState {
     pub inputs: LiveInputs,
 }
 
-/// One row of the inputs: which table (`part`), which row or value (`key`), its version or count.
-#[derive(QueryableByName)]
-struct InputRow {
+/// What one employee's live score is computed from, as one row. Most fields are read only as a
+/// whole, into the digest (through `Debug`).
+#[derive(Debug, QueryableByName)]
+#[allow(dead_code)]
+struct InputsRow {
     #[diesel(sql_type = Text)]
-    part: String,
+    organization_id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    supervisor_id: Option<String>,
+    #[diesel(sql_type = Integer)]
+    version: i32,
     #[diesel(sql_type = Text)]
-    key: String,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    version: Option<i64>,
+    time_zone: String,
+    #[diesel(sql_type = Integer)]
+    organization_version: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    period: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    policy: Option<i32>,
+    #[diesel(sql_type = Text)]
+    skps: String,
+    #[diesel(sql_type = Text)]
+    achievements: String,
+    #[diesel(sql_type = Text)]
+    assessments: String,
+    #[diesel(sql_type = Text)]
+    objections: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    complaints: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    citizen_ratings: i64,
 }
 
-/// Every input of `scores::store::computed` for one employee ($1) and period ($2). The employee's
-/// row, the organisation's (its time zone), the period's (status, dates; its sub-periods change
-/// only with it) and the current policy version. The SKPs, achievements, published assessments
-/// and objections as their count and the sum of their versions: a row of these sets is never
-/// deleted nor leaves it (a draft assessment may be deleted, a published one never goes back), and
-/// every change raises a version, so any change raises the sum, and 80 achievements cost one row.
-/// The complaints assigned to the employee row by row, because one may be assigned to someone
-/// else. The citizen ratings naming the employee, which are only ever added, counted. Not read: the score snapshots, only ever stored by a close,
-/// which moves the period's version; peer answers, which count only once the assessment is open
-/// and are frozen from then on (the period's status or the date moves them in).
+/// Every input of `scores::store::computed` for one employee ($1) and period ($2), in one row:
+/// the employee's row, the organisation's (its time zone), the period's (status, dates; its
+/// sub-periods change only with it) and the current policy version. The SKPs, achievements,
+/// published assessments and objections as their count and the sum of their versions: a row of
+/// these sets is never deleted nor leaves it (a draft assessment may be deleted, a published one
+/// never goes back), and every change raises a version, so any change raises the sum, and 80
+/// achievements cost no more than one. The complaints assigned to the employee one by one,
+/// because one may be assigned to someone else (`$agg`: the backend's string aggregate; their
+/// order may vary, which only costs a recomputation). The citizen ratings naming the employee,
+/// which are only ever added, counted. Not read: the score snapshots, only ever stored by a
+/// close, which moves the period's version; peer answers, which count only once the assessment is
+/// open and are frozen from then on (the period's status or the date moves them in).
 macro_rules! live_inputs_sql {
-    ($e:literal, $p:literal) => {
+    ($e:literal, $p:literal, $agg:literal) => {
         concat!(
-            "SELECT 'employee' AS part, e.organization_id AS key, CAST(e.version AS BIGINT) AS version",
-            " FROM employees e WHERE e.id = ", $e,
-            " UNION ALL SELECT 'supervisor', e.supervisor_id, 0 FROM employees e WHERE e.id = ", $e,
-            " AND e.supervisor_id IS NOT NULL",
-            " UNION ALL SELECT 'organization', o.time_zone, o.version FROM organizations o, employees e",
-            " WHERE e.id = ", $e, " AND o.id = e.organization_id",
-            " UNION ALL SELECT 'period', p.status, p.version FROM periods p, employees e",
-            " WHERE p.id = ", $p, " AND e.id = ", $e, " AND p.organization_id = e.organization_id",
-            " UNION ALL SELECT 'policy', '', max(s.version) FROM scoring_policies s, employees e",
-            " WHERE e.id = ", $e, " AND s.organization_id = e.organization_id",
-            " UNION ALL SELECT 'skp', CAST(count(*) AS TEXT), sum(version) FROM skps WHERE employee_id = ", $e,
-            " AND period_id = ", $p,
-            " UNION ALL SELECT 'achievement', CAST(count(*) AS TEXT), sum(version) FROM achievements",
-            " WHERE employee_id = ", $e, " AND period_id = ", $p,
-            " UNION ALL SELECT 'assessment', CAST(count(*) AS TEXT), sum(version) FROM assessments",
-            " WHERE employee_id = ", $e, " AND period_id = ", $p, " AND status = 'published'",
-            " UNION ALL SELECT 'objection', CAST(count(*) AS TEXT), sum(version) FROM objections WHERE employee_id = ", $e,
-            " UNION ALL SELECT 'complaint', id, version FROM complaints WHERE assigned_to = ", $e,
-            " UNION ALL SELECT 'citizen', '', count(*) FROM citizen_ratings WHERE officer_id = ", $e
+            "SELECT e.organization_id, e.supervisor_id, e.version, o.time_zone, o.version AS organization_version,",
+            " (SELECT p.status || ' ' || p.version FROM periods p",
+            " WHERE p.id = ", $p, " AND p.organization_id = e.organization_id) AS period,",
+            " (SELECT max(s.version) FROM scoring_policies s WHERE s.organization_id = e.organization_id) AS policy,",
+            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM skps",
+            " WHERE employee_id = e.id AND period_id = ", $p, ") AS skps,",
+            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM achievements",
+            " WHERE employee_id = e.id AND period_id = ", $p, ") AS achievements,",
+            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM assessments",
+            " WHERE employee_id = e.id AND period_id = ", $p, " AND status = 'published') AS assessments,",
+            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM objections",
+            " WHERE employee_id = e.id) AS objections,",
+            " (SELECT ", $agg, "(id || ' ' || version, ',') FROM complaints WHERE assigned_to = e.id) AS complaints,",
+            " (SELECT count(*) FROM citizen_ratings WHERE officer_id = e.id) AS citizen_ratings",
+            " FROM employees e JOIN organizations o ON o.id = e.organization_id WHERE e.id = ", $e
         )
     };
 }
@@ -95,36 +115,26 @@ pub fn live_state(
     macro_rules! run {
         ($c:expr, $sql:expr) => {
             Prepared(diesel::sql_query($sql).bind::<Text, _>(employee_id.as_str()).bind::<Text, _>(period_id))
-                .load::<InputRow>($c)?
+                .get_result::<InputsRow>($c)
+                .optional()?
         };
     }
-    let mut rows = match conn {
-        AnyConnection::Postgresql(pg) => run!(pg, live_inputs_sql!("$1", "$2")),
-        AnyConnection::Sqlite(lite) => run!(lite, live_inputs_sql!("?1", "?2")),
+    let row = match conn {
+        AnyConnection::Postgresql(pg) => run!(pg, live_inputs_sql!("$1", "$2", "string_agg")),
+        AnyConnection::Sqlite(lite) => run!(lite, live_inputs_sql!("?1", "?2", "group_concat")),
     };
-    let (mut organization_id, mut supervisor_id, mut time_zone, mut period) = (None, None, None, false);
-    for row in &rows {
-        match row.part.as_str() {
-            "employee" => organization_id = Some(OrganizationId::from(row.key.clone())),
-            "supervisor" => supervisor_id = Some(EmployeeId::from(row.key.clone())),
-            "organization" => time_zone = OrgTimeZone::parse(&row.key),
-            "period" => period = true,
-            _ => {}
-        }
-    }
-    let (Some(organization_id), Some(time_zone), true) = (organization_id, time_zone, period) else {
-        return Ok(None);
-    };
-    // In a fixed order, whatever order the database returned the rows in.
-    rows.sort_unstable_by(|a, b| (&a.part, &a.key, a.version).cmp(&(&b.part, &b.key, b.version)));
+    let Some(row) = row.filter(|row| row.period.is_some()) else { return Ok(None) };
+    let Some(time_zone) = OrgTimeZone::parse(&row.time_zone) else { return Ok(None) };
     let mut digest = Sha256::new();
-    for row in &rows {
-        digest.update(format!("{}\u{1f}{}\u{1f}{:?}\u{1e}", row.part, row.key, row.version));
-    }
+    digest.update(format!("{row:?}"));
     // The date, because whether peers count depends on it (the year has ended).
     digest.update(time_zone.date_at(now).to_string());
     Ok(Some(LiveState {
-        employee: EmployeeRef { id: employee_id.clone(), organization_id, supervisor_id },
+        employee: EmployeeRef {
+            id: employee_id.clone(),
+            organization_id: OrganizationId::from(row.organization_id),
+            supervisor_id: row.supervisor_id.map(EmployeeId::from),
+        },
         inputs: LiveInputs(digest.finalize().into()),
     }))
 }
