@@ -13,6 +13,18 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::web::Bytes;
 
+/// What a kept document is served against: the version of its record, or a digest of everything
+/// it is computed from (a live score, see `scores::kept`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptAt {
+    Version(i32),
+    Inputs(InputsDigest),
+}
+
+/// A digest (SHA-256) of every input of a computed document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputsDigest(pub [u8; 32]);
+
 /// Documents by id, each with the version (`V`) it was serialised at; at most `budget` bytes of them.
 #[derive(Debug, Clone)]
 pub struct DocumentCache<V = i32> {

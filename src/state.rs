@@ -19,7 +19,7 @@ pub struct AppState {
     /// SKP documents as last serialised, served while the database confirms they are current.
     pub documents: crate::document_cache::DocumentCache,
     /// Employees' scores as last serialised, frozen or live, served likewise (`scores::kept`).
-    pub scores: crate::document_cache::DocumentCache<crate::scores::kept::KeptAt>,
+    pub scores: crate::document_cache::DocumentCache<crate::document_cache::KeptAt>,
     /// What time it is for the rules: the system's, or a fixed instant in tests.
     pub clock: crate::clock::Clock,
     /// The browser edge: CORS origins and HSTS (see `browser`).

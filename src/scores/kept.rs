@@ -1,8 +1,11 @@
-//! What a kept score is served against. A frozen score does not change until the period closes
-//! again, so it is kept at the period's latest snapshot. A live one is computed from rows of many
-//! tables and the date; it is kept at a digest of everything it reads ([`LiveInputs`]), which one
-//! statement reads again on every repeated read: the kept bytes are served only while that digest
-//! is the same, so a change made through any instance shows on the next read here.
+//! What a kept live score is served against. A frozen score does not change until the period
+//! closes again, so it is kept at the period's latest snapshot. A live one is computed from rows
+//! of many tables and the date; it is kept at a SHA-256 digest of all of them ([`live_state`]),
+//! which one statement reads again on every repeated read: the kept bytes are served only while
+//! the digest is the same, so a change made through any instance shows on the next read here.
+//! Every change to those rows goes through `versioned::Edit` (a new version) or adds a row, and a
+//! row leaving a set (a complaint assigned to someone else) is gone from it: any change gives
+//! another digest.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -12,29 +15,14 @@ use sha2::{Digest, Sha256};
 use crate::authz::EmployeeRef;
 use crate::db::types::{EmployeeId, OrganizationId};
 use crate::db::{AnyConnection, Prepared};
+use crate::document_cache::InputsDigest;
 use crate::domain::time_zone::OrgTimeZone;
 use crate::error::ApiResult;
-
-/// The state a kept score was serialised at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeptAt {
-    /// Frozen, at the period's latest snapshot.
-    Frozen(i32),
-    /// Live, from these inputs.
-    Live(LiveInputs),
-}
-
-/// A SHA-256 digest of what a live score is computed from ([`live_state`]'s statement) and of the
-/// organisation's date. Every change to those rows goes through `versioned::Edit` (a new
-/// version) or adds a row, and a row leaving a set (a complaint assigned to someone else) is gone
-/// from it: any change gives another digest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LiveInputs([u8; 32]);
 
 /// One employee's live inputs for a period, with what authorisation needs of the employee.
 pub struct LiveState {
     pub employee: EmployeeRef,
-    pub inputs: LiveInputs,
+    pub inputs: InputsDigest,
 }
 
 /// What one employee's live score is computed from, as one row. Most fields are read only as a
@@ -135,6 +123,6 @@ pub fn live_state(
             organization_id: OrganizationId::from(row.organization_id),
             supervisor_id: row.supervisor_id.map(EmployeeId::from),
         },
-        inputs: LiveInputs(digest.finalize().into()),
+        inputs: InputsDigest(digest.finalize().into()),
     }))
 }

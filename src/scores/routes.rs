@@ -3,13 +3,14 @@
 use actix_web::{get, web, HttpResponse};
 
 use super::freeze;
-use super::kept::{self, KeptAt};
+use super::kept;
 use super::store::{self, Members, Scope};
 use super::{EmployeeScore, ScoreQuery, ScoreState, ScoreSummary, TeamQuery, UnitScoreQuery};
 use crate::auth::caller::Caller;
 use crate::authz::{authorize, Permission};
 use crate::db::types::{EmployeeId, UnitId};
 use crate::db::AnyConnection;
+use crate::document_cache::KeptAt;
 use crate::employees as staff;
 use crate::error::{problems, ApiError, ApiResult};
 use crate::extract::ValidatedQuery;
@@ -55,14 +56,14 @@ pub async fn employee_score(
         let current = state
             .db
             .read_statement(move |conn| match kept_at {
-                KeptAt::Frozen(at) => {
+                KeptAt::Version(at) => {
                     let Some((person, status, latest)) = freeze::frozen_state(conn, &id, &period_id)? else {
                         return Ok(false);
                     };
                     authorize(&caller, Permission::ReadScore { employee: &person })?;
                     Ok((query.snapshot.is_some() || status == PeriodStatus::Closed) && latest == Some(at))
                 }
-                KeptAt::Live(inputs) => {
+                KeptAt::Inputs(inputs) => {
                     let Some(live) = kept::live_state(conn, &id, &period_id, clock.now())? else { return Ok(false) };
                     authorize(&caller, Permission::ReadScore { employee: &live.employee })?;
                     Ok(live.inputs == inputs)
@@ -96,8 +97,8 @@ pub async fn employee_score(
             }
             score.snapshots = snapshots;
             let kept_at = match score.state {
-                ScoreState::Frozen => freeze::latest(conn, &scope.period.id)?.map(KeptAt::Frozen),
-                ScoreState::Live => live.map(|live| KeptAt::Live(live.inputs)),
+                ScoreState::Frozen => freeze::latest(conn, &scope.period.id)?.map(KeptAt::Version),
+                ScoreState::Live => live.map(|live| KeptAt::Inputs(live.inputs)),
             };
             Ok((score, kept_at))
         })
