@@ -3,8 +3,10 @@
 //! objection's decision, peer and subordinate ratings, the citizen index naming the employee, the
 //! policy in force), so it is never stale. The rules are `domain::engine`; this module loads
 //! their inputs in a fixed number of queries per request, whatever the number of targets or
-//! employees on the page. Closing a period freezes its scores (`freeze`): a closed period's
-//! scores are served from the stored snapshot, and every snapshot stays readable.
+//! employees on the page. An employee's score, once served, is kept by the instance and served
+//! again while its inputs are the same (`kept`: one statement reads their digest). Closing a
+//! period freezes its scores (`freeze`): a closed period's scores are served from the stored
+//! snapshot, and every snapshot stays readable.
 
 mod closing;
 pub mod freeze;
