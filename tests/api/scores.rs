@@ -302,6 +302,37 @@ fn recompute_every_frozen_score(app: &TestApp, org_id: &str) -> usize {
     found.checked
 }
 
+/// The supervisor's assessment of the staff member for the year, published: these ratings and
+/// every behaviour value at `score`.
+async fn year_assessment(
+    app: &TestApp,
+    org: &Org,
+    period_id: &str,
+    results: &str,
+    behaviour: &str,
+    score: i64,
+) -> Value {
+    let supervisor = app.token_for(&org.supervisor);
+    let body = json!({"period_id": period_id, "employee_id": org.staff.id});
+    let draft = app.post("/api/v1/assessments", &supervisor, body).await.expect(201);
+    let path = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
+    app.put(&path, &supervisor, 1, crate::assessments::content(results, behaviour, score)).await.expect(200);
+    app.post_versioned(&format!("{path}/publish"), &supervisor, 2, json!({})).await.expect(200)
+}
+
+/// The staff member's objection to `assessment`; returns the path its decision is posted to.
+async fn objection(app: &TestApp, org: &Org, assessment: &Value) -> String {
+    let body = json!({"assessment_id": assessment["id"], "reason": "Bukti dukung saya lengkap dan diverifikasi"});
+    let filed = app.post("/api/v1/objections", &app.token_for(&org.staff), body).await.expect(201);
+    format!("/api/v1/objections/{}/decision", filed["id"].as_str().unwrap())
+}
+
+/// A decision changing both ratings to sesuai_ekspektasi.
+fn changed_to_sesuai() -> Value {
+    json!({"outcome": "changed", "reason": "Capaian terverifikasi sesuai target",
+           "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"})
+}
+
 /// A new policy version (nilai kinerja weighs results 70%, behaviour 30%), as the admin.
 async fn new_policy(app: &TestApp, org: &Org, version: i32) {
     let mut policy = kinerja::domain::policy::ScoringPolicy::default();
@@ -320,14 +351,7 @@ async fn a_new_policy_version_changes_an_open_periods_score_on_the_next_read() {
     let supervisor = app.token_for(&org.supervisor);
     app.to_evaluating(&app.token_for(&org.admin), period_id).await;
     // The supervisor's behaviour scores alone (5 on every value: 5/3 × 100 capped at 120).
-    let draft = app
-        .post("/api/v1/assessments", &supervisor, json!({"period_id": period_id, "employee_id": org.staff.id}))
-        .await
-        .expect(201);
-    let assessment = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
-    let body = crate::assessments::content("di_bawah_ekspektasi", "di_atas_ekspektasi", 5);
-    app.put(&assessment, &supervisor, 1, body).await.expect(200);
-    app.post_versioned(&format!("{assessment}/publish"), &supervisor, 2, json!({})).await.expect(200);
+    year_assessment(&app, &org, period_id, "di_bawah_ekspektasi", "di_atas_ekspektasi", 5).await;
     let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
     let before = app.get(&path, &supervisor).await.expect(200);
     // Supervisor only: 70/30 by default; 0.7 × 0 + 0.3 × 120 = 36.
@@ -353,33 +377,15 @@ async fn an_objections_outcome_shows_beside_the_supervisors_ratings() {
     let org = app.seed_org("scoreobjection");
     let period = planned(&app, &org).await;
     let period_id = period["id"].as_str().unwrap();
-    let supervisor = app.token_for(&org.supervisor);
     app.to_evaluating(&app.token_for(&org.admin), period_id).await;
-    let draft = app
-        .post("/api/v1/assessments", &supervisor, json!({"period_id": period_id, "employee_id": org.staff.id}))
-        .await
-        .expect(201);
-    let assessment = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
-    let body = crate::assessments::content("di_bawah_ekspektasi", "sesuai_ekspektasi", 3);
-    app.put(&assessment, &supervisor, 1, body).await.expect(200);
-    app.post_versioned(&format!("{assessment}/publish"), &supervisor, 2, json!({})).await.expect(200);
+    let draft = year_assessment(&app, &org, period_id, "di_bawah_ekspektasi", "sesuai_ekspektasi", 3).await;
     let staff = app.token_for(&org.staff);
-    let objection = app
-        .post(
-            "/api/v1/objections",
-            &staff,
-            json!({"assessment_id": draft["id"], "reason": "Bukti dukung saya lengkap dan diverifikasi"}),
-        )
-        .await
-        .expect(201);
+    let decide = objection(&app, &org, &draft).await;
     let path = format!("/api/v1/employees/{}/score?period_id={period_id}", org.staff.id);
     let pending = app.get(&path, &staff).await.expect(200);
     assert!(pending["explanation"]["ratings"][0]["objection"].is_null(), "a pending objection decides nothing");
 
-    let decision = json!({"outcome": "changed", "reason": "Capaian terverifikasi sesuai target",
-                          "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"});
-    let decide = format!("/api/v1/objections/{}/decision", objection["id"].as_str().unwrap());
-    app.post_versioned(&decide, &app.token_for(&org.head), 1, decision).await.expect(200);
+    app.post_versioned(&decide, &app.token_for(&org.head), 1, changed_to_sesuai()).await.expect(200);
     let decided = app.get(&path, &staff).await.expect(200);
     let results = &decided["explanation"]["ratings"][0];
     assert_eq!(
@@ -754,31 +760,14 @@ async fn a_kept_live_score_follows_every_input_another_instance_changed() {
     // The year's assessment opens: peers would count now (none answered), the supervisor assesses.
     other.to_evaluating(&admin, period_id).await;
     changed!("the period's status");
-    let draft = other
-        .post("/api/v1/assessments", &supervisor, json!({"period_id": period_id, "employee_id": org.staff.id}))
-        .await
-        .expect(201);
-    let assessment = format!("/api/v1/assessments/{}", draft["id"].as_str().unwrap());
-    let content = crate::assessments::content("di_bawah_ekspektasi", "sesuai_ekspektasi", 3);
-    other.put(&assessment, &supervisor, 1, content).await.expect(200);
-    other.post_versioned(&format!("{assessment}/publish"), &supervisor, 2, json!({})).await.expect(200);
+    let draft = year_assessment(&other, &org, period_id, "di_bawah_ekspektasi", "sesuai_ekspektasi", 3).await;
     changed!("the supervisor's published assessment");
 
     // An objection decided.
-    let objection = other
-        .post(
-            "/api/v1/objections",
-            &staff,
-            json!({"assessment_id": draft["id"], "reason": "Bukti dukung saya lengkap dan diverifikasi"}),
-        )
-        .await
-        .expect(201);
+    let decide = objection(&other, &org, &draft).await;
     // Pending, it decides nothing; read here, the kept score is now that of the filed objection.
     assert_eq!(app.get(&path, &admin).await.expect(200), before);
-    let decision = json!({"outcome": "changed", "reason": "Capaian terverifikasi sesuai target",
-                          "results_rating": "sesuai_ekspektasi", "behaviour_rating": "sesuai_ekspektasi"});
-    let decide = format!("/api/v1/objections/{}/decision", objection["id"].as_str().unwrap());
-    other.post_versioned(&decide, &head, 1, decision).await.expect(200);
+    other.post_versioned(&decide, &head, 1, changed_to_sesuai()).await.expect(200);
     changed!("the objection's decision");
 
     // A new policy version.
