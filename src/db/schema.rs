@@ -461,6 +461,7 @@ diesel::table! {
         result -> Nullable<Text>,
         packed_inputs -> Nullable<Binary>,
         packed_result -> Nullable<Binary>,
+        figures -> Nullable<Text>,
     }
 }
 

@@ -341,8 +341,9 @@ pub struct Scorecard {
 
 /// A scorecard's figures without their explanation: what a report's row shows. Read from a
 /// stored scorecard's JSON, serde skips everything else without building it, which is most of the
-/// text (a year's report reads 20,000 of them).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// text. Written, it is that JSON with only these fields, which a close keeps beside the result so
+/// that a year's report (20,000 of them) reads neither the result nor the rest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub policy_version: i32,
     results: ResultsFigures,
@@ -353,40 +354,40 @@ pub struct Figures {
     nilai_kinerja: Option<NilaiFigures>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct ResultsFigures {
     nilai_hasil_kerja: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct BehaviourFigures {
     mean: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct CitizenFigures {
     index: Option<IndexFigures>,
 }
 
 /// Only an index given as a number has `converted`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct IndexFigures {
     converted: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct RatingFigures {
     suggested: Option<Rating>,
     #[serde(rename = "final")]
     final_rating: Option<Rating>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct PredicateFigures {
     predikat: Predikat,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct NilaiFigures {
     value: f64,
 }

@@ -66,6 +66,9 @@ pub struct SnapshotRow {
     pub packed_inputs: Option<Vec<u8>>,
     /// `result` packed.
     pub packed_result: Option<Vec<u8>>,
+    /// The result's figures ([`Figures`]) as JSON in the result's own shape, what a report's row
+    /// shows, read without unpacking the result; only in rows frozen since they were kept.
+    pub figures: Option<String>,
 }
 
 impl SnapshotRow {
@@ -281,6 +284,7 @@ fn row(stamp: &Stamp<'_>, scope: &str, computed: Computed) -> ApiResult<Snapshot
         result: None,
         packed_inputs: Some(packing::pack_json(&StoredInputs::of(inputs))?),
         packed_result: Some(packing::pack_json(&score.explanation)?),
+        figures: Some(serde_json::to_string(&Figures::of(&score.explanation)).map_err(ApiError::internal)?),
     })
 }
 
@@ -358,7 +362,7 @@ pub fn snapshots_of(conn: &mut AnyConnection, scope: &Scope, employee_id: &Emplo
     Ok(rows.into_iter().map(|(snapshot, at)| SnapshotRef { snapshot, frozen_at: at.and_utc() }).collect())
 }
 
-/// A stored score as read back: all of its row but the id and, unless asked for, its inputs.
+/// A stored score's row as read back but for its id and its JSON (result, figures, inputs).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = score_snapshots)]
 struct StoredScore {
@@ -370,18 +374,19 @@ struct StoredScore {
     skp_revision: Option<i32>,
     snapshot: i32,
     frozen_at: chrono::NaiveDateTime,
-    result: Option<String>,
-    packed_result: Option<Vec<u8>>,
 }
 
 /// What a served score carries of its explanation: all of it ([`Scorecard`], one score's read)
 /// or only its figures ([`Figures`], a report's rows), read from a stored score as such.
 pub trait Explanation: serde::de::DeserializeOwned {
+    /// True when a stored row's figures hold all of it (read instead of the whole result).
+    const IN_FIGURES: bool;
     fn of(card: Scorecard) -> Self;
     fn policy_version(&self) -> i32;
 }
 
 impl Explanation for Scorecard {
+    const IN_FIGURES: bool = false;
     fn of(card: Scorecard) -> Self {
         card
     }
@@ -391,6 +396,7 @@ impl Explanation for Scorecard {
 }
 
 impl Explanation for Figures {
+    const IN_FIGURES: bool = true;
     fn of(card: Scorecard) -> Self {
         Figures::of(&card)
     }
@@ -454,7 +460,8 @@ type StoredWithInputs<E> = (Served<E>, Option<String>);
 
 /// The stored scores of `employee_ids` in snapshot `snapshot` for `scope`, each with its stored
 /// inputs (as JSON) when `with_inputs`: one query, which reads the inputs (a third of a row) only
-/// then.
+/// then, and of the result only the figures when they are all `E` reads and the row has them (a
+/// tenth of the result, and no unpacking).
 fn stored<E: Explanation>(
     conn: &mut AnyConnection,
     scope: &Scope,
@@ -462,30 +469,33 @@ fn stored<E: Explanation>(
     employee_ids: &[EmployeeId],
     with_inputs: bool,
 ) -> ApiResult<HashMap<EmployeeId, StoredWithInputs<E>>> {
-    let of_scope = score_snapshots::table
+    use diesel::dsl::{case_when, not};
+    use diesel::sql_types::Bool;
+    let (figures_only, inputs_too) = (E::IN_FIGURES.into_sql::<Bool>(), with_inputs.into_sql::<Bool>());
+    let whole_result = not(figures_only).or(score_snapshots::figures.is_null());
+    type Row = (StoredScore, Option<String>, Option<String>, Option<Vec<u8>>, Option<String>, Option<Vec<u8>>);
+    let rows: Vec<Row> = score_snapshots::table
         .filter(score_snapshots::period_id.eq(&scope.period.id))
         .filter(score_snapshots::snapshot.eq(snapshot))
         .filter(score_snapshots::scope.eq(scope_key(scope)))
-        .filter(score_snapshots::employee_id.eq_any(employee_ids));
-    let rows: Vec<(StoredScore, Option<String>)> = if with_inputs {
-        let rows: Vec<(StoredScore, Option<String>, Option<Vec<u8>>)> = of_scope
-            .select((StoredScore::as_select(), score_snapshots::inputs, score_snapshots::packed_inputs))
-            .load(conn)?;
-        rows.into_iter()
-            .map(|(row, text, packed)| Ok((row, Some(packing::stored_text(text, packed)?))))
-            .collect::<ApiResult<_>>()?
-    } else {
-        of_scope
-            .select(StoredScore::as_select())
-            .load::<StoredScore>(conn)?
-            .into_iter()
-            .map(|row| (row, None))
-            .collect()
-    };
+        .filter(score_snapshots::employee_id.eq_any(employee_ids))
+        .select((
+            StoredScore::as_select(),
+            case_when(figures_only, score_snapshots::figures),
+            case_when(whole_result, score_snapshots::result),
+            case_when(whole_result, score_snapshots::packed_result),
+            case_when(inputs_too, score_snapshots::inputs),
+            case_when(inputs_too, score_snapshots::packed_inputs),
+        ))
+        .load(conn)?;
     rows.into_iter()
-        .map(|(row, inputs)| {
-            let result = packing::stored_text(row.result, row.packed_result)?;
-            let explanation: E = serde_json::from_str(&result).map_err(ApiError::internal)?;
+        .map(|(row, figures, result, packed_result, inputs, packed_inputs)| {
+            let explanation: E = match figures {
+                Some(figures) => serde_json::from_str(&figures),
+                None => serde_json::from_str(&packing::stored_text(result, packed_result)?),
+            }
+            .map_err(ApiError::internal)?;
+            let inputs = with_inputs.then(|| packing::stored_text(inputs, packed_inputs)).transpose()?;
             let score = Served {
                 state: ScoreState::Frozen,
                 snapshot: Some(row.snapshot),
@@ -599,7 +609,11 @@ pub fn recompute(conn: &mut AnyConnection, organization_id: &OrganizationId) -> 
         let stored: StoredInputs = serde_json::from_str(&row.inputs()?).map_err(ApiError::internal)?;
         let inputs = stored.with_policy(row.policy_version, policy.clone());
         let again = crate::domain::engine::compute(&inputs).map_err(ApiError::internal)?;
-        if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result()? {
+        // The figures kept beside the result are the result's own (a report reads them alone).
+        let figures = serde_json::to_string(&Figures::of(&again)).map_err(ApiError::internal)?;
+        if serde_json::to_string(&again).map_err(ApiError::internal)? != row.result()?
+            || row.figures.as_ref().is_some_and(|stored| *stored != figures)
+        {
             found.differing.push(format!("{} #{} {} {}", row.period_id, row.snapshot, row.scope, row.employee_id));
         }
         found.checked += 1;

@@ -551,6 +551,76 @@ async fn scores_stored_as_text_before_packing_serve_and_recompute_alike() {
     assert!(neither.is_err(), "a row with neither form is refused");
 }
 
+/// A year's score report reads each frozen score's figures from the column a close keeps beside
+/// its packed result (not the result), rows frozen before that column read their result alike,
+/// and figures that are not the result's own are named when the scores are recomputed.
+#[actix_web::test]
+async fn a_report_reads_the_figures_kept_beside_a_frozen_score() {
+    use diesel::prelude::*;
+    use kinerja::db::schema::score_snapshots as s;
+
+    let app = TestApp::spawn().await;
+    let org = app.seed_org("scorefigures");
+    let period = planned(&app, &org).await;
+    let period_id = period["id"].as_str().unwrap();
+    let admin = app.token_for(&org.admin);
+    app.to_evaluating(&admin, period_id).await;
+    year_assessment(&app, &org, period_id, "di_atas_ekspektasi", "sesuai_ekspektasi", 4).await;
+    app.close_period(&admin, period_id).await;
+    let report = format!("/api/v1/organizations/{}/reports/scores?period_id={period_id}", org.id);
+    let kept = app.get(&report, &admin).await.expect(200);
+    let staff_row = |page: &Value| {
+        page["items"].as_array().unwrap().iter().find(|i| i["employee_id"] == org.staff.id.as_str()).unwrap().clone()
+    };
+    let staff = staff_row(&kept);
+    assert_eq!(
+        (staff["state"].as_str(), staff["final_results"].as_str()),
+        (Some("frozen"), Some("di_atas_ekspektasi"))
+    );
+    let nilai = staff["nilai_kinerja"].as_f64().unwrap();
+    // Every row keeps its figures, and they are its result's own.
+    let org_id = org.id.clone();
+    let without = app
+        .db()
+        .read_blocking(move |conn| {
+            Ok(s::table
+                .filter(s::organization_id.eq(&org_id))
+                .filter(s::figures.is_null())
+                .count()
+                .get_result::<i64>(conn)?)
+        })
+        .unwrap();
+    assert_eq!(without, 0);
+    assert_eq!(recompute_every_frozen_score(&app, &org.id), 30);
+
+    // Rows frozen before figures were kept: the same report, read from their results.
+    app.execute_sql(&format!("UPDATE score_snapshots SET figures = NULL WHERE organization_id = '{}'", org.id));
+    assert_eq!(app.another_instance().await.get(&report, &admin).await.expect(200), kept);
+
+    // The report reads the kept figures, not the result; recomputing names figures that differ.
+    let staff_id = org.staff.id.clone();
+    let figures = app
+        .db()
+        .write_blocking(move |conn| {
+            let year = s::table.filter(s::employee_id.eq(&staff_id)).filter(s::scope.eq("year"));
+            let result: Vec<u8> = year.select(s::packed_result).first::<Option<Vec<u8>>>(conn)?.unwrap();
+            let card: kinerja::domain::engine::Scorecard =
+                serde_json::from_str(&kinerja::scores::packing::unpack(&result)?).unwrap();
+            let mut figures = serde_json::to_value(kinerja::domain::engine::Figures::of(&card)).unwrap();
+            figures["nilai_kinerja"]["value"] = json!(nilai + 1.0);
+            diesel::update(year).set(s::figures.eq(figures.to_string())).execute(conn)?;
+            Ok(figures)
+        })
+        .unwrap();
+    assert_eq!(figures["nilai_kinerja"]["value"].as_f64(), Some(nilai + 1.0));
+    let altered = app.another_instance().await.get(&report, &admin).await.expect(200);
+    assert_eq!(staff_row(&altered)["nilai_kinerja"].as_f64(), Some(nilai + 1.0));
+    let org_id = kinerja::db::types::OrganizationId::from(org.id.as_str());
+    let found = app.db().read_blocking(move |conn| kinerja::scores::freeze::recompute(conn, &org_id)).unwrap();
+    assert_eq!(found.differing.len(), 1, "{:?}", found.differing);
+    assert!(found.differing[0].ends_with(&format!("year {}", org.staff.id)), "{:?}", found.differing);
+}
+
 #[actix_web::test]
 async fn the_demo_years_scores_match_hand_computation_and_freeze_bit_for_bit() {
     let app = TestApp::spawn().await;

@@ -438,7 +438,8 @@ proptest! {
         prop_assert!(score(less) >= score(more) - 1e-9);
     }
 
-    /// A report reads only the figures of a stored scorecard: they are the scorecard's own.
+    /// A report reads only the figures of a stored scorecard, from the figures a close keeps
+    /// beside it or (for rows frozen before) from the scorecard itself: both are the scorecard's.
     #[test]
     fn the_figures_read_from_a_stored_scorecard_are_its_own(
         targets in any_targets(), sup in proptest::option::of(1.0f64..=5.0), answers in proptest::option::of(0u64..40)
@@ -448,6 +449,8 @@ proptest! {
         let card = compute(&input).unwrap();
         let read: Figures = serde_json::from_str(&serde_json::to_string(&card).unwrap()).unwrap();
         prop_assert_eq!(&read, &Figures::of(&card));
+        let kept: Figures = serde_json::from_str(&serde_json::to_string(&Figures::of(&card)).unwrap()).unwrap();
+        prop_assert_eq!(&kept, &read);
         prop_assert_eq!(read.nilai_kinerja(), card.nilai_kinerja.as_ref().map(|n| n.value));
         prop_assert_eq!(read.predikat(), card.predicate.as_ref().map(|p| p.predikat));
         prop_assert_eq!(read.rating(1), (card.ratings[1].suggested, card.ratings[1].final_rating));

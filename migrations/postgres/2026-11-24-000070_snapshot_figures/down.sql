@@ -1,0 +1,1 @@
+ALTER TABLE score_snapshots DROP COLUMN figures;
