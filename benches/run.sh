@@ -202,17 +202,26 @@ for BACKEND in $BACKENDS; do
   row "$BACKEND" "close the period ($scores scores frozen; HTTP ${closed% *})" "$(printf '%.2f' "${closed#* }") s" "" "" "" "" "" "" "$reads" "$(load)"
   read_row "own score (frozen, with explanation), 16 connections" "$SCORE_PATH"
 
-  # The year's score report as CSV, beside a plain dump of the same stored rows.
+  # The year's score report as CSV, beside the database writing the same rows itself: the report's
+  # query (score_report.*.sql) from the same stored rows, dumped as CSV, checked record by record.
   csv=$(curl -s -o "$WORK/scores.csv" -w '%{time_total}' \
     "$BASE/api/v1/organizations/$ORG/reports/scores?period_id=$PERIOD&format=csv" -H "authorization: Bearer $ADMIN")
   lines=$(($(wc -l < "$WORK/scores.csv") - 1))
-  dump="SELECT nip, employee_name, unit_id, result, packed_result FROM score_snapshots WHERE period_id = '$PERIOD' AND scope = 'year' ORDER BY nip"
+  # The report names each supervisor as on the period's last day, or today while it runs.
+  day=$(python3 -c "import sys, datetime; print(min(sys.argv[1], datetime.date.today().isoformat()))" "$(sql "SELECT ends_on FROM periods WHERE id = '$PERIOD'")")
+  year=$(sql "SELECT year FROM periods WHERE id = '$PERIOD'")
   start=$(date +%s.%N)
-  if [ "$BACKEND" = postgres ]; then psql -q "$DB_URL" -c "\\copy ($dump) TO '/dev/null' CSV HEADER"
-  else sqlite3 -csv -header "$DB_FILE" "$dump" > /dev/null; fi
+  if [ "$BACKEND" = postgres ]; then
+    dump=$(grep -v '^ *--' "$HERE/score_report.pg.sql" | sed -e "s/:period/'$PERIOD'/g; s/:label/'$year'/g; s/:day/DATE '$day'/g" | tr '\n' ' ')
+    psql -q "$DB_URL" -c "\\copy ($dump) TO '$WORK/dumped.csv' CSV HEADER"
+  else
+    dump=$(grep -v '^ *--' "$HERE/score_report.sqlite.sql" | sed -e "s/:period/'$PERIOD'/g; s/:label/'$year'/g; s/:day/'$day'/g")
+    sqlite3 -csv -header "$DB_FILE" "$dump" > "$WORK/dumped.csv"
+  fi
   copied=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$(date +%s.%N)")
+  same=$(python3 "$HERE/same_rows.py" "$WORK/scores.csv" "$WORK/dumped.csv")
   row "$BACKEND" "yearly score CSV ($lines rows), time to last byte" "$(printf '%.2f' "$csv") s" "" "" "$copied s (\\copy)" "" "" \
-    "$(ratio "$csv" "$copied")" "peak server memory $(hwm_mb) MB" "$(load)"
+    "$(ratio "$csv" "$copied")" "$same; peak server memory $(hwm_mb) MB" "$(load)"
   # The close once more (reopened with a reason, then closed into snapshot 2): a second sample of
   # the figure the noise of these machines moves most, on a database that now holds snapshot 1.
   version=$(sql "SELECT version FROM periods WHERE id = '$PERIOD'")
