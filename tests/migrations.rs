@@ -52,12 +52,91 @@ fn both_backends_have_the_same_migrations() {
                 );
                 continue;
             }
-            let (postgres, postgres_known) = split_known_values(&read("postgres"));
-            let (sqlite, sqlite_known) = split_known_values(&read("sqlite"));
+            let (postgres, postgres_counted) = split_score_input_triggers(&read("postgres"));
+            let (sqlite, sqlite_counted) = split_score_input_triggers(&read("sqlite"));
+            assert_eq!(postgres_counted, sqlite_counted, "{step}/{file}: the counted score inputs differ");
+            let (postgres, postgres_known) = split_known_values(&postgres);
+            let (sqlite, sqlite_known) = split_known_values(&sqlite);
             assert_eq!(normalise(&postgres), normalise(&sqlite), "{step}/{file} differs between the backends");
             assert_eq!(postgres_known, sqlite_known, "{step}/{file}: the value lists differ between the backends");
         }
     }
+}
+
+/// The tables whose changes count for a live score (`score_input_changes`), by table: the column
+/// naming the employee, or empty where the counting is dropped.
+type CountedInputs = BTreeMap<String, String>;
+
+/// Takes the triggers that count score inputs out of a migration, which each dialect writes its
+/// own way: PostgreSQL's one row trigger per table (`<table>_score_input`, calling
+/// `score_input_changed_<column>()`, a function of the same file) and SQLite's four per table
+/// (`<table>_score_input_insert|update|move|delete`, each counting `NEW.<column>` or
+/// `OLD.<column>`), and their drops. Returns the rest of the file and the counted tables.
+fn split_score_input_triggers(sql: &str) -> (String, CountedInputs) {
+    let (mut rest, mut counted) = (String::new(), CountedInputs::new());
+    let mut sqlite_events: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut lines = sql.lines().peekable();
+    while let Some(line) = lines.next() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            // PostgreSQL's functions, up to the line closing their body.
+            ["CREATE", "FUNCTION", ..] => {
+                let mut statement = line.to_string();
+                while !statement.trim_end().ends_with("$$;") {
+                    statement = lines.next().expect("a function's body ends with $$;").to_string();
+                }
+            }
+            ["DROP", "FUNCTION", ..] => {}
+            ["CREATE", "TRIGGER", name, "AFTER", "INSERT", "OR", "UPDATE", "OR", "DELETE", "ON", table] => {
+                assert_eq!(*name, format!("{table}_score_input"), "{line}");
+                let body = lines.next().expect("FOR EACH ROW EXECUTE FUNCTION …");
+                let column = body
+                    .trim()
+                    .strip_prefix("FOR EACH ROW EXECUTE FUNCTION score_input_changed_")
+                    .and_then(|f| f.strip_suffix("();"))
+                    .unwrap_or_else(|| panic!("{name}: {body}"));
+                counted.insert(table.to_string(), column.to_string());
+            }
+            ["DROP", "TRIGGER", name, "ON", table] => {
+                let table = table.trim_end_matches(';');
+                assert_eq!(*name, format!("{table}_score_input"), "{line}");
+                counted.insert(table.to_string(), String::new());
+            }
+            ["CREATE", "TRIGGER", name, "AFTER", ..] if name.contains("_score_input_") => {
+                let on = words.iter().position(|w| *w == "ON").expect("… ON <table>");
+                let table = words[on + 1];
+                let event = name.strip_prefix(&format!("{table}_score_input_")).expect("<table>_score_input_<event>");
+                assert_eq!(lines.next().map(str::trim), Some("BEGIN"), "{name}");
+                let count = lines.next().expect("the counting statement");
+                assert_eq!(lines.next().map(str::trim), Some("END;"), "{name}");
+                let side = if matches!(event, "insert" | "update") { "NEW" } else { "OLD" };
+                let column = count
+                    .split_once(&format!("SELECT {side}."))
+                    .and_then(|(_, c)| c.split_once(", 1 WHERE "))
+                    .map(|(c, _)| c.to_string())
+                    .unwrap_or_else(|| panic!("{name} counts {side}.<column>: {count}"));
+                if let Some(other) = counted.insert(table.to_string(), column.clone()) {
+                    assert_eq!(other, column, "{table}: its triggers count different columns");
+                }
+                sqlite_events.entry(table.to_string()).or_default().push(event.to_string());
+            }
+            ["DROP", "TRIGGER", name] if name.contains("_score_input_") => {
+                let name = name.trim_end_matches(';');
+                let (table, event) = name.split_once("_score_input_").unwrap();
+                counted.insert(table.to_string(), String::new());
+                sqlite_events.entry(table.to_string()).or_default().push(event.to_string());
+            }
+            _ => {
+                rest.push_str(line);
+                rest.push('\n');
+            }
+        }
+    }
+    for (table, mut events) in sqlite_events {
+        events.sort_unstable();
+        assert_eq!(events, ["delete", "insert", "move", "update"], "{table} needs a trigger for every change");
+    }
+    (rest, counted)
 }
 
 /// A value list: (table, column) → the names it allows; an empty list where it is dropped.

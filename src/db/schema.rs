@@ -443,6 +443,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Changes to an employee's score inputs, counted by triggers (src/scores/kept.rs).
+    score_input_changes (employee_id) {
+        employee_id -> Text,
+        change_count -> BigInt,
+    }
+}
+
+diesel::table! {
     score_snapshots (id) {
         id -> Text,
         organization_id -> Text,

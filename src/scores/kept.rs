@@ -3,9 +3,9 @@
 //! of many tables and the date; it is kept at a SHA-256 digest of all of them ([`live_state`]),
 //! which one statement reads again on every repeated read: the kept bytes are served only while
 //! the digest is the same, so a change made through any instance shows on the next read here.
-//! Every change to those rows goes through `versioned::Edit` (a new version) or adds a row, and a
-//! row leaving a set (a complaint assigned to someone else) is gone from it: any change gives
-//! another digest.
+//! The database counts every change to the employee's own rows (triggers writing
+//! `score_input_changes` in the writing transaction, so no write path can forget it); the rest are
+//! read as their versions or counts: any change gives another digest.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -44,48 +44,30 @@ struct InputsRow {
     period: Option<String>,
     #[diesel(sql_type = Nullable<Integer>)]
     policy: Option<i32>,
-    #[diesel(sql_type = Text)]
-    skps: String,
-    #[diesel(sql_type = Text)]
-    achievements: String,
-    #[diesel(sql_type = Text)]
-    assessments: String,
-    #[diesel(sql_type = Text)]
-    objections: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    complaints: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    input_changes: Option<i64>,
     #[diesel(sql_type = BigInt)]
     citizen_ratings: i64,
 }
 
 /// Every input of `scores::store::computed` for one employee ($1) and period ($2), in one row:
 /// the employee's row, the organisation's (its time zone), the period's (status, dates; its
-/// sub-periods change only with it) and the current policy version. The SKPs, achievements,
-/// published assessments and objections as their count and the sum of their versions: a row of
-/// these sets is never deleted nor leaves it (a draft assessment may be deleted, a published one
-/// never goes back), and every change raises a version, so any change raises the sum, and 80
-/// achievements cost no more than one. The complaints assigned to the employee one by one,
-/// because one may be assigned to someone else (`$agg`: the backend's string aggregate; their
-/// order may vary, which only costs a recomputation). The citizen ratings naming the employee,
-/// which are only ever added, counted. Not read: the score snapshots, only ever stored by a
-/// close, which moves the period's version; peer answers, which count only once the assessment is
-/// open and are frozen from then on (the period's status or the date moves them in).
+/// sub-periods change only with it) and the current policy version. The employee's SKPs,
+/// achievements, assessments, objections and assigned complaints as the number of changes ever
+/// made to them: triggers count every insert, update and delete of those rows per employee in
+/// `score_input_changes`, in the writing transaction (NULL until the first). The citizen ratings
+/// naming the employee, which are only ever added, counted: a count per officer written with
+/// every rating would make each officer's row a hot one. Not read: the score snapshots, only ever
+/// stored by a close, which moves the period's version; peer answers, which count only once the
+/// assessment is open and are frozen from then on (the period's status or the date moves them in).
 macro_rules! live_inputs_sql {
-    ($e:literal, $p:literal, $agg:literal) => {
+    ($e:literal, $p:literal) => {
         concat!(
             "SELECT e.organization_id, e.supervisor_id, e.version, o.time_zone, o.version AS organization_version,",
             " (SELECT p.status || ' ' || p.version FROM periods p",
             " WHERE p.id = ", $p, " AND p.organization_id = e.organization_id) AS period,",
             " (SELECT max(s.version) FROM scoring_policies s WHERE s.organization_id = e.organization_id) AS policy,",
-            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM skps",
-            " WHERE employee_id = e.id AND period_id = ", $p, ") AS skps,",
-            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM achievements",
-            " WHERE employee_id = e.id AND period_id = ", $p, ") AS achievements,",
-            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM assessments",
-            " WHERE employee_id = e.id AND period_id = ", $p, " AND status = 'published') AS assessments,",
-            " (SELECT count(*) || ' ' || coalesce(sum(version), 0) FROM objections",
-            " WHERE employee_id = e.id) AS objections,",
-            " (SELECT ", $agg, "(id || ' ' || version, ',') FROM complaints WHERE assigned_to = e.id) AS complaints,",
+            " (SELECT change_count FROM score_input_changes WHERE employee_id = e.id) AS input_changes,",
             " (SELECT count(*) FROM citizen_ratings WHERE officer_id = e.id) AS citizen_ratings",
             " FROM employees e JOIN organizations o ON o.id = e.organization_id WHERE e.id = ", $e
         )
@@ -108,8 +90,8 @@ pub fn live_state(
         };
     }
     let row = match conn {
-        AnyConnection::Postgresql(pg) => run!(pg, live_inputs_sql!("$1", "$2", "string_agg")),
-        AnyConnection::Sqlite(lite) => run!(lite, live_inputs_sql!("?1", "?2", "group_concat")),
+        AnyConnection::Postgresql(pg) => run!(pg, live_inputs_sql!("$1", "$2")),
+        AnyConnection::Sqlite(lite) => run!(lite, live_inputs_sql!("?1", "?2")),
     };
     let Some(row) = row.filter(|row| row.period.is_some()) else { return Ok(None) };
     let Some(time_zone) = OrgTimeZone::parse(&row.time_zone) else { return Ok(None) };
