@@ -46,30 +46,30 @@ struct InputsRow {
     policy: Option<i32>,
     #[diesel(sql_type = Nullable<BigInt>)]
     input_changes: Option<i64>,
-    #[diesel(sql_type = BigInt)]
-    citizen_ratings: i64,
 }
 
 /// Every input of `scores::store::computed` for one employee ($1) and period ($2), in one row:
 /// the employee's row, the organisation's (its time zone), the period's (status, dates; its
-/// sub-periods change only with it) and the current policy version. The employee's SKPs,
-/// achievements, assessments, objections and assigned complaints as the number of changes ever
-/// made to them: triggers count every insert, update and delete of those rows per employee in
-/// `score_input_changes`, in the writing transaction (NULL until the first). The citizen ratings
-/// naming the employee, which are only ever added, counted: a count per officer written with
-/// every rating would make each officer's row a hot one. Not read: the score snapshots, only ever
-/// stored by a close, which moves the period's version; peer answers, which count only once the
-/// assessment is open and are frozen from then on (the period's status or the date moves them in).
+/// sub-periods change only with it) and the current policy version. The rows of the employee's
+/// own (SKPs, achievements, assessments, objections, the complaints assigned to them and the
+/// citizen ratings naming them) as the number of changes ever made to them: triggers count every
+/// insert, update and delete of those rows per employee in `score_input_changes`, in the writing
+/// transaction (NULL until the first), so the check reads one row by its key however many there
+/// are. Not read: the score snapshots, only ever stored by a close, which moves the period's
+/// version; peer answers, which count only once the assessment is open and are frozen from then
+/// on (the period's status or the date moves them in).
 macro_rules! live_inputs_sql {
     ($e:literal, $p:literal) => {
         concat!(
             "SELECT e.organization_id, e.supervisor_id, e.version, o.time_zone, o.version AS organization_version,",
             " (SELECT p.status || ' ' || p.version FROM periods p",
-            " WHERE p.id = ", $p, " AND p.organization_id = e.organization_id) AS period,",
+            " WHERE p.id = ",
+            $p,
+            " AND p.organization_id = e.organization_id) AS period,",
             " (SELECT max(s.version) FROM scoring_policies s WHERE s.organization_id = e.organization_id) AS policy,",
-            " (SELECT change_count FROM score_input_changes WHERE employee_id = e.id) AS input_changes,",
-            " (SELECT count(*) FROM citizen_ratings WHERE officer_id = e.id) AS citizen_ratings",
-            " FROM employees e JOIN organizations o ON o.id = e.organization_id WHERE e.id = ", $e
+            " (SELECT change_count FROM score_input_changes WHERE employee_id = e.id) AS input_changes",
+            " FROM employees e JOIN organizations o ON o.id = e.organization_id WHERE e.id = ",
+            $e
         )
     };
 }

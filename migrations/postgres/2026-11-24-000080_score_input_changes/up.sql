@@ -1,8 +1,9 @@
 -- Every change to the rows an employee's live score is computed from (their SKPs, achievements,
--- assessments, objections, and the complaints assigned to them), counted per employee in the
--- writing transaction: a kept live score is checked against this count, one row read by its key,
--- instead of counting and summing the versions of each of those sets on every read. Written by
--- triggers, so that no write path can forget it: one per table on PostgreSQL, one per table and
+-- assessments, objections, the complaints assigned to them and the citizen ratings naming them),
+-- counted per employee in the writing transaction: a kept live score is checked against this
+-- count, one row read by its key, instead of counting and summing the versions of each of those
+-- sets on every read (a busy officer's ratings alone grew that count by thousands a year). Written
+-- by triggers, so that no write path can forget it: one per table on PostgreSQL, one per table and
 -- event on SQLite. A complaint counts for the officer it is assigned to, before and after a change
 -- (an assignment moves it from one to another).
 CREATE TABLE score_input_changes (
@@ -33,6 +34,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION score_input_changed_officer_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'DELETE' THEN PERFORM count_score_input_change(NEW.officer_id); END IF;
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.officer_id IS DISTINCT FROM NEW.officer_id) THEN
+        PERFORM count_score_input_change(OLD.officer_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
 CREATE TRIGGER skps_score_input AFTER INSERT OR UPDATE OR DELETE ON skps
     FOR EACH ROW EXECUTE FUNCTION score_input_changed_employee_id();
 CREATE TRIGGER achievements_score_input AFTER INSERT OR UPDATE OR DELETE ON achievements
@@ -43,3 +53,5 @@ CREATE TRIGGER objections_score_input AFTER INSERT OR UPDATE OR DELETE ON object
     FOR EACH ROW EXECUTE FUNCTION score_input_changed_employee_id();
 CREATE TRIGGER complaints_score_input AFTER INSERT OR UPDATE OR DELETE ON complaints
     FOR EACH ROW EXECUTE FUNCTION score_input_changed_assigned_to();
+CREATE TRIGGER citizen_ratings_score_input AFTER INSERT OR UPDATE OR DELETE ON citizen_ratings
+    FOR EACH ROW EXECUTE FUNCTION score_input_changed_officer_id();

@@ -1,3 +1,7 @@
+DROP TRIGGER citizen_ratings_score_input_delete;
+DROP TRIGGER citizen_ratings_score_input_update;
+DROP TRIGGER citizen_ratings_score_input_move;
+DROP TRIGGER citizen_ratings_score_input_insert;
 DROP TRIGGER complaints_score_input_delete;
 DROP TRIGGER complaints_score_input_update;
 DROP TRIGGER complaints_score_input_move;

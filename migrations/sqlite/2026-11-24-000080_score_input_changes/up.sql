@@ -1,8 +1,9 @@
 -- Every change to the rows an employee's live score is computed from (their SKPs, achievements,
--- assessments, objections, and the complaints assigned to them), counted per employee in the
--- writing transaction: a kept live score is checked against this count, one row read by its key,
--- instead of counting and summing the versions of each of those sets on every read. Written by
--- triggers, so that no write path can forget it: one per table on PostgreSQL, one per table and
+-- assessments, objections, the complaints assigned to them and the citizen ratings naming them),
+-- counted per employee in the writing transaction: a kept live score is checked against this
+-- count, one row read by its key, instead of counting and summing the versions of each of those
+-- sets on every read (a busy officer's ratings alone grew that count by thousands a year). Written
+-- by triggers, so that no write path can forget it: one per table on PostgreSQL, one per table and
 -- event on SQLite. A complaint counts for the officer it is assigned to, before and after a change
 -- (an assignment moves it from one to another).
 CREATE TABLE score_input_changes (
@@ -89,4 +90,20 @@ END;
 CREATE TRIGGER complaints_score_input_delete AFTER DELETE ON complaints
 BEGIN
     INSERT INTO score_input_changes (employee_id, change_count) SELECT OLD.assigned_to, 1 WHERE OLD.assigned_to IS NOT NULL ON CONFLICT (employee_id) DO UPDATE SET change_count = change_count + 1;
+END;
+CREATE TRIGGER citizen_ratings_score_input_insert AFTER INSERT ON citizen_ratings
+BEGIN
+    INSERT INTO score_input_changes (employee_id, change_count) SELECT NEW.officer_id, 1 WHERE NEW.officer_id IS NOT NULL ON CONFLICT (employee_id) DO UPDATE SET change_count = change_count + 1;
+END;
+CREATE TRIGGER citizen_ratings_score_input_update AFTER UPDATE ON citizen_ratings
+BEGIN
+    INSERT INTO score_input_changes (employee_id, change_count) SELECT NEW.officer_id, 1 WHERE NEW.officer_id IS NOT NULL ON CONFLICT (employee_id) DO UPDATE SET change_count = change_count + 1;
+END;
+CREATE TRIGGER citizen_ratings_score_input_move AFTER UPDATE OF officer_id ON citizen_ratings WHEN OLD.officer_id IS NOT NEW.officer_id
+BEGIN
+    INSERT INTO score_input_changes (employee_id, change_count) SELECT OLD.officer_id, 1 WHERE OLD.officer_id IS NOT NULL ON CONFLICT (employee_id) DO UPDATE SET change_count = change_count + 1;
+END;
+CREATE TRIGGER citizen_ratings_score_input_delete AFTER DELETE ON citizen_ratings
+BEGIN
+    INSERT INTO score_input_changes (employee_id, change_count) SELECT OLD.officer_id, 1 WHERE OLD.officer_id IS NOT NULL ON CONFLICT (employee_id) DO UPDATE SET change_count = change_count + 1;
 END;
