@@ -19,8 +19,14 @@ use crate::organizations::{self, Organization};
 use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
+/// Tokens, under `/auth`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_token).service(rotate_refresh_token).service(logout).service(me);
+    cfg.service(create_token).service(rotate_refresh_token).service(logout);
+}
+
+/// The caller, under `/me`.
+pub fn me_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(me);
 }
 
 /// How to get a token: `password` for people, `client_credentials` for portals.

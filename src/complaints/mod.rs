@@ -10,7 +10,7 @@
 mod routes;
 pub mod store;
 
-pub use routes::routes;
+pub use routes::{employee_routes, public_routes, routes, unit_routes};
 
 use crate::db::types::{EmployeeId, OrganizationId, UnitId};
 use serde::{Deserialize, Serialize};

@@ -23,18 +23,30 @@ use crate::secrets::{random_bytes, sha256_hex};
 use crate::state::AppState;
 use crate::versioned::Edit;
 
+/// Complaints, under `/complaints`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(submit_with_ticket)
-        .service(track)
-        .service(submit_from_portal)
+    cfg.service(submit_from_portal)
         .service(list_complaints)
         .service(get_complaint)
         .service(assign)
         .service(answer)
         .service(close)
-        .service(reject)
-        .service(unit_figures)
-        .service(officer_figures);
+        .service(reject);
+}
+
+/// Citizens' complaints, under `/public`.
+pub fn public_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(submit_with_ticket).service(track);
+}
+
+/// A unit's figures, under `/units`.
+pub fn unit_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(unit_figures);
+}
+
+/// An officer's figures, under `/employees`.
+pub fn employee_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(officer_figures);
 }
 
 /// A new tracking code: 80 random bits as four groups of five hex digits (`ADU-…`), easy to read

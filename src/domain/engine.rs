@@ -56,14 +56,18 @@ pub fn year_realised(aspect: Aspect, values: &[f64]) -> Option<f64> {
     })
 }
 
+/// An indicator as the engine scores it (named apart from the SKP's request body of the same name).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ScoreIndicatorInput)]
 pub struct IndicatorInput {
     pub id: String,
     pub description: String,
     pub aspects: Vec<AspectInput>,
 }
 
+/// A target as the engine scores it (named apart from the SKP's request body of the same name).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ScoreTargetInput)]
 pub struct TargetInput {
     pub id: String,
     pub description: String,
@@ -98,8 +102,10 @@ crate::domain::text_enum! {
     }
 }
 
-/// The decision on an objection (keberatan): final for the ratings.
+/// The decision on an objection (keberatan): final for the ratings. Named apart from the
+/// decision's request body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ScoreObjectionDecision)]
 pub struct ObjectionDecision {
     pub outcome: ObjectionOutcome,
     /// The ratings that stand after the decision (the supervisor's when upheld).

@@ -10,8 +10,10 @@ use utoipa::ToSchema;
 use super::ids::EmployeeId;
 use super::predikat::Predikat;
 
-/// What the supervisor and the employee agreed to follow up with.
+/// What the supervisor and the employee agreed to follow up with, as recommendations read it
+/// (named apart from the assessment's plan).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = RecommendationFollowUp)]
 pub struct FollowUpPlan {
     /// Topics of the training needs, as written.
     pub training_topics: Vec<String>,

@@ -8,7 +8,7 @@
 mod routes;
 pub mod store;
 
-pub use routes::routes;
+pub use routes::{employee_routes, routes};
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -19,8 +19,14 @@ use crate::pagination::{Page, PageRequest};
 use crate::periods;
 use crate::state::AppState;
 
+/// Threads, under `/feedback`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_feedback).service(start_feedback).service(get_feedback).service(reply_feedback);
+    cfg.service(get_feedback).service(reply_feedback);
+}
+
+/// An employee's threads, under `/employees`.
+pub fn employee_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_feedback).service(start_feedback);
 }
 
 /// The employee a thread is about, and their second-level supervisor (the supervisor's supervisor).

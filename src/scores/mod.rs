@@ -15,7 +15,7 @@ pub mod packing;
 mod routes;
 pub mod store;
 
-pub use routes::routes;
+pub use routes::{employee_routes, period_routes, routes, unit_routes};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

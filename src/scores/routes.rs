@@ -18,8 +18,24 @@ use crate::pagination::{Page, PageRequest};
 use crate::periods::PeriodStatus;
 use crate::state::AppState;
 
+/// A supervisor's team, under `/scores`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(employee_score).service(team_scores).service(unit_scores).service(super::closing::change_status);
+    cfg.service(team_scores);
+}
+
+/// An employee's score, under `/employees`.
+pub fn employee_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(employee_score);
+}
+
+/// A unit's scores, under `/units`.
+pub fn unit_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(unit_scores);
+}
+
+/// Closing a period (and its other changes of status), under `/periods`.
+pub fn period_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(super::closing::change_status);
 }
 
 /// An employee's score for the year or a sub-period, with every step explained: each aspect's

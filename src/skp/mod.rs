@@ -6,7 +6,7 @@ pub mod cascade;
 mod routes;
 mod store;
 
-pub use routes::routes;
+pub use routes::{me_routes, period_routes, routes};
 pub use store::{
     approved_of, check_content, find, insert, latest, load, load_many, replace_targets, target_rows, SkpRow, TargetRow,
 };

@@ -22,10 +22,10 @@ use crate::periods;
 use crate::state::AppState;
 use crate::versioned::{ok_serialised, ok_with_etag, with_etag, Edit};
 
+/// The plans, under `/skps`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_skps)
         .service(inbox)
-        .service(my_skp)
         .service(create_skp)
         .service(get_skp)
         .service(update_skp)
@@ -33,9 +33,17 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(approve_skp)
         .service(return_skp)
         .service(create_revision)
-        .service(list_revisions)
-        .service(super::cascade::cascade_tree)
-        .service(super::cascade::unlinked_targets);
+        .service(list_revisions);
+}
+
+/// The caller's own plan, under `/me`.
+pub fn me_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(my_skp);
+}
+
+/// A period's cascade, under `/periods`.
+pub fn period_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(super::cascade::cascade_tree).service(super::cascade::unlinked_targets);
 }
 
 /// Loads an SKP and its owner, and checks `permission` for the caller.

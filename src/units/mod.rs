@@ -5,7 +5,7 @@
 mod routes;
 mod store;
 
-pub use routes::routes;
+pub use routes::{organization_routes, routes};
 pub use store::{find, find_by_code, insert, UnitRow};
 
 use serde::{Deserialize, Serialize};

@@ -16,8 +16,14 @@ use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
 use crate::versioned::{ok_with_etag, Edit};
 
+/// A unit, under `/units`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_units).service(create_unit).service(get_unit).service(update_unit).service(delete_unit);
+    cfg.service(get_unit).service(update_unit).service(delete_unit);
+}
+
+/// An organisation's units, under `/organizations`.
+pub fn organization_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_units).service(create_unit);
 }
 
 /// Units of an organisation, in creation order.

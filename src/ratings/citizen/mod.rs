@@ -5,7 +5,7 @@
 mod routes;
 pub(crate) mod store;
 
-pub use routes::routes;
+pub use routes::{employee_routes, public_routes, routes, unit_routes};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -22,12 +22,24 @@ use crate::periods::PeriodStatus;
 use crate::secrets::{random_token, sha256_hex};
 use crate::state::AppState;
 
+/// Tickets, under `/rating-tickets`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(issue_ticket)
-        .service(submit_citizen_rating)
-        .service(unit_index)
-        .service(officer_index)
-        .service(public_index);
+    cfg.service(issue_ticket);
+}
+
+/// Citizens' ratings and the public index, under `/public`.
+pub fn public_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(submit_citizen_rating).service(public_index);
+}
+
+/// A unit's index, under `/units`.
+pub fn unit_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(unit_index);
+}
+
+/// An officer's index, under `/employees`.
+pub fn employee_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(officer_index);
 }
 
 /// Issues a one-time rating ticket (portals with `rating_tickets:issue`; not people, so that nobody

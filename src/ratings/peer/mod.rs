@@ -6,7 +6,7 @@
 mod routes;
 pub(crate) mod store;
 
-pub use routes::routes;
+pub use routes::{employee_routes, me_routes, period_routes, routes};
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

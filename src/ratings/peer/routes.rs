@@ -20,12 +20,24 @@ use crate::pagination::{text_and_id_key, Page, PageQuery, PageRequest};
 use crate::periods;
 use crate::state::AppState;
 
+/// Assignments, under `/peer-assignments`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(assign_raters)
-        .service(propose_raters)
-        .service(my_assignments)
-        .service(submit_peer_rating)
-        .service(peer_feedback);
+    cfg.service(propose_raters).service(submit_peer_rating);
+}
+
+/// Assigning raters for a period, under `/periods`.
+pub fn period_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(assign_raters);
+}
+
+/// The caller's assignments, under `/me`.
+pub fn me_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(my_assignments);
+}
+
+/// An employee's peer feedback, under `/employees`.
+pub fn employee_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(peer_feedback);
 }
 
 fn period_of_org(conn: &mut AnyConnection, caller: &Caller, period_id: &str) -> ApiResult<periods::PeriodRow> {
