@@ -75,15 +75,15 @@ type CountedInputs = BTreeMap<String, String>;
 fn split_score_input_triggers(sql: &str) -> (String, CountedInputs) {
     let (mut rest, mut counted) = (String::new(), CountedInputs::new());
     let mut sqlite_events: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut lines = sql.lines().peekable();
+    let mut lines = sql.lines();
     while let Some(line) = lines.next() {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             // PostgreSQL's functions, up to the line closing their body.
             ["CREATE", "FUNCTION", ..] => {
-                let mut statement = line.to_string();
-                while !statement.trim_end().ends_with("$$;") {
-                    statement = lines.next().expect("a function's body ends with $$;").to_string();
+                let mut last = line;
+                while !last.trim_end().ends_with("$$;") {
+                    last = lines.next().expect("a function's body ends with $$;");
                 }
             }
             ["DROP", "FUNCTION", ..] => {}
