@@ -14,11 +14,12 @@ use std::sync::{Arc, Mutex};
 use actix_web::web::Bytes;
 
 /// What a kept document is served against: the version of its record, or a digest of everything
-/// it is computed from (a live score, see `scores::kept`).
+/// it is computed from but the date, and the instant that date ends (a live score, see
+/// `scores::kept`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeptAt {
     Version(i32),
-    Inputs(InputsDigest),
+    Inputs { digest: InputsDigest, until: chrono::DateTime<chrono::Utc> },
 }
 
 /// A digest (SHA-256) of every input of a computed document.

@@ -63,15 +63,17 @@ fn both_backends_have_the_same_migrations() {
     }
 }
 
-/// The tables whose changes count for a live score (`score_input_changes`), by table: the column
-/// naming the employee, or empty where the counting is dropped.
+/// The tables whose changes count for a live score, by kind and table (`input:skps`: counted in
+/// `score_input_changes`; `context:periods`: in `score_context_changes`): the column naming the
+/// employee or the organisation, or empty where the counting is dropped.
 type CountedInputs = BTreeMap<String, String>;
 
 /// Takes the triggers that count score inputs out of a migration, which each dialect writes its
-/// own way: PostgreSQL's one row trigger per table (`<table>_score_input`, calling
-/// `score_input_changed_<column>()`, a function of the same file) and SQLite's four per table
-/// (`<table>_score_input_insert|update|move|delete`, each counting `NEW.<column>` or
-/// `OLD.<column>`), and their drops. Returns the rest of the file and the counted tables.
+/// own way: PostgreSQL's one row trigger per table (`<table>_score_<kind>`, calling
+/// `score_<kind>_changed_<column>()`, a function of the same file) and SQLite's four per table
+/// (`<table>_score_<kind>_insert|update|move|delete`, each counting `NEW.<column>` or
+/// `OLD.<column>`), and their drops; the kind is `input` or `context`. Returns the rest of the
+/// file and the counted tables.
 fn split_score_input_triggers(sql: &str) -> (String, CountedInputs) {
     let (mut rest, mut counted) = (String::new(), CountedInputs::new());
     let mut sqlite_events: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -88,43 +90,51 @@ fn split_score_input_triggers(sql: &str) -> (String, CountedInputs) {
             }
             ["DROP", "FUNCTION", ..] => {}
             ["CREATE", "TRIGGER", name, "AFTER", "INSERT", "OR", "UPDATE", "OR", "DELETE", "ON", table] => {
-                assert_eq!(*name, format!("{table}_score_input"), "{line}");
+                let kind = kind_of(name, table, "");
                 let body = lines.next().expect("FOR EACH ROW EXECUTE FUNCTION …");
                 let column = body
                     .trim()
-                    .strip_prefix("FOR EACH ROW EXECUTE FUNCTION score_input_changed_")
+                    .strip_prefix(&format!("FOR EACH ROW EXECUTE FUNCTION score_{kind}_changed_"))
                     .and_then(|f| f.strip_suffix("();"))
                     .unwrap_or_else(|| panic!("{name}: {body}"));
-                counted.insert(table.to_string(), column.to_string());
+                counted.insert(format!("{kind}:{table}"), column.to_string());
             }
             ["DROP", "TRIGGER", name, "ON", table] => {
                 let table = table.trim_end_matches(';');
-                assert_eq!(*name, format!("{table}_score_input"), "{line}");
-                counted.insert(table.to_string(), String::new());
+                counted.insert(format!("{}:{table}", kind_of(name, table, "")), String::new());
             }
-            ["CREATE", "TRIGGER", name, "AFTER", ..] if name.contains("_score_input_") => {
+            ["CREATE", "TRIGGER", name, "AFTER", ..] if name.contains("_score_") => {
                 let on = words.iter().position(|w| *w == "ON").expect("… ON <table>");
                 let table = words[on + 1];
-                let event = name.strip_prefix(&format!("{table}_score_input_")).expect("<table>_score_input_<event>");
+                let (_, event) = name
+                    .strip_prefix(&format!("{table}_score_"))
+                    .and_then(|rest| rest.split_once('_'))
+                    .expect("<table>_score_<kind>_<event>");
+                let kind = kind_of(name, table, event);
+                let table = format!("{kind}:{table}");
                 assert_eq!(lines.next().map(str::trim), Some("BEGIN"), "{name}");
                 let count = lines.next().expect("the counting statement");
                 assert_eq!(lines.next().map(str::trim), Some("END;"), "{name}");
+                let counter = format!("INSERT INTO score_{kind}_changes ");
+                assert!(count.trim_start().starts_with(&counter), "{name} counts in another table: {count}");
                 let side = if matches!(event, "insert" | "update") { "NEW" } else { "OLD" };
                 let column = count
                     .split_once(&format!("SELECT {side}."))
                     .and_then(|(_, c)| c.split_once(", 1 WHERE "))
                     .map(|(c, _)| c.to_string())
                     .unwrap_or_else(|| panic!("{name} counts {side}.<column>: {count}"));
-                if let Some(other) = counted.insert(table.to_string(), column.clone()) {
+                if let Some(other) = counted.insert(table.clone(), column.clone()) {
                     assert_eq!(other, column, "{table}: its triggers count different columns");
                 }
-                sqlite_events.entry(table.to_string()).or_default().push(event.to_string());
+                sqlite_events.entry(table).or_default().push(event.to_string());
             }
-            ["DROP", "TRIGGER", name] if name.contains("_score_input_") => {
+            ["DROP", "TRIGGER", name] if name.contains("_score_") => {
                 let name = name.trim_end_matches(';');
-                let (table, event) = name.split_once("_score_input_").unwrap();
-                counted.insert(table.to_string(), String::new());
-                sqlite_events.entry(table.to_string()).or_default().push(event.to_string());
+                let (table, rest) = name.split_once("_score_").unwrap();
+                let (_, event) = rest.split_once('_').expect("<table>_score_<kind>_<event>");
+                let table = format!("{}:{table}", kind_of(name, table, event));
+                counted.insert(table.clone(), String::new());
+                sqlite_events.entry(table).or_default().push(event.to_string());
             }
             _ => {
                 rest.push_str(line);
@@ -137,6 +147,17 @@ fn split_score_input_triggers(sql: &str) -> (String, CountedInputs) {
         assert_eq!(events, ["delete", "insert", "move", "update"], "{table} needs a trigger for every change");
     }
     (rest, counted)
+}
+
+/// The kind of counting trigger `name` (`<table>_score_<kind>`, then `_<event>` on SQLite), which
+/// must be one of the two counters.
+fn kind_of<'a>(name: &'a str, table: &str, event: &str) -> &'a str {
+    let kind = name
+        .strip_prefix(&format!("{table}_score_"))
+        .map(|rest| if event.is_empty() { rest } else { rest.strip_suffix(&format!("_{event}")).unwrap_or("") })
+        .unwrap_or("");
+    assert!(matches!(kind, "input" | "context"), "{name}: not a score counter's trigger on {table}");
+    kind
 }
 
 /// A value list: (table, column) → the names it allows; an empty list where it is dropped.

@@ -443,6 +443,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Changes to an organisation's rows every live score of it reads, counted by triggers
+    /// (src/scores/kept.rs).
+    score_context_changes (organization_id) {
+        organization_id -> Text,
+        change_count -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Changes to an employee's score inputs, counted by triggers (src/scores/kept.rs).
     score_input_changes (employee_id) {
         employee_id -> Text,

@@ -79,10 +79,11 @@ pub async fn employee_score(
                     authorize(&caller, Permission::ReadScore { employee: &person })?;
                     Ok((query.snapshot.is_some() || status == PeriodStatus::Closed) && latest == Some(at))
                 }
-                KeptAt::Inputs(inputs) => {
-                    let Some(live) = kept::live_state(conn, &id, &period_id, clock.now())? else { return Ok(false) };
+                KeptAt::Inputs { until, .. } if clock.now() >= until => Ok(false),
+                KeptAt::Inputs { digest, .. } => {
+                    let Some(live) = kept::live_state(conn, &id)? else { return Ok(false) };
                     authorize(&caller, Permission::ReadScore { employee: &live.employee })?;
-                    Ok(live.inputs == inputs)
+                    Ok(live.inputs == digest)
                 }
             })
             .await?;
@@ -97,7 +98,7 @@ pub async fn employee_score(
             // in the score but not in these inputs, so the next read computes it again; read
             // after, they could name a change the kept score does not have.
             let live = match query.snapshot {
-                None => kept::live_state(conn, &id, &query.period_id, clock.now())?,
+                None => kept::live_state(conn, &id)?,
                 Some(_) => None,
             };
             let person = staff::find(conn, &id)?;
@@ -114,7 +115,14 @@ pub async fn employee_score(
             score.snapshots = snapshots;
             let kept_at = match score.state {
                 ScoreState::Frozen => freeze::latest(conn, &scope.period.id)?.map(KeptAt::Version),
-                ScoreState::Live => live.map(|live| KeptAt::Inputs(live.inputs)),
+                ScoreState::Live => match live {
+                    Some(live) => {
+                        let time_zone = crate::organizations::time_zone(conn, &scope.period.organization_id)?;
+                        let until = kept::kept_until(time_zone, scope.now);
+                        Some(KeptAt::Inputs { digest: live.inputs, until })
+                    }
+                    None => None,
+                },
             };
             Ok((score, kept_at))
         })

@@ -1,0 +1,13 @@
+DROP TRIGGER scoring_policies_score_context_delete;
+DROP TRIGGER scoring_policies_score_context_update;
+DROP TRIGGER scoring_policies_score_context_move;
+DROP TRIGGER scoring_policies_score_context_insert;
+DROP TRIGGER periods_score_context_delete;
+DROP TRIGGER periods_score_context_update;
+DROP TRIGGER periods_score_context_move;
+DROP TRIGGER periods_score_context_insert;
+DROP TRIGGER organizations_score_context_delete;
+DROP TRIGGER organizations_score_context_update;
+DROP TRIGGER organizations_score_context_move;
+DROP TRIGGER organizations_score_context_insert;
+DROP TABLE score_context_changes;
