@@ -355,15 +355,18 @@ pub fn verified_values(
     employee_ids: &[EmployeeId],
     period_id: &str,
 ) -> ApiResult<Vec<(String, Aspect, String, f64)>> {
-    Ok(achievements::table
-        .filter(achievements::employee_id.eq_any(employee_ids))
-        .filter(achievements::period_id.eq(period_id))
-        .filter(achievements::status.eq(AchievementStatus::Verified.as_str()))
-        .select((
-            achievements::indicator_id,
-            achievements::aspect,
-            achievements::sub_period_id,
-            achievements::realised_value,
-        ))
-        .load(conn)?)
+    // Through the backend's own connection: a close reads a million of these.
+    Ok(crate::db::on_backend!(conn, |c| {
+        achievements::table
+            .filter(achievements::employee_id.eq_any(employee_ids))
+            .filter(achievements::period_id.eq(period_id))
+            .filter(achievements::status.eq(AchievementStatus::Verified.as_str()))
+            .select((
+                achievements::indicator_id,
+                achievements::aspect,
+                achievements::sub_period_id,
+                achievements::realised_value,
+            ))
+            .load(c)?
+    }))
 }

@@ -404,33 +404,35 @@ pub fn published_for_scores(
         Option<(Option<ObjectionOutcome>, Option<Rating>, Option<Rating>, Option<String>)>,
         Option<(BerakhlakValue, i32)>,
     );
-    let rows: Vec<Joined> = assessments::table
-        .left_join(objections::table)
-        .left_join(assessment_scores::table)
-        .filter(assessments::employee_id.eq_any(employee_ids))
-        .filter(assessments::period_id.eq(period_id))
-        .filter(assessments::status.eq(AssessmentStatus::Published))
-        .order(assessments::id.asc())
-        .select((
-            (
-                assessments::id,
-                assessments::employee_id,
-                assessments::sub_period_id,
-                assessments::kind,
-                assessments::results_rating,
-                assessments::behaviour_rating,
-                assessments::reason,
-            ),
-            (
-                objections::outcome,
-                objections::final_results_rating,
-                objections::final_behaviour_rating,
-                objections::decision_reason,
-            )
-                .nullable(),
-            (assessment_scores::berakhlak_value, assessment_scores::score).nullable(),
-        ))
-        .load(conn)?;
+    let rows: Vec<Joined> = crate::db::on_backend!(conn, |c| {
+        assessments::table
+            .left_join(objections::table)
+            .left_join(assessment_scores::table)
+            .filter(assessments::employee_id.eq_any(employee_ids))
+            .filter(assessments::period_id.eq(period_id))
+            .filter(assessments::status.eq(AssessmentStatus::Published))
+            .order(assessments::id.asc())
+            .select((
+                (
+                    assessments::id,
+                    assessments::employee_id,
+                    assessments::sub_period_id,
+                    assessments::kind,
+                    assessments::results_rating,
+                    assessments::behaviour_rating,
+                    assessments::reason,
+                ),
+                (
+                    objections::outcome,
+                    objections::final_results_rating,
+                    objections::final_behaviour_rating,
+                    objections::decision_reason,
+                )
+                    .nullable(),
+                (assessment_scores::berakhlak_value, assessment_scores::score).nullable(),
+            ))
+            .load(c)?
+    });
     let mut out: Vec<ScoredAssessment> = Vec::new();
     for ((id, employee_id, sub_period_id, kind, results_rating, behaviour_rating, reason), objection, score) in rows {
         if out.last().map(|a| a.assessment_id != id).unwrap_or(true) {

@@ -341,10 +341,7 @@ pub fn frozen_state(
         };
     }
     // Through the backend's own connection, as `skp::store::find_document` does.
-    let found: Option<Found> = match conn {
-        AnyConnection::Postgresql(pg) => state!().first(pg).optional()?,
-        AnyConnection::Sqlite(lite) => state!().first(lite).optional()?,
-    };
+    let found: Option<Found> = crate::db::on_backend!(conn, |c| state!().first(c).optional()?);
     Ok(found.map(|((id, organization_id, supervisor_id), status, latest)| {
         (EmployeeRef { id, organization_id, supervisor_id }, status, latest)
     }))

@@ -112,10 +112,7 @@ pub fn find_document(conn: &mut AnyConnection, id: &str) -> ApiResult<(Skp, Empl
     // Loaded through the backend's own connection: the shared connection type writes the SQL out
     // and converts every value on each call (a third of this read's time in the service), where
     // each backend's connection finds the prepared statement by the query's type.
-    let joined: Vec<Joined> = match conn {
-        AnyConnection::Postgresql(pg) => document!().load(pg)?,
-        AnyConnection::Sqlite(lite) => document!().load(lite)?,
-    };
+    let joined: Vec<Joined> = crate::db::on_backend!(conn, |c| document!().load(c)?);
     let Some((row, (owner_id, organization_id, supervisor_id), ..)) = joined.first().cloned() else {
         return Err(ApiError::NotFound("skp"));
     };
@@ -149,10 +146,7 @@ pub fn document_version(conn: &mut AnyConnection, id: &str) -> ApiResult<Option<
         };
     }
     // Through the backend's own connection, as in `find_document`.
-    let found: Option<Found> = match conn {
-        AnyConnection::Postgresql(pg) => version!().first(pg).optional()?,
-        AnyConnection::Sqlite(lite) => version!().first(lite).optional()?,
-    };
+    let found: Option<Found> = crate::db::on_backend!(conn, |c| version!().first(c).optional()?);
     Ok(found.map(|(version, (id, organization_id, supervisor_id))| {
         (version, EmployeeRef { id, organization_id, supervisor_id })
     }))
@@ -186,20 +180,22 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
 /// row per aspect (or per indicator without aspects, target without indicators).
 pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<Skp>> {
     let skp_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let joined: Vec<(TargetRow, Option<IndicatorRow>, Option<AspectRow>)> = skp_targets::table
-        // Joined flat, as in `find_document`.
-        .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
-        .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
-        .filter(skp_targets::skp_id.eq_any(&skp_ids))
-        .order((
-            skp_targets::skp_id.asc(),
-            skp_targets::position.asc(),
-            skp_targets::id.asc(),
-            skp_indicators::position.asc(),
-            skp_indicators::id.asc(),
-        ))
-        .select((TargetRow::as_select(), Option::<IndicatorRow>::as_select(), Option::<AspectRow>::as_select()))
-        .load(conn)?;
+    let joined: Vec<(TargetRow, Option<IndicatorRow>, Option<AspectRow>)> = crate::db::on_backend!(conn, |c| {
+        skp_targets::table
+            // Joined flat, as in `find_document`.
+            .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
+            .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
+            .filter(skp_targets::skp_id.eq_any(&skp_ids))
+            .order((
+                skp_targets::skp_id.asc(),
+                skp_targets::position.asc(),
+                skp_targets::id.asc(),
+                skp_indicators::position.asc(),
+                skp_indicators::id.asc(),
+            ))
+            .select((TargetRow::as_select(), Option::<IndicatorRow>::as_select(), Option::<AspectRow>::as_select()))
+            .load(c)?
+    });
     let mut targets: Vec<TargetRow> = Vec::new();
     let mut indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = Vec::new();
     for (target, indicator, aspect) in joined {
