@@ -116,19 +116,9 @@ pub fn find_document(conn: &mut AnyConnection, id: &str) -> ApiResult<(Skp, Empl
     let Some((row, (owner_id, organization_id, supervisor_id), ..)) = joined.first().cloned() else {
         return Err(ApiError::NotFound("skp"));
     };
-    let mut targets: Vec<TargetRow> = Vec::new();
-    let mut indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = Vec::new();
-    for (_, _, target, indicator, aspect) in joined {
-        if let Some(target) = target {
-            if targets.last().is_none_or(|last| last.id != target.id) {
-                targets.push(target);
-            }
-        }
-        if let Some(indicator) = indicator {
-            indicator_rows.push((indicator, aspect));
-        }
-    }
-    let skp = assemble(vec![row], targets, indicator_rows).pop().expect("one SKP in, one out");
+    let levels =
+        Levels::of_flat(joined.into_iter().map(|(_, _, target, indicator, aspect)| (target, indicator, aspect)));
+    let skp = assemble(vec![row], levels).pop().expect("one SKP in, one out");
     Ok((skp, EmployeeRef { id: owner_id, organization_id, supervisor_id }))
 }
 
@@ -176,60 +166,98 @@ pub fn load(conn: &mut AnyConnection, row: SkpRow) -> ApiResult<Skp> {
     Ok(load_many(conn, vec![row])?.pop().expect("one SKP in, one out"))
 }
 
-/// Several SKPs with their targets, indicators and aspects, in one query whatever their number: a
-/// row per aspect (or per indicator without aspects, target without indicators).
+/// Up to this many SKPs load in one flat statement, a row per aspect with its target's and its
+/// indicator's columns repeated on each: for a score's one or two SKPs a round trip costs more
+/// than the repetition. More (a close's page of 100) load a statement per level, each row once:
+/// flat, the repetition was two and a half times the rows, each text converted and allocated.
+const FLAT_UP_TO: usize = 8;
+
+/// Several SKPs with their targets, indicators and aspects: one statement for a few, three (one
+/// per level) for more, whatever their number.
 pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<Skp>> {
     let skp_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let joined: Vec<(TargetRow, Option<IndicatorRow>, Option<AspectRow>)> = crate::db::on_backend!(conn, |c| {
-        skp_targets::table
+    let levels = if rows.len() <= FLAT_UP_TO {
+        let joined: Vec<(TargetRow, Option<IndicatorRow>, Option<AspectRow>)> = crate::db::on_backend!(conn, |c| {
+            skp_targets::table
+                // Joined flat, as in `find_document`.
+                .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
+                .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
+                .filter(skp_targets::skp_id.eq_any(&skp_ids))
+                .order((
+                    skp_targets::skp_id.asc(),
+                    skp_targets::position.asc(),
+                    skp_targets::id.asc(),
+                    skp_indicators::position.asc(),
+                    skp_indicators::id.asc(),
+                ))
+                .select((TargetRow::as_select(), Option::<IndicatorRow>::as_select(), Option::<AspectRow>::as_select()))
+                .load(c)?
+        });
+        Levels::of_flat(joined.into_iter().map(|(target, indicator, aspect)| (Some(target), indicator, aspect)))
+    } else {
+        crate::db::on_backend!(conn, |c| Levels {
+            targets: skp_targets::table
+                .filter(skp_targets::skp_id.eq_any(&skp_ids))
+                .order((skp_targets::skp_id.asc(), skp_targets::position.asc(), skp_targets::id.asc()))
+                .select(TargetRow::as_select())
+                .load(c)?,
             // Joined flat, as in `find_document`.
-            .left_join(skp_indicators::table.on(skp_indicators::target_id.eq(skp_targets::id)))
-            .left_join(skp_aspects::table.on(skp_aspects::indicator_id.eq(skp_indicators::id)))
-            .filter(skp_targets::skp_id.eq_any(&skp_ids))
-            .order((
-                skp_targets::skp_id.asc(),
-                skp_targets::position.asc(),
-                skp_targets::id.asc(),
-                skp_indicators::position.asc(),
-                skp_indicators::id.asc(),
-            ))
-            .select((TargetRow::as_select(), Option::<IndicatorRow>::as_select(), Option::<AspectRow>::as_select()))
-            .load(c)?
-    });
-    let mut targets: Vec<TargetRow> = Vec::new();
-    let mut indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)> = Vec::new();
-    for (target, indicator, aspect) in joined {
-        if targets.last().is_none_or(|last| last.id != target.id) {
-            targets.push(target);
-        }
-        if let Some(indicator) = indicator {
-            indicator_rows.push((indicator, aspect));
-        }
-    }
-    Ok(assemble(rows, targets, indicator_rows))
+            indicators: skp_indicators::table
+                .inner_join(skp_targets::table.on(skp_targets::id.eq(skp_indicators::target_id)))
+                .filter(skp_targets::skp_id.eq_any(&skp_ids))
+                .order((skp_indicators::target_id.asc(), skp_indicators::position.asc(), skp_indicators::id.asc()))
+                .select(IndicatorRow::as_select())
+                .load(c)?,
+            aspects: skp_aspects::table
+                .inner_join(skp_indicators::table.on(skp_indicators::id.eq(skp_aspects::indicator_id)))
+                .inner_join(skp_targets::table.on(skp_targets::id.eq(skp_indicators::target_id)))
+                .filter(skp_targets::skp_id.eq_any(&skp_ids))
+                .select(AspectRow::as_select())
+                .load(c)?,
+        })
+    };
+    Ok(assemble(rows, levels))
 }
 
-/// SKPs from their rows, their targets (in order) and their indicators each with one of its
-/// aspects (an indicator's rows together, indicators in order within a target).
-fn assemble(
-    rows: Vec<SkpRow>,
+/// SKPs' targets (in order), indicators (in order within a target) and aspects, each row once.
+struct Levels {
     targets: Vec<TargetRow>,
-    indicator_rows: Vec<(IndicatorRow, Option<AspectRow>)>,
-) -> Vec<Skp> {
-    // One row per aspect (or one for an indicator without any), indicators in order.
-    let mut indicators: Vec<IndicatorRow> = Vec::new();
+    indicators: Vec<IndicatorRow>,
+    aspects: Vec<AspectRow>,
+}
+
+impl Levels {
+    /// The levels of a flat join's rows: one per aspect (or per indicator without aspects, target
+    /// without indicators), in order.
+    fn of_flat(rows: impl Iterator<Item = (Option<TargetRow>, Option<IndicatorRow>, Option<AspectRow>)>) -> Self {
+        let mut levels = Levels { targets: Vec::new(), indicators: Vec::new(), aspects: Vec::new() };
+        for (target, indicator, aspect) in rows {
+            if let Some(target) = target {
+                if levels.targets.last().is_none_or(|last| last.id != target.id) {
+                    levels.targets.push(target);
+                }
+            }
+            if let Some(indicator) = indicator {
+                if levels.indicators.last().is_none_or(|last| last.id != indicator.id) {
+                    levels.indicators.push(indicator);
+                }
+            }
+            levels.aspects.extend(aspect);
+        }
+        levels
+    }
+}
+
+/// SKPs from their rows and their levels.
+fn assemble(rows: Vec<SkpRow>, levels: Levels) -> Vec<Skp> {
+    let Levels { targets, indicators, aspects } = levels;
     let mut aspects_of: HashMap<String, Vec<AspectTarget>> = HashMap::new();
-    for (indicator, aspect) in indicator_rows {
-        if let Some(a) = aspect {
-            aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
-                aspect: a.aspect,
-                target: a.target_value,
-                unit: a.unit,
-            });
-        }
-        if indicators.last().is_none_or(|last| last.id != indicator.id) {
-            indicators.push(indicator);
-        }
+    for a in aspects {
+        aspects_of.entry(a.indicator_id).or_default().push(AspectTarget {
+            aspect: a.aspect,
+            target: a.target_value,
+            unit: a.unit,
+        });
     }
     let mut indicators_of: HashMap<String, Vec<Indicator>> = HashMap::new();
     for i in indicators {

@@ -46,6 +46,24 @@ async fn a_synthetic_organisation_loads_into_an_empty_one_and_its_period_scores_
     assert!((3..=8).contains(&targets.len()), "{score}");
     assert!(score["explanation"]["nilai_kinerja"].is_object(), "{score}");
 
+    // A close loads a page's SKPs a level at a time, a score its one or two flat, in one
+    // statement: both read the same documents.
+    let period = period_id.clone();
+    let (by_level, flat) = app
+        .db()
+        .read_blocking(move |conn| {
+            use kinerja::db::schema::employees;
+            let ids: Vec<kinerja::db::types::EmployeeId> =
+                employees::table.select(employees::id).order(employees::id.asc()).load(conn)?;
+            let approved = kinerja::skp::approved_of(conn, &ids, &period)?;
+            let by_level = kinerja::skp::load_many(conn, approved.clone())?;
+            let flat = approved.into_iter().map(|row| kinerja::skp::load(conn, row)).collect::<Result<Vec<_>, _>>()?;
+            Ok((serde_json::to_value(by_level).unwrap(), serde_json::to_value(flat).unwrap()))
+        })
+        .unwrap();
+    assert_eq!(by_level.as_array().map(Vec::len), Some(449));
+    assert_eq!(by_level, flat);
+
     // Closing freezes every score: 450 employees, the year and four quarters, each once; the
     // frozen score is the one computed before.
     app.close_period(&admin, &period_id).await;
