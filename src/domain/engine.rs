@@ -6,6 +6,7 @@
 //! that a frontend renders each as a table without knowing the formulas.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,14 +25,16 @@ use super::skm::SkmResult;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AspectInput {
     pub aspect: Aspect,
-    pub unit: String,
+    #[schema(value_type = String)]
+    pub unit: Arc<str>,
     pub target: f64,
     /// The verified realisation; `None` when none is recorded (it then scores as not carried out).
     pub realised: Option<f64>,
     /// Where `target` and `realised` come from when not straight from the plan and one record,
     /// e.g. "annual 12 ÷ 4 sub-periods; sum of 2 verified".
     #[serde(default)]
-    pub basis: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub basis: Option<Arc<str>>,
 }
 
 /// An aspect's target for one of `sub_periods` equal parts of the year: counts, months and
@@ -60,8 +63,10 @@ pub fn year_realised(aspect: Aspect, values: &[f64]) -> Option<f64> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(as = ScoreIndicatorInput)]
 pub struct IndicatorInput {
-    pub id: String,
-    pub description: String,
+    #[schema(value_type = String)]
+    pub id: Arc<str>,
+    #[schema(value_type = String)]
+    pub description: Arc<str>,
     pub aspects: Vec<AspectInput>,
 }
 
@@ -69,8 +74,10 @@ pub struct IndicatorInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(as = ScoreTargetInput)]
 pub struct TargetInput {
-    pub id: String,
-    pub description: String,
+    #[schema(value_type = String)]
+    pub id: Arc<str>,
+    #[schema(value_type = String)]
+    pub description: Arc<str>,
     pub kind: TargetKind,
     pub weight: f64,
     pub indicators: Vec<IndicatorInput>,
@@ -139,13 +146,15 @@ pub struct ScoreInputs {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AspectRow {
     pub aspect: Aspect,
-    pub unit: String,
+    #[schema(value_type = String)]
+    pub unit: Arc<str>,
     pub target: f64,
     pub realised: f64,
     /// False when no realisation was recorded and 0 was used.
     pub recorded: bool,
     /// Where target and realisation come from, when shared out or summed.
-    pub basis: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub basis: Option<Arc<str>>,
     /// `100 − realised/target × 100`, for time and cost.
     pub efficiency: Option<f64>,
     /// The branch taken, e.g. "waktu, E = 33.3 > 24".
@@ -157,8 +166,10 @@ pub struct AspectRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct IndicatorRow {
-    pub id: String,
-    pub description: String,
+    #[schema(value_type = String)]
+    pub id: Arc<str>,
+    #[schema(value_type = String)]
+    pub description: Arc<str>,
     pub aspects: Vec<AspectRow>,
     /// Mean of the aspects' percentages.
     pub mean: f64,
@@ -169,8 +180,10 @@ pub struct IndicatorRow {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TargetRow {
-    pub id: String,
-    pub description: String,
+    #[schema(value_type = String)]
+    pub id: Arc<str>,
+    #[schema(value_type = String)]
+    pub description: Arc<str>,
     pub kind: TargetKind,
     pub weight: f64,
     /// The weight as a share of all targets' weights (0-1).
@@ -529,17 +542,17 @@ fn results_part(targets: &[TargetInput], thresholds: &RatingThresholds) -> Resul
     let mut rows = Vec::with_capacity(targets.len());
     for target in targets {
         if target.weight < 0.0 {
-            return Err(EngineError::NegativeWeight(target.id.clone()));
+            return Err(EngineError::NegativeWeight(target.id.to_string()));
         }
         if target.indicators.is_empty() {
-            return Err(EngineError::NoIndicators(target.id.clone()));
+            return Err(EngineError::NoIndicators(target.id.to_string()));
         }
         let mut indicators = Vec::with_capacity(target.indicators.len());
         for indicator in &target.indicators {
             let aspects: Vec<(Aspect, f64, f64)> =
                 indicator.aspects.iter().map(|a| (a.aspect, a.target, a.realised.unwrap_or(0.0))).collect();
             let scored = target_capaian(&aspects)
-                .map_err(|source| EngineError::Capaian { target: target.id.clone(), source })?;
+                .map_err(|source| EngineError::Capaian { target: target.id.to_string(), source })?;
             let rows = indicator.aspects.iter().zip(scored.aspects).map(|(input, score)| aspect_row(input, score));
             indicators.push(IndicatorRow {
                 id: indicator.id.clone(),

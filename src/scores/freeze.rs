@@ -230,7 +230,7 @@ impl Page {
             q.order(employees::id.asc()).limit(PAGE).select(EmployeeRow::as_select()).load(conn)?;
         let Some(first) = scopes.first() else { return Ok(None) };
         // What the scopes read of this page is loaded once for all of them.
-        let Some(inputs) = store::period_inputs(conn, period, first.now, &people)? else { return Ok(None) };
+        let Some(inputs) = store::period_inputs(conn, first, &people)? else { return Ok(None) };
         let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
         let dated =
             scopes.iter().map(|scope| store::scope_inputs(conn, &inputs, scope, &ids)).collect::<ApiResult<_>>()?;

@@ -123,7 +123,6 @@ pub fn subtree(conn: &mut AnyConnection, organization_id: &OrganizationId, unit_
     Ok(found)
 }
 
-/// Verified realisations by (indicator id, aspect), each with its sub-period.
 /// Verified values by indicator: (aspect, sub-period, value). Keyed by the indicator alone so that
 /// a lookup borrows its id (a close looks up 1.4 million aspects, each once allocated as a key).
 type Realised = HashMap<String, Vec<(Aspect, String, f64)>>;
@@ -138,48 +137,69 @@ fn realised_in(realised: &Realised, indicator_id: &str, aspect: Aspect, scope: &
     }
 }
 
-/// The plan's targets as the engine takes them, for the year or shared out to one sub-period.
-fn targets_of(skp: &Skp, scope: &Scope, realised: &Realised) -> Vec<TargetInput> {
-    skp.targets
-        .iter()
-        .map(|t| TargetInput {
-            id: t.id.clone(),
-            description: t.description.clone(),
-            kind: t.kind,
-            weight: t.weight,
-            indicators: t
-                .indicators
-                .iter()
-                .map(|i| IndicatorInput {
-                    id: i.id.clone(),
-                    description: i.description.clone(),
-                    aspects: i
-                        .aspects
-                        .iter()
-                        .map(|a| {
-                            let (target, basis) = match &scope.sub_period {
-                                None => (a.target, None),
-                                Some(_) => {
-                                    let share = sub_period_target(a.aspect, a.target, scope.sub_period_count);
-                                    let basis = (share != a.target).then(|| {
-                                        format!("annual target {} ÷ {} sub-periods", a.target, scope.sub_period_count)
-                                    });
-                                    (share, basis)
-                                }
-                            };
-                            AspectInput {
+/// An approved SKP as the scores take it: its targets as the engine takes them, without
+/// realisations, for the year and shared out to any one sub-period. Built once for every scope of
+/// a period, whose inputs and results then share its texts instead of copying them (a close
+/// scores five scopes of 20,000 plans).
+struct Plan {
+    skp_id: String,
+    skp_revision: i32,
+    year: Vec<TargetInput>,
+    sub_period: Vec<TargetInput>,
+}
+
+impl Plan {
+    fn of(skp: Skp, sub_period_count: u32) -> Self {
+        let year: Vec<TargetInput> = skp
+            .targets
+            .iter()
+            .map(|t| TargetInput {
+                id: t.id.as_str().into(),
+                description: t.description.as_str().into(),
+                kind: t.kind,
+                weight: t.weight,
+                indicators: t
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorInput {
+                        id: i.id.as_str().into(),
+                        description: i.description.as_str().into(),
+                        aspects: i
+                            .aspects
+                            .iter()
+                            .map(|a| AspectInput {
                                 aspect: a.aspect,
-                                unit: a.unit.clone(),
-                                target,
-                                realised: realised_in(realised, &i.id, a.aspect, scope),
-                                basis,
-                            }
-                        })
-                        .collect(),
-                })
-                .collect(),
-        })
-        .collect()
+                                unit: a.unit.as_str().into(),
+                                target: a.target,
+                                realised: None,
+                                basis: None,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut sub_period = year.clone();
+        for aspect in sub_period.iter_mut().flat_map(|t| &mut t.indicators).flat_map(|i| &mut i.aspects) {
+            let share = sub_period_target(aspect.aspect, aspect.target, sub_period_count);
+            if share != aspect.target {
+                aspect.basis = Some(format!("annual target {} ÷ {sub_period_count} sub-periods", aspect.target).into());
+                aspect.target = share;
+            }
+        }
+        Plan { skp_id: skp.id, skp_revision: skp.revision, year, sub_period }
+    }
+
+    /// The targets of `scope`, with what was realised in it.
+    fn targets(&self, scope: &Scope, realised: &Realised) -> Vec<TargetInput> {
+        let mut targets = if scope.sub_period.is_some() { self.sub_period.clone() } else { self.year.clone() };
+        for indicator in targets.iter_mut().flat_map(|t| &mut t.indicators) {
+            for aspect in &mut indicator.aspects {
+                aspect.realised = realised_in(realised, &indicator.id, aspect.aspect, scope);
+            }
+        }
+        targets
+    }
 }
 
 /// A score computed now, with everything it was computed from.
@@ -199,7 +219,7 @@ pub fn scores_of(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRo
 pub struct PeriodInputs {
     policy_version: i32,
     policy: crate::domain::policy::ScoringPolicy,
-    skps: HashMap<EmployeeId, Skp>,
+    plans: HashMap<EmployeeId, Plan>,
     realised: Realised,
     peers_open: bool,
     peers: HashMap<EmployeeId, Vec<GroupInput>>,
@@ -207,19 +227,22 @@ pub struct PeriodInputs {
     tz: crate::domain::time_zone::OrgTimeZone,
 }
 
-/// Loads what every scope of `period` reads of `people` (all of its organisation), as of `now`.
+/// Loads what every scope of `scope`'s period reads of `people` (all of its organisation), as of
+/// `scope.now`.
 pub fn period_inputs(
     conn: &mut AnyConnection,
-    period: &PeriodRow,
-    now: chrono::DateTime<chrono::Utc>,
+    scope: &Scope,
     people: &[EmployeeRow],
 ) -> ApiResult<Option<PeriodInputs>> {
+    let Scope { period, now, .. } = scope;
     let Some(first) = people.first() else { return Ok(None) };
     let (policy_version, policy) = crate::policies::current(conn, &first.organization_id)?;
     let ids: Vec<EmployeeId> = people.iter().map(|p| p.id.clone()).collect();
     let approved = crate::skp::approved_of(conn, &ids, &period.id)?;
-    let skps: HashMap<EmployeeId, Skp> =
-        crate::skp::load_many(conn, approved)?.into_iter().map(|s| (s.employee_id.clone(), s)).collect();
+    let plans: HashMap<EmployeeId, Plan> = crate::skp::load_many(conn, approved)?
+        .into_iter()
+        .map(|skp| (skp.employee_id.clone(), Plan::of(skp, scope.sub_period_count)))
+        .collect();
     let mut realised: Realised = HashMap::new();
     for (indicator_id, aspect, sub_period_id, value) in
         crate::achievements::store::verified_values(conn, &ids, &period.id)?
@@ -227,7 +250,7 @@ pub fn period_inputs(
         realised.entry(indicator_id).or_default().push((aspect, sub_period_id, value));
     }
     let tz = crate::organizations::time_zone(conn, &first.organization_id)?;
-    let today = tz.date_at(now);
+    let today = tz.date_at(*now);
     // Peer and subordinate ratings are given for the year: they count in any score only once the
     // year's assessment is open and they are final.
     let peers_open = crate::periods::assessment_open(period, today);
@@ -242,12 +265,12 @@ pub fn period_inputs(
         }
     }
     let assessments = assessments::store::published_for_scores(conn, &ids, &period.id)?;
-    Ok(Some(PeriodInputs { policy_version, policy, skps, realised, peers_open, peers, assessments, tz }))
+    Ok(Some(PeriodInputs { policy_version, policy, plans, realised, peers_open, peers, assessments, tz }))
 }
 
 /// Computes the scores of `people` (all of the same organisation) for `scope`, each with its inputs.
 pub fn computed(conn: &mut AnyConnection, scope: &Scope, people: Vec<EmployeeRow>) -> ApiResult<Vec<Computed>> {
-    match period_inputs(conn, &scope.period, scope.now, &people)? {
+    match period_inputs(conn, scope, &people)? {
         Some(inputs) => computed_with(conn, &inputs, scope, people),
         None => Ok(Vec::new()),
     }
@@ -328,10 +351,10 @@ pub fn computed_from(
     people
         .into_iter()
         .map(|person| {
-            let skp = inputs.skps.get(&person.id);
+            let plan = inputs.plans.get(&person.id);
             let (supervisor_ratings, objection) = given.remove(&person.id).unwrap_or_default();
             let inputs = ScoreInputs {
-                targets: skp.map(|s| targets_of(s, scope, &inputs.realised)).unwrap_or_default(),
+                targets: plan.map(|p| p.targets(scope, &inputs.realised)).unwrap_or_default(),
                 behaviour: inputs
                     .peers
                     .get(&person.id)
@@ -348,7 +371,7 @@ pub fn computed_from(
                 policy: inputs.policy.clone(),
                 complaints: complaints.remove(&person.id),
             };
-            let score = score(person, skp, &view, &inputs)?;
+            let score = score(person, plan, &view, &inputs)?;
             Ok(Computed { score, inputs })
         })
         .collect()
@@ -367,7 +390,12 @@ fn withheld(peers_open: bool) -> Vec<WithheldGroup> {
         .collect()
 }
 
-fn score(person: EmployeeRow, skp: Option<&Skp>, scope: &ScoreScope, inputs: &ScoreInputs) -> ApiResult<EmployeeScore> {
+fn score(
+    person: EmployeeRow,
+    plan: Option<&Plan>,
+    scope: &ScoreScope,
+    inputs: &ScoreInputs,
+) -> ApiResult<EmployeeScore> {
     let explanation = engine::compute(inputs).map_err(ApiError::internal)?;
     Ok(EmployeeScore {
         state: ScoreState::Live,
@@ -379,8 +407,8 @@ fn score(person: EmployeeRow, skp: Option<&Skp>, scope: &ScoreScope, inputs: &Sc
         nip: person.nip,
         unit_id: person.unit_id,
         scope: scope.clone(),
-        skp_id: skp.map(|s| s.id.clone()),
-        skp_revision: skp.map(|s| s.revision),
+        skp_id: plan.map(|p| p.skp_id.clone()),
+        skp_revision: plan.map(|p| p.skp_revision),
         explanation,
     })
 }

@@ -27,10 +27,14 @@ fn aspect(aspect: Aspect, target: f64, realised: f64) -> AspectInput {
 fn target(id: &str, kind: TargetKind, weight: f64, aspects: Vec<AspectInput>) -> TargetInput {
     TargetInput {
         id: id.into(),
-        description: format!("target {id}"),
+        description: format!("target {id}").into(),
         kind,
         weight,
-        indicators: vec![IndicatorInput { id: format!("{id}-1"), description: format!("indicator of {id}"), aspects }],
+        indicators: vec![IndicatorInput {
+            id: format!("{id}-1").into(),
+            description: format!("indicator of {id}").into(),
+            aspects,
+        }],
     }
 }
 
