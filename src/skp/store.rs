@@ -201,7 +201,7 @@ pub fn load_many(conn: &mut AnyConnection, rows: Vec<SkpRow>) -> ApiResult<Vec<S
                 .order((skp_targets::skp_id.asc(), skp_targets::position.asc(), skp_targets::id.asc()))
                 .select(TargetRow::as_select())
                 .load(c)?,
-            // Joined flat, as in `find_document`.
+            // Through their target, which names the SKP.
             indicators: skp_indicators::table
                 .inner_join(skp_targets::table.on(skp_targets::id.eq(skp_indicators::target_id)))
                 .filter(skp_targets::skp_id.eq_any(&skp_ids))
