@@ -3,9 +3,9 @@
 //!
 //! A close stores 100,000 of these for 20,000 employees (five scopes each, 12 kB of JSON a row).
 //! As text, PostgreSQL compressed every value and moved it out of line, more than half of the
-//! close's time; packed, a row is about 1.3 kB and stays in its page. The dictionary is a few
-//! scores and inputs as the engine writes them, so what every score repeats — the keys, the rater
-//! groups, the BerAKHLAK values, the rules' wording — costs a reference each.
+//! close's time; packed, the two are about 1.1 kB a row, which stays in its page. The dictionary
+//! is a few scores and inputs as the engine writes them, so what every score repeats — the keys,
+//! the rater groups, the BerAKHLAK values, the rules' wording — costs a reference each.
 //!
 //! The text is kept byte for byte (`unpack(pack(t)) == t`), so a stored score is still recomputed
 //! and compared byte for byte. A packed value starts with the dictionary's number: stored values
