@@ -2,7 +2,9 @@
 FROM rust:1-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
+# The bundled SQLite's build flags (its query planner stability guarantee).
+COPY .cargo .cargo
 COPY src src
 COPY migrations migrations
 RUN cargo build --release --locked
